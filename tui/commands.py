@@ -1,0 +1,228 @@
+"""The headless commands: deploy, test, destroy, local. Progress goes to
+stderr, results to stdout, errors to stderr as one clear sentence."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import config as config_mod
+from .deploy import Deployer, Event, open_ledger
+from .services.errors import WizardError
+from .services.ledger import LedgerError, default_state_dir
+
+_MARKS = {"created": "+", "updated": "~", "reused": "=", "deleted": "-", "info": " ", "start": ">", "done": "*"}
+
+
+class _Exit(Exception):
+    def __init__(self, code: int):
+        self.code = code
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _progress(event: Event) -> None:
+    if event.status != "start":
+        _err(f"  {_MARKS.get(event.status, ' ')} {event.message}")
+
+
+def _load(args: argparse.Namespace) -> config_mod.Config:
+    try:
+        config = config_mod.load(args.config)
+        return config.with_overrides(target=args.target, region=args.region, profile=args.profile)
+    except config_mod.ConfigError as exc:
+        for problem in exc.problems:
+            _err(problem)
+        raise _Exit(2) from None
+
+
+def _state_dir(args: argparse.Namespace) -> Path:
+    return (args.state_dir or default_state_dir()).expanduser().resolve()
+
+
+def _guard(func: Any) -> Any:
+    """Map every failure to its exit code with one message, no traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except _Exit as stop:
+            return stop.code
+        except WizardError as err:
+            _err(err.sentence())
+            return 1
+        except LedgerError as err:
+            _err(str(err))
+            return 1
+
+    return run
+
+
+def _connect(args: argparse.Namespace, config: config_mod.Config) -> Any:
+    from .targets import connect
+
+    conn = connect(config, _state_dir(args), args.port)
+    for note in conn.notes:
+        _err(note)
+    return conn
+
+
+def _confirm(question: str, yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        _err(f"{question} Pass --yes to confirm when not running interactively.")
+        raise _Exit(2)
+    answer = input(f"{question} [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        _err("Nothing was changed.")
+        raise _Exit(1)
+
+
+@_guard
+def deploy(args: argparse.Namespace) -> int:
+    config = _load(args)
+    conn = _connect(args, config)
+    ident = conn.cloud.identity()
+    _err(f"Deploying {config.function.name} + {config.api.name} to {conn.cloud.target.describe()}, "
+         f"account {ident.account}")
+    if config.target == "aws":
+        _confirm(f"This creates real AWS resources in account {ident.account} ({config.region}).", args.yes)
+    ledger = open_ledger(conn.cloud, config, _state_dir(args))
+    result = Deployer(conn.cloud, config, ledger, _progress, conn.url_for).run()
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+        return 0
+    print(f"Function    {result.function_arn}")
+    print(f"Role        {result.role_arn}")
+    print(f"API         {result.api_id} ({result.api_endpoint})")
+    print(f"Routes      {', '.join(result.routes)}")
+    print(f"Stage       {result.stage}{' (auto-deploy)' if config.api.auto_deploy else ''}")
+    print(f"Invoke URL  {result.invoke_url}")
+    print(f"Try it      curl -i {result.test_url}")
+    return 0
+
+
+def _deployed_url(conn: Any, config: config_mod.Config, ledger: Any) -> str:
+    from .services import http_api
+
+    recorded = ledger.find("apigw_api")
+    api = http_api.get_api(conn.cloud, recorded.id) if recorded else None
+    if api is None:
+        raise WizardError("find the deployed API", "NotDeployed",
+                          f"nothing is deployed for {config.function.name} + {config.api.name} on this target",
+                          "Run 'apigw-wizard deploy' with the same --config and --target first.")
+    return conn.url_for(api.get("ApiEndpoint", ""), api["ApiId"], config.api.stage)
+
+
+def _body(data: str | None) -> bytes:
+    if data is None:
+        return b""
+    if data.startswith("@"):
+        try:
+            return Path(data[1:]).read_bytes()
+        except OSError as exc:
+            _err(f"--data: cannot read {data[1:]} ({exc.strerror}); pass an existing file after @")
+            raise _Exit(2) from None
+    return data.encode()
+
+
+def _headers(raw: list[str]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for item in raw:
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip():
+            _err(f"--header: {item!r} is not a header; allowed: 'Name: value'")
+            raise _Exit(2)
+        out.append((name.strip(), value.strip()))
+    return tuple(out)
+
+
+@_guard
+def test(args: argparse.Namespace) -> int:
+    from . import fields
+    from .services.tester import TestRequest, send
+
+    config = _load(args)
+    try:
+        method = fields.test_method(args.method or config.test.method)
+        path = fields.test_path(args.path or config.test.path)
+    except fields.FieldError as exc:
+        _err(f"--method/--path: {exc}")
+        return 2
+    headers, body = _headers(args.header), _body(args.data)
+    conn = _connect(args, config)
+    ledger = open_ledger(conn.cloud, config, _state_dir(args))
+    url = _deployed_url(conn, config, ledger).rstrip("/") + path
+    reply = send(TestRequest(method, url, headers, body))
+    if args.json:
+        print(json.dumps(reply.as_json(), indent=2))
+    else:
+        _err(f"{method} {url}")
+        print(f"{reply.status} {reply.reason}  ({reply.elapsed_ms:.0f} ms)")
+        print(reply.text)
+    return 0 if reply.status < 400 else 1
+
+
+@_guard
+def destroy(args: argparse.Namespace) -> int:
+    from .destroy import describe, destroy as run_destroy, plan
+
+    config = _load(args)
+    conn = _connect(args, config)
+    ledger = open_ledger(conn.cloud, config, _state_dir(args))
+    doomed = plan(ledger)
+    if not doomed:
+        print(f"Nothing to delete: the ledger for {config.function.name} + {config.api.name} "
+              f"on {conn.cloud.target.describe()} is empty.")
+        return 0
+    _err("This deletes: " + "; ".join(describe(r) for r in doomed))
+    _confirm(f"Delete these {len(doomed)} resources?", args.yes)
+    deleted = run_destroy(conn.cloud, ledger, _progress)
+    print(f"Deleted {len(deleted)} resources: " + "; ".join(deleted))
+    return 0
+
+
+@_guard
+def local(args: argparse.Namespace) -> int:
+    from .local import daemon
+    from .local.cloud import LocalCloud, PortInUse, probe
+
+    if args.stop:
+        stopped = daemon.stop(args.port)
+        print(f"Stopped the local cloud on port {args.port}." if stopped
+              else f"No local cloud was running on port {args.port}.")
+        return 0
+    if probe(args.port):
+        _err(f"A local cloud is already running on port {args.port}; stop it with 'apigw-wizard local --stop'.")
+        return 1
+    state_dir = _state_dir(args)
+    try:
+        cloud = LocalCloud(args.port, state_dir, quiet=False)
+        cloud.bind()
+    except PortInUse as exc:
+        _err(f"{exc}; pass --port with a free port.")
+        return 1
+    # SIGTERM stops as cleanly as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: cloud.stop_soon())
+    print(f"Local cloud listening on {cloud.endpoint} (state in {state_dir})", flush=True)
+    print(f"  AWS API calls:  AWS_ENDPOINT_URL={cloud.endpoint}", flush=True)
+    print(f"  Invoke URLs:    {cloud.endpoint}/_aws/execute-api/<api-id>/<path>", flush=True)
+    try:
+        cloud.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    print("Local cloud stopped.", flush=True)
+    return 0
+
+
+def wizard(args: argparse.Namespace) -> int:
+    _err("The interactive wizard is not built yet; use 'apigw-wizard deploy', 'test' and 'destroy' "
+         "(see 'apigw-wizard --help').")
+    return 2

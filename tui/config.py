@@ -1,0 +1,200 @@
+"""sample_config.yaml -> typed Config, with `file:line: key: problem` errors.
+
+Every key is optional and defaults to the tutorial's choice, so a config may
+hold only what it changes. Unknown keys are refused (a typo must not be
+silently ignored).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import fields
+
+DEFAULT_TEST_PATH = "/my-function"
+
+
+class ConfigError(ValueError):
+    """One or more bad values; str() is one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class FunctionConfig:
+    name: str = "my-function"
+    runtime: str = "python3.14"
+    architecture: str = "x86_64"
+    handler: str = "lambda_function.lambda_handler"
+    code: str = "hello"
+    memory_mb: int = 128
+    timeout_s: int = 3
+    role: str = "new"
+    environment: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    name: str = "my-http-api"
+    payload_format: str = "2.0"
+    routes: tuple[str, ...] = ("ANY /my-function",)
+    stage: str = "$default"
+    auto_deploy: bool = True
+
+
+@dataclass(frozen=True)
+class TestConfig:
+    method: str = "GET"
+    path: str = DEFAULT_TEST_PATH
+
+
+@dataclass(frozen=True)
+class Config:
+    target: str = "local"
+    region: str = "us-east-1"
+    profile: str | None = None
+    function: FunctionConfig = field(default_factory=FunctionConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
+    test: TestConfig = field(default_factory=TestConfig)
+    source: Path | None = None  # the file it came from, if any
+
+    def with_overrides(self, **top: Any) -> Config:
+        """Apply CLI flags (target, region, profile); None means not given."""
+        given = {k: v for k, v in top.items() if v is not None}
+        problems = []
+        checkers = {"target": fields.target, "region": fields.region, "profile": fields.profile}
+        for key, value in given.items():
+            try:
+                given[key] = checkers[key](value)
+            except fields.FieldError as exc:
+                problems.append(f"--{key}: {exc}")
+        if problems:
+            raise ConfigError(problems)
+        return replace(self, **given)
+
+
+# key -> validator; sections are nested dicts. The validators live in
+# fields.py so the wizard's inputs share them.
+_SCHEMA: dict[str, Any] = {
+    "target": fields.target,
+    "region": fields.region,
+    "profile": fields.profile,
+    "function": {
+        "name": fields.function_name,
+        "runtime": fields.runtime,
+        "architecture": fields.architecture,
+        "handler": fields.handler,
+        "code": fields.code,
+        "memory_mb": fields.memory_mb,
+        "timeout_s": fields.timeout_s,
+        "role": fields.role,
+        "environment": fields.environment,
+    },
+    "api": {
+        "name": fields.api_name,
+        "payload_format": fields.payload_format,
+        "routes": fields.routes,
+        "stage": fields.stage,
+        "auto_deploy": fields.boolean,
+    },
+    "test": {"method": fields.test_method, "path": fields.test_path},
+}
+
+
+def _line_map(node: yaml.Node, prefix: str = "", out: dict[str, int] | None = None) -> dict[str, int]:
+    """Dotted key -> 1-based line of its value, from the composed YAML tree."""
+    out = {} if out is None else out
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}{key_node.value}"
+            out[key] = key_node.start_mark.line + 1
+            _line_map(value_node, key + ".", out)
+    return out
+
+
+def load(path: str | Path | None) -> Config:
+    """Load and validate a config file; None gives the tutorial's defaults."""
+    if path is None:
+        return Config()
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{name}: no such file; pass --config with an existing YAML file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{name}: cannot be read ({exc}); pass a readable UTF-8 YAML file"]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError([f"{where}: YAML syntax error: {problem}; fix the YAML at that line"]) from None
+    lines = _line_map(node) if node is not None else {}
+    return parse(data or {}, source=path, lines=lines)
+
+
+def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = None) -> Config:
+    """Validate an already-loaded mapping against the schema."""
+    lines = lines or {}
+    name = str(source) if source else "<config>"
+    base_dir = source.parent if source else Path.cwd()
+    problems: list[str] = []
+
+    def where(key: str) -> str:
+        line = lines.get(key) or lines.get(key.split(".")[0])
+        return f"{name}:{line}" if line else name
+
+    if not isinstance(data, dict):
+        raise ConfigError([f"{name}: the top level is not a mapping; start from sample_config.yaml"])
+
+    def check(section: dict[str, Any], schema: dict[str, Any], prefix: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in section.items():
+            dotted = f"{prefix}{key}"
+            rule = schema.get(key) if isinstance(key, str) else None
+            if rule is None:
+                allowed = ", ".join(schema)
+                problems.append(f"{where(dotted)}: {dotted}: unknown key; allowed keys here: {allowed}")
+            elif isinstance(rule, dict):
+                if value is None:
+                    continue
+                if not isinstance(value, dict):
+                    problems.append(f"{where(dotted)}: {dotted}: {value!r} is not a mapping; allowed keys: {', '.join(rule)}")
+                    continue
+                out[key] = check(value, rule, dotted + ".")
+            else:
+                try:
+                    out[key] = rule(value, base_dir) if rule is fields.code else rule(value)
+                except fields.FieldError as exc:
+                    problems.append(f"{where(dotted)}: {dotted}: {exc}")
+        return out
+
+    values = check(data, _SCHEMA, "")
+    function = FunctionConfig(**values.pop("function", {}))
+    api_values = values.pop("api", {})
+    if "routes" in api_values:
+        api_values["routes"] = tuple(api_values["routes"])
+    api = ApiConfig(**api_values)
+    test = TestConfig(**values.pop("test", {}))
+    problems.extend(_cross_checks(function, where))
+    if problems:
+        raise ConfigError(problems)
+    return Config(function=function, api=api, test=test, source=source, **values)
+
+
+def _cross_checks(function: FunctionConfig, where: Any) -> list[str]:
+    """Checks that need more than one key: the handler's module must exist
+    in the code, or every invoke would fail with Runtime.ImportModuleError."""
+    from .services.packaging import handler_module_problem
+
+    problem = handler_module_problem(function.code, function.handler)
+    return [f"{where('function.handler')}: function.handler: {problem}"] if problem else []

@@ -1,0 +1,229 @@
+"""One validator per config key. The config loader and the wizard's input
+fields both call these, so a value is judged the same way wherever it is
+typed. Each returns the normalised value or raises FieldError with a message
+that names the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import limits, routekeys
+
+
+class FieldError(ValueError):
+    """A value is not allowed; str() says what is."""
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError(f"{value!r} is a {type(value).__name__}; a string is expected")
+    return value
+
+
+def target(value: Any) -> str:
+    if value not in ("local", "aws"):
+        raise FieldError(f"{value!r} is not a target; allowed: local, aws")
+    return value
+
+
+def region(value: Any) -> str:
+    text = _text(value)
+    if not limits.REGION_RE.fullmatch(text):
+        raise FieldError(f"{text!r} is not an AWS region name; allowed: names like us-east-1 or eu-west-2")
+    return text
+
+
+def profile(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = _text(value)
+    if not text.strip():
+        raise FieldError("an empty profile name; allowed: a profile name from ~/.aws/config, or null")
+    return text
+
+
+def function_name(value: Any) -> str:
+    text = _text(value)
+    if not (1 <= len(text) <= limits.FUNCTION_NAME_MAX) or not limits.FUNCTION_NAME_RE.fullmatch(text):
+        raise FieldError(
+            f"{text!r} is not a valid function name; allowed: 1-{limits.FUNCTION_NAME_MAX} "
+            "letters, digits, hyphens or underscores"
+        )
+    return text
+
+
+def runtime(value: Any, today: _dt.date | None = None) -> str:
+    today = today or _dt.date.today()
+    allowed = ", ".join(r.label(today) for r in limits.creatable_runtimes(today))
+    text = _text(value)
+    known = limits.runtime(text)
+    if known is None:
+        raise FieldError(f"{text!r} is not a Python Lambda runtime; allowed: {allowed}")
+    if known.preview:
+        raise FieldError(f"{text} is a preview runtime, not generally available; allowed: {allowed}")
+    if known.create_blocked(today):
+        raise FieldError(
+            f"{text} was deprecated on {known.deprecated} and Lambda blocks creating functions "
+            f"with it since {known.block_create}; allowed: {allowed}"
+        )
+    return text
+
+
+def architecture(value: Any) -> str:
+    allowed = limits.architectures()
+    if value not in allowed:
+        raise FieldError(f"{value!r} is not an architecture; allowed: {', '.join(allowed)}")
+    return value
+
+
+def handler(value: Any) -> str:
+    text = _text(value)
+    module, dot, func = text.rpartition(".")
+    if not dot or not module or not func or any(c.isspace() for c in text) or len(text) > 128:
+        raise FieldError(
+            f"{text!r} is not a handler; allowed: module.function, e.g. lambda_function.lambda_handler"
+        )
+    return text
+
+
+def code(value: Any, base_dir: Path | None = None) -> str:
+    """`hello`, or a path to a .py file, a folder or a .zip (resolved
+    against base_dir, the config file's folder)."""
+    text = _text(value)
+    if text == "hello":
+        return text
+    path = Path(text).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    allowed = "hello (the console's default code), or a path to a .py file, a folder or a .zip"
+    if not path.exists():
+        raise FieldError(f"{text!r}: no such file or folder ({path}); allowed: {allowed}")
+    if path.is_file() and path.suffix not in (".py", ".zip"):
+        raise FieldError(f"{text!r} is neither a .py file nor a .zip; allowed: {allowed}")
+    return str(path.resolve())
+
+
+def _int_in(value: Any, low: int, high: int, unit: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError(f"{value!r} is not a whole number; allowed: {low} to {high} {unit}")
+    if not low <= value <= high:
+        raise FieldError(f"{value} is out of range; allowed: {low} to {high} {unit}")
+    return value
+
+
+def memory_mb(value: Any) -> int:
+    return _int_in(value, limits.MEMORY_MIN, limits.MEMORY_MAX, "MB")
+
+
+def timeout_s(value: Any) -> int:
+    return _int_in(value, limits.TIMEOUT_MIN, limits.TIMEOUT_MAX, "seconds")
+
+
+def role(value: Any) -> str:
+    text = _text(value)
+    if text == "new" or limits.ROLE_NAME_RE.fullmatch(text):
+        return text
+    if text.startswith("arn:") and ":iam::" in text and ":role/" in text:
+        return text
+    raise FieldError(
+        f"{text!r} is not a role; allowed: new (a console-style role), an IAM role name, or a role ARN"
+    )
+
+
+def environment(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise FieldError(f"{value!r} is not a mapping; allowed: NAME: \"value\" pairs")
+    out: dict[str, str] = {}
+    for key, val in value.items():
+        if not isinstance(key, str) or not limits.ENV_KEY_RE.fullmatch(key):
+            raise FieldError(
+                f"variable name {key!r} is not allowed; allowed: a letter then letters, digits or "
+                "underscores (at least 2 characters)"
+            )
+        if key in limits.RESERVED_ENV:
+            raise FieldError(f"{key} is reserved by Lambda; allowed: any other name")
+        if not isinstance(val, str):
+            raise FieldError(f"{key}: {val!r} is not a string; quote it, e.g. {key}: \"{val}\"")
+        out[key] = val
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in out.items())
+    if size > limits.ENV_TOTAL_BYTES:
+        raise FieldError(f"variables take {size} bytes; allowed: at most {limits.ENV_TOTAL_BYTES} bytes in all")
+    return out
+
+
+def api_name(value: Any) -> str:
+    text = _text(value)
+    if not 1 <= len(text) <= limits.API_NAME_MAX or not text.strip():
+        raise FieldError(f"{text!r} is not an API name; allowed: 1-{limits.API_NAME_MAX} characters")
+    return text
+
+
+def payload_format(value: Any) -> str:
+    # An unquoted 2.0 in YAML is a float; take it as the user meant it.
+    text = f"{value:.1f}" if isinstance(value, float) else value
+    if text not in limits.PAYLOAD_FORMATS:
+        raise FieldError(f"{value!r} is not a payload format version; allowed: \"2.0\", \"1.0\"")
+    return text
+
+
+def route_key(value: Any) -> str:
+    try:
+        return routekeys.parse(value).key
+    except routekeys.RouteKeyError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def routes(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise FieldError(f"{value!r} is not a list of route keys; allowed: e.g. [\"ANY /my-function\"]")
+    if len(value) > limits.MAX_ROUTES:
+        raise FieldError(f"{len(value)} routes; allowed: at most {limits.MAX_ROUTES} per API")
+    seen: dict[str, str] = {}
+    out = []
+    for item in value:
+        key = route_key(item)
+        shape = routekeys.parse(key).shape
+        if shape in seen:
+            raise FieldError(f"{key!r} is the same route as {seen[shape]!r}; allowed: each route once")
+        seen[shape] = key
+        out.append(key)
+    return out
+
+
+def stage(value: Any) -> str:
+    text = _text(value)
+    if text != "$default" and not limits.STAGE_NAME_RE.fullmatch(text):
+        raise FieldError(
+            f"{text!r} is not a stage name; allowed: $default, or 1-128 letters, digits, hyphens or underscores"
+        )
+    return text
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"{value!r} is not true or false; allowed: true, false")
+    return value
+
+
+def test_method(value: Any) -> str:
+    if not isinstance(value, str) or value.upper() not in limits.TEST_METHODS:
+        raise FieldError(f"{value!r} is not an HTTP method; allowed: {', '.join(limits.TEST_METHODS)}")
+    return value.upper()
+
+
+def test_path(value: Any) -> str:
+    text = _text(value)
+    if not text.startswith("/") or any(c.isspace() for c in text):
+        raise FieldError(f"{text!r} is not a request path; allowed: a path starting with '/', e.g. /my-function")
+    return text
+
+
+Validator = Callable[[Any], Any]

@@ -1,0 +1,134 @@
+"""HTTP APIs (API Gateway v2) built the way the console's wizard builds
+them (reference A6): an AWS_PROXY integration, routes targeting it, and a
+stage with AutoDeploy sent explicitly (it defaults to false)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..limits import INTEGRATION_TIMEOUT_MS
+from .errors import NOT_FOUND, WizardError, call, translate
+from .session import Cloud
+
+
+def _maybe(action: str, func: Any, **kwargs: Any) -> dict[str, Any] | None:
+    try:
+        return call(action, func, **kwargs)
+    except WizardError as err:
+        if err.code in NOT_FOUND:
+            return None
+        raise
+
+
+def create_api(cloud: Cloud, name: str) -> dict[str, Any]:
+    return call(f"create the HTTP API {name}", cloud.client("apigatewayv2").create_api,
+                Name=name, ProtocolType="HTTP", Description="Created with apigw-wizard")
+
+
+def get_api(cloud: Cloud, api_id: str) -> dict[str, Any] | None:
+    return _maybe(f"look up the API {api_id}", cloud.client("apigatewayv2").get_api, ApiId=api_id)
+
+
+def list_apis(cloud: Cloud) -> list[dict[str, Any]]:
+    client = cloud.client("apigatewayv2")
+    items: list[dict[str, Any]] = []
+    token = None
+    while True:  # get_apis has no paginator in botocore
+        kwargs = {"NextToken": token} if token else {}
+        reply = call("list the HTTP APIs", client.get_apis, **kwargs)
+        items.extend(reply.get("Items", []))
+        token = reply.get("NextToken")
+        if not token:
+            return items
+
+
+def delete_api(cloud: Cloud, api_id: str) -> None:
+    call(f"delete the API {api_id}", cloud.client("apigatewayv2").delete_api, ApiId=api_id)
+
+
+def integration_settings(function_arn: str, payload_format: str) -> dict[str, Any]:
+    return {
+        "IntegrationType": "AWS_PROXY",
+        "IntegrationMethod": "POST",
+        "IntegrationUri": function_arn,
+        "PayloadFormatVersion": payload_format,
+        "TimeoutInMillis": INTEGRATION_TIMEOUT_MS,
+    }
+
+
+def create_integration(cloud: Cloud, api_id: str, function_arn: str, payload_format: str) -> dict[str, Any]:
+    return call("create the Lambda integration", cloud.client("apigatewayv2").create_integration,
+                ApiId=api_id, ConnectionType="INTERNET", **integration_settings(function_arn, payload_format))
+
+
+def get_integration(cloud: Cloud, api_id: str, integration_id: str) -> dict[str, Any] | None:
+    return _maybe(f"look up the integration {integration_id}", cloud.client("apigatewayv2").get_integration,
+                  ApiId=api_id, IntegrationId=integration_id)
+
+
+def update_integration(cloud: Cloud, api_id: str, integration_id: str, function_arn: str,
+                       payload_format: str) -> dict[str, Any]:
+    return call("update the Lambda integration", cloud.client("apigatewayv2").update_integration,
+                ApiId=api_id, IntegrationId=integration_id, **integration_settings(function_arn, payload_format))
+
+
+def delete_integration(cloud: Cloud, api_id: str, integration_id: str) -> None:
+    call(f"delete the integration {integration_id}", cloud.client("apigatewayv2").delete_integration,
+         ApiId=api_id, IntegrationId=integration_id)
+
+
+def get_routes(cloud: Cloud, api_id: str) -> list[dict[str, Any]]:
+    client = cloud.client("apigatewayv2")
+    items: list[dict[str, Any]] = []
+    token = None
+    while True:
+        kwargs = {"NextToken": token} if token else {}
+        reply = call(f"list the routes of the API {api_id}", client.get_routes, ApiId=api_id, **kwargs)
+        items.extend(reply.get("Items", []))
+        token = reply.get("NextToken")
+        if not token:
+            return items
+
+
+def create_route(cloud: Cloud, api_id: str, route_key: str, integration_id: str) -> dict[str, Any]:
+    return call(f"create the route {route_key}", cloud.client("apigatewayv2").create_route,
+                ApiId=api_id, RouteKey=route_key, Target=f"integrations/{integration_id}",
+                AuthorizationType="NONE")
+
+
+def delete_route(cloud: Cloud, api_id: str, route_id: str) -> None:
+    call(f"delete the route {route_id}", cloud.client("apigatewayv2").delete_route,
+         ApiId=api_id, RouteId=route_id)
+
+
+def get_stage(cloud: Cloud, api_id: str, stage: str) -> dict[str, Any] | None:
+    return _maybe(f"look up the stage {stage}", cloud.client("apigatewayv2").get_stage,
+                  ApiId=api_id, StageName=stage)
+
+
+def create_stage(cloud: Cloud, api_id: str, stage: str, auto_deploy: bool) -> dict[str, Any]:
+    return call(f"create the stage {stage}", cloud.client("apigatewayv2").create_stage,
+                ApiId=api_id, StageName=stage, AutoDeploy=auto_deploy)
+
+
+def update_stage(cloud: Cloud, api_id: str, stage: str, auto_deploy: bool) -> dict[str, Any]:
+    return call(f"update the stage {stage}", cloud.client("apigatewayv2").update_stage,
+                ApiId=api_id, StageName=stage, AutoDeploy=auto_deploy)
+
+
+def delete_stage(cloud: Cloud, api_id: str, stage: str) -> None:
+    call(f"delete the stage {stage}", cloud.client("apigatewayv2").delete_stage, ApiId=api_id, StageName=stage)
+
+
+def create_deployment(cloud: Cloud, api_id: str, stage: str) -> dict[str, Any]:
+    """Only for stages without auto-deploy: AWS deploys the others itself."""
+    try:
+        return cloud.client("apigatewayv2").create_deployment(ApiId=api_id, StageName=stage)
+    except Exception as exc:
+        raise translate(exc, f"deploy the API to the stage {stage}") from exc
+
+
+def invoke_url(api_endpoint: str, stage: str) -> str:
+    """The stage's base URL as the console shows it (reference A9)."""
+    base = api_endpoint.rstrip("/")
+    return f"{base}/" if stage == "$default" else f"{base}/{stage}"

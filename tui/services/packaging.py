@@ -1,0 +1,148 @@
+"""Function code -> deployment zip.
+
+Zips are built deterministically (sorted entries, fixed timestamps and
+modes), so the same code always has the same CodeSha256 and a re-deploy can
+tell "unchanged" from "changed" without uploading.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+# The Lambda console's default Python code, byte for byte (reference A1).
+HELLO_CODE = """import json
+
+def lambda_handler(event, context):
+    # TODO implement
+    return {
+        'statusCode': 200,
+        'body': json.dumps('Hello from Lambda!')
+    }
+"""
+HELLO_FILE = "lambda_function.py"
+MAX_ZIP_BYTES = 50 * 1024 * 1024  # direct-upload limit of CreateFunction
+MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+_SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", ".mypy_cache", ".pytest_cache"}
+
+
+class PackagingError(ValueError):
+    """The code cannot be packaged; str() says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Package:
+    zip_bytes: bytes
+    files: tuple[str, ...]
+
+    @property
+    def sha256(self) -> str:
+        """As Lambda reports CodeSha256: base64 of the raw digest."""
+        return base64.b64encode(hashlib.sha256(self.zip_bytes).digest()).decode()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.external_attr = 0o644 << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _zip(entries: dict[str, bytes]) -> Package:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(entries):
+            archive.writestr(_entry(name), entries[name])
+    data = buffer.getvalue()
+    if len(data) > MAX_ZIP_BYTES:
+        raise PackagingError(
+            f"the zipped code is {len(data) // 1048576} MB; Lambda takes at most 50 MB by direct upload"
+        )
+    return Package(data, tuple(sorted(entries)))
+
+
+def safe_names(archive: zipfile.ZipFile) -> list[str]:
+    """Entry names, refusing any that would land outside the extraction
+    folder (absolute paths, `..`, drive letters) and oversized archives."""
+    total = 0
+    names = []
+    for info in archive.infolist():
+        path = PurePosixPath(info.filename.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
+            raise PackagingError(f"zip entry {info.filename!r} would be written outside the function's folder")
+        total += info.file_size
+        names.append(info.filename)
+    if total > MAX_UNZIPPED_BYTES:
+        raise PackagingError("the unzipped code is over 250 MB, Lambda's limit")
+    return names
+
+
+def build(code: str) -> Package:
+    """`hello`, a .py file, a folder or a .zip -> the zip Lambda receives."""
+    if code == "hello":
+        return _zip({HELLO_FILE: HELLO_CODE.encode()})
+    path = Path(code)
+    if path.is_dir():
+        entries = {}
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+            for fname in files:
+                if fname.endswith(".pyc"):
+                    continue
+                full = Path(root) / fname
+                entries[full.relative_to(path).as_posix()] = full.read_bytes()
+        if not entries:
+            raise PackagingError(f"the folder {path} is empty; put the handler's .py file in it")
+        return _zip(entries)
+    if path.suffix == ".zip":
+        data = path.read_bytes()
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = safe_names(archive)
+        except zipfile.BadZipFile:
+            raise PackagingError(f"{path} is not a valid zip file") from None
+        if len(data) > MAX_ZIP_BYTES:
+            raise PackagingError(f"{path} is over 50 MB, the direct-upload limit")
+        return Package(data, tuple(sorted(names)))
+    return _zip({path.name: path.read_bytes()})
+
+
+def _module_files(code: str) -> set[str] | None:
+    """The file names in the package, without reading file contents where
+    avoidable; None if the code cannot be listed (reported elsewhere)."""
+    if code == "hello":
+        return {HELLO_FILE}
+    path = Path(code)
+    try:
+        if path.is_dir():
+            return {p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()}
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                return set(safe_names(archive))
+        return {path.name}
+    except (OSError, zipfile.BadZipFile, PackagingError):
+        return None
+
+
+def handler_module_problem(code: str, handler: str) -> str | None:
+    """Say so if the handler's module is not in the code."""
+    files = _module_files(code)
+    module = handler.rpartition(".")[0]
+    if files is None or not module:
+        return None
+    rel = module.replace(".", "/")
+    if f"{rel}.py" in files or f"{rel}/__init__.py" in files or any(
+        f.startswith(f"{rel}.") and f.endswith((".so", ".pyc")) for f in files
+    ):
+        return None
+    candidates = sorted(f[:-3].replace("/", ".") for f in files if f.endswith(".py") and "/" not in f)
+    suggestion = (
+        f"; set handler to e.g. {candidates[0]}.{handler.rpartition('.')[2]}" if candidates else ""
+    )
+    return f"module {module!r} of handler {handler!r} is not in the code ({rel}.py not found){suggestion}"

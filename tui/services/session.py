@@ -1,0 +1,108 @@
+"""Where AWS calls go: the embedded local cloud or real AWS (or any
+emulator behind AWS_ENDPOINT_URL). The rest of the service layer only ever
+sees a `Cloud`; it does not know which target it talks to.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import translate
+
+LOCAL_ACCESS_KEY = "test"  # dummy credentials: the local cloud checks none
+LOCAL_SECRET_KEY = "test"  # noqa: S105 - not a secret
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "local" | "aws"
+    region: str
+    profile: str | None = None
+    endpoint_url: str | None = None  # None: AWS itself, or AWS_ENDPOINT_URL
+
+    @property
+    def effective_endpoint(self) -> str | None:
+        """The endpoint calls really go to (boto3 honours AWS_ENDPOINT_URL)."""
+        return self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+
+    def describe(self) -> str:
+        where = self.effective_endpoint or "AWS"
+        who = f", profile {self.profile}" if self.profile else ""
+        return f"{self.kind} ({where}, {self.region}{who})"
+
+
+@dataclass(frozen=True)
+class Identity:
+    account: str
+    arn: str
+
+
+class Cloud:
+    """boto3 clients for one target, created once each, thread-safe to use
+    from the wizard's thread workers (boto3 clients are; sessions are not,
+    hence the lock around creation)."""
+
+    def __init__(self, target: Target):
+        self.target = target
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._identity: Identity | None = None
+
+    def _boto_session(self) -> Any:
+        import boto3
+
+        if self._session is None:
+            if self.target.kind == "local":
+                # Never touch the host's credential chain for the local cloud.
+                self._session = boto3.Session(
+                    aws_access_key_id=LOCAL_ACCESS_KEY,
+                    aws_secret_access_key=LOCAL_SECRET_KEY,
+                    region_name=self.target.region,
+                )
+            else:
+                self._session = boto3.Session(profile_name=self.target.profile, region_name=self.target.region)
+        return self._session
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                from botocore.config import Config
+
+                config = Config(
+                    retries={"mode": "standard", "max_attempts": 5},
+                    connect_timeout=5,
+                    read_timeout=65,
+                    user_agent_extra="apigw-wizard",
+                )
+                try:
+                    self._clients[service] = self._boto_session().client(
+                        service, endpoint_url=self.target.endpoint_url, config=config
+                    )
+                except Exception as exc:  # profile/region problems surface here
+                    raise translate(exc, f"set up the {service} client") from exc
+            return self._clients[service]
+
+    def identity(self) -> Identity:
+        """The caller identity (sts:GetCallerIdentity), checked once."""
+        if self._identity is None:
+            try:
+                reply = self.client("sts").get_caller_identity()
+            except Exception as exc:
+                raise translate(exc, "check who you are signed in as (sts:GetCallerIdentity)") from exc
+            self._identity = Identity(reply["Account"], reply["Arn"])
+        return self._identity
+
+    @property
+    def region(self) -> str:
+        return self.target.region
+
+
+def list_profiles() -> list[str]:
+    """Profiles the credential chain knows (for the wizard's picker)."""
+    import botocore.session
+
+    return sorted(botocore.session.Session().available_profiles)

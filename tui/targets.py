@@ -1,0 +1,56 @@
+"""Connect a config to its target: real AWS (or AWS_ENDPOINT_URL), or the
+local cloud, reusing one already running on the port or starting an
+embedded one for the life of the process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .deploy import UrlFor, aws_invoke_url
+from .local.cloud import DEFAULT_PORT, HOST, probe
+from .local.daemon import StartFailed, log_path, start_background
+from .services.errors import WizardError
+from .services.session import Cloud, Target
+
+
+@dataclass
+class Connection:
+    cloud: Cloud
+    url_for: UrlFor
+    notes: list[str] = field(default_factory=list)
+
+
+def local_invoke_url(port: int) -> UrlFor:
+    """Path-form invoke URL: works from curl with no DNS set-up."""
+
+    def url_for(_endpoint: str, api_id: str, stage: str) -> str:
+        base = f"http://{HOST}:{port}/_aws/execute-api/{api_id}"
+        return f"{base}/" if stage == "$default" else f"{base}/{stage}"
+
+    return url_for
+
+
+def connect(config: Config, state_dir: Path, port: int | None = None) -> Connection:
+    if config.target == "aws":
+        target = Target("aws", config.region, config.profile)
+        return Connection(Cloud(target), aws_invoke_url)
+    port = DEFAULT_PORT if port is None else port
+    found = probe(port)
+    if found is False:
+        raise WizardError(f"use the local cloud on port {port}", "PortInUse",
+                          f"another program answers on {HOST}:{port}",
+                          "Stop it, or pass --port with a free port (the same one to every command).")
+    notes = []
+    if found is None:
+        try:
+            start_background(port, state_dir)
+        except StartFailed as exc:
+            raise WizardError("start the local cloud", "LocalCloudStartFailed", str(exc),
+                              f"See {log_path(state_dir)}, or pass --port with a free port.") from None
+        notes.append(f"Started the local cloud in the background on http://{HOST}:{port} "
+                     "(stop it with 'apigw-wizard local --stop').")
+    endpoint = f"http://{HOST}:{port}"
+    cloud = Cloud(Target("local", config.region, endpoint_url=endpoint))
+    return Connection(cloud, local_invoke_url(port), notes)
