@@ -1,0 +1,31 @@
+"""The service layer and the local cloud never import Textual (DESIGN.md),
+and importing the CLI stays light (boto3/moto load only when used)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+UI_FREE = [
+    "tui.services.session", "tui.services.roles", "tui.services.functions", "tui.services.http_api",
+    "tui.services.permissions", "tui.services.logs", "tui.services.tester", "tui.services.ledger",
+    "tui.services.errors", "tui.services.packaging", "tui.local.cloud", "tui.local.daemon",
+    "tui.deploy", "tui.destroy", "tui.config", "tui.targets",
+]
+
+
+@pytest.mark.parametrize("module", UI_FREE)
+def test_module_does_not_import_textual(module: str) -> None:
+    code = f"import sys, {module}; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_cli_import_does_not_load_boto3_or_moto() -> None:
+    code = "import sys, tui.cli; print(sorted(m for m in ('boto3', 'moto', 'textual') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
