@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -193,6 +192,7 @@ def destroy(args: argparse.Namespace) -> int:
 def local(args: argparse.Namespace) -> int:
     from .local import daemon
     from .local.cloud import LocalCloud, PortInUse, probe
+    from .local.persist import StateVersionError
 
     if args.stop:
         stopped = daemon.stop(args.port)
@@ -209,15 +209,14 @@ def local(args: argparse.Namespace) -> int:
     except PortInUse as exc:
         _err(f"{exc}; pass --port with a free port.")
         return 1
-    # SIGTERM stops as cleanly as Ctrl+C does.
-    signal.signal(signal.SIGTERM, lambda *_: cloud.stop_soon())
-    print(f"Local cloud listening on {cloud.endpoint} (state in {state_dir})", flush=True)
+    except StateVersionError as exc:
+        _err(str(exc))
+        return 1
+    print(f"Local cloud listening on {cloud.endpoint} (state in {cloud.state_dir})", flush=True)
     print(f"  AWS API calls:  AWS_ENDPOINT_URL={cloud.endpoint}", flush=True)
     print(f"  Invoke URLs:    {cloud.endpoint}/_aws/execute-api/<api-id>/<path>", flush=True)
-    try:
-        cloud.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    print(f"              or  http://<api-id>.execute-api.localhost:{cloud.port}/<path>", flush=True)
+    cloud.serve_forever()  # uvicorn stops cleanly on Ctrl+C and SIGTERM
     print("Local cloud stopped.", flush=True)
     return 0
 

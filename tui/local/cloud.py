@@ -1,112 +1,147 @@
-"""The embedded local cloud: one loopback endpoint for every AWS API call.
-
-Control plane: moto, in this process, over real HTTP. It listens on
-127.0.0.1 only: nothing on the network can reach it.
-"""
+"""Start and stop the local cloud: the edge app on uvicorn (httptools,
+uvloop), bound to 127.0.0.1 only, so nothing on the network can reach it."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import socket
+import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+from .edge import HEALTH_PATH, SERVICE_NAME, SHUTDOWN_PATH  # noqa: F401 - re-exported for callers
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 4580
-HEALTH_PATH = "/_apigw-wizard/health"
-SHUTDOWN_PATH = "/_apigw-wizard/shutdown"
-SERVICE_NAME = "apigw-wizard-local-cloud"
+HOUSEKEEPING_S = 5.0
 
 
 class PortInUse(RuntimeError):
     pass
 
 
-def _health_app(inner: Any, port_holder: dict[str, int], on_shutdown: Any) -> Any:
-    """WSGI wrapper answering the health probe that `connect` uses to tell
-    our local cloud from any other program on the port, and the stop
-    request of `apigw-wizard local --stop`."""
-
-    def app(environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO") == SHUTDOWN_PATH and environ.get("REQUEST_METHOD") == "POST":
-            threading.Thread(target=on_shutdown, daemon=True).start()
-            start_response("202 Accepted", [("Content-Length", "0")])
-            return [b""]
-        if environ.get("PATH_INFO") == HEALTH_PATH:
-            body = json.dumps({"service": SERVICE_NAME, "port": port_holder.get("port")}).encode()
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
-        return inner(environ, start_response)
-
-    return app
-
-
 class LocalCloud:
-    def __init__(self, port: int = DEFAULT_PORT, state_dir: Path | None = None, quiet: bool = True):
+    def __init__(self, port: int = DEFAULT_PORT, state_dir: Path | None = None, quiet: bool = True,
+                 out: TextIO | None = None):
+        from ..services.ledger import default_state_dir, ensure_private_dir
+
         self.requested_port = port
-        self.state_dir = state_dir
+        self.state_dir = ensure_private_dir((state_dir or default_state_dir()) / "local-cloud")
         self.quiet = quiet
+        self.out = out or sys.stdout
+        self._socket: socket.socket | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
-        self._port: dict[str, int] = {}
+        self._lines: list[str] = []
+        self.edge: Any = None
 
     @property
     def port(self) -> int:
-        return self._port["port"]
+        assert self._socket is not None
+        return self._socket.getsockname()[1]
 
     @property
     def endpoint(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def _make_server(self) -> Any:
-        from moto.moto_api._internal.models import moto_api_backend
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-        from werkzeug.serving import WSGIRequestHandler, make_server
-
-        # Lambda without Docker; set before any function exists (reference D2).
-        moto_api_backend.set_config({"lambda": {"use_docker": False}})
-        app = _health_app(DomainDispatcherApplication(create_backend_app), self._port, self.stop)
-
-        class Handler(MotoRequestHandler):
-            def log_request(self, *args: Any, **kwargs: Any) -> None:
-                if not quiet:
-                    WSGIRequestHandler.log_request(self, *args, **kwargs)
-
-        quiet = self.quiet
-        try:
-            server = make_server(HOST, self.requested_port, app, threaded=True, request_handler=Handler)
-        except OSError as exc:
-            raise PortInUse(f"port {self.requested_port} on {HOST} is in use ({exc.strerror})") from None
-        self._port["port"] = server.server_address[1]
-        return server
-
     def bind(self) -> LocalCloud:
-        """Take the port (raises PortInUse) without serving yet."""
-        self._server = self._server or self._make_server()
+        """Take the port (raises PortInUse) and load the saved state."""
+        if self._socket is None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((HOST, self.requested_port))
+            except OSError as exc:
+                sock.close()
+                raise PortInUse(f"port {self.requested_port} on {HOST} is in use ({exc.strerror})") from None
+            sock.listen(1024)
+            sock.setblocking(False)
+            self._socket = sock
+            from .edge import Edge
+
+            self.edge = Edge(self.state_dir, self.port, self._request_log)
+            self.edge.shutdown = self.stop_soon
         return self
 
-    def start(self) -> LocalCloud:
-        """Serve in a background thread for the life of this process."""
-        self.bind()
-        self._thread = threading.Thread(target=self._server.serve_forever, name="local-cloud", daemon=True)
-        self._thread.start()
-        return self
+    def _request_log(self, line: str) -> None:
+        if not self.quiet:
+            self._lines.append(line)
+
+    async def _housekeeping(self) -> None:
+        while True:
+            await asyncio.sleep(0.2)
+            if self._lines:
+                lines, self._lines = self._lines, []
+                self.out.write("\n".join(lines) + "\n")
+                self.out.flush()
+            self._ticks = getattr(self, "_ticks", 0) + 1
+            if self._ticks % int(HOUSEKEEPING_S / 0.2) == 0:
+                self.edge.runtime.reap_idle()
+                await asyncio.to_thread(self.edge.save_logs)
+
+    async def _serve(self) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(self.edge, http="httptools", lifespan="off", access_log=False,
+                                server_header=False, log_level="warning", timeout_keep_alive=5,
+                                loop="none")
+        self._server = uvicorn.Server(config)
+        keeper = asyncio.ensure_future(self._housekeeping())
+        try:
+            await self._server.serve(sockets=[self._socket])
+        finally:
+            keeper.cancel()
+            self.edge.runtime.shutdown()
+            self.edge.sink.flush()
+            self.edge.logs_dirty = True
+            self.edge.save_logs()
+            self.edge.save()
+            if self._lines:
+                self.out.write("\n".join(self._lines) + "\n")
+                self.out.flush()
 
     def serve_forever(self) -> None:
+        """Serve in this thread until stopped (Ctrl+C, SIGTERM, stop())."""
         self.bind()
-        self._server.serve_forever()
+        _new_loop().run_until_complete(self._serve())
+
+    def start(self) -> LocalCloud:
+        """Serve in a background thread of this process (tests)."""
+        self.bind()
+        ready = threading.Event()
+
+        def run() -> None:
+            loop = _new_loop()
+            loop.call_soon(ready.set)
+            loop.run_until_complete(self._serve())
+
+        self._thread = threading.Thread(target=run, name="local-cloud", daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self
 
     def stop_soon(self) -> None:
-        """Stop from a signal handler: shutdown() blocks until the serving
-        loop ends, so it must not run on the loop's own thread."""
-        threading.Thread(target=self.stop, daemon=True).start()
+        if self._server is not None:
+            self._server.should_exit = True
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        self.stop_soon()
         if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=10)
+
+
+def _new_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    except ImportError:  # Windows: the standard loop
+        loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    return loop
 
 
 def probe(port: int, timeout: float = 0.5) -> bool | None:
@@ -121,9 +156,10 @@ def probe(port: int, timeout: float = 0.5) -> bool | None:
         body = reply.read()
     except (ConnectionRefusedError, OSError):
         return None
+    except http.client.HTTPException:
+        return False
     finally:
         conn.close()
-    try:
+    with contextlib.suppress(ValueError):
         return reply.status == 200 and json.loads(body).get("service") == SERVICE_NAME
-    except ValueError:
-        return False
+    return False

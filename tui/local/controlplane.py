@@ -1,0 +1,216 @@
+"""API Gateway v2 control-plane calls that moto gets wrong or lacks
+(reference D1), answered the way AWS answers them; every other call goes to
+moto untouched.
+
+- CreateApi with Target (quick create) expands to an integration, a route
+  (`RouteKey` or `$default`) and an auto-deploy `$default` stage.
+- Route keys are validated; a duplicate route (same shape) is a conflict.
+- Lambda proxy integrations need payload format 1.0 or 2.0.
+- Stage names are validated; a duplicate stage is a conflict.
+- Deployments and UpdateStage, which moto does not implement.
+Runs in a worker thread (it calls moto, which blocks).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..limits import PAYLOAD_FORMATS, STAGE_NAME_RE
+from ..routekeys import RouteKeyError, parse
+from .deployments import Deployments
+from .moto_bridge import Moto, WsgiReply
+
+_API = re.compile(r"^/v2/apis/([^/]+)(/.*)?$")
+
+
+def _error(status: int, code: str, message: str) -> WsgiReply:
+    body = json.dumps({"message": message}).encode()
+    return WsgiReply(status, [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)], body)
+
+
+def _ok(status: int, payload: dict[str, Any]) -> WsgiReply:
+    return WsgiReply(status, [("Content-Type", "application/json")], json.dumps(payload, default=str).encode())
+
+
+class ControlPlane:
+    def __init__(self, moto: Moto, deployments: Deployments, port: int):
+        self.moto = moto
+        self.deployments = deployments
+        self.port = port
+        self.managed: set[tuple[str, str]] = set()  # ("route"|"integration"|"stage", id) made by quick create
+
+    def local_endpoint(self, api_id: str) -> str:
+        return f"http://{api_id}.execute-api.localhost:{self.port}"
+
+    def handle(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes) -> WsgiReply | None:
+        """An answer, or None to let moto answer."""
+        if path == "/v2/apis" and method == "POST":
+            return self._create_api(query, headers, body)
+        match = _API.match(path)
+        if not match:
+            return None
+        api_id, rest = match.group(1), match.group(2) or ""
+        with self.moto.lock:
+            found = self.moto.find_api(api_id)
+        if found is None:
+            return None  # moto's own NotFoundException
+        api = found[1]
+        data = _json(body)
+        if rest == "/routes" and method == "POST":
+            return self._check_route(api, data.get("routeKey"), None, data.get("target"))
+        if rest.startswith("/routes/") and method == "PATCH":
+            route_id = rest.split("/")[2]
+            if ("route", route_id) in self.managed and "routeKey" in data:
+                return _error(400, "BadRequestException", "Cannot modify the route key of an API Gateway managed route")
+            if "routeKey" in data or "target" in data:
+                return self._check_route(api, data.get("routeKey"), route_id, data.get("target"))
+        if rest.startswith("/integrations/") and method == "DELETE" and ("integration", rest.split("/")[2]) in self.managed:
+            return _error(400, "BadRequestException", "Cannot delete an API Gateway managed integration")
+        if rest == "/integrations" and method == "POST" or rest.startswith("/integrations/") and method == "PATCH":
+            return self._check_integration(api, data, creating=method == "POST")
+        if rest == "/stages" and method == "POST":
+            name = data.get("stageName")
+            if not isinstance(name, str) or (name != "$default" and not STAGE_NAME_RE.fullmatch(name)):
+                return _error(400, "BadRequestException",
+                              "Stage name must be $default or 1-128 letters, digits, hyphens or underscores")
+            if name in api.stages:
+                return _error(409, "ConflictException", f"Stage already exists: {name}")
+        if rest.startswith("/stages/") and method == "PATCH":
+            return self._update_stage(api, rest.split("/", 2)[2], data)
+        if rest.startswith("/deployments"):
+            return self._deployments(api, method, rest, data)
+        return None
+
+    # -- quick create ------------------------------------------------------
+    def _create_api(self, query: str, headers: list[tuple[str, str]], body: bytes) -> WsgiReply:
+        data = _json(body)
+        target = data.pop("target", None)
+        route_key = data.pop("routeKey", None)
+        if target and data.get("protocolType") != "HTTP":
+            return _error(400, "BadRequestException", "Quick create (target) is only for HTTP APIs")
+        if route_key is not None:
+            try:
+                parse(route_key)
+            except RouteKeyError as exc:
+                return _error(400, "BadRequestException", f"Invalid route key: {exc}")
+        reply = self._moto("POST", "/v2/apis", data, headers, query)
+        if reply.status >= 300:
+            return reply
+        created = json.loads(reply.body)
+        api_id = created["apiId"]
+        with self.moto.lock:
+            api = self.moto.find_api(api_id)[1]  # type: ignore[index]
+            api.api_endpoint = self.local_endpoint(api_id)
+            created["apiEndpoint"] = api.api_endpoint
+        if target:
+            integration = json.loads(self._moto("POST", f"/v2/apis/{api_id}/integrations", {
+                "integrationType": "AWS_PROXY", "integrationUri": target, "integrationMethod": "POST",
+                "payloadFormatVersion": "2.0", "timeoutInMillis": 30000}, headers).body)
+            route = json.loads(self._moto("POST", f"/v2/apis/{api_id}/routes", {
+                "routeKey": route_key or "$default", "target": f"integrations/{integration['integrationId']}"},
+                headers).body)
+            self._moto("POST", f"/v2/apis/{api_id}/stages", {"stageName": "$default", "autoDeploy": True}, headers)
+            self.managed |= {("integration", integration["integrationId"]), ("route", route["routeId"]),
+                             ("stage", f"{api_id}/$default")}
+        return _ok(201, created)
+
+    def _moto(self, method: str, path: str, data: dict[str, Any], headers: list[tuple[str, str]],
+              query: str = "") -> WsgiReply:
+        keep = [(k, v) for k, v in headers if k.lower() in ("authorization", "host", "x-amz-date", "user-agent")]
+        body = json.dumps(data).encode()
+        return self.moto.call(method, path, query, keep + [("Content-Type", "application/json")], body, self.port)
+
+    # -- validation moto skips ---------------------------------------------
+    def _check_route(self, api: Any, key: Any, route_id: str | None, target: Any) -> WsgiReply | None:
+        if key is not None:
+            try:
+                shape = parse(key).shape
+            except RouteKeyError as exc:
+                return _error(400, "BadRequestException", f"Invalid route key: {exc}")
+            for other in api.routes.values():
+                if other.route_id != route_id and _shape(other.route_key) == shape:
+                    return _error(409, "ConflictException", f"Route with key {other.route_key} already exists for this API")
+        if isinstance(target, str) and target.startswith("integrations/"):
+            if target.removeprefix("integrations/") not in api.integrations:
+                return _error(400, "BadRequestException", f"Invalid integration target: {target}")
+        return None
+
+    def _check_integration(self, api: Any, data: dict[str, Any], creating: bool) -> WsgiReply | None:
+        fmt = data.get("payloadFormatVersion")
+        kind = data.get("integrationType")
+        if fmt is not None and fmt not in PAYLOAD_FORMATS:
+            return _error(400, "BadRequestException", f"Invalid payload format version {fmt}; allowed: 1.0, 2.0")
+        if creating and api.protocol_type == "HTTP" and kind == "AWS_PROXY" and fmt is None:
+            return _error(400, "BadRequestException",
+                          "PayloadFormatVersion is required for an AWS_PROXY integration on an HTTP API (1.0 or 2.0)")
+        if creating and kind == "HTTP_PROXY" and fmt not in (None, "1.0"):
+            return _error(400, "BadRequestException", "HTTP_PROXY integrations support only payload format 1.0")
+        return None
+
+    # -- what moto lacks ---------------------------------------------------
+    def _update_stage(self, api: Any, name: str, data: dict[str, Any]) -> WsgiReply:
+        stage = api.stages.get(name)
+        if stage is None:
+            return _error(404, "NotFoundException", f"Invalid stage identifier specified {name}")
+        if ("stage", f"{api.api_id}/{name}") in self.managed:
+            return _error(400, "BadRequestException", "Cannot modify an API Gateway managed stage")
+        with self.moto.lock:
+            if "autoDeploy" in data:
+                stage.auto_deploy = bool(data["autoDeploy"])
+            if "stageVariables" in data:
+                stage.stage_variables = data["stageVariables"] or {}
+            if "description" in data:
+                stage.description = data["description"]
+            if "deploymentId" in data:
+                if data["deploymentId"] not in self.deployments.by_api.get(api.api_id, {}):
+                    return _error(400, "BadRequestException", f"Invalid deployment id {data['deploymentId']}")
+                self.deployments.stage_deployment[(api.api_id, name)] = data["deploymentId"]
+            self.moto.bump()
+            payload = stage.to_json()
+        payload["autoDeploy"] = stage.auto_deploy
+        return _ok(200, payload)
+
+    def _deployments(self, api: Any, method: str, rest: str, data: dict[str, Any]) -> WsgiReply:
+        parts = rest.strip("/").split("/")
+        with self.moto.lock:
+            if len(parts) == 1 and method == "POST":
+                stage = data.get("stageName")
+                if stage and stage not in api.stages:
+                    return _error(400, "BadRequestException", f"Invalid stage identifier specified {stage}")
+                if stage and api.stages[stage].auto_deploy:
+                    return _error(400, "BadRequestException",
+                                  f"Stage {stage} has auto-deploy enabled; AWS deploys it by itself")
+                deployment = self.deployments.create(api, stage, data.get("description", ""))
+                self.moto.bump()
+                return _ok(201, deployment.to_json())
+            if len(parts) == 1 and method == "GET":
+                items = [d.to_json() for d in self.deployments.by_api.get(api.api_id, {}).values()]
+                return _ok(200, {"items": items})
+            deployment_id = parts[1] if len(parts) > 1 else ""
+            found = self.deployments.by_api.get(api.api_id, {}).get(deployment_id)
+            if found is None:
+                return _error(404, "NotFoundException", f"Invalid deployment identifier specified {deployment_id}")
+            if method == "GET":
+                return _ok(200, found.to_json())
+            if method == "DELETE":
+                self.deployments.delete(api.api_id, deployment_id)
+                self.moto.bump()
+                return WsgiReply(204, [], b"")
+        return _error(400, "BadRequestException", f"{method} is not supported on deployments")
+
+
+def _shape(key: str) -> str | None:
+    try:
+        return parse(key).shape
+    except RouteKeyError:
+        return None
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body) if body else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

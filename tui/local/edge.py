@@ -1,0 +1,248 @@
+"""The local cloud's single endpoint (like LocalStack's edge port), as an
+ASGI app: execute-api requests go to the gateway, Lambda Invoke to the
+runtime, the API Gateway calls moto gets wrong to the control plane, and
+every other AWS API call to moto."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs, unquote
+
+from . import events
+from .controlplane import ControlPlane
+from .deployments import Deployments
+from .gateway import MAX_REQUEST_BYTES, Gateway, function_info
+from .logsink import LogSink
+from .moto_bridge import Moto, WsgiReply
+from .persist import Store
+from .runtime import Runtime
+
+HEALTH_PATH = "/_apigw-wizard/health"
+SHUTDOWN_PATH = "/_apigw-wizard/shutdown"
+SERVICE_NAME = "apigw-wizard-local-cloud"
+EXECUTE_API_PREFIX = "/_aws/execute-api/"
+MAX_CONTROL_BYTES = 80 * 1024 * 1024  # a 50 MB zip, base64-encoded in JSON
+_HOST_FORM = re.compile(r"^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$")
+_INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
+_REGION = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
+
+
+class TooLarge(Exception):
+    pass
+
+
+class Disconnected(Exception):
+    pass
+
+
+async def read_body(receive: Any, limit: int) -> bytes:
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise Disconnected
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def respond(send: Any, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in headers
+           if k.lower() not in ("content-length", "server", "date", "connection", "transfer-encoding")]
+    raw.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Edge:
+    def __init__(self, state_dir: Path, port: int, request_log: Callable[[str], None] = lambda _l: None):
+        self.port = port
+        self.log = request_log
+        self.moto = Moto()
+        self.store = Store(state_dir)
+        extra = self.store.load() or {}
+        self.deployments: Deployments = extra.get("deployments") or Deployments()
+        self.control = ControlPlane(self.moto, self.deployments, port)
+        self.control.managed = extra.get("managed", set())
+        self._local_endpoints()
+        self.sink = LogSink(self.moto)
+        self.runtime = Runtime(state_dir, f"http://127.0.0.1:{port}", self.sink)
+        self.runtime.code_loader = self._code
+        self.gateway = Gateway(self.moto, self.runtime, self.deployments, port)
+        self.shutdown: Callable[[], None] = lambda: None
+        self.logs_dirty = False
+
+    def _local_endpoints(self) -> None:
+        """API endpoints point at this port (it may differ after a restart)."""
+        from moto.apigatewayv2.models import apigatewayv2_backends
+
+        for account in apigatewayv2_backends.values():
+            for backend in account.values():
+                for api in backend.apis.values():
+                    api.api_endpoint = self.control.local_endpoint(api.api_id)
+
+    def _code(self, info: Any) -> bytes:
+        with self.moto.lock:
+            fn = self.moto.find_function(info.region, info.name)
+            if fn is None:
+                raise FileNotFoundError(f"function {info.name} no longer exists")
+            return bytes(fn.code_bytes)
+
+    def save(self) -> None:
+        """Persist the control plane (call with changes just made)."""
+        with self.moto.lock:
+            self.store.save_control({"deployments": self.deployments, "managed": self.control.managed})
+
+    def save_logs(self) -> None:
+        if self.logs_dirty:
+            self.logs_dirty = False
+            with self.moto.lock:
+                self.store.save_logs()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        method, path = scope["method"], scope["path"]
+        headers = [(k.decode("latin-1").lower(), v.decode("utf-8", "replace")) for k, v in scope["headers"]]
+        host = next((v for k, v in headers if k == "host"), "")
+        kind = "aws"
+        try:
+            host_match = _HOST_FORM.match(host)
+            if host_match or path.startswith(EXECUTE_API_PREFIX):
+                kind = "execute-api"
+                if host_match:
+                    api_id, rest = host_match.group(1), path
+                else:
+                    api_id, _, rest = path[len(EXECUTE_API_PREFIX):].partition("/")
+                    rest = "/" + rest
+                status = await self._execute_api(scope, receive, send, api_id, rest, headers)
+            elif path == HEALTH_PATH:
+                kind = "health"
+                body = json.dumps({"service": SERVICE_NAME, "port": self.port}).encode()
+                status = 200
+                await respond(send, 200, [("content-type", "application/json")], body)
+            elif path == SHUTDOWN_PATH and method == "POST":
+                status = 202
+                await respond(send, 202, [], b"")
+                self.shutdown()
+            else:
+                invoke = _INVOKE.match(path)
+                if invoke and method == "POST":
+                    kind = "lambda:Invoke"
+                    status = await self._invoke(scope, receive, send, unquote(invoke.group(1)), headers)
+                else:
+                    status = await self._aws(scope, receive, send, headers)
+        except TooLarge:
+            status = 413
+            await respond(send, 413, [("content-type", "application/json")],
+                          b'{"message":"Request Entity Too Large"}')
+        except Disconnected:
+            status = 499
+        self.log(f"{time.strftime('%H:%M:%S')} {method} {path} -> {status} "
+                 f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]")
+
+    # -- execute-api -------------------------------------------------------
+    async def _execute_api(self, scope: dict[str, Any], receive: Any, send: Any, api_id: str, path: str,
+                           headers: list[tuple[str, str]]) -> int:
+        length = next((v for k, v in headers if k == "content-length"), "0")
+        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+            raise TooLarge
+        body = await read_body(receive, MAX_REQUEST_BYTES)
+        client = scope.get("client") or ("127.0.0.1", 0)
+        request = events.HttpRequest(scope["method"], path, scope["query_string"].decode("latin-1"),
+                                     headers, body, client[0], f"HTTP/{scope.get('http_version', '1.1')}")
+        outcome = await self.gateway.handle(api_id, request)
+        response = outcome.response
+        await respond(send, response.status, response.headers, response.body)
+        self._after_invoke()
+        return response.status
+
+    def _after_invoke(self) -> None:
+        # Logs are written after the response: the client never waits on them.
+        if self.sink.pending:
+            self.logs_dirty = True
+            asyncio.get_running_loop().call_soon(self.sink.flush)
+
+    # -- Lambda Invoke -----------------------------------------------------
+    async def _invoke(self, scope: dict[str, Any], receive: Any, send: Any, name: str,
+                      headers: list[tuple[str, str]]) -> int:
+        body = await read_body(receive, MAX_CONTROL_BYTES)
+        head = dict(headers)
+        region = _region(head)
+        query = parse_qs(scope["query_string"].decode("latin-1"))
+        qualifier = (query.get("Qualifier") or ["$LATEST"])[0]
+        with self.moto.lock:
+            fn = self.moto.find_function(region, name)
+            info = function_info(self.moto, region, fn) if fn is not None else None
+        if info is None or qualifier not in ("$LATEST",):
+            message = f"Function not found: arn:aws:lambda:{region}:123456789012:function:{name}"
+            await respond(send, 404, [("content-type", "application/json"),
+                                      ("x-amzn-errortype", "ResourceNotFoundException")],
+                          json.dumps({"Type": "User", "Message": message}).encode())
+            return 404
+        invocation = head.get("x-amz-invocation-type", "RequestResponse")
+        if invocation == "DryRun":
+            await respond(send, 204, [], b"")
+            return 204
+        client_context = None
+        if head.get("x-amz-client-context"):
+            try:
+                client_context = json.loads(base64.b64decode(head["x-amz-client-context"]))
+            except ValueError:
+                client_context = None
+        if invocation == "Event":
+            task = asyncio.ensure_future(self.runtime.invoke(info, body, client_context=client_context))
+            task.add_done_callback(lambda _t: self._after_invoke())
+            await respond(send, 202, [], b"")
+            return 202
+        result = await self.runtime.invoke(info, body, client_context=client_context)
+        reply = [("content-type", "application/json"), ("x-amz-executed-version", "$LATEST"),
+                 ("x-amzn-requestid", result.request_id)]
+        if result.function_error:
+            reply.append(("x-amz-function-error", result.function_error))
+        if head.get("x-amz-log-type") == "Tail":
+            tail = "\n".join(result.logs).encode()[-4096:]
+            reply.append(("x-amz-log-result", base64.b64encode(tail).decode()))
+        await respond(send, 200, reply, result.payload)
+        self._after_invoke()
+        return 200
+
+    # -- every other AWS API call -----------------------------------------
+    async def _aws(self, scope: dict[str, Any], receive: Any, send: Any, headers: list[tuple[str, str]]) -> int:
+        body = await read_body(receive, MAX_CONTROL_BYTES)
+        method, path = scope["method"], scope["path"]
+        query = scope["query_string"].decode("latin-1")
+        target = next((v for k, v in headers if k == "x-amz-target"), "")
+        # Logs calls are all POST, reads included; they never change what
+        # the control-plane snapshot holds.
+        mutating = method not in ("GET", "HEAD") and not target.startswith("Logs_")
+
+        def run() -> WsgiReply:
+            reply = self.control.handle(method, path, query, headers, body) if path.startswith("/v2/") else None
+            if reply is None:
+                reply = self.moto.call(method, path, query, headers, body, self.port, mutating)
+            if mutating and reply.status < 300:
+                self.moto.bump()
+                self.save()
+            return reply
+
+        reply = await asyncio.to_thread(run)
+        await respond(send, reply.status, reply.headers, reply.body)
+        return reply.status
+
+
+def _region(headers: dict[str, str]) -> str:
+    match = _REGION.search(headers.get("authorization", ""))
+    return match.group(1) if match else "us-east-1"

@@ -1,0 +1,125 @@
+"""moto, in this process: its WSGI app called from the ASGI edge, and its
+backends read directly by the data plane (no HTTP round trip per request).
+
+One lock serialises every touch of moto's state, because moto's models are
+not thread-safe. `generation` grows on every change, so the data plane can
+cache route tables and function settings and rebuild them only when the
+control plane changed something.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+ACCOUNT = "123456789012"  # moto's default account
+
+
+@dataclass
+class WsgiReply:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class Moto:
+    def __init__(self) -> None:
+        from moto.moto_api._internal.models import moto_api_backend
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        # Lambda without Docker; must be set before any function exists (D2).
+        moto_api_backend.set_config({"lambda": {"use_docker": False}})
+        self.app = DomainDispatcherApplication(create_backend_app)
+        self.lock = threading.RLock()
+        self.generation = 0
+
+    def bump(self) -> None:
+        self.generation += 1
+
+    def call(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
+             server_port: int, mutating: bool | None = None) -> WsgiReply:
+        """Run one request through moto's WSGI app (blocking: call it from
+        a thread, not the event loop)."""
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "RAW_URI": path + (f"?{query}" if query else ""),
+            "REQUEST_URI": path + (f"?{query}" if query else ""),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": str(server_port),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "CONTENT_LENGTH": str(len(body)),
+        }
+        for name, value in headers:
+            key = name.upper().replace("-", "_")
+            if key == "CONTENT_TYPE":
+                environ["CONTENT_TYPE"] = value
+            elif key != "CONTENT_LENGTH":
+                environ[f"HTTP_{key}"] = f"{environ[f'HTTP_{key}']},{value}" if f"HTTP_{key}" in environ else value
+        captured: dict[str, Any] = {}
+
+        def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured["status"] = int(status.split(" ", 1)[0])
+            captured["headers"] = response_headers
+            return lambda _data: None
+
+        with self.lock:
+            chunks = self.app(environ, start_response)
+            try:
+                data = b"".join(chunks)
+            finally:
+                getattr(chunks, "close", lambda: None)()
+            if mutating if mutating is not None else method not in ("GET", "HEAD"):
+                self.bump()
+        return WsgiReply(captured["status"], captured["headers"], data)
+
+    # -- direct reads (call with the lock held) --------------------------
+    @staticmethod
+    def apigw(region: str) -> Any:
+        from moto.apigatewayv2.models import apigatewayv2_backends
+
+        return apigatewayv2_backends[ACCOUNT][region]
+
+    @staticmethod
+    def lambdas(region: str) -> Any:
+        from moto.awslambda_simple.models import lambda_simple_backends
+
+        return lambda_simple_backends[ACCOUNT][region]
+
+    @staticmethod
+    def logs(region: str) -> Any:
+        from moto.logs.models import logs_backends
+
+        return logs_backends[ACCOUNT][region]
+
+    def find_api(self, api_id: str) -> tuple[str, Any] | None:
+        """(region, api) for an API id, whatever region it was made in."""
+        from moto.apigatewayv2.models import apigatewayv2_backends
+
+        for region, backend in apigatewayv2_backends[ACCOUNT].items():
+            api = backend.apis.get(api_id)
+            if api is not None:
+                return region, api
+        return None
+
+    def find_function(self, region: str, name_or_arn: str) -> Any | None:
+        from moto.core.exceptions import ServiceException
+        from werkzeug.exceptions import HTTPException
+
+        try:
+            return self.lambdas(region).get_function(name_or_arn)
+        except (ServiceException, HTTPException, KeyError, ValueError):
+            return None

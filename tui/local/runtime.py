@@ -1,0 +1,459 @@
+"""The Lambda runtime of the local cloud: warm worker processes per function
+version, a cold start only on the first request or after a change, more
+workers for concurrent requests up to a limit, the function's timeout
+enforced by killing the worker, and START / END / REPORT lines written to
+CloudWatch Logs (reference C)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import sysconfig
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .interpreters import find_python
+from .logsink import LogSink
+
+_HEADER = struct.Struct(">II")
+WORKER = Path(__file__).with_name("worker.py")
+MAX_WORKERS_PER_FUNCTION = 8
+SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invoke limit, both ways
+IDLE_WORKER_TTL_S = 300.0
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    name: str
+    arn: str
+    region: str
+    account: str
+    runtime: str
+    handler: str
+    memory_mb: int
+    timeout_s: int
+    environment: tuple[tuple[str, str], ...]
+    code_sha: str
+
+    @property
+    def log_group(self) -> str:
+        return f"/aws/lambda/{self.name}"
+
+
+@dataclass
+class InvokeResult:
+    request_id: str
+    payload: bytes
+    error_type: str | None = None  # set for FunctionError: Unhandled
+    logs: list[str] = field(default_factory=list)
+    status: str = "ok"  # ok | error | timeout | crash
+
+    @property
+    def function_error(self) -> str | None:
+        return "Unhandled" if self.error_type else None
+
+
+class WorkerDied(Exception):
+    pass
+
+
+def _error_payload(error_type: str, message: str) -> bytes:
+    return json.dumps({"errorType": error_type, "errorMessage": message}).encode()
+
+
+def log_stream_name() -> str:
+    return f"{dt.datetime.now(dt.timezone.utc):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
+
+
+class Worker:
+    """One execution environment: a process and its log stream."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, stream: str):
+        self.proc = proc
+        self.stream = stream
+        self.init_ms: float | None = None  # reported once, on the first REPORT
+        self.last_used = time.monotonic()
+        self.stray: list[str] = []
+
+    async def send(self, meta: dict[str, Any], payload: bytes = b"") -> None:
+        data = json.dumps(meta).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(_HEADER.pack(len(data), len(payload)) + data + payload)
+        await self.proc.stdin.drain()
+
+    async def receive(self) -> tuple[dict[str, Any], bytes]:
+        assert self.proc.stdout is not None
+        try:
+            header = await self.proc.stdout.readexactly(_HEADER.size)
+            meta_len, payload_len = _HEADER.unpack(header)
+            meta = json.loads(await self.proc.stdout.readexactly(meta_len))
+            payload = await self.proc.stdout.readexactly(payload_len)
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            raise WorkerDied(str(exc)) from None
+        return meta, payload
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.returncode is None
+
+
+class Pool:
+    """Workers for one function version (code + settings)."""
+
+    def __init__(self, runtime: Runtime, info: FunctionInfo):
+        self.runtime = runtime
+        self.info = info
+        self.idle: list[Worker] = []
+        self.total = 0
+        self.waiters: list[asyncio.Future[Worker]] = []
+        self.retired = False
+
+    async def acquire(self) -> tuple[Worker, bool]:
+        """A warm worker, or a new one (cold) if under the limit."""
+        while self.idle:
+            worker = self.idle.pop()
+            if worker.alive:
+                return worker, False
+            self.total -= 1
+        if self.total < MAX_WORKERS_PER_FUNCTION:
+            self.total += 1
+            try:
+                return await self.runtime.spawn(self.info), True
+            except BaseException:
+                self.total -= 1
+                raise
+        future: asyncio.Future[Worker] = asyncio.get_running_loop().create_future()
+        self.waiters.append(future)
+        return await future, False
+
+    def release(self, worker: Worker) -> None:
+        worker.last_used = time.monotonic()
+        if not worker.alive or self.retired:
+            self.discard(worker)
+            return
+        while self.waiters:
+            future = self.waiters.pop(0)
+            if not future.done():
+                future.set_result(worker)
+                return
+        self.idle.append(worker)
+
+    def discard(self, worker: Worker) -> None:
+        worker.kill()
+        self.total -= 1
+        # Someone waiting gets a fresh worker instead.
+        while self.waiters and self.total < MAX_WORKERS_PER_FUNCTION:
+            future = self.waiters.pop(0)
+            if not future.done():
+                self.total += 1
+                task = asyncio.ensure_future(self.runtime.spawn(self.info))
+                task.add_done_callback(lambda t, f=future: self._hand_over(t, f))
+                return
+
+    def _hand_over(self, task: asyncio.Task[Worker], future: asyncio.Future[Worker]) -> None:
+        if task.exception() is not None:
+            self.total -= 1
+            if not future.done():
+                future.set_exception(task.exception())  # type: ignore[arg-type]
+        elif future.done():
+            self.release(task.result())
+        else:
+            future.set_result(task.result())
+
+    def retire(self) -> None:
+        self.retired = True
+        for worker in self.idle:
+            worker.kill()
+        self.total -= len(self.idle)
+        self.idle.clear()
+
+
+class Runtime:
+    def __init__(self, state_dir: Path, endpoint: str, sink: LogSink):
+        self.state_dir = state_dir
+        self.endpoint = endpoint
+        self.sink = sink
+        self.pools: dict[str, Pool] = {}  # function ARN -> its current version's pool
+        self.code_loader: Any = None  # (FunctionInfo) -> zip bytes; set by the edge
+        self.home = state_dir / "lambda-home"
+        self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    # -- code ------------------------------------------------------------
+    def task_root(self, info: FunctionInfo) -> Path:
+        """The code, extracted once per version (atomically)."""
+        name = info.code_sha.replace("/", "_").replace("+", "-").rstrip("=")
+        root = self.state_dir / "code" / name
+        if root.exists():
+            return root
+        from ..services.packaging import safe_names
+
+        data = self.code_loader(info)
+        tmp = root.with_name(f".{name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        import io
+
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            safe_names(archive)  # refuses entries that escape the folder
+            archive.extractall(tmp)
+        try:
+            tmp.rename(root)
+        except OSError:  # another request extracted it first
+            shutil.rmtree(tmp, ignore_errors=True)
+        return root
+
+    def environment(self, info: FunctionInfo, stream: str, task_root: Path) -> dict[str, str]:
+        """What Lambda sets (C2), plus the function's own variables; nothing
+        of the host's, and dummy credentials aimed at the local cloud."""
+        env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "en_US.UTF-8",
+            "TZ": ":UTC",
+            "HOME": str(self.home),
+            "_HANDLER": info.handler,
+            "AWS_REGION": info.region,
+            "AWS_DEFAULT_REGION": info.region,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{info.runtime}",
+            "AWS_LAMBDA_FUNCTION_NAME": info.name,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(info.memory_mb),
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_LAMBDA_LOG_GROUP_NAME": info.log_group,
+            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+            "AWS_LAMBDA_RUNTIME_API": self.endpoint.removeprefix("http://"),
+            "LAMBDA_TASK_ROOT": str(task_root),
+            "LAMBDA_RUNTIME_DIR": str(WORKER.parent),
+            # Credentials of the execution role, as Lambda provides them;
+            # here dummies that only the local cloud accepts.
+            "AWS_ACCESS_KEY_ID": "ASIALOCALCLOUDDUMMY0",
+            "AWS_ACCESS_KEY": "ASIALOCALCLOUDDUMMY0",
+            "AWS_SECRET_ACCESS_KEY": "local-cloud-dummy-secret",
+            "AWS_SESSION_TOKEN": "local-cloud-dummy-token",
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        }
+        env.update(dict(info.environment))
+        return env
+
+    async def spawn(self, info: FunctionInfo) -> Worker:
+        started = time.perf_counter()
+        task_root = await asyncio.to_thread(self.task_root, info)
+        python = await asyncio.to_thread(find_python, info.runtime)
+        stream = log_stream_name()
+        proc = await asyncio.create_subprocess_exec(
+            python.path, "-I", "-S", str(WORKER),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=self.environment(info, stream, task_root), cwd=str(task_root),
+            preexec_fn=_limit_memory(info.memory_mb), start_new_session=True,
+        )
+        worker = Worker(proc, stream)
+        asyncio.ensure_future(self._read_stray(worker, info))
+        version = f"{python.version} ({python.path})" + ("" if python.matches else f"; {info.runtime} not found on PATH")
+        now = _now_ms()
+        self.sink.add(info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")])
+        site_paths = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
+        await worker.send({"op": "init", "task_root": str(task_root), "site_paths": sorted(site_paths),
+                           "pycache": str(self.state_dir / "pycache"),
+                           "ensure_ascii": _version_tuple(info.runtime) < (3, 12)})
+        try:
+            meta, _ = await asyncio.wait_for(worker.receive(), timeout=max(10.0, info.timeout_s))
+        except (WorkerDied, asyncio.TimeoutError):
+            worker.kill()
+            raise WorkerDied("the worker did not start") from None
+        self.sink.add(info, stream, [(_now_ms(), line) for line in meta.get("logs", [])])
+        if meta.get("error"):
+            worker.kill()
+            err = meta["error"]
+            raise InitError(err, stream)
+        worker.init_ms = (time.perf_counter() - started) * 1000
+        return worker
+
+    async def _read_stray(self, worker: Worker, info: FunctionInfo) -> None:
+        """Output written below Python's sys.stdout (C code, os.write)."""
+        assert worker.proc.stderr is not None
+        while True:
+            line = await worker.proc.stderr.readline()
+            if not line:
+                return
+            self.sink.add(info, worker.stream, [(_now_ms(), line.decode("utf-8", "replace").rstrip("\n")[:262144])])
+
+    # -- invoke ----------------------------------------------------------
+    def pool(self, info: FunctionInfo) -> Pool:
+        pool = self.pools.get(info.arn)
+        if pool is None or pool.info != info:
+            if pool is not None:
+                pool.retire()  # code or settings changed: the next request is cold
+            pool = self.pools[info.arn] = Pool(self, info)
+        return pool
+
+    async def invoke(self, info: FunctionInfo, payload: bytes, invoked_arn: str | None = None,
+                     client_context: Any = None) -> InvokeResult:
+        request_id = str(uuid.uuid4())
+        if len(payload) > SYNC_PAYLOAD_LIMIT:
+            return InvokeResult(request_id, _error_payload(
+                "RequestTooLargeException", f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation"),
+                "RequestTooLargeException", status="error")
+        pool = self.pool(info)
+        try:
+            worker, _cold = await pool.acquire()
+        except InitError as err:
+            return self._init_failed(info, request_id, err)
+        except (WorkerDied, OSError) as exc:
+            message = f"RequestId: {request_id} Error: Runtime failed to start: {exc}"
+            return InvokeResult(request_id, _error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash")
+        try:
+            return await self._run(pool, worker, info, request_id, payload, invoked_arn or info.arn, client_context)
+        finally:
+            pool.release(worker)
+
+    def _init_failed(self, info: FunctionInfo, request_id: str, err: InitError) -> InvokeResult:
+        body = dict(err.error)
+        now = _now_ms()
+        text = f"[ERROR] {body['errorType']}: {body['errorMessage']}"
+        self.sink.add(info, err.stream, [(now, text), (now, f"INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: {body['errorType']}"),
+                                         (now, f"START RequestId: {request_id} Version: $LATEST"),
+                                         (now, f"END RequestId: {request_id}"),
+                                         (now, f"REPORT RequestId: {request_id}\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: {info.memory_mb} MB\tMax Memory Used: 0 MB\tStatus: error\tError Type: {body['errorType']}")])
+        body["requestId"] = request_id
+        return InvokeResult(request_id, json.dumps(body).encode(), body["errorType"], [text], status="error")
+
+    async def _run(self, pool: Pool, worker: Worker, info: FunctionInfo, request_id: str, payload: bytes,
+                   invoked_arn: str, client_context: Any) -> InvokeResult:
+        started_ms = _now_ms()
+        deadline_ms = started_ms + info.timeout_s * 1000
+        lines = [(started_ms, f"START RequestId: {request_id} Version: $LATEST")]
+        began = time.perf_counter()
+        meta: dict[str, Any] = {}
+        status = "ok"
+        try:
+            await worker.send({"op": "invoke", "id": request_id, "deadline_ms": deadline_ms,
+                               "invoked_arn": invoked_arn, "client_context": client_context,
+                               "trace_id": f"Root=1-{started_ms // 1000:08x}-{uuid.uuid4().hex[:24]};Sampled=0"}, payload)
+            meta, out = await asyncio.wait_for(worker.receive(), timeout=info.timeout_s)
+        except asyncio.TimeoutError:
+            worker.kill()
+            status = "timeout"
+            message = f"RequestId: {request_id} Error: Task timed out after {info.timeout_s:.2f} seconds"
+            out = _error_payload("Sandbox.Timedout", message)
+            lines.append((_now_ms(), f"{_iso(_now_ms())} {request_id} Task timed out after {info.timeout_s:.2f} seconds"))
+            meta = {"error": {"errorType": "Sandbox.Timedout"}}
+        except (WorkerDied, ConnectionError, BrokenPipeError):
+            await asyncio.sleep(0)  # let the exit status arrive
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(worker.proc.wait(), 1)
+            status = "crash"
+            code = worker.proc.returncode
+            reason = f"signal: {_signal_name(-code)}" if code is not None and code < 0 else f"exit status {code}"
+            error_type = "Runtime.OutOfMemory" if code == -9 else "Runtime.ExitError"
+            message = f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
+            out = _error_payload(error_type, message)
+            lines.append((_now_ms(), message))
+            meta = {"error": {"errorType": error_type}}
+        duration = (time.perf_counter() - began) * 1000
+        now = _now_ms()
+        lines.extend((now, line) for line in meta.get("logs", []))
+        error = meta.get("error")
+        if status == "ok" and meta.get("max_rss_mb", 0) > info.memory_mb:
+            # Lambda stops an environment that outgrows its memory size.
+            worker.kill()
+            status = "crash"
+            error = {"errorType": "Runtime.OutOfMemory"}
+            message = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
+            out = _error_payload("Runtime.ExitError", message)
+            lines.append((now, message))
+        if status == "ok" and error is None and len(out) > SYNC_PAYLOAD_LIMIT:
+            error = {"errorType": "Function.ResponseSizeTooLarge"}
+            out = _error_payload("Function.ResponseSizeTooLarge",
+                                 f"Response payload size exceeded maximum allowed payload size ({SYNC_PAYLOAD_LIMIT} bytes).")
+        if error and status == "ok":
+            status = "error"
+        report = (f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: {math.ceil(duration)} ms"
+                  f"\tMemory Size: {info.memory_mb} MB\tMax Memory Used: {meta.get('max_rss_mb', 0)} MB")
+        if worker.init_ms is not None:
+            report += f"\tInit Duration: {worker.init_ms:.2f} ms"
+            worker.init_ms = None
+        if status in ("timeout", "crash", "error"):
+            report += f"\tStatus: {status if status != 'crash' else 'error'}"
+            if error:
+                report += f"\tError Type: {error['errorType']}"
+        lines.append((now, f"END RequestId: {request_id}"))
+        lines.append((now, report))
+        self.sink.add(info, worker.stream, lines)
+        return InvokeResult(request_id, out, (error or {}).get("errorType"), [t for _, t in lines], status)
+
+    def reap_idle(self) -> None:
+        """Stop workers idle for longer than the TTL (as Lambda recycles)."""
+        cutoff = time.monotonic() - IDLE_WORKER_TTL_S
+        for pool in self.pools.values():
+            stale = [w for w in pool.idle if w.last_used < cutoff]
+            for worker in stale:
+                pool.idle.remove(worker)
+                pool.discard(worker)
+
+    def shutdown(self) -> None:
+        for pool in self.pools.values():
+            pool.retire()
+
+
+class InitError(Exception):
+    def __init__(self, error: dict[str, Any], stream: str):
+        super().__init__(error.get("errorMessage"))
+        self.error = error
+        self.stream = stream
+
+
+def _limit_memory(memory_mb: int) -> Any:
+    """A ceiling on the worker's address space: the function's memory plus
+    room for the interpreter itself, so a runaway allocation fails in the
+    worker instead of taking the machine down."""
+
+    def apply() -> None:
+        import resource
+
+        limit = (memory_mb + 1024) * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply if sys.platform.startswith("linux") else None
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _iso(ms: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + f".{ms % 1000:03d}Z"
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name.removeprefix("SIG").lower()
+    except ValueError:
+        return str(number)
+
+
+def _version_tuple(runtime: str) -> tuple[int, ...]:
+    digits = runtime.removeprefix("python").split(".")
+    try:
+        return tuple(int(d) for d in digits)
+    except ValueError:
+        return (3, 0)

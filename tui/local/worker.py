@@ -1,0 +1,275 @@
+"""The bootstrap inside one Lambda worker process (one execution
+environment). Standard library only: it runs under whichever Python matches
+the function's runtime, with nothing of the host's but that interpreter.
+
+Protocol: frames of (4-byte meta length, 4-byte payload length, meta JSON,
+payload bytes) on private copies of fds 0 and 1. The real fds 1 and 2 then
+point at stderr, so output written below Python (C extensions) reaches the
+parent as stray log lines instead of corrupting the protocol.
+"""
+
+import decimal
+import json
+import logging
+import os
+import resource
+import struct
+import sys
+import time
+import traceback
+
+_HEADER = struct.Struct(">II")
+LINE_LIMIT = 256 * 1024  # one CloudWatch event holds at most 256 KB
+INVOKE_LOG_LIMIT = 4 * 1024 * 1024
+
+
+class Capture:
+    """sys.stdout / sys.stderr for the handler: lines go to the current
+    invocation's log, bounded so a flood cannot exhaust memory."""
+
+    def __init__(self):
+        self.lines = []
+        self.partial = ""
+        self.size = 0
+        self.truncated = False
+        self.encoding = "utf-8"
+        self.errors = "replace"
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if self.truncated:
+            return len(text)
+        self.size += len(text)
+        if self.size > INVOKE_LOG_LIMIT:
+            self.truncated = True
+            self.lines.append(f"[apigw-wizard: log output over {INVOKE_LOG_LIMIT // 1048576} MB was dropped]")
+            return len(text)
+        data = self.partial + text
+        *complete, self.partial = data.split("\n")
+        self.lines.extend(line[:LINE_LIMIT] for line in complete)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return 2
+
+    def take(self):
+        if self.partial:
+            self.lines.append(self.partial[:LINE_LIMIT])
+            self.partial = ""
+        lines, self.lines, self.size, self.truncated = self.lines, [], 0, False
+        return lines
+
+
+class CognitoIdentity:
+    def __init__(self, identity_id=None, pool_id=None):
+        self.cognito_identity_id = identity_id
+        self.cognito_identity_pool_id = pool_id
+
+
+class LambdaContext:
+    """As awslambdaric builds it (reference C1)."""
+
+    def __init__(self, request_id, deadline_ms, invoked_arn, client_context=None):
+        self.aws_request_id = request_id
+        self.invoked_function_arn = invoked_arn
+        self.function_name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+        self.function_version = os.environ["AWS_LAMBDA_FUNCTION_VERSION"]
+        self.memory_limit_in_mb = os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"]  # a str, as on AWS
+        self.log_group_name = os.environ["AWS_LAMBDA_LOG_GROUP_NAME"]
+        self.log_stream_name = os.environ["AWS_LAMBDA_LOG_STREAM_NAME"]
+        self.identity = CognitoIdentity()
+        self.client_context = client_context
+        self.tenant_id = None
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        return max(int(self._deadline_ms - time.time() * 1000), 0)
+
+    def log(self, message):
+        sys.stdout.write(str(message))
+
+    def __repr__(self):
+        return (f"LambdaContext([aws_request_id={self.aws_request_id},log_group_name={self.log_group_name},"
+                f"log_stream_name={self.log_stream_name},function_name={self.function_name},"
+                f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
+                f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
+                f"identity={self.identity}])")
+
+
+class RequestIdFilter(logging.Filter):
+    request_id = None
+
+    def filter(self, record):
+        record.aws_request_id = RequestIdFilter.request_id
+        return True
+
+
+class LambdaFormatter(logging.Formatter):
+    """[LEVEL]\\t2024-01-01T00:00:00.000Z\\t<request id>\\tmessage"""
+
+    def formatTime(self, record, datefmt=None):
+        t = time.gmtime(record.created)
+        return time.strftime("%Y-%m-%dT%H:%M:%S", t) + f".{int(record.msecs):03d}Z"
+
+
+def _error(error_type, message, request_id=None, stack=None):
+    body = {"errorMessage": message, "errorType": error_type}
+    if request_id:
+        body["requestId"] = request_id
+    body["stackTrace"] = stack or []
+    return body
+
+
+def _user_frames(tb):
+    """The traceback from the handler down, without this bootstrap."""
+    frames = traceback.extract_tb(tb)
+    frames = [f for f in frames if f.filename != __file__]
+    return traceback.format_list(frames)
+
+
+def _encoder(ensure_ascii):
+    def default(obj):
+        if isinstance(obj, decimal.Decimal):
+            return int(obj) if obj == obj.to_integral_value() else float(obj)
+        raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+    return json.JSONEncoder(ensure_ascii=ensure_ascii, default=default, allow_nan=True)
+
+
+def peak_rss_mb():
+    """This process's peak RSS. ru_maxrss would include the parent's pages
+    from before exec on Linux, so /proc's VmHWM is read where it exists."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def load_handler(spec):
+    module_name, dot, func_name = spec.rpartition(".")
+    if not dot or not module_name:
+        return None, _error("Runtime.MalformedHandlerName",
+                            f"Bad handler '{spec}': not enough values to unpack (expected 2, got 1)")
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name.replace("/", "."))
+    except SyntaxError as exc:
+        return None, _error("Runtime.UserCodeSyntaxError",
+                            f"Syntax error in module '{module_name}': {exc.msg} ({os.path.basename(exc.filename or '')}, line {exc.lineno})",
+                            stack=[f'  File "{exc.filename}" Line {exc.lineno}\n        {(exc.text or "").strip()}\n'])
+    except ImportError as exc:
+        return None, _error("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}")
+    except Exception as exc:  # the module's own top-level code failed
+        return None, _error(type(exc).__name__, str(exc), stack=_user_frames(exc.__traceback__))
+    func = getattr(module, func_name, None)
+    if func is None:
+        return None, _error("Runtime.HandlerNotFound", f"Handler '{func_name}' missing on module '{module_name}'")
+    return func, None
+
+
+class Channel:
+    def __init__(self, rfd, wfd):
+        self.rfile = os.fdopen(rfd, "rb", buffering=1 << 16)
+        self.wfd = wfd
+
+    def read(self):
+        header = self.rfile.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            return None, None
+        meta_len, payload_len = _HEADER.unpack(header)
+        meta = json.loads(self.rfile.read(meta_len))
+        return meta, self.rfile.read(payload_len)
+
+    def write(self, meta, payload=b""):
+        data = json.dumps(meta).encode()
+        buf = _HEADER.pack(len(data), len(payload)) + data + payload
+        view = memoryview(buf)
+        while view:
+            written = os.write(self.wfd, view)
+            view = view[written:]
+
+
+def main():
+    # Keep private copies of the protocol fds, then point 0 at /dev/null and
+    # 1 at 2, so nothing the handler does can write into the protocol.
+    channel = Channel(os.dup(0), os.dup(1))
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    capture = Capture()
+    sys.stdout = sys.stderr = capture
+
+    meta, _ = channel.read()
+    if meta is None:
+        return
+    sys.path[:0] = [meta["task_root"]]
+    sys.path.extend(meta.get("site_paths", []))
+    if meta.get("pycache"):
+        sys.pycache_prefix = meta["pycache"]
+    handler_filter = RequestIdFilter()
+    log_handler = logging.StreamHandler(capture)
+    log_handler.setFormatter(LambdaFormatter("[%(levelname)s]\t%(asctime)s\t%(aws_request_id)s\t%(message)s"))
+    log_handler.addFilter(handler_filter)
+    logging.getLogger().addHandler(log_handler)
+    encoder = _encoder(meta.get("ensure_ascii", True))
+
+    started = time.perf_counter()
+    handler, init_error = load_handler(os.environ["_HANDLER"])
+    channel.write({"op": "ready", "init_ms": (time.perf_counter() - started) * 1000, "error": init_error,
+                   "logs": capture.take()})
+    if init_error:
+        return
+
+    while True:
+        meta, payload = channel.read()
+        if meta is None:
+            return
+        request_id = meta["id"]
+        RequestIdFilter.request_id = request_id
+        os.environ["_X_AMZN_TRACE_ID"] = meta.get("trace_id", "")
+        context = LambdaContext(request_id, meta["deadline_ms"], meta["invoked_arn"], meta.get("client_context"))
+        error = None
+        began = time.perf_counter()
+        try:
+            event = json.loads(payload) if payload else {}
+        except ValueError as exc:
+            error = _error("Runtime.UnmarshalError", f"Unable to unmarshal input: {exc}", request_id)
+        if error is None:
+            try:
+                result = handler(event, context)
+            except Exception as exc:  # the handler's failure is the invocation's result
+                error = _error(type(exc).__name__, str(exc), request_id, _user_frames(exc.__traceback__))
+                tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+                capture.write(f"[ERROR] {type(exc).__name__}: {exc}\r{tb.rstrip().replace(chr(10), chr(13))}\n")
+            else:
+                try:
+                    out = encoder.encode(result).encode("utf-8")
+                except (TypeError, ValueError) as exc:
+                    error = _error("Runtime.MarshalError", f"Unable to marshal response: {exc}", request_id)
+        duration_ms = (time.perf_counter() - began) * 1000
+        rss_mb = peak_rss_mb()
+        reply = {"op": "result", "error": error, "logs": capture.take(), "duration_ms": duration_ms,
+                 "max_rss_mb": rss_mb}
+        if error:
+            channel.write(reply, json.dumps(error).encode())
+        else:
+            channel.write(reply, out)
+
+
+if __name__ == "__main__":
+    main()
