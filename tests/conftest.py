@@ -88,3 +88,13 @@ def deploy_json(*extra: str, env: dict[str, str] | None = None) -> dict[str, obj
     proc = run_cli("deploy", *extra, "--yes", "--json", env=env)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="session")
+def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One real `apigw-wizard local` process per test worker."""
+    from tests.localcloud import LocalCloudProcess
+
+    running = LocalCloudProcess(tmp_path_factory.mktemp("cloud")).start()
+    yield running
+    running.stop()

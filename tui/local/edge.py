@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import re
 import time
@@ -150,6 +151,16 @@ class Edge:
                           b'{"message":"Request Entity Too Large"}')
         except Disconnected:
             status = 499
+        except Exception as exc:  # noqa: BLE001 - a bug must cost one request, never the cloud
+            status = 500
+            import traceback
+
+            self.log("".join(traceback.format_exception(exc)).rstrip())
+            body = b'{"message":"Internal Server Error"}' if kind == "execute-api" else json.dumps(
+                {"message": f"local cloud error: {type(exc).__name__}: {exc}"}).encode()
+            with contextlib.suppress(Exception):
+                await respond(send, 500, [("content-type", "application/json"),
+                                          ("x-amzn-errortype", "InternalFailure")], body)
         self.log(f"{time.strftime('%H:%M:%S')} {method} {path} -> {status} "
                  f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]")
 

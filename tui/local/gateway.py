@@ -100,6 +100,17 @@ def _like(value: str, pattern: str) -> bool:
     return re.fullmatch(regex, value, re.DOTALL) is not None
 
 
+def _policy_of(fn: Any) -> Any:
+    """The function's resource policy, or None (moto raises when a policy
+    has no statements left)."""
+    if fn is None or not fn.policy:
+        return None
+    try:
+        return fn.policy.get_policy()["Policy"]
+    except Exception:  # noqa: BLE001 - moto's "no policy" is a plain 404 error
+        return None
+
+
 class Gateway:
     def __init__(self, moto: Moto, runtime: Runtime, deployments: Deployments, port: int):
         self.moto = moto
@@ -143,7 +154,7 @@ class Gateway:
             generation = self.moto.generation
             fn = self.moto.find_function(region, name)
             info = function_info(self.moto, region, fn) if fn is not None else None
-            policy = fn.policy.get_policy()["Policy"] if fn is not None and fn.policy else None
+            policy = _policy_of(fn)
         if isinstance(policy, str):
             policy = json.loads(policy)
         self._functions[key] = (generation, info, policy)
@@ -151,6 +162,12 @@ class Gateway:
 
     # -- a request ---------------------------------------------------------
     async def handle(self, api_id: str, request: events.HttpRequest) -> Outcome:
+        request_id = events.new_request_id()
+        outcome = await self._handle(api_id, request, request_id)
+        outcome.response.headers.append(("apigw-requestid", request_id))
+        return outcome
+
+    async def _handle(self, api_id: str, request: events.HttpRequest, request_id: str) -> Outcome:
         view = self.view(api_id)
         if view is None:
             return Outcome(events.gateway_error(404), note=f"no API with id {api_id}")
@@ -184,14 +201,13 @@ class Gateway:
                            note=f"API Gateway has no permission to invoke {info.name} from {source_arn} "
                                 "(lambda add-permission)")
         ctx = events.Context(ACCOUNT, api_id, f"{api_id}.execute-api.localhost:{self.port}", stage,
-                             route.key.key, match.path_parameters, variables, events.new_request_id(),
+                             route.key.key, match.path_parameters, variables, request_id,
                              route.key.path or "$default")
         build = events.event_v2 if integration.payload_format == "2.0" else events.event_v1
         event = build(request, ctx)
         payload = json.dumps(event).encode()
         outcome = await self._invoke(info, payload, integration, ctx, route.key.key)
         outcome.event = event
-        outcome.response.headers.append(("apigw-requestid", ctx.request_id))
         return outcome
 
     async def _invoke(self, info: FunctionInfo, payload: bytes, integration: Integration, ctx: events.Context,

@@ -1,0 +1,162 @@
+"""Helpers for tests of the local cloud: start the real `apigw-wizard local`
+process, and build functions and APIs on it with boto3, as a user would."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+
+from tests.conftest import free_port, wizard_exe
+
+# Planted in the local cloud's environment: no handler may ever see them.
+HOST_SECRET = "host-secret-key-that-must-not-leak"
+HOST_CANARY = "HOST_ONLY_CANARY"
+
+
+class LocalCloudProcess:
+    def __init__(self, state_dir: Path, port: int | None = None):
+        self.state_dir = state_dir
+        self.port = port or free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = state_dir / "local.log"
+
+    def start(self) -> LocalCloudProcess:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "AWS_SECRET_ACCESS_KEY": HOST_SECRET, HOST_CANARY: "1",
+               "AWS_ACCESS_KEY_ID": "AKIAHOSTKEY000000000"}
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen([*wizard_exe(), "local", "--port", str(self.port), "--state-dir",
+                                          str(self.state_dir)], stdout=log, stderr=subprocess.STDOUT, env=env,
+                                         stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.endpoint}/_apigw-wizard/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.05)
+            if self.proc.poll() is not None:
+                break
+        raise RuntimeError(f"local cloud did not start: {self.log.read_text()[-2000:]}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(sig)
+        return self.proc.wait(timeout=30)
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def zip_files(files: dict[str, str | bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def zip_folder(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+@dataclass
+class Deployed:
+    cloud: LocalCloudProcess
+    function: str
+    function_arn: str
+    api_id: str
+    integration_id: str
+    stage: str
+
+    @property
+    def base(self) -> str:
+        prefix = "" if self.stage == "$default" else f"/{self.stage}"
+        return f"{self.cloud.endpoint}/_aws/execute-api/{self.api_id}{prefix}"
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return httpx.get(self.base + path, timeout=40, **kwargs)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return httpx.request(method, self.base + path, timeout=40, **kwargs)
+
+    def logs(self) -> list[str]:
+        """The function's log lines (polled: they land just after the response)."""
+        logs = self.cloud.client("logs")
+        for _ in range(50):
+            try:
+                events = logs.filter_log_events(logGroupName=f"/aws/lambda/{self.function}")["events"]
+            except logs.exceptions.ResourceNotFoundException:
+                events = []
+            if events:
+                time.sleep(0.05)
+                return [e["message"] for e in logs.filter_log_events(logGroupName=f"/aws/lambda/{self.function}")["events"]]
+            time.sleep(0.05)
+        return []
+
+
+def create_function(cloud: LocalCloudProcess, code: str | bytes | dict[str, str | bytes], *,
+                    handler: str = "lambda_function.lambda_handler", timeout: int = 3, memory: int = 128,
+                    env: dict[str, str] | None = None, runtime: str = "python3.14", name: str | None = None) -> tuple[str, str]:
+    iam, lam = cloud.client("iam"), cloud.client("lambda")
+    name = name or f"fn-{uuid.uuid4().hex[:8]}"
+    trust = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                       "Action": "sts:AssumeRole"}]})
+    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    if isinstance(code, str):
+        data = zip_files({"lambda_function.py": code})
+    elif isinstance(code, dict):
+        data = zip_files(code)
+    else:
+        data = code
+    fn = lam.create_function(FunctionName=name, Runtime=runtime, Role=role, Handler=handler,
+                             Code={"ZipFile": data}, Timeout=timeout, MemorySize=memory,
+                             Environment={"Variables": env or {}})
+    return name, fn["FunctionArn"]
+
+
+def deploy(cloud: LocalCloudProcess, code: str | bytes | dict[str, str | bytes], *, routes: tuple[str, ...] = ("ANY /echo",),
+           payload: str = "2.0", stage: str = "$default", auto_deploy: bool = True, permission: bool = True,
+           integration_timeout_ms: int = 30000, stage_variables: dict[str, str] | None = None,
+           **fn_kwargs: Any) -> Deployed:
+    name, arn = create_function(cloud, code, **fn_kwargs)
+    api_client = cloud.client("apigatewayv2")
+    api = api_client.create_api(Name=f"api-{name}", ProtocolType="HTTP")["ApiId"]
+    integ = api_client.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=arn,
+                                          PayloadFormatVersion=payload, TimeoutInMillis=integration_timeout_ms,
+                                          IntegrationMethod="POST")["IntegrationId"]
+    for key in routes:
+        api_client.create_route(ApiId=api, RouteKey=key, Target=f"integrations/{integ}")
+    api_client.create_stage(ApiId=api, StageName=stage, AutoDeploy=auto_deploy,
+                            StageVariables=stage_variables or {})
+    if permission:
+        cloud.client("lambda").add_permission(
+            FunctionName=name, StatementId="apigw", Action="lambda:InvokeFunction",
+            Principal="apigateway.amazonaws.com", SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api}/*")
+    return Deployed(cloud, name, arn, api, integ, stage)
+
+
+ECHO = """
+import json
+def lambda_handler(event, context):
+    return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(event)}
+"""
