@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import socket
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,7 +18,8 @@ from .edge import HEALTH_PATH, SERVICE_NAME, SHUTDOWN_PATH  # noqa: F401 - re-ex
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 4580
-HOUSEKEEPING_S = 5.0
+HOUSEKEEPING_S = 1.0
+IDLE_SAVE_S = 2.0
 
 
 class PortInUse(RuntimeError):
@@ -64,6 +67,9 @@ class LocalCloud:
 
             self.edge = Edge(self.state_dir, self.port, self._request_log)
             self.edge.shutdown = self.stop_soon
+            # moto's models are long-lived: keep them out of every GC pass.
+            gc.collect()
+            gc.freeze()
         return self
 
     def _request_log(self, line: str) -> None:
@@ -80,13 +86,17 @@ class LocalCloud:
             self._ticks = getattr(self, "_ticks", 0) + 1
             if self._ticks % int(HOUSEKEEPING_S / 0.2) == 0:
                 self.edge.runtime.reap_idle()
-                await asyncio.to_thread(self.edge.save_logs)
+                # Saving logs stalls the loop for as long as pickling takes:
+                # do it only once traffic has paused.
+                if time.monotonic() - self.edge.last_request > IDLE_SAVE_S:
+                    self.edge.save_logs()
 
     async def _serve(self) -> None:
         import uvicorn
 
         config = uvicorn.Config(self.edge, http="httptools", lifespan="off", access_log=False,
-                                server_header=False, log_level="warning", timeout_keep_alive=5,
+                                server_header=False, proxy_headers=False, log_level="warning",
+                                timeout_keep_alive=5,
                                 loop="none")
         self._server = uvicorn.Server(config)
         keeper = asyncio.ensure_future(self._housekeeping())

@@ -83,6 +83,7 @@ class Edge:
         self.gateway = Gateway(self.moto, self.runtime, self.deployments, port)
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False
+        self.last_request = 0.0
 
     def _local_endpoints(self) -> None:
         """API endpoints point at this port (it may differ after a restart)."""
@@ -106,8 +107,10 @@ class Edge:
             self.store.save_control({"deployments": self.deployments, "managed": self.control.managed})
 
     def save_logs(self) -> None:
+        """Persist logs (call on the event loop thread: it flushes the sink)."""
         if self.logs_dirty:
             self.logs_dirty = False
+            self.sink.flush()
             with self.moto.lock:
                 self.store.save_logs()
 
@@ -116,7 +119,8 @@ class Edge:
             return
         started = time.perf_counter()
         method, path = scope["method"], scope["path"]
-        headers = [(k.decode("latin-1").lower(), v.decode("utf-8", "replace")) for k, v in scope["headers"]]
+        # uvicorn hands names over lowercased already.
+        headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in scope["headers"]]
         host = next((v for k, v in headers if k == "host"), "")
         kind = "aws"
         try:
@@ -161,7 +165,8 @@ class Edge:
             with contextlib.suppress(Exception):
                 await respond(send, 500, [("content-type", "application/json"),
                                           ("x-amzn-errortype", "InternalFailure")], body)
-        self.log(f"{time.strftime('%H:%M:%S')} {method} {path} -> {status} "
+        self.last_request = time.monotonic()
+        self.log(f"{_clock()} {method} {path} -> {status} "
                  f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]")
 
     # -- execute-api -------------------------------------------------------
@@ -181,10 +186,7 @@ class Edge:
         return response.status
 
     def _after_invoke(self) -> None:
-        # Logs are written after the response: the client never waits on them.
-        if self.sink.pending:
-            self.logs_dirty = True
-            asyncio.get_running_loop().call_soon(self.sink.flush)
+        self.logs_dirty = True
 
     # -- Lambda Invoke -----------------------------------------------------
     async def _invoke(self, scope: dict[str, Any], receive: Any, send: Any, name: str,
@@ -239,6 +241,8 @@ class Edge:
         # Logs calls are all POST, reads included; they never change what
         # the control-plane snapshot holds.
         mutating = method not in ("GET", "HEAD") and not target.startswith("Logs_")
+        if target.startswith("Logs_"):
+            self.sink.flush()  # a reader must see every line written so far
 
         def run() -> WsgiReply:
             reply = self.control.handle(method, path, query, headers, body) if path.startswith("/v2/") else None
@@ -252,6 +256,17 @@ class Edge:
         reply = await asyncio.to_thread(run)
         await respond(send, reply.status, reply.headers, reply.body)
         return reply.status
+
+
+_clock_cache: list[Any] = [0, ""]
+
+
+def _clock() -> str:
+    """HH:MM:SS for the request log, formatted once a second."""
+    now = int(time.time())
+    if _clock_cache[0] != now:
+        _clock_cache[:] = [now, time.strftime("%H:%M:%S", time.localtime(now))]
+    return _clock_cache[1]
 
 
 def _region(headers: dict[str, str]) -> str:

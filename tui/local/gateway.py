@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import events
+from . import events, fastjson
 from .deployments import Deployments, Snapshot
 from .moto_bridge import ACCOUNT, Moto
 from .routing import RouteTable, select_stage
@@ -119,6 +119,8 @@ class Gateway:
         self.port = port
         self._views: dict[str, tuple[int, ApiView | None]] = {}
         self._functions: dict[tuple[str, str], tuple[int, FunctionInfo | None, Any]] = {}
+        self._allowed: dict[tuple[str, str], bool] = {}
+        self._allowed_generation = -1
 
     # -- cached reads of the control plane -------------------------------
     def view(self, api_id: str) -> ApiView | None:
@@ -160,6 +162,17 @@ class Gateway:
         self._functions[key] = (generation, info, policy)
         return info, policy
 
+    def allowed(self, info: FunctionInfo, policy: Any, source_arn: str) -> bool:
+        """allows(), remembered until the control plane changes."""
+        if self._allowed_generation != self.moto.generation:
+            self._allowed = {}
+            self._allowed_generation = self.moto.generation
+        key = (info.arn, source_arn)
+        found = self._allowed.get(key)
+        if found is None:
+            found = self._allowed[key] = allows(policy, source_arn, ACCOUNT)
+        return found
+
     # -- a request ---------------------------------------------------------
     async def handle(self, api_id: str, request: events.HttpRequest) -> Outcome:
         request_id = events.new_request_id()
@@ -196,7 +209,7 @@ class Gateway:
         resource = route.key.path.lstrip("/") if not route.key.is_default else None
         source_arn = (f"arn:aws:execute-api:{view.region}:{ACCOUNT}:{api_id}/{stage}/"
                       + (f"{request.method}/{resource}" if resource is not None else "$default"))
-        if not allows(policy, source_arn, ACCOUNT):
+        if not self.allowed(info, policy, source_arn):
             return Outcome(events.gateway_error(500), route_key=route.key.key,
                            note=f"API Gateway has no permission to invoke {info.name} from {source_arn} "
                                 "(lambda add-permission)")
@@ -205,20 +218,24 @@ class Gateway:
                              route.key.path or "$default")
         build = events.event_v2 if integration.payload_format == "2.0" else events.event_v1
         event = build(request, ctx)
-        payload = json.dumps(event).encode()
+        payload = fastjson.dumps(event)
         outcome = await self._invoke(info, payload, integration, ctx, route.key.key)
         outcome.event = event
         return outcome
 
     async def _invoke(self, info: FunctionInfo, payload: bytes, integration: Integration, ctx: events.Context,
                       route_key: str) -> Outcome:
-        task = asyncio.ensure_future(self.runtime.invoke(info, payload))
-        try:
-            result = await asyncio.wait_for(asyncio.shield(task), integration.timeout_ms / 1000)
-        except asyncio.TimeoutError:
-            # The function keeps running to its own timeout, as on AWS.
-            return Outcome(events.gateway_error(503), route_key=route_key,
-                           note=f"integration timeout ({integration.timeout_ms} ms)")
+        if info.timeout_s * 1000 < integration.timeout_ms:
+            # The function's own timeout always fires first: no second timer.
+            result = await self.runtime.invoke(info, payload)
+        else:
+            task = asyncio.ensure_future(self.runtime.invoke(info, payload))
+            try:
+                result = await asyncio.wait_for(asyncio.shield(task), integration.timeout_ms / 1000)
+            except asyncio.TimeoutError:
+                # The function keeps running to its own timeout, as on AWS.
+                return Outcome(events.gateway_error(503), route_key=route_key,
+                               note=f"integration timeout ({integration.timeout_ms} ms)")
         if result.error_type:
             if result.error_type == "RequestTooLargeException":
                 return Outcome(events.gateway_error(413), result=result, route_key=route_key)

@@ -1,41 +1,53 @@
-"""Writes the runtime's log lines into the local CloudWatch Logs (moto's
-logs backend, in this process), so `filter_log_events` and the wizard read
-them exactly as they would on AWS.
+"""The runtime's log lines, on their way into the local CloudWatch Logs
+(moto's logs backend, in this process), where `filter_log_events` and the
+wizard read them exactly as they would on AWS.
 
-Lines are queued by the invocation and flushed right after the response
-is sent: the client is never kept waiting for its logs.
+Lines are kept in a bounded buffer and written into moto when something is
+about to read logs (any Logs API call), and at each save. Materialising
+every line as it is printed would cost more than the rest of a warm
+request; readers cannot tell the difference. Each stream keeps its newest
+MAX_EVENTS_PER_STREAM events, so a local cloud under load for hours keeps
+flat memory.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from .moto_bridge import Moto
+
+MAX_EVENTS_PER_STREAM = 10_000
 
 
 class LogSink:
     def __init__(self, moto: Moto):
         self.moto = moto
-        self.pending: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
-        self.known: set[tuple[str, str, str]] = set()
+        self.pending: dict[tuple[str, str, str], deque[tuple[int, str]]] = {}
 
     def add(self, info: Any, stream: str, lines: list[tuple[int, str]]) -> None:
-        if lines:
-            self.pending.setdefault((info.region, info.log_group, stream), []).extend(lines)
+        if not lines:
+            return
+        key = (info.region, info.log_group, stream)
+        queue = self.pending.get(key)
+        if queue is None:
+            queue = self.pending[key] = deque(maxlen=MAX_EVENTS_PER_STREAM)
+        queue.extend(lines)
 
     def flush(self) -> None:
+        """Write what is pending into moto (takes moto's lock)."""
         if not self.pending:
             return
         pending, self.pending = self.pending, {}
         with self.moto.lock:
-            for key, lines in pending.items():
-                region, group, stream = key
+            for (region, group, stream), lines in pending.items():
                 backend = self.moto.logs(region)
-                if key not in self.known or group not in backend.groups:
-                    if group not in backend.groups:
-                        backend.create_log_group(group, {})
-                    if stream not in backend.groups[group].streams:
-                        backend.create_log_stream(group, stream)
-                    self.known.add(key)
-                events = [{"timestamp": ts, "message": text} for ts, text in lines]
-                backend.put_log_events(group, stream, events)
+                if group not in backend.groups:
+                    backend.create_log_group(group, {})
+                streams = backend.groups[group].streams
+                if stream not in streams:
+                    backend.create_log_stream(group, stream)
+                backend.put_log_events(group, stream, [{"timestamp": ts, "message": text} for ts, text in lines])
+                events = streams[stream].events
+                if len(events) > MAX_EVENTS_PER_STREAM:
+                    del events[: len(events) - MAX_EVENTS_PER_STREAM]

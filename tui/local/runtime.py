@@ -18,16 +18,19 @@ import subprocess
 import sys
 import sysconfig
 import time
+import random
 import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import fastjson
 from .interpreters import find_python
 from .logsink import LogSink
 
 _HEADER = struct.Struct(">II")
+_rand = random.Random()  # request ids, not secrets
 WORKER = Path(__file__).with_name("worker.py")
 MAX_WORKERS_PER_FUNCTION = 8
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invoke limit, both ways
@@ -88,21 +91,22 @@ class Worker:
         self.stray: list[str] = []
 
     async def send(self, meta: dict[str, Any], payload: bytes = b"") -> None:
-        data = json.dumps(meta).encode()
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(_HEADER.pack(len(data), len(payload)) + data + payload)
-        await self.proc.stdin.drain()
+        data = fastjson.dumps(meta)
+        stdin = self.proc.stdin
+        assert stdin is not None
+        stdin.write(_HEADER.pack(len(data), len(payload)) + data + payload)
+        if stdin.transport.get_write_buffer_size() > 65536:  # only big payloads wait
+            await stdin.drain()
 
     async def receive(self) -> tuple[dict[str, Any], bytes]:
-        assert self.proc.stdout is not None
+        stdout = self.proc.stdout
+        assert stdout is not None
         try:
-            header = await self.proc.stdout.readexactly(_HEADER.size)
-            meta_len, payload_len = _HEADER.unpack(header)
-            meta = json.loads(await self.proc.stdout.readexactly(meta_len))
-            payload = await self.proc.stdout.readexactly(payload_len)
+            meta_len, payload_len = _HEADER.unpack(await stdout.readexactly(_HEADER.size))
+            frame = await stdout.readexactly(meta_len + payload_len)
         except (asyncio.IncompleteReadError, ConnectionError) as exc:
             raise WorkerDied(str(exc)) from None
-        return meta, payload
+        return fastjson.loads(frame[:meta_len]), frame[meta_len:]
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -305,7 +309,7 @@ class Runtime:
 
     async def invoke(self, info: FunctionInfo, payload: bytes, invoked_arn: str | None = None,
                      client_context: Any = None) -> InvokeResult:
-        request_id = str(uuid.uuid4())
+        request_id = str(uuid.UUID(int=_rand.getrandbits(128), version=4))
         if len(payload) > SYNC_PAYLOAD_LIMIT:
             return InvokeResult(request_id, _error_payload(
                 "RequestTooLargeException", f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation"),
@@ -342,20 +346,33 @@ class Runtime:
         began = time.perf_counter()
         meta: dict[str, Any] = {}
         status = "ok"
+        expired: list[bool] = []
+
+        def expire() -> None:
+            expired.append(True)
+            worker.kill()
+
+        # One timer, not wait_for: the kill ends the read with WorkerDied.
+        timer = asyncio.get_running_loop().call_later(info.timeout_s, expire)
         try:
             await worker.send({"op": "invoke", "id": request_id, "deadline_ms": deadline_ms,
                                "invoked_arn": invoked_arn, "client_context": client_context,
-                               "trace_id": f"Root=1-{started_ms // 1000:08x}-{uuid.uuid4().hex[:24]};Sampled=0"}, payload)
-            meta, out = await asyncio.wait_for(worker.receive(), timeout=info.timeout_s)
-        except asyncio.TimeoutError:
-            worker.kill()
+                               "trace_id": f"Root=1-{started_ms // 1000:08x}-{_rand.getrandbits(96):024x};Sampled=0"},
+                              payload)
+            meta, out = await worker.receive()
+        except (WorkerDied, ConnectionError, BrokenPipeError) as exc:
+            failure: BaseException | None = exc
+        else:
+            failure = None
+        finally:
+            timer.cancel()
+        if failure is not None and expired:
             status = "timeout"
             message = f"RequestId: {request_id} Error: Task timed out after {info.timeout_s:.2f} seconds"
             out = _error_payload("Sandbox.Timedout", message)
             lines.append((_now_ms(), f"{_iso(_now_ms())} {request_id} Task timed out after {info.timeout_s:.2f} seconds"))
             meta = {"error": {"errorType": "Sandbox.Timedout"}}
-        except (WorkerDied, ConnectionError, BrokenPipeError):
-            await asyncio.sleep(0)  # let the exit status arrive
+        elif failure is not None:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(worker.proc.wait(), 1)
             status = "crash"

@@ -146,16 +146,21 @@ def _encoder(ensure_ascii):
     return json.JSONEncoder(ensure_ascii=ensure_ascii, default=default, allow_nan=True)
 
 
+try:
+    _STATUS_FD = os.open("/proc/self/status", os.O_RDONLY)
+except OSError:
+    _STATUS_FD = None
+
+
 def peak_rss_mb():
     """This process's peak RSS. ru_maxrss would include the parent's pages
-    from before exec on Linux, so /proc's VmHWM is read where it exists."""
-    try:
-        with open("/proc/self/status", "rb") as status:
-            for line in status:
-                if line.startswith(b"VmHWM:"):
-                    return int(line.split()[1]) // 1024
-    except OSError:
-        pass
+    from before exec on Linux, so /proc's VmHWM is read (one pread) where
+    it exists."""
+    if _STATUS_FD is not None:
+        data = os.pread(_STATUS_FD, 4096, 0)
+        start = data.find(b"VmHWM:")
+        if start >= 0:
+            return int(data[start + 6:data.index(b"kB", start)]) // 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
