@@ -93,7 +93,7 @@ def deploy(args: argparse.Namespace) -> int:
          f"account {ident.account}")
     if config.target == "aws":
         _confirm(f"This creates real AWS resources in account {ident.account} ({config.region}).", args.yes)
-    ledger = open_ledger(conn.cloud, config, _state_dir(args))
+    ledger = open_ledger(conn.cloud, config, conn.state_dir)
     result = Deployer(conn.cloud, config, ledger, _progress, conn.url_for).run()
     if args.json:
         print(json.dumps(result.as_json(), indent=2))
@@ -157,7 +157,7 @@ def test(args: argparse.Namespace) -> int:
         return 2
     headers, body = _headers(args.header), _body(args.data)
     conn = _connect(args, config)
-    ledger = open_ledger(conn.cloud, config, _state_dir(args))
+    ledger = open_ledger(conn.cloud, config, conn.state_dir)
     url = _deployed_url(conn, config, ledger).rstrip("/") + path
     reply = send(TestRequest(method, url, headers, body))
     if args.json:
@@ -175,7 +175,7 @@ def destroy(args: argparse.Namespace) -> int:
 
     config = _load(args)
     conn = _connect(args, config)
-    ledger = open_ledger(conn.cloud, config, _state_dir(args))
+    ledger = open_ledger(conn.cloud, config, conn.state_dir)
     doomed = plan(ledger)
     if not doomed:
         print(f"Nothing to delete: the ledger for {config.function.name} + {config.api.name} "
@@ -221,7 +221,14 @@ def local(args: argparse.Namespace) -> int:
     return 0
 
 
+@_guard
 def wizard(args: argparse.Namespace) -> int:
-    _err("The interactive wizard is not built yet; use 'apigw-wizard deploy', 'test' and 'destroy' "
-         "(see 'apigw-wizard --help').")
-    return 2
+    """The interactive wizard (Textual). Bad flags or config exit 2 before
+    the screen is taken over, so the message stays readable."""
+    config = _load(args) if args.config or args.target or args.region or args.profile else config_mod.Config()
+    from .app import WizardApp
+    from .state import WizardState
+
+    state = WizardState(config, _state_dir(args), args.port)
+    WizardApp(state).run()
+    return 0

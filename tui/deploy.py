@@ -83,6 +83,9 @@ class Deployer:
         self.url_for = url_for
         ident = cloud.identity()
         self.result = DeployResult(cloud.target.kind, cloud.region, ident.account, config.function.name)
+        # The wizard's integration step may point the API at another of the
+        # account's functions; by default it is the one this plan creates.
+        self.integration_function: str | None = None
 
     # -- helpers -------------------------------------------------------
     def _record(self, step: str, resource: Resource, message: str) -> Resource:
@@ -227,9 +230,16 @@ class Deployer:
         self.result.api_endpoint = api.get("ApiEndpoint", "")
         return api["ApiId"]
 
+    def _integration_target(self) -> tuple[str, str]:
+        """(name, ARN) of the function the API invokes."""
+        if self.integration_function and self.integration_function != self.config.function.name:
+            name = self.integration_function
+            return name, f"arn:aws:lambda:{self.cloud.region}:{self.result.account}:function:{name}"
+        return self.config.function.name, self.result.function_arn or self.ensure_function()
+
     def ensure_integration(self) -> str:
         api_id = self.result.api_id or self.ensure_api()
-        fn_arn = self.result.function_arn or self.ensure_function()
+        fn_name, fn_arn = self._integration_target()
         fmt = self.config.api.payload_format
         self.emit(Event("integration", "start", f"Creating Lambda integration (payload {fmt})"))
         recorded = self.ledger.find("apigw_integration", parent=api_id)
@@ -239,7 +249,7 @@ class Deployer:
         if current is None:
             current = http_api.create_integration(self.cloud, api_id, fn_arn, fmt)
             self._record("integration", Resource("apigw_integration", current["IntegrationId"], parent=api_id),
-                         f"Created integration {current['IntegrationId']} -> {self.config.function.name}")
+                         f"Created integration {current['IntegrationId']} -> {fn_name}")
         elif current.get("IntegrationUri") != fn_arn or current.get("PayloadFormatVersion") != fmt:
             http_api.update_integration(self.cloud, api_id, current["IntegrationId"], fn_arn, fmt)
             self.result.updated.append(f"apigw_integration:{current['IntegrationId']}")
@@ -305,7 +315,7 @@ class Deployer:
 
     def ensure_permissions(self) -> None:
         api_id = self.result.api_id or self.ensure_api()
-        fn = self.config.function.name
+        fn = self._integration_target()[0]
         account = self.result.account
         self.emit(Event("permission", "start", "Allowing API Gateway to invoke the function"))
         current = {s.get("Sid"): s for s in permissions.statements(self.cloud, fn)}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .config import Config
 from .deploy import UrlFor, aws_invoke_url
-from .local.cloud import DEFAULT_PORT, HOST, probe
+from .local.cloud import DEFAULT_PORT, HOST, health, probe
 from .local.daemon import StartFailed, log_path, start_background
 from .services.errors import WizardError
 from .services.session import Cloud, Target
@@ -20,6 +20,7 @@ class Connection:
     cloud: Cloud
     url_for: UrlFor
     notes: list[str] = field(default_factory=list)
+    state_dir: Path | None = None  # where ledgers go: the local cloud's own, for the local target
 
 
 def local_invoke_url(port: int) -> UrlFor:
@@ -32,10 +33,10 @@ def local_invoke_url(port: int) -> UrlFor:
     return url_for
 
 
-def connect(config: Config, state_dir: Path, port: int | None = None) -> Connection:
+def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_url: str | None = None) -> Connection:
     if config.target == "aws":
-        target = Target("aws", config.region, config.profile)
-        return Connection(Cloud(target), aws_invoke_url)
+        target = Target("aws", config.region, config.profile, endpoint_url or None)
+        return Connection(Cloud(target), aws_invoke_url, state_dir=state_dir)
     port = DEFAULT_PORT if port is None else port
     found = probe(port)
     if found is False:
@@ -53,4 +54,9 @@ def connect(config: Config, state_dir: Path, port: int | None = None) -> Connect
                      "(stop it with 'apigw-wizard local --stop').")
     endpoint = f"http://{HOST}:{port}"
     cloud = Cloud(Target("local", config.region, endpoint_url=endpoint))
-    return Connection(cloud, local_invoke_url(port), notes)
+    answer = health(port)
+    cloud_dir = Path(answer["state_dir"]) if isinstance(answer, dict) and answer.get("state_dir") else state_dir
+    if cloud_dir.resolve() != state_dir.resolve():
+        notes.append(f"The local cloud on port {port} keeps its state in {cloud_dir}; "
+                     "the ledger is kept there too.")
+    return Connection(cloud, local_invoke_url(port), notes, cloud_dir)

@@ -157,6 +157,13 @@ def _new_loop() -> asyncio.AbstractEventLoop:
 def probe(port: int, timeout: float = 0.5) -> bool | None:
     """True: our local cloud answers on the port. False: something else
     does. None: nothing listens."""
+    found = health(port, timeout)
+    return found if found is None else bool(found)
+
+
+def health(port: int, timeout: float = 0.5) -> dict[str, Any] | None | bool:
+    """The local cloud's health answer; False if another program answers,
+    None if nothing listens."""
     import http.client
 
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
@@ -170,6 +177,8 @@ def probe(port: int, timeout: float = 0.5) -> bool | None:
         return False
     finally:
         conn.close()
-    with contextlib.suppress(ValueError):
-        return reply.status == 200 and json.loads(body).get("service") == SERVICE_NAME
+    with contextlib.suppress(ValueError, AttributeError):
+        data = json.loads(body)
+        if reply.status == 200 and data.get("service") == SERVICE_NAME:
+            return data
     return False

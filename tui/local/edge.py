@@ -11,6 +11,7 @@ import contextlib
 import json
 import re
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
@@ -25,6 +26,8 @@ from .persist import Store
 from .runtime import Runtime
 
 HEALTH_PATH = "/_apigw-wizard/health"
+INVOCATIONS_PATH = "/_apigw-wizard/invocations/"  # + apigw-requestid: what the function saw
+RECENT_INVOCATIONS = 200
 SHUTDOWN_PATH = "/_apigw-wizard/shutdown"
 SERVICE_NAME = "apigw-wizard-local-cloud"
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
@@ -69,6 +72,7 @@ async def respond(send: Any, status: int, headers: list[tuple[str, str]], body: 
 class Edge:
     def __init__(self, state_dir: Path, port: int, request_log: Callable[[str], None] = lambda _l: None):
         self.port = port
+        self.state_dir = state_dir
         self.log = request_log
         self.moto = Moto()
         self.store = Store(state_dir)
@@ -84,6 +88,7 @@ class Edge:
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False
         self.last_request = 0.0
+        self.recent: OrderedDict[str, Any] = OrderedDict()  # apigw request id -> Outcome
 
     def _local_endpoints(self) -> None:
         """API endpoints point at this port (it may differ after a restart)."""
@@ -133,9 +138,15 @@ class Edge:
                     api_id, _, rest = path[len(EXECUTE_API_PREFIX):].partition("/")
                     rest = "/" + rest
                 status = await self._execute_api(scope, receive, send, api_id, rest, headers)
+            elif path.startswith(INVOCATIONS_PATH) and method == "GET":
+                kind = "inspect"
+                status = await self._inspect(send, path[len(INVOCATIONS_PATH):])
             elif path == HEALTH_PATH:
                 kind = "health"
-                body = json.dumps({"service": SERVICE_NAME, "port": self.port}).encode()
+                # The state dir lets every client keep its ledger beside the
+                # resources it records, whichever --state-dir it was given.
+                body = json.dumps({"service": SERVICE_NAME, "port": self.port,
+                                   "state_dir": str(self.state_dir.parent)}).encode()
                 status = 200
                 await respond(send, 200, [("content-type", "application/json")], body)
             elif path == SHUTDOWN_PATH and method == "POST":
@@ -181,9 +192,32 @@ class Edge:
                                      headers, body, client[0], f"HTTP/{scope.get('http_version', '1.1')}")
         outcome = await self.gateway.handle(api_id, request)
         response = outcome.response
+        self.recent[outcome.request_id] = outcome
+        if len(self.recent) > RECENT_INVOCATIONS:
+            self.recent.popitem(last=False)
         await respond(send, response.status, response.headers, response.body)
         self._after_invoke()
         return response.status
+
+    async def _inspect(self, send: Any, request_id: str) -> int:
+        """For the wizard's test screen: the event the function received,
+        what it returned, and why API Gateway answered as it did."""
+        outcome = self.recent.get(request_id)
+        if outcome is None:
+            await respond(send, 404, [("content-type", "application/json")], b'{"message":"Not Found"}')
+            return 404
+        result = outcome.result
+        body = {
+            "route_key": outcome.route_key,
+            "note": outcome.note,
+            "event": outcome.event,
+            "lambda_request_id": result.request_id if result else None,
+            "returned": result.payload.decode("utf-8", "replace") if result else None,
+            "error_type": result.error_type if result else None,
+            "logs": result.logs if result else [],
+        }
+        await respond(send, 200, [("content-type", "application/json")], json.dumps(body).encode())
+        return 200
 
     def _after_invoke(self) -> None:
         self.logs_dirty = True

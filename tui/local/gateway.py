@@ -48,6 +48,7 @@ class Outcome:
     result: InvokeResult | None = None
     route_key: str | None = None
     note: str | None = None  # why API Gateway answered by itself
+    request_id: str = ""  # API Gateway's, as sent in apigw-requestid
 
 
 def function_info(moto: Moto, region: str, fn: Any) -> FunctionInfo:
@@ -178,6 +179,7 @@ class Gateway:
         request_id = events.new_request_id()
         outcome = await self._handle(api_id, request, request_id)
         outcome.response.headers.append(("apigw-requestid", request_id))
+        outcome.request_id = request_id
         return outcome
 
     async def _handle(self, api_id: str, request: events.HttpRequest, request_id: str) -> Outcome:

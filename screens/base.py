@@ -1,0 +1,119 @@
+"""What every step screen shares: the layout (header, step sidebar, body,
+footer) and the one way to call the backend: a thread worker whose progress
+arrives as messages, and whose failure goes to the error funnel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from tui.deploy import Event
+from tui.widgets.modals import ErrorModal
+from tui.widgets.progress import ProgressLog
+from tui.widgets.sidebar import StepSidebar
+
+
+class StepProgress(Message):
+    """A progress event from a worker thread (post_message is thread-safe)."""
+
+    def __init__(self, event: Event):
+        super().__init__()
+        self.event = event
+
+
+class StepScreen(Screen[None]):
+    STEP = ""
+
+    def __init__(self) -> None:
+        super().__init__(name=self.STEP)
+        self._handlers: dict[str, tuple[Callable[[Any], None], Callable[[], None]]] = {}
+
+    @property
+    def state(self) -> Any:
+        return self.app.state  # type: ignore[attr-defined]
+
+    @property
+    def backend(self) -> Any:
+        return self.app.backend  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield StepSidebar(self.state, self.STEP)
+            with Vertical(id="step-body"):
+                yield from self.compose_step()
+        yield Footer()
+
+    def compose_step(self) -> ComposeResult:
+        yield from ()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(StepSidebar).refresh_steps()
+
+    def refresh_sidebar(self) -> None:
+        self.query_one(StepSidebar).refresh_steps()
+        self.app.refresh_subtitle()  # type: ignore[attr-defined]
+
+    # -- backend calls ---------------------------------------------------------
+    def call_backend(self, name: str, call: Callable[[Callable[[Event], None]], Any],
+                     done: Callable[[Any], None], failed: Callable[[], None] = lambda: None) -> None:
+        """Run `call(emit)` in a thread worker; `done(result)` on success,
+        the error funnel (with Retry) on failure."""
+        self._handlers[name] = (done, failed)
+
+        def job() -> Any:
+            return call(lambda event: self.post_message(StepProgress(event)))
+
+        self.run_worker(job, name=name, group="aws", thread=True, exclusive=True, exit_on_error=False,
+                        description=name)
+        self._last_call = (name, call, done, failed)
+
+    def on_step_progress(self, message: StepProgress) -> None:
+        for log in self.query(ProgressLog):
+            log.event(message.event.status, message.event.message)
+            break
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        handlers = self._handlers.get(event.worker.name)
+        if handlers is None:
+            return
+        done, failed = handlers
+        if event.state == WorkerState.SUCCESS:
+            done(event.worker.result)
+            self.refresh_sidebar()
+        elif event.state == WorkerState.ERROR:
+            failed()
+            self.show_error(event.worker.error, retry=self._retry_for(event.worker.name))
+
+    def _retry_for(self, name: str) -> Callable[[], None] | None:
+        last = getattr(self, "_last_call", None)
+        if last and last[0] == name:
+            return lambda: self.call_backend(*last)
+        return None
+
+    def show_error(self, error: BaseException | None, retry: Callable[[], None] | None = None) -> None:
+        """The one error funnel: what failed, code, message, next step."""
+        from tui.services.errors import translate
+
+        err = translate(error or RuntimeError("unknown error"), self.describe_action())
+        for log in self.query(ProgressLog):
+            log.event("failed", err.sentence())
+            break
+
+        def chosen(choice: str | None) -> None:
+            if choice == "retry" and retry is not None:
+                retry()
+            elif choice == "cleanup":
+                self.app.goto("cleanup")  # type: ignore[attr-defined]
+
+        self.app.push_screen(ErrorModal(err.action, err.code, err.message, err.hint, retry is not None), chosen)
+
+    def describe_action(self) -> str:
+        return f"finish the step {self.STEP}"

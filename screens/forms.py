@@ -1,0 +1,64 @@
+"""A labelled input that says, under it, why its value is not allowed
+(Textual marks invalid inputs but does not print the reason)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static
+
+
+class Field(Vertical):
+    DEFAULT_CSS = """
+    Field { height: auto; }
+    Field > Horizontal { height: auto; }
+    Field .field-label { width: 14; padding: 0 1 0 0; }
+    Field Input, Field Select { width: 1fr; }
+    Field .field-error { color: $error; height: auto; padding-left: 14; }
+    """
+
+    def __init__(self, label: str, control: Widget, **kwargs: object):
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.label = label
+        self.control = control
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(self.label, classes="field-label")
+            yield self.control
+        error = Static("", classes="field-error")
+        error.display = False
+        yield error
+
+    @on(Input.Changed)
+    def show_reason(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        reason = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
+        error = self.query_one(".field-error", Static)
+        error.update(reason)
+        error.display = bool(reason)
+
+
+def first_invalid(widget: Widget) -> Input | None:
+    """Validate every input below `widget`; the first one that fails."""
+    for field in widget.query(Input):
+        if field.validators and not field.validate(field.value).is_valid:
+            return field
+    return None
+
+
+# Compact controls (one row each): the wizard must fit 80x24.
+def text_input(*args: Any, **kwargs: Any) -> Input:
+    return Input(*args, compact=True, **kwargs)
+
+
+def select(*args: Any, **kwargs: Any) -> Select[Any]:
+    return Select(*args, compact=True, **kwargs)
+
+
+def button(*args: Any, **kwargs: Any) -> Button:
+    return Button(*args, compact=True, **kwargs)

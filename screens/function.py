@@ -1,0 +1,166 @@
+"""Step 2: create the Lambda function, as the console's "Author from
+scratch": name, runtime, architecture, code, execution role, and memory and
+timeout under "Advanced settings". Create runs role, policy and function in
+a thread worker with a live progress log and ends on the function's ARN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.syntax import Syntax
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Collapsible, Input, Label, Select, Static
+
+from tui import fields
+from tui.services.packaging import HELLO_CODE
+from tui.widgets.progress import ProgressLog
+
+from .base import StepScreen
+from .forms import Field, button, first_invalid, select, text_input
+from .validators import FieldValidator, as_int
+
+NEW_ROLE = "new"
+
+
+class FunctionScreen(StepScreen):
+    STEP = "function"
+
+    def compose_step(self) -> ComposeResult:
+        fn = self.state.config.function
+        yield Label("Create function: author from scratch", classes="step-title")
+        with VerticalScroll(id="function-form"):
+            yield Field("Name", text_input(fn.name, id="name", validators=[FieldValidator(fields.function_name)]))
+            yield Field("Runtime", select([(fn.runtime, fn.runtime)], value=fn.runtime, allow_blank=False, id="runtime"))
+            yield Field("Architecture", select([(a, a) for a in ("x86_64", "arm64")], value=fn.architecture,
+                                               allow_blank=False, id="architecture"))
+            yield Field("Code", text_input(fn.code if fn.code == "hello" else fn.code, id="code",
+                                      placeholder="hello, or a .py file, a folder or a .zip",
+                                      validators=[FieldValidator(lambda v: fields.code(v, Path.cwd()))]))
+            yield Static(Syntax(HELLO_CODE, "python", theme="ansi_dark", line_numbers=False), id="code-view")
+            role_options = [("Create a new role with basic Lambda permissions", NEW_ROLE)]
+            if fn.role != NEW_ROLE:
+                role_options.append((fn.role, fn.role))
+            yield Field("Execution role", select(role_options, value=fn.role, allow_blank=False, id="role"))
+            with Collapsible(title="Advanced settings", collapsed=True):
+                yield Field("Handler", text_input(fn.handler, id="handler", validators=[FieldValidator(fields.handler)]))
+                yield Field("Memory (MB)", text_input(str(fn.memory_mb), id="memory",
+                                                 validators=[FieldValidator(fields.memory_mb, as_int)]))
+                yield Field("Timeout (s)", text_input(str(fn.timeout_s), id="timeout",
+                                                 validators=[FieldValidator(fields.timeout_s, as_int)]))
+        with Horizontal(classes="actions"):
+            yield button("Create function", id="create", variant="primary")
+            yield button("Next: HTTP API", id="next", variant="success", disabled=True)
+        yield ProgressLog(id="function-log")
+
+    def on_mount(self) -> None:
+        self.query_one("#create", Button).focus()
+        if self.state.step_done("function"):
+            self._created()
+        self.call_backend("choices", lambda _emit: self._choices(), self._fill_choices)
+
+    def describe_action(self) -> str:
+        return f"create the function {self.state.config.function.name}"
+
+    def _choices(self) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+        """Runtimes (from botocore's model), architectures and Lambda-assumable roles."""
+        from tui import limits
+
+        runtimes = [(r.label(_today()), r.name) for r in limits.creatable_runtimes()]
+        try:
+            roles = self.backend.roles()
+        except Exception:  # noqa: BLE001 - the list is a convenience; "new" always works
+            roles = []
+        return runtimes, list(limits.architectures()), roles
+
+    def _fill_choices(self, choices: tuple[list[tuple[str, str]], list[str], list[str]]) -> None:
+        runtimes, architectures, roles = choices
+        fn = self.state.config.function
+        runtime = self.query_one("#runtime", Select)
+        runtime.set_options(runtimes)
+        runtime.value = fn.runtime if any(v == fn.runtime for _, v in runtimes) else runtimes[0][1]
+        arch = self.query_one("#architecture", Select)
+        arch.set_options([(a, a) for a in architectures])
+        arch.value = fn.architecture
+        role = self.query_one("#role", Select)
+        options = [("Create a new role with basic Lambda permissions", NEW_ROLE)] + [(r, r) for r in roles]
+        if fn.role not in (NEW_ROLE, *roles):
+            options.append((fn.role, fn.role))
+        role.set_options(options)
+        role.value = fn.role
+
+    @on(Input.Changed, "#code")
+    def code_changed(self, event: Input.Changed) -> None:
+        self.query_one("#code-view").display = event.value.strip() == "hello"
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#create")
+    def create(self) -> None:
+        if self.state.step_done("function") and self.query_one("#next", Button).has_focus:
+            return
+        bad = first_invalid(self)
+        if bad is not None:
+            bad.focus()
+            self.notify("Correct the highlighted field first.", severity="warning")
+            return
+        if not self._apply():
+            return
+        self.query_one("#create", Button).disabled = True
+        self.call_backend("create-function", self.backend.create_function, self._done, self._failed)
+
+    def _apply(self) -> bool:
+        """Copy the form into the wizard's state; False if a value that
+        needs more than one field (handler vs code) is wrong."""
+        from tui.services.packaging import handler_module_problem
+
+        value = lambda widget_id: self.query_one(widget_id, Input).value.strip()  # noqa: E731
+        code = fields.code(value("#code"), Path.cwd())
+        problem = handler_module_problem(code, value("#handler"))
+        if problem:
+            self.query_one("#handler", Input).focus()
+            self.query_one(Collapsible).collapsed = False
+            self.notify(problem, severity="error", timeout=8)
+            return False
+        old_name = self.state.config.function.name
+        self.state.update("function", name=value("#name"), runtime=str(self.query_one("#runtime", Select).value),
+                          architecture=str(self.query_one("#architecture", Select).value), code=code,
+                          handler=value("#handler"), memory_mb=int(value("#memory")),
+                          timeout_s=int(value("#timeout")), role=str(self.query_one("#role", Select).value))
+        self._follow_rename(old_name, value("#name"))
+        return True
+
+    def _follow_rename(self, old: str, new: str) -> None:
+        """The console names the route after the function: keep the default
+        route and test path in step with a renamed function."""
+        if old == new:
+            return
+        if self.state.config.api.routes == (f"ANY /{old}",):
+            self.state.update("api", routes=(f"ANY /{new}",))
+        if self.state.config.test.path == f"/{old}":
+            self.state.update("test", path=f"/{new}")
+
+    def _done(self, result: object) -> None:
+        self._created()
+
+    def _created(self) -> None:
+        result = self.state.result
+        self.query_one("#create", Button).disabled = False
+        self.query_one("#create", Button).label = "Update function"
+        self.query_one(ProgressLog).event("done", f"Function ARN: {result.function_arn}")
+        nxt = self.query_one("#next", Button)
+        nxt.disabled = False
+        nxt.focus()
+
+    def _failed(self) -> None:
+        self.query_one("#create", Button).disabled = False
+
+    @on(Button.Pressed, "#next")
+    def next_step(self) -> None:
+        self.app.goto("api")  # type: ignore[attr-defined]
+
+
+def _today():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return dt.date.today()

@@ -1,0 +1,190 @@
+"""Step 4: test the invoke URL, as the tutorial pastes it into a browser,
+but showing what happened underneath: status, time, headers, body, the
+function's log lines and, on the local target, the exact event the
+function received and what it returned."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import time
+from urllib.parse import urlsplit
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Collapsible, Input, Select, Static, TabbedContent, TabPane, TextArea
+
+from tui import fields
+from tui.limits import TEST_METHODS
+from tui.state import TestRecord
+
+from .base import StepScreen
+from .forms import Field, button, first_invalid, select, text_input
+from .validators import FieldValidator
+
+
+def _pretty(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text
+
+
+class TestScreen(StepScreen):
+    STEP = "test"
+
+    def compose_step(self) -> ComposeResult:
+        test = self.state.config.test
+        yield Static(id="url")
+        with Horizontal(classes="row"):
+            yield select([(m, m) for m in TEST_METHODS], value=test.method, allow_blank=False, id="method")
+            yield text_input(test.path, id="path", validators=[FieldValidator(fields.test_path)])
+        with Collapsible(title="Query, headers and body", collapsed=True):
+            yield Field("Query", text_input(placeholder="a=1&b=2", id="query"))
+            yield Field("Headers", text_input(placeholder="Name: value; Other: value", id="headers"))
+            yield TextArea("", id="body")
+        with Horizontal(classes="actions"):
+            yield button("Send", id="send", variant="primary")
+            yield button("Copy URL", id="copy-url")
+            yield button("Copy curl", id="copy-curl")
+            yield button("Clean up", id="cleanup", variant="warning")
+        yield Static("Press Enter to send the request.", id="status")
+        with TabbedContent(id="response"):
+            for pane in ("Body", "Headers", "Logs", "Event", "Returned", "History"):
+                with TabPane(pane, id=f"tab-{pane.lower()}"):
+                    with VerticalScroll():
+                        yield Static("", id=f"out-{pane.lower()}", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#url", Static).update(f"[b]{self.state.test_url or '(not deployed yet)'}[/b]")
+        self.query_one("#send", Button).focus()
+        hint = self._ssh_hint()
+        if hint:
+            self.query_one("#status", Static).update(hint)
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.query_one("#url", Static).update(f"[b]{self.state.test_url or '(not deployed yet)'}[/b]")
+
+    def describe_action(self) -> str:
+        return "send the test request"
+
+    def _ssh_hint(self) -> str:
+        """Over SSH a loopback URL only works on the server: say how to
+        reach it from the laptop's browser."""
+        if self.state.config.target != "local" or not (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT")):
+            return ""
+        port = self.state.port
+        return (f"Over SSH: run [b]ssh -L {port}:127.0.0.1:{port} <this host>[/b] on your laptop, "
+                "then open the same URL in its browser.")
+
+    def _url(self) -> str:
+        base = (self.state.result.invoke_url if self.state.result else "").rstrip("/")
+        query = self.query_one("#query", Input).value.strip().lstrip("?")
+        return base + self.query_one("#path", Input).value.strip() + (f"?{query}" if query else "")
+
+    def _headers(self) -> tuple[tuple[str, str], ...]:
+        raw = self.query_one("#headers", Input).value
+        pairs = [part.partition(":") for part in raw.split(";") if part.strip()]
+        return tuple((name.strip(), value.strip()) for name, sep, value in pairs if sep and name.strip())
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#send")
+    def send(self) -> None:
+        if not self.state.test_url:
+            self.notify("Create the HTTP API first.", severity="warning")
+            return
+        bad = first_invalid(self)
+        if bad is not None:
+            bad.focus()
+            return
+        from tui.services.tester import TestRequest
+
+        body = self.query_one("#body", TextArea).text.encode()
+        method = str(self.query_one("#method", Select).value)
+        self.query_one("#status", Static).update(f"Sending {method} {self._url()} ...")
+        self.run_request(TestRequest(method, self._url(), self._headers(), body))
+
+    @work(exclusive=True, group="send", exit_on_error=False)
+    async def run_request(self, request: object) -> None:
+        """An async worker: a new send cancels the one in flight."""
+        from tui.services.errors import WizardError
+        from tui.services.tester import send_async
+
+        sent_ms = int(time.time() * 1000)
+        try:
+            reply = await send_async(request)  # type: ignore[arg-type]
+        except WizardError as err:
+            self.query_one("#status", Static).update(f"[red]{err.sentence()}[/red]")
+            self.state.history.append(TestRecord(request.method, request.url, None, 0, err.code))  # type: ignore[attr-defined]
+            self._history()
+            return
+        colour = "green" if reply.status < 400 else "red"
+        self.query_one("#status", Static).update(
+            f"[{colour}][b]{reply.status} {reply.reason}[/b][/{colour}]  {reply.elapsed_ms:.0f} ms  "
+            f"{len(reply.body)} bytes  {reply.header('content-type') or ''}")
+        self.query_one("#out-body", Static).update(_pretty(reply.text))
+        self.query_one("#out-headers", Static).update("\n".join(f"{k}: {v}" for k, v in reply.headers))
+        self.query_one("#response", TabbedContent).active = "tab-body"
+        self.state.history.append(TestRecord(request.method, request.url, reply.status, reply.elapsed_ms,  # type: ignore[attr-defined]
+                                             reply.text[:40].replace("\n", " ")))
+        self._history()
+        self.refresh_sidebar()
+        request_id = reply.header("apigw-requestid") or ""
+        self.call_backend("inspect", lambda _emit: self._inspect(request_id, sent_ms), self._show_inspection)
+
+    def _inspect(self, request_id: str, sent_ms: int) -> tuple[dict | None, list[str]]:
+        invocation = self.backend.invocation(request_id)
+        function = self.state.integration_function or self.state.config.function.name
+        lambda_id = (invocation or {}).get("lambda_request_id")
+        if invocation and not lambda_id:
+            return invocation, []  # API Gateway answered by itself: nothing ran
+        return invocation, self.backend.request_logs(function, sent_ms, lambda_id)
+
+    def _show_inspection(self, found: tuple[dict | None, list[str]]) -> None:
+        invocation, lines = found
+        self.query_one("#out-logs", Static).update("\n".join(lines) or "(no log lines for this request)")
+        if invocation is None:
+            note = "Only the local cloud can show the event (AWS does not return it)."
+            self.query_one("#out-event", Static).update(note)
+            self.query_one("#out-returned", Static).update(note)
+            return
+        event = invocation.get("event")
+        reason = invocation.get("note") or ""
+        self.query_one("#out-event", Static).update(
+            json.dumps(event, indent=2) if event else f"The function was not invoked: {reason}")
+        returned = invocation.get("returned")
+        self.query_one("#out-returned", Static).update(
+            (_pretty(returned) if returned is not None else f"Nothing: {reason}")
+            + (f"\n\nAPI Gateway: {reason}" if reason and returned is not None else ""))
+
+    def _history(self) -> None:
+        rows = [f"{r.status or 'ERR':>4}  {r.elapsed_ms:6.0f} ms  {r.method:<6} {urlsplit(r.url).path}  {r.summary}"
+                for r in reversed(self.state.history)]
+        self.query_one("#out-history", Static).update("\n".join(rows))
+
+    @on(Button.Pressed, "#copy-url")
+    def copy_url(self) -> None:
+        self.app.copy_to_clipboard(self._url())
+        self.notify("URL copied (OSC 52: works over SSH and in tmux with set-clipboard on)")
+
+    @on(Button.Pressed, "#copy-curl")
+    def copy_curl(self) -> None:
+        method = str(self.query_one("#method", Select).value)
+        parts = ["curl", "-i", "-X", method]
+        for name, value in self._headers():
+            parts += ["-H", f"{name}: {value}"]
+        body = self.query_one("#body", TextArea).text
+        if body:
+            parts += ["--data-binary", body]
+        self.app.copy_to_clipboard(shlex.join([*parts, self._url()]))
+        self.notify("curl command copied")
+
+    @on(Button.Pressed, "#cleanup")
+    def cleanup(self) -> None:
+        self.app.goto("cleanup")  # type: ignore[attr-defined]
+
+
+

@@ -1,0 +1,137 @@
+"""WizardApp: the step order, the bindings, the command palette and the
+shared WizardState. Screens are thin; AWS work happens in the backend, in
+thread workers. boto3 and moto are imported only when a worker first needs
+them, after the first frame is on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .backend import Backend
+from .state import STEP_TITLES, STEPS, WizardState
+
+
+def _screen_class(step: str) -> type[Screen[None]]:
+    from screens.api import ApiScreen
+    from screens.cleanup import CleanupScreen
+    from screens.function import FunctionScreen
+    from screens.target import TargetScreen
+    from screens.test import TestScreen
+
+    return {"target": TargetScreen, "function": FunctionScreen, "api": ApiScreen, "test": TestScreen,
+            "cleanup": CleanupScreen}[step]
+
+
+class WizardApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "apigw-wizard"
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="Go back a step (or a sub-step)"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f2", "show_cli", "CLI", tooltip="The AWS CLI commands for what the wizard does"),
+    ]
+
+    def __init__(self, state: WizardState, backend: Backend | None = None):
+        super().__init__()
+        self.state = state
+        self.backend = backend or Backend(state)
+        self.step = "target"
+
+    def on_mount(self) -> None:
+        self.refresh_subtitle()
+        self.goto("target")
+        self.offer_resume()
+
+    # -- navigation ------------------------------------------------------------
+    def goto(self, step: str) -> None:
+        if not self.is_screen_installed(step):
+            self.install_screen(_screen_class(step)(), name=step)
+        self.step = step
+        if len(self.screen_stack) > 1:
+            self.switch_screen(step)
+        else:
+            self.push_screen(step)
+        self.refresh_subtitle()
+
+    def action_back(self) -> None:
+        screen = self.screen
+        if hasattr(screen, "go_back") and screen.go_back():
+            return
+        index = STEPS.index(self.step)
+        if index > 0:
+            self.goto(STEPS[index - 1])
+
+    def refresh_subtitle(self) -> None:
+        state = self.state
+        who = state.identity.account if state.identity else "not connected"
+        self.sub_title = f"{state.config.target} · {who} · {state.config.region}"
+
+    # -- command palette -------------------------------------------------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for number, step in enumerate(STEPS, 1):
+            yield SystemCommand(f"Go to step {number}: {STEP_TITLES[step]}", f"Jump to {STEP_TITLES[step]}",
+                                lambda step=step: self.goto(step))
+        yield SystemCommand("Clean up", "Delete everything this wizard created", lambda: self.goto("cleanup"))
+        yield SystemCommand("Show the AWS CLI equivalent", "The commands that do the same by hand",
+                            self.action_show_cli)
+        yield SystemCommand("Toggle dark / light theme", "Switch between the dark and light theme",
+                            self.action_toggle_theme)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_show_cli(self) -> None:
+        from .cli_equivalent import commands
+        from .widgets.modals import TextModal
+
+        account = self.state.identity.account if self.state.identity else "<account-id>"
+        self.push_screen(TextModal("The AWS CLI equivalent", commands(self.state.config, account, self.state.result)))
+
+    # -- resume ------------------------------------------------------------------
+    def offer_resume(self) -> None:
+        """Launching again with a ledger for this config: continue, test or clean up."""
+        from .services.ledger import list_ledgers
+        from .widgets.resume import ResumeModal
+
+        config = self.state.config
+        where = self.state.state_dir
+        if config.target == "local":
+            from .local.cloud import health
+
+            answer = health(self.state.port, timeout=0.2)  # a running cloud keeps ledgers beside its state
+            if isinstance(answer, dict) and answer.get("state_dir"):
+                where = Path(answer["state_dir"])
+        found = [(scope, count) for scope, count in list_ledgers(where)
+                 if scope.target == config.target and scope.function == config.function.name
+                 and scope.api == config.api.name and count]
+        if not found:
+            return
+        scope, count = found[0]
+        self.push_screen(ResumeModal(scope.stack, count), self._resume)
+
+    def _resume(self, choice: str | None) -> None:
+        if choice in (None, "fresh"):
+            return
+        screen = self.screen
+
+        def load(_emit: Any) -> Any:
+            self.backend.connect()
+            return None if choice == "cleanup" else self.backend.resume()
+
+        def done(_result: Any) -> None:
+            self.refresh_subtitle()
+            if choice == "cleanup":
+                self.goto("cleanup")
+            elif choice == "test":
+                self.goto("test")
+            else:
+                self.goto(next((s for s in STEPS if not self.state.step_done(s)), "test"))
+
+        screen.call_backend("resume", load, done)  # type: ignore[attr-defined]

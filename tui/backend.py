@@ -1,0 +1,163 @@
+"""Everything the wizard does to a cloud, as blocking calls. The screens
+call these from thread workers only, never on the event loop. No Textual
+import here: the same object serves tests and could serve any other UI."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from .deploy import DeployResult, Deployer, Event, open_ledger
+from .state import WizardState
+
+
+class Backend:
+    def __init__(self, state: WizardState):
+        self.state = state
+        self._conn: Any = None
+
+    # -- target ------------------------------------------------------------
+    def connect(self) -> Any:
+        """Connect (starting the local cloud if needed) and check who we are."""
+        from .targets import connect
+
+        state = self.state
+        conn = connect(state.config, state.state_dir, state.port, state.endpoint_url)
+        identity = conn.cloud.identity()
+        self._conn = conn
+        state.ledger_dir = conn.state_dir or state.state_dir
+        state.identity = identity
+        state.notes = list(conn.notes)
+        return identity
+
+    @property
+    def conn(self) -> Any:
+        if self._conn is None:
+            self.connect()
+        return self._conn
+
+    def reset(self) -> None:
+        """Forget the connection (the target, profile or region changed)."""
+        self._conn = None
+        self.state.identity = None
+
+    def ledger(self) -> Any:
+        return open_ledger(self.conn.cloud, self.state.config, self.state.ledger_dir or self.state.state_dir)
+
+    def profiles(self) -> list[str]:
+        from .services.session import list_profiles
+
+        return list_profiles()
+
+    # -- create --------------------------------------------------------------
+    def _deployer(self, on_event: Callable[[Event], None]) -> Deployer:
+        ledger = self.ledger()
+        deployer = Deployer(self.conn.cloud, self.state.config, ledger, on_event, self.conn.url_for)
+        deployer.integration_function = self.state.integration_function
+        if self.state.result is not None:
+            # Carry over what earlier steps found, so each step reuses it.
+            deployer.result = replace(self.state.result, created=[], updated=[], reused=[])
+        return deployer
+
+    def create_function(self, on_event: Callable[[Event], None]) -> DeployResult:
+        deployer = self._deployer(on_event)
+        deployer.ensure_role()
+        deployer.ensure_function()
+        self.state.result = deployer.result
+        return deployer.result
+
+    def create_api(self, on_event: Callable[[Event], None]) -> DeployResult:
+        deployer = self._deployer(on_event)
+        if not deployer.result.function_arn and not self.state.integration_function:
+            deployer.ensure_role()
+            deployer.ensure_function()
+        deployer.ensure_api()
+        deployer.ensure_integration()
+        deployer.ensure_routes()
+        deployer.ensure_stage()
+        deployer.ensure_permissions()
+        on_event(Event("done", "done", f"Invoke URL: {deployer.result.invoke_url}", deployer.result.invoke_url))
+        self.state.result = deployer.result
+        return deployer.result
+
+    def resume(self) -> DeployResult | None:
+        """Rebuild what exists from the ledger, creating nothing."""
+        ledger = self.ledger()
+        if not ledger.resources:
+            return None
+        return self.create_api(lambda _e: None) if ledger.find("apigw_api") else self.create_function(lambda _e: None)
+
+    # -- lists for pickers -------------------------------------------------
+    def functions(self) -> list[str]:
+        from .services import functions
+
+        return sorted(f["FunctionName"] for f in functions.list_functions(self.conn.cloud))
+
+    def roles(self) -> list[str]:
+        from .services import roles
+
+        return sorted(r["RoleName"] for r in roles.list_lambda_roles(self.conn.cloud))
+
+    # -- clean up ------------------------------------------------------------
+    def ledger_items(self) -> list[str]:
+        from .destroy import describe, plan
+
+        ledger = self.ledger()
+        return [describe(r) for r in plan(ledger)]
+
+    def destroy(self, on_event: Callable[[Event], None]) -> list[str]:
+        from .destroy import destroy
+
+        ledger = self.ledger()
+        deleted = destroy(self.conn.cloud, ledger, on_event)
+        self.state.result = None
+        return deleted
+
+    # -- test ----------------------------------------------------------------
+    def logs_since(self, function: str, since_ms: int) -> list[str]:
+        from .services import logs
+
+        return [e.message for e in logs.recent_events(self.conn.cloud, function, since_ms=since_ms)]
+
+    def invocation(self, apigw_request_id: str) -> dict[str, Any] | None:
+        """On the local target: the event the function got and what it
+        returned (the local cloud keeps the last few hundred)."""
+        if self.state.config.target != "local" or not apigw_request_id:
+            return None
+        url = f"http://127.0.0.1:{self.state.port}/_apigw-wizard/invocations/{apigw_request_id}"
+        try:
+            with urllib.request.urlopen(url, timeout=3) as reply:  # noqa: S310 - loopback only
+                return json.loads(reply.read())
+        except (OSError, ValueError):
+            return None
+
+    def request_logs(self, function: str, sent_ms: int, lambda_request_id: str | None) -> list[str]:
+        """The function's log lines for one request: by Lambda request id
+        where known (local), else everything logged since it was sent."""
+        for _ in range(10):
+            lines = self.logs_since(function, sent_ms - 1000)
+            if not lambda_request_id:
+                return lines
+            picked = _between(lines, lambda_request_id)
+            if picked:
+                return picked
+            time.sleep(0.1)
+        return []
+
+
+def _between(lines: list[str], request_id: str) -> list[str]:
+    """START ... REPORT of one request."""
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith(f"START RequestId: {request_id}"):
+            inside = True
+        if inside:
+            out.append(line)
+            if line.startswith(f"REPORT RequestId: {request_id}"):
+                break
+    return out

@@ -1,0 +1,1 @@
+"""Reusable widgets of the wizard (the only UI code below tui/ besides app.py)."""
