@@ -71,7 +71,9 @@ class StepScreen(Screen[None]):
         def job() -> Any:
             return call(lambda event: self.post_message(StepProgress(event)))
 
-        self.run_worker(job, name=name, group="aws", thread=True, exclusive=True, exit_on_error=False,
+        # Exclusive per kind of call: a new "ledger" listing must not cancel
+        # a "destroy" that a dialog's callback has just started.
+        self.run_worker(job, name=name, group=f"aws-{name}", thread=True, exclusive=True, exit_on_error=False,
                         description=name)
         self._last_call = (name, call, done, failed)
 

@@ -61,4 +61,9 @@ def select(*args: Any, **kwargs: Any) -> Select[Any]:
 
 
 def button(*args: Any, **kwargs: Any) -> Button:
-    return Button(*args, compact=True, **kwargs)
+    control = Button(*args, compact=True, **kwargs)
+    # Textual ignores a second press within the 0.2 s "active" effect; a
+    # person pressing Enter through the sub-steps would lose keystrokes.
+    # Every action here is idempotent and disables its button while it runs.
+    control.active_effect_duration = 0
+    return control
