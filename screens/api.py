@@ -90,6 +90,7 @@ class ApiScreen(StepScreen):
         button = self.query_one("#next", Button)
         done = self.state.step_done("api")
         button.label = ("Next: Test" if done else "Create") if self.pane == "review" else "Next"
+        button.refresh(layout=True)  # the label's width changed
         if self.pane == "review":
             self._summarise()
         (self.query_one("#new-route", Input) if self.pane == "routes" else button).focus()

@@ -14,7 +14,8 @@ UI_FREE = [
     "tui.services.session", "tui.services.roles", "tui.services.functions", "tui.services.http_api",
     "tui.services.permissions", "tui.services.logs", "tui.services.tester", "tui.services.ledger",
     "tui.services.errors", "tui.services.packaging", "tui.local.cloud", "tui.local.daemon",
-    "tui.deploy", "tui.destroy", "tui.config", "tui.targets",
+    "tui.deploy", "tui.destroy", "tui.config", "tui.targets", "tui.backend", "tui.state", "tui.local.edge",
+    "tui.local.gateway", "tui.local.runtime",
 ]
 
 
@@ -27,5 +28,13 @@ def test_module_does_not_import_textual(module: str) -> None:
 
 def test_cli_import_does_not_load_boto3_or_moto() -> None:
     code = "import sys, tui.cli; print(sorted(m for m in ('boto3', 'moto', 'textual') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_wizard_paints_before_boto3_or_moto_load() -> None:
+    """boto3 and moto load in the first worker, after the first frame."""
+    code = ("import sys, tui.app, screens.target, screens.function, screens.api, screens.test, screens.cleanup; "
+            "print(sorted(m for m in ('boto3', 'botocore', 'moto') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"

@@ -18,6 +18,7 @@ class ProgressLog(RichLog):
         min-height: 4;
         border: round $foreground 30%;
         background: $surface;
+        scrollbar-size-vertical: 1;
     }
     """
 

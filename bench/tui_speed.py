@@ -1,0 +1,107 @@
+"""Benchmark of the wizard's responsiveness. Prints figures; asserts nothing.
+
+    python bench/tui_speed.py
+
+- first frame: launch the installed `apigw-wizard` in tmux (80x24) and time
+  until the first step is on screen (median of 5 launches);
+- keys while a step runs: the event loop's lag (a 10 ms timer's lateness)
+  while the connect and "Create function" workers run against the real
+  local cloud, beside the same with nothing running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def first_frame_ms() -> float:
+    exe = shutil.which("apigw-wizard", path=str(Path(sys.executable).parent)) or "apigw-wizard"
+    name = f"bench-{uuid.uuid4().hex[:6]}"
+    state = tempfile.mkdtemp()
+    started = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "env", "TERM=xterm-256color",
+                    exe, "--state-dir", state, "--port", str(free_port())], check=True)
+    try:
+        while time.perf_counter() - started < 10:
+            out = subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+            if "Where should the function" in out:
+                return (time.perf_counter() - started) * 1000
+            time.sleep(0.005)
+        raise RuntimeError("the first step never appeared")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+async def loop_lag() -> tuple[list[float], list[float]]:
+    """How late a 10 ms timer fires in the app: idle, then while the
+    connect and "Create function" workers run. A key is handled on the
+    same loop, so this is the delay a keystroke can see."""
+    from tui.app import WizardApp
+    from tui.config import Config
+    from tui.state import WizardState
+
+    state = WizardState(Config(), Path(tempfile.mkdtemp()), free_port())
+    app = WizardApp(state)
+    lags: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lags.append(max(0.0, (now - last[0] - 0.010) * 1000))
+        last[0] = now
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        last[0] = time.perf_counter()
+        app.set_interval(0.010, tick)
+        await pilot.pause(1.0)
+        idle = list(lags)
+        lags.clear()
+        app.screen.query_one("#continue").focus()
+        await pilot.press("enter")  # connect: boto3 import, local cloud start, identity
+        while app.screen.name != "function":
+            await pilot.pause(0.02)
+        await pilot.pause(0.3)
+        app.screen.query_one("#create").focus()
+        await pilot.press("enter")  # role, policy, function, wait for Active
+        while not state.step_done("function"):
+            await pilot.pause(0.02)
+        busy = list(lags)
+    subprocess.run([sys.executable, "-m", "tui", "local", "--stop", "--port", str(state.port)], capture_output=True)
+    return idle, busy
+
+
+def main() -> int:
+    if not shutil.which("tmux"):
+        print("tmux is not installed", file=sys.stderr)
+        return 2
+    frames = [first_frame_ms() for _ in range(5)]
+    idle, busy = asyncio.run(loop_lag())
+    print(f"first frame: median {statistics.median(frames):.0f} ms, max {max(frames):.0f} ms (5 launches in tmux)")
+    print(f"event-loop lag, idle: median {statistics.median(idle):.1f} ms, max {max(idle):.1f} ms ({len(idle)} ticks)")
+    print(f"event-loop lag while connect and 'Create function' run: median {statistics.median(busy):.1f} ms, "
+          f"p95 {sorted(busy)[int(len(busy) * 0.95)]:.1f} ms, max {max(busy):.1f} ms ({len(busy)} ticks)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,120 @@
+"""End to end as a person does it: the installed `apigw-wizard` in tmux at
+80x24, a fresh state dir, Enter at every step, until the test step shows
+200 and "Hello from Lambda!"."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port, run_cli, wizard_exe
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+class Tmux:
+    def __init__(self, command: list[str], env: dict[str, str] | None = None, width: int = 80, height: int = 24):
+        self.name = f"wiz-{uuid.uuid4().hex[:8]}"
+        assignments = [f"{k}={v}" for k, v in (env or {}).items()]
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+                        "env", "TERM=xterm-256color", *assignments, *command], check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def test_keystrokes_only_reach_hello_from_lambda(tmp_path: Path) -> None:
+    port = str(free_port())
+    tmux = Tmux([*wizard_exe(), "--state-dir", str(tmp_path / "state"), "--port", port])
+    try:
+        tmux.wait_for("Where should the function and the API be created?")
+        tmux.keys("Enter")
+        tmux.wait_for("author from scratch")
+        tmux.keys("Enter")
+        tmux.wait_for("Function ARN")
+        tmux.keys("Enter")
+        tmux.wait_for("1 Integrations")
+        for _ in range(3):
+            tmux.keys("Enter")
+            time.sleep(0.3)
+        tmux.wait_for("Permission lambda:InvokeFunction")
+        tmux.keys("Enter")
+        tmux.wait_for("Next: Test")
+        tmux.keys("Enter")
+        tmux.wait_for("Press Enter to send")
+        tmux.keys("Enter")
+        screen = tmux.wait_for('"Hello from Lambda!"')
+        assert "200 OK" in screen and "Traceback" not in screen
+        # Clean up through the command palette, still keystrokes only.
+        tmux.keys("C-p")
+        tmux.wait_for("Search for commands")
+        tmux.keys("-l", "Clean up")
+        time.sleep(0.3)
+        tmux.keys("Enter")
+        tmux.wait_for("Delete all")
+        tmux.wait_for("role my-function-role-")
+        tmux.keys("Enter")
+        tmux.wait_for("Delete 8 resources?")
+        tmux.keys("Enter")
+        tmux.wait_for("Nothing to delete")
+        tmux.keys("C-q")
+        import boto3
+
+        kw = {"endpoint_url": f"http://127.0.0.1:{port}", "region_name": "us-east-1",
+              "aws_access_key_id": "t", "aws_secret_access_key": "t"}
+        assert boto3.client("lambda", **kw).list_functions()["Functions"] == []
+        assert boto3.client("apigatewayv2", **kw).get_apis()["Items"] == []
+        assert boto3.client("iam", **kw).list_roles()["Roles"] == []
+        assert boto3.client("iam", **kw).list_policies(Scope="Local")["Policies"] == []
+    finally:
+        tmux.close()
+        run_cli("local", "--stop", "--port", port)
+
+
+def test_aws_target_with_aws_endpoint_url_reaches_the_test_step(aws_env: dict[str, str], tmp_path: Path,
+                                                                clients: dict[str, object]) -> None:
+    tmux = Tmux([*wizard_exe(), "--target", "aws", "--state-dir", str(tmp_path / "state")], env=aws_env)
+    try:
+        tmux.wait_for("Where should the function and the API be created?")
+        tmux.keys("Enter")
+        tmux.wait_for("Create real AWS resources?")  # asked once before anything billable
+        tmux.keys("Enter")
+        tmux.wait_for("author from scratch")
+        tmux.keys("Enter")
+        tmux.wait_for("Function ARN")
+        tmux.keys("Enter")
+        tmux.wait_for("1 Integrations")
+        for _ in range(3):
+            tmux.keys("Enter")
+            time.sleep(0.3)
+        tmux.wait_for("Permission lambda:InvokeFunction")
+        tmux.keys("Enter")
+        tmux.wait_for("Next: Test")
+        tmux.keys("Enter")
+        screen = tmux.wait_for("Press Enter to send")
+        assert "amazonaws.com" in screen and "aws · 123456789012" in screen
+        tmux.keys("C-q")
+    finally:
+        tmux.close()
+    functions = clients["lambda"].list_functions()["Functions"]  # type: ignore[attr-defined]
+    assert [f["FunctionName"] for f in functions] == ["my-function"]
