@@ -154,3 +154,14 @@ def test_deploy_then_curl_the_test_url(tmp_path: Path) -> None:
     finally:
         run_cli("destroy", *args, "--yes")
         run_cli("local", "--stop", "--port", port)
+
+
+def test_duplicate_statement_id_is_a_conflict(cloud: Any) -> None:
+    name, _ = create_function(cloud, "def lambda_handler(e, c):\n    return 1\n")
+    lam = cloud.client("lambda")
+    kwargs = {"FunctionName": name, "StatementId": "same", "Action": "lambda:InvokeFunction",
+              "Principal": "apigateway.amazonaws.com"}
+    lam.add_permission(**kwargs)
+    with pytest.raises(lam.exceptions.ResourceConflictException):
+        lam.add_permission(**kwargs)
+    assert len(json.loads(lam.get_policy(FunctionName=name)["Policy"])["Statement"]) == 1

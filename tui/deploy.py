@@ -11,11 +11,13 @@ screen; `deploy` runs them all.
 from __future__ import annotations
 
 from collections.abc import Callable
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import Config
+from . import reconcile
 from .routekeys import parse as parse_route
 from .services import functions, http_api, permissions, roles
 from .services.errors import WizardError
@@ -88,12 +90,6 @@ class Deployer:
         self.integration_function: str | None = None
 
     # -- helpers -------------------------------------------------------
-    def _record(self, step: str, resource: Resource, message: str) -> Resource:
-        self.ledger.add(resource)
-        self.result.created.append(f"{resource.type}:{resource.id}")
-        self.emit(Event(step, "created", message, resource.arn or resource.id))
-        return resource
-
     def _reuse(self, step: str, resource: Resource, message: str) -> None:
         self.result.reused.append(f"{resource.type}:{resource.id}")
         self.emit(Event(step, "reused", message, resource.arn or resource.id))
@@ -101,6 +97,17 @@ class Deployer:
     def _forget(self, resource: Resource) -> None:
         """It was in the ledger but is gone from AWS (deleted by hand)."""
         self.ledger.remove(resource)
+
+    def _create(self, step: str, pending: Resource, make: Callable[[], Any], build: Callable[[Any], Resource],
+                message: Callable[[Resource], str]) -> Resource:
+        """Create through the ledger's intent-first path (reconcile.py)."""
+        real = reconcile.create(self.ledger, self.cloud, pending, make, build)
+        self.result.created.append(f"{real.type}:{real.id}")
+        self.emit(Event(step, "created", message(real), real.arn or real.id))
+        return real
+
+    def _settle(self, kind: str) -> None:
+        reconcile.settle(self.ledger, self.cloud, kind)
 
     # -- steps -----------------------------------------------------------
     def run(self) -> DeployResult:
@@ -128,14 +135,16 @@ class Deployer:
             self.result.role_arn = role["Arn"]
             return role["Arn"]
         self.emit(Event("role", "start", "Creating a new role with basic Lambda permissions"))
+        self._settle("iam_role")
         recorded = self.ledger.find("iam_role")
         role = roles.get_role(self.cloud, recorded.id) if recorded else None
         if recorded and role is None:
             self._forget(recorded)
         if role is None:
             name = roles.new_role_name(fn.name)
-            role = roles.create_role(self.cloud, name, fn.name)
-            self._record("role", Resource("iam_role", name, role["Arn"]), f"Created role {name}")
+            real = self._create("role", Resource("iam_role", name), lambda: roles.create_role(self.cloud, name, fn.name),
+                                lambda reply: Resource("iam_role", name, reply["Arn"]), lambda r: f"Created role {r.id}")
+            role = {"RoleName": name, "Arn": real.arn}
         else:
             self._reuse("role", recorded, f"Role {role['RoleName']} exists")  # type: ignore[arg-type]
         self._ensure_policy(role["RoleName"])
@@ -143,15 +152,18 @@ class Deployer:
         return role["Arn"]
 
     def _ensure_policy(self, role_name: str) -> None:
+        self._settle("iam_policy")
         recorded = self.ledger.find("iam_policy")
         if recorded and not roles.policy_exists(self.cloud, recorded.arn or ""):
             self._forget(recorded)
             recorded = None
         if recorded is None:
             name = roles.new_policy_name()
-            arn = roles.create_basic_policy(self.cloud, name, self.config.function.name)
-            recorded = self._record("policy", Resource("iam_policy", name, arn),
-                                    f"Created policy {name} (logs for /aws/lambda/{self.config.function.name})")
+            fn_name = self.config.function.name
+            recorded = self._create("policy", Resource("iam_policy", name),
+                                    lambda: roles.create_basic_policy(self.cloud, name, fn_name),
+                                    lambda arn: Resource("iam_policy", name, arn),
+                                    lambda r: f"Created policy {r.id} (logs for /aws/lambda/{fn_name})")
         if not roles.policy_attached(self.cloud, role_name, recorded.arn or ""):
             roles.attach_policy(self.cloud, role_name, recorded.arn or "")
             self.emit(Event("policy", "info", f"Attached {recorded.id} to {role_name}"))
@@ -170,6 +182,7 @@ class Deployer:
         fn = self.config.function
         spec = self.function_spec(self.result.role_arn or self.ensure_role())
         self.emit(Event("function", "start", f"Creating function {fn.name} ({fn.runtime}, {fn.architecture})"))
+        self._settle("lambda_function")
         current = functions.get_function(self.cloud, fn.name)
         recorded = self.ledger.find("lambda_function", id=fn.name)
         if current is not None and recorded is None:
@@ -179,13 +192,15 @@ class Deployer:
         if current is None:
             if recorded:
                 self._forget(recorded)
-            reply = functions.create_function(self.cloud, spec,
-                                              notify=lambda m: self.emit(Event("function", "info", m)))
-            self._record("function", Resource("lambda_function", fn.name, reply["FunctionArn"]),
-                         f"Created function {fn.name}")
+            real = self._create(
+                "function", Resource("lambda_function", fn.name),
+                lambda: functions.create_function(self.cloud, spec,
+                                                  notify=lambda m: self.emit(Event("function", "info", m))),
+                lambda reply: Resource("lambda_function", fn.name, reply["FunctionArn"]),
+                lambda r: f"Created function {r.id}")
             self.emit(Event("function", "info", "Waiting for the function to become Active"))
             functions.wait_active(self.cloud, fn.name)
-            arn = reply["FunctionArn"]
+            arn = real.arn or ""
         else:
             arn = self._update_function(current, spec)
         self.result.function_arn = arn
@@ -216,14 +231,18 @@ class Deployer:
     def ensure_api(self) -> str:
         name = self.config.api.name
         self.emit(Event("api", "start", f"Creating HTTP API {name}"))
+        self._settle("apigw_api")
         recorded = self.ledger.find("apigw_api")
         api = http_api.get_api(self.cloud, recorded.id) if recorded else None
         if recorded and api is None:
             self._forget(recorded)
         if api is None:
-            api = http_api.create_api(self.cloud, name)
-            self._record("api", Resource("apigw_api", api["ApiId"], extra={"name": name}),
-                         f"Created HTTP API {name} ({api['ApiId']})")
+            token = uuid.uuid4().hex  # tags the API so a lost response cannot orphan it
+            real = self._create("api", Resource("apigw_api", f"pending-{token}", extra={"token": token, "name": name}),
+                                lambda: http_api.create_api(self.cloud, name, {reconcile.TOKEN_TAG: token}),
+                                lambda reply: Resource("apigw_api", reply["ApiId"], extra={"name": name}),
+                                lambda r: f"Created HTTP API {name} ({r.id})")
+            api = http_api.get_api(self.cloud, real.id) or {"ApiId": real.id}
         else:
             self._reuse("api", recorded, f"HTTP API {api['ApiId']} exists")  # type: ignore[arg-type]
         self.result.api_id = api["ApiId"]
@@ -242,14 +261,19 @@ class Deployer:
         fn_name, fn_arn = self._integration_target()
         fmt = self.config.api.payload_format
         self.emit(Event("integration", "start", f"Creating Lambda integration (payload {fmt})"))
+        self._settle("apigw_integration")
         recorded = self.ledger.find("apigw_integration", parent=api_id)
         current = http_api.get_integration(self.cloud, api_id, recorded.id) if recorded else None
         if recorded and current is None:
             self._forget(recorded)
         if current is None:
-            current = http_api.create_integration(self.cloud, api_id, fn_arn, fmt)
-            self._record("integration", Resource("apigw_integration", current["IntegrationId"], parent=api_id),
-                         f"Created integration {current['IntegrationId']} -> {fn_name}")
+            real = self._create(
+                "integration",
+                Resource("apigw_integration", f"pending-{uuid.uuid4().hex}", parent=api_id, extra={"uri": fn_arn}),
+                lambda: http_api.create_integration(self.cloud, api_id, fn_arn, fmt),
+                lambda reply: Resource("apigw_integration", reply["IntegrationId"], parent=api_id),
+                lambda r: f"Created integration {r.id} -> {fn_name}")
+            current = {"IntegrationId": real.id}
         elif current.get("IntegrationUri") != fn_arn or current.get("PayloadFormatVersion") != fmt:
             http_api.update_integration(self.cloud, api_id, current["IntegrationId"], fn_arn, fmt)
             self.result.updated.append(f"apigw_integration:{current['IntegrationId']}")
@@ -264,6 +288,7 @@ class Deployer:
         integration = self.result.integration_id or self.ensure_integration()
         wanted = list(self.config.api.routes)
         self.emit(Event("routes", "start", f"Creating routes {', '.join(wanted)}"))
+        self._settle("apigw_route")
         existing = {parse_route(r["RouteKey"]).shape: r for r in http_api.get_routes(self.cloud, api_id)}
         wanted_shapes = {parse_route(k).shape for k in wanted}
         for recorded in self.ledger.all("apigw_route"):
@@ -279,9 +304,11 @@ class Deployer:
                                   f"the API already has the route {route['RouteKey']} with another target",
                                   "Remove that route in the API, or choose another route key.")
             if route is None:
-                route = http_api.create_route(self.cloud, api_id, key, integration)
-                self._record("routes", Resource("apigw_route", route["RouteId"], parent=api_id,
-                                                extra={"route_key": key}), f"Created route {key}")
+                self._create("routes", Resource("apigw_route", f"pending-{key}", parent=api_id, extra={"route_key": key}),
+                             lambda key=key: http_api.create_route(self.cloud, api_id, key, integration),
+                             lambda reply, key=key: Resource("apigw_route", reply["RouteId"], parent=api_id,
+                                                             extra={"route_key": key}),
+                             lambda r: f"Created route {r.extra['route_key']}")
             else:
                 recorded = self.ledger.find("apigw_route", id=route["RouteId"]) or Resource(
                     "apigw_route", route["RouteId"], parent=api_id, extra={"route_key": key})
@@ -293,13 +320,16 @@ class Deployer:
         api_id = self.result.api_id or self.ensure_api()
         api = self.config.api
         self.emit(Event("stage", "start", f"Creating stage {api.stage} (auto-deploy {'on' if api.auto_deploy else 'off'})"))
+        self._settle("apigw_stage")
         recorded = self.ledger.find("apigw_stage", parent=api_id, id=api.stage)
         current = http_api.get_stage(self.cloud, api_id, api.stage)
         if current is None:
             if recorded:
                 self._forget(recorded)
-            current = http_api.create_stage(self.cloud, api_id, api.stage, api.auto_deploy)
-            self._record("stage", Resource("apigw_stage", api.stage, parent=api_id), f"Created stage {api.stage}")
+            self._create("stage", Resource("apigw_stage", api.stage, parent=api_id),
+                         lambda: http_api.create_stage(self.cloud, api_id, api.stage, api.auto_deploy),
+                         lambda _reply: Resource("apigw_stage", api.stage, parent=api_id),
+                         lambda r: f"Created stage {r.id}")
         elif bool(current.get("AutoDeploy")) != api.auto_deploy:
             http_api.update_stage(self.cloud, api_id, api.stage, api.auto_deploy)
             self.emit(Event("stage", "updated", f"Set auto-deploy {'on' if api.auto_deploy else 'off'} on {api.stage}"))
@@ -318,6 +348,7 @@ class Deployer:
         fn = self._integration_target()[0]
         account = self.result.account
         self.emit(Event("permission", "start", "Allowing API Gateway to invoke the function"))
+        self._settle("lambda_permission")
         current = {s.get("Sid"): s for s in permissions.statements(self.cloud, fn)}
         wanted = {key: permissions.source_arn(self.cloud.region, account, api_id, key) for key in self.config.api.routes}
         for recorded in self.ledger.all("lambda_permission"):
@@ -333,7 +364,9 @@ class Deployer:
             if recorded:
                 self._forget(recorded)
             sid = permissions.new_statement_id()
-            permissions.add_invoke_permission(self.cloud, fn, sid, arn)
-            self._record("permission", Resource("lambda_permission", sid, parent=fn,
-                                                extra={"source_arn": arn, "route_key": key}),
-                         f"Allowed apigateway.amazonaws.com to invoke {fn} from {arn}")
+            extra = {"source_arn": arn, "route_key": key}
+            self._create("permission", Resource("lambda_permission", sid, parent=fn, extra=dict(extra)),
+                         lambda sid=sid, arn=arn: permissions.add_invoke_permission(self.cloud, fn, sid, arn),
+                         lambda _reply, sid=sid, extra=extra: Resource("lambda_permission", sid, parent=fn,
+                                                                       extra=dict(extra)),
+                         lambda r: f"Allowed apigateway.amazonaws.com to invoke {fn} from {r.extra['source_arn']}")

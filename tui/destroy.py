@@ -76,6 +76,11 @@ def _delete(cloud: Cloud, resource: Resource) -> None:
 
 def destroy(cloud: Cloud, ledger: Ledger, on_event: OnEvent = lambda _e: None) -> list[str]:
     """Delete everything; return what was deleted, one label each."""
+    # Entries still pending (a run died mid-call) are first found or dropped.
+    from .reconcile import settle
+
+    for kind in ORDER:
+        settle(ledger, cloud, kind)
     deleted: list[str] = []
     doomed_apis = {r.id for r in ledger.all("apigw_api")}
     doomed_functions = {r.id for r in ledger.all("lambda_function")}

@@ -23,6 +23,7 @@ from .deployments import Deployments
 from .moto_bridge import Moto, WsgiReply
 
 _API = re.compile(r"^/v2/apis/([^/]+)(/.*)?$")
+_POLICY = re.compile(r"^/2015-03-31/functions/([^/]+)/policy$")
 
 
 def _error(status: int, code: str, message: str) -> WsgiReply:
@@ -46,6 +47,9 @@ class ControlPlane:
 
     def handle(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes) -> WsgiReply | None:
         """An answer, or None to let moto answer."""
+        policy = _POLICY.match(path)
+        if policy and method == "POST":
+            return self._check_permission(policy.group(1), headers, _json(body))
         if path == "/v2/apis" and method == "POST":
             return self._create_api(query, headers, body)
         match = _API.match(path)
@@ -149,6 +153,29 @@ class ControlPlane:
             return _error(400, "BadRequestException", "HTTP_PROXY integrations support only payload format 1.0")
         return None
 
+    def _check_permission(self, name: str, headers: list[tuple[str, str]], data: dict[str, Any]) -> WsgiReply | None:
+        """AddPermission with a StatementId already in the policy is a
+        ResourceConflictException on AWS; moto adds a second statement."""
+        from urllib.parse import unquote
+
+        region = _region(headers)
+        with self.moto.lock:
+            fn = self.moto.find_function(region, unquote(name))
+            statements = []
+            if fn is not None and fn.policy:
+                try:
+                    statements = fn.policy.get_policy()["Policy"]
+                    statements = (json.loads(statements) if isinstance(statements, str) else statements)["Statement"]
+                except Exception:  # noqa: BLE001 - moto raises when there is no policy yet
+                    statements = []
+        if any(s.get("Sid") == data.get("StatementId") for s in statements):
+            body = json.dumps({"Type": "User", "message": f"The statement id ({data.get('StatementId')}) provided "
+                                                          "already exists. Please provide a new statement id, or "
+                                                          "remove the existing statement."}).encode()
+            return WsgiReply(409, [("Content-Type", "application/json"),
+                                   ("x-amzn-ErrorType", "ResourceConflictException")], body)
+        return None
+
     # -- what moto lacks ---------------------------------------------------
     def _update_stage(self, api: Any, name: str, data: dict[str, Any]) -> WsgiReply:
         stage = api.stages.get(name)
@@ -199,6 +226,12 @@ class ControlPlane:
                 self.moto.bump()
                 return WsgiReply(204, [], b"")
         return _error(400, "BadRequestException", f"{method} is not supported on deployments")
+
+
+def _region(headers: list[tuple[str, str]]) -> str:
+    auth = next((v for k, v in headers if k.lower() == "authorization"), "")
+    match = re.search(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/", auth)
+    return match.group(1) if match else "us-east-1"
 
 
 def _shape(key: str) -> str | None:

@@ -279,7 +279,7 @@ class Edge:
             self.sink.flush()  # a reader must see every line written so far
 
         def run() -> WsgiReply:
-            reply = self.control.handle(method, path, query, headers, body) if path.startswith("/v2/") else None
+            reply = self.control.handle(method, path, query, headers, body) if path.startswith(("/v2/", "/2015-03-31/functions/")) else None
             if reply is None:
                 reply = self.moto.call(method, path, query, headers, body, self.port, mutating)
             if mutating and reply.status < 300:

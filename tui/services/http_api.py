@@ -20,9 +20,9 @@ def _maybe(action: str, func: Any, **kwargs: Any) -> dict[str, Any] | None:
         raise
 
 
-def create_api(cloud: Cloud, name: str) -> dict[str, Any]:
+def create_api(cloud: Cloud, name: str, tags: dict[str, str] | None = None) -> dict[str, Any]:
     return call(f"create the HTTP API {name}", cloud.client("apigatewayv2").create_api,
-                Name=name, ProtocolType="HTTP", Description="Created with apigw-wizard")
+                Name=name, ProtocolType="HTTP", Description="Created with apigw-wizard", Tags=tags or {})
 
 
 def get_api(cloud: Cloud, api_id: str) -> dict[str, Any] | None:

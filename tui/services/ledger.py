@@ -116,11 +116,24 @@ class Ledger:
         resource.region = resource.region or self.scope.region
         resource.account = resource.account or self.scope.account
         resource.target = resource.target or self.scope.target
-        resource.created_at = resource.created_at or _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        resource.created_at = resource.created_at or _now()
         self.resources = [r for r in self.resources if not (r.type == resource.type and r.id == resource.id)]
         self.resources.append(resource)
         self.save()
         return resource
+
+    def replace(self, old: Resource, new: Resource) -> Resource:
+        """Swap a pending entry for the real resource in one atomic write."""
+        new.region = new.region or old.region or self.scope.region
+        new.account = new.account or old.account or self.scope.account
+        new.target = new.target or old.target or self.scope.target
+        new.created_at = new.created_at or old.created_at or _now()
+        new.extra = {k: v for k, v in new.extra.items() if k != "pending"}
+        self.resources = [r for r in self.resources
+                          if not (r.type == old.type and r.id == old.id) and not (r.type == new.type and r.id == new.id)]
+        self.resources.append(new)
+        self.save()
+        return new
 
     def remove(self, resource: Resource) -> None:
         self.resources = [r for r in self.resources if not (r.type == resource.type and r.id == resource.id)]
@@ -140,6 +153,10 @@ class Ledger:
 
     def all(self, type_: str) -> list[Resource]:
         return [r for r in self.resources if r.type == type_]
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
 class LedgerError(RuntimeError):

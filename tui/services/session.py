@@ -22,6 +22,7 @@ class Target:
     region: str
     profile: str | None = None
     endpoint_url: str | None = None  # None: AWS itself, or AWS_ENDPOINT_URL
+    read_timeout_s: float = 65.0  # above Lambda's 60 s create and API Gateway's 30 s limits
 
     @property
     def effective_endpoint(self) -> str | None:
@@ -75,7 +76,7 @@ class Cloud:
                 config = Config(
                     retries={"mode": "standard", "max_attempts": 5},
                     connect_timeout=5,
-                    read_timeout=65,
+                    read_timeout=self.target.read_timeout_s,
                     user_agent_extra="apigw-wizard",
                 )
                 try:
