@@ -18,9 +18,9 @@ class FieldError(ValueError):
     """A value is not allowed; str() says what is."""
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, allowed: str) -> str:
     if not isinstance(value, str):
-        raise FieldError(f"{value!r} is a {type(value).__name__}; a string is expected")
+        raise FieldError(f"{value!r} is a {type(value).__name__}, not text; allowed: {allowed}")
     return value
 
 
@@ -31,7 +31,7 @@ def target(value: Any) -> str:
 
 
 def region(value: Any) -> str:
-    text = _text(value)
+    text = _text(value, "a region name like us-east-1")
     if not limits.REGION_RE.fullmatch(text):
         raise FieldError(f"{text!r} is not an AWS region name; allowed: names like us-east-1 or eu-west-2")
     return text
@@ -40,14 +40,14 @@ def region(value: Any) -> str:
 def profile(value: Any) -> str | None:
     if value is None:
         return None
-    text = _text(value)
+    text = _text(value, "a profile name from ~/.aws/config, or null")
     if not text.strip():
         raise FieldError("an empty profile name; allowed: a profile name from ~/.aws/config, or null")
     return text
 
 
 def function_name(value: Any) -> str:
-    text = _text(value)
+    text = _text(value, f"1-{limits.FUNCTION_NAME_MAX} letters, digits, hyphens or underscores")
     if not (1 <= len(text) <= limits.FUNCTION_NAME_MAX) or not limits.FUNCTION_NAME_RE.fullmatch(text):
         raise FieldError(
             f"{text!r} is not a valid function name; allowed: 1-{limits.FUNCTION_NAME_MAX} "
@@ -59,7 +59,7 @@ def function_name(value: Any) -> str:
 def runtime(value: Any, today: _dt.date | None = None) -> str:
     today = today or _dt.date.today()
     allowed = ", ".join(r.label(today) for r in limits.creatable_runtimes(today))
-    text = _text(value)
+    text = _text(value, allowed)
     known = limits.runtime(text)
     if known is None:
         raise FieldError(f"{text!r} is not a Python Lambda runtime; allowed: {allowed}")
@@ -81,7 +81,7 @@ def architecture(value: Any) -> str:
 
 
 def handler(value: Any) -> str:
-    text = _text(value)
+    text = _text(value, "module.function, e.g. lambda_function.lambda_handler")
     module, dot, func = text.rpartition(".")
     if not dot or not module or not func or any(c.isspace() for c in text) or len(text) > 128:
         raise FieldError(
@@ -93,7 +93,7 @@ def handler(value: Any) -> str:
 def code(value: Any, base_dir: Path | None = None) -> str:
     """`hello`, or a path to a .py file, a folder or a .zip (resolved
     against base_dir, the config file's folder)."""
-    text = _text(value)
+    text = _text(value, "hello, or a path to a .py file, a folder or a .zip")
     if text == "hello":
         return text
     path = Path(text).expanduser()
@@ -124,7 +124,7 @@ def timeout_s(value: Any) -> int:
 
 
 def role(value: Any) -> str:
-    text = _text(value)
+    text = _text(value, "new, an IAM role name, or a role ARN")
     if text == "new" or limits.ROLE_NAME_RE.fullmatch(text):
         return text
     if text.startswith("arn:") and ":iam::" in text and ":role/" in text:
@@ -158,7 +158,7 @@ def environment(value: Any) -> dict[str, str]:
 
 
 def api_name(value: Any) -> str:
-    text = _text(value)
+    text = _text(value, f"1-{limits.API_NAME_MAX} characters")
     if not 1 <= len(text) <= limits.API_NAME_MAX or not text.strip():
         raise FieldError(f"{text!r} is not an API name; allowed: 1-{limits.API_NAME_MAX} characters")
     return text
@@ -199,7 +199,7 @@ def routes(value: Any) -> list[str]:
 
 
 def stage(value: Any) -> str:
-    text = _text(value)
+    text = _text(value, "$default, or 1-128 letters, digits, hyphens or underscores")
     if text != "$default" and not limits.STAGE_NAME_RE.fullmatch(text):
         raise FieldError(
             f"{text!r} is not a stage name; allowed: $default, or 1-128 letters, digits, hyphens or underscores"
@@ -220,7 +220,7 @@ def test_method(value: Any) -> str:
 
 
 def test_path(value: Any) -> str:
-    text = _text(value)
+    text = _text(value, "a path starting with '/', e.g. /my-function")
     if not text.startswith("/") or any(c.isspace() for c in text):
         raise FieldError(f"{text!r} is not a request path; allowed: a path starting with '/', e.g. /my-function")
     return text

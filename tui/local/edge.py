@@ -255,6 +255,13 @@ class Edge:
             await respond(send, 202, [], b"")
             return 202
         result = await self.runtime.invoke(info, body, client_context=client_context)
+        if result.error_type == "RequestTooLargeException":
+            # A service error on AWS (413), not a function error.
+            message = json.loads(result.payload)["errorMessage"]
+            await respond(send, 413, [("content-type", "application/json"),
+                                      ("x-amzn-errortype", "RequestTooLargeException")],
+                          json.dumps({"Type": "User", "message": message}).encode())
+            return 413
         reply = [("content-type", "application/json"), ("x-amz-executed-version", "$LATEST"),
                  ("x-amzn-requestid", result.request_id)]
         if result.function_error:
