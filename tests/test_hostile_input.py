@@ -5,6 +5,7 @@ never a traceback or a crash."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,7 +29,11 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
                                                        st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)),
                       max_leaves=12)
 documents = st.dictionaries(st.sampled_from(KEYS), values, max_size=6)
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomized: CI runs the same examples every time, so a red build is a
+# regression, never a new draw. HYPOTHESIS_EXPLORE=1 draws new examples.
+DERANDOMIZE = not os.environ.get("HYPOTHESIS_EXPLORE")
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=DERANDOMIZE,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @SETTINGS
@@ -55,7 +60,7 @@ def test_any_text_file_is_a_config_or_clear_errors(tmp_path: Path, text: str) ->
         assert all(problem.startswith(str(path)) for problem in exc.problems)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500, deadline=None, derandomize=DERANDOMIZE)
 @given(key=st.one_of(st.text(max_size=60), st.builds(lambda m, p: f"{m} {p}",
                                                      st.sampled_from(["GET", "ANY", "get", "FOO", ""]),
                                                      st.text(max_size=40))))
@@ -74,10 +79,11 @@ def echo(cloud: Any) -> Deployed:
 
 
 segment = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=12)
-header_value = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40)
+# Stripped: HTTP clients (httpx included) refuse to send a whitespace-only value.
+header_value = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40).map(str.strip)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, derandomize=DERANDOMIZE, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(segment, max_size=4), query=st.dictionaries(segment, segment, max_size=3),
        header=header_value, method=st.sampled_from(["GET", "POST", "DELETE", "PATCH", "OPTIONS"]))
 def test_any_path_query_and_header_gets_the_aws_answer(echo: Deployed, parts: list[str], query: dict[str, str],
@@ -89,5 +95,5 @@ def test_any_path_query_and_header_gets_the_aws_answer(echo: Deployed, parts: li
     assert response.status_code == 200, response.text
     event = json.loads(response.text)
     assert event["rawQueryString"] == raw_query
-    assert event["headers"]["x-hostile"] == header.strip()
+    assert event["headers"].get("x-hostile", "") == header
     assert event["requestContext"]["http"]["method"] == method

@@ -149,7 +149,7 @@ def environment(value: Any) -> dict[str, str]:
         if key in limits.RESERVED_ENV:
             raise FieldError(f"{key} is reserved by Lambda; allowed: any other name")
         if not isinstance(val, str):
-            raise FieldError(f"{key}: {val!r} is not a string; quote it, e.g. {key}: \"{val}\"")
+            raise FieldError(f"{key}: {val!r} is not text; allowed: text values, so quote it, e.g. {key}: \"{val}\"")
         out[key] = val
     size = sum(len(k.encode()) + len(v.encode()) for k, v in out.items())
     if size > limits.ENV_TOTAL_BYTES:
@@ -176,7 +176,8 @@ def route_key(value: Any) -> str:
     try:
         return routekeys.parse(value).key
     except routekeys.RouteKeyError as exc:
-        raise FieldError(str(exc)) from None
+        reason = str(exc).split("; expected ")[0]
+        raise FieldError(f"{reason}; allowed: {routekeys.ROUTE_KEY_HELP}") from None
 
 
 def routes(value: Any) -> list[str]:

@@ -164,6 +164,14 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
+def set_trace_id(value):
+    """Lambda sets _X_AMZN_TRACE_ID per invocation. os.environ[...] = ...
+    would call setenv(), and glibc never frees the strings it replaces:
+    about 100 bytes lost per invocation. Handlers (and the X-Ray SDK) read
+    os.environ, so only Python's mapping is updated."""
+    os.environ._data[os.environ.encodekey("_X_AMZN_TRACE_ID")] = os.environ.encodevalue(value)
+
+
 def load_handler(spec):
     module_name, dot, func_name = spec.rpartition(".")
     if not dot or not module_name:
@@ -246,7 +254,7 @@ def main():
             return
         request_id = meta["id"]
         RequestIdFilter.request_id = request_id
-        os.environ["_X_AMZN_TRACE_ID"] = meta.get("trace_id", "")
+        set_trace_id(meta.get("trace_id", ""))
         context = LambdaContext(request_id, meta["deadline_ms"], meta["invoked_arn"], meta.get("client_context"))
         error = None
         began = time.perf_counter()
