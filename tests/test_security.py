@@ -124,3 +124,33 @@ def test_permission_and_role_policy_are_scoped(aws_env: dict[str, str], clients:
     write = document["PolicyVersion"]["Document"]["Statement"][1]
     assert write["Resource"] == ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-function:*"]
     run_cli("destroy", "--target", "aws", "--config", str(SAMPLE), "--yes", env=aws_env)
+
+
+async def test_no_secret_is_ever_on_the_wizards_screen(aws_env: dict[str, str], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_wizard_pilot import enter_through_to_test, until
+    from tui.app import WizardApp
+    from tui.config import Config
+    from tui.state import WizardState
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "session-token-canary-" + SECRET[:10])
+    state = WizardState(Config(target="aws"), tmp_path / "state", 1)
+    app = WizardApp(state)
+    screens: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        original = pilot.press
+
+        async def press_and_look(*keys: str) -> None:
+            await original(*keys)
+            screens.append(app.export_screenshot())
+
+        pilot.press = press_and_look  # type: ignore[method-assign]
+        await enter_through_to_test(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(state.history), "the response")
+        await pilot.press("f2")  # the AWS CLI equivalent
+        screens.append(app.export_screenshot())
+    assert len(screens) > 8
+    for shot in screens:
+        assert SECRET not in shot and "session-token-canary" not in shot
