@@ -43,25 +43,33 @@ class Tmux:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
+def enter_to_the_test_step(tmux: Tmux, billing_question: bool = False) -> str:
+    """Enter at every step, waiting for each screen as a person would."""
+    tmux.wait_for("Where should the function and the API be created?")
+    tmux.keys("Enter")
+    if billing_question:
+        tmux.wait_for("Create real AWS resources?")  # asked once before anything billable
+        tmux.keys("Enter")
+    tmux.wait_for("author from scratch")
+    tmux.keys("Enter")
+    tmux.wait_for("Function ARN")
+    tmux.keys("Enter")
+    tmux.wait_for("1 Integrations")
+    for _ in range(3):
+        tmux.keys("Enter")
+        time.sleep(0.3)
+    tmux.wait_for("Permission lambda:InvokeFunction")
+    tmux.keys("Enter")
+    tmux.wait_for("Next: Test")
+    tmux.keys("Enter")
+    return tmux.wait_for("Press Enter to send")
+
+
 def test_keystrokes_only_reach_hello_from_lambda(tmp_path: Path) -> None:
     port = str(free_port())
     tmux = Tmux([*wizard_exe(), "--state-dir", str(tmp_path / "state"), "--port", port])
     try:
-        tmux.wait_for("Where should the function and the API be created?")
-        tmux.keys("Enter")
-        tmux.wait_for("author from scratch")
-        tmux.keys("Enter")
-        tmux.wait_for("Function ARN")
-        tmux.keys("Enter")
-        tmux.wait_for("1 Integrations")
-        for _ in range(3):
-            tmux.keys("Enter")
-            time.sleep(0.3)
-        tmux.wait_for("Permission lambda:InvokeFunction")
-        tmux.keys("Enter")
-        tmux.wait_for("Next: Test")
-        tmux.keys("Enter")
-        tmux.wait_for("Press Enter to send")
+        enter_to_the_test_step(tmux)
         tmux.keys("Enter")
         screen = tmux.wait_for('"Hello from Lambda!"')
         assert "200 OK" in screen and "Traceback" not in screen
@@ -95,23 +103,7 @@ def test_aws_target_with_aws_endpoint_url_reaches_the_test_step(aws_env: dict[st
                                                                 clients: dict[str, object]) -> None:
     tmux = Tmux([*wizard_exe(), "--target", "aws", "--state-dir", str(tmp_path / "state")], env=aws_env)
     try:
-        tmux.wait_for("Where should the function and the API be created?")
-        tmux.keys("Enter")
-        tmux.wait_for("Create real AWS resources?")  # asked once before anything billable
-        tmux.keys("Enter")
-        tmux.wait_for("author from scratch")
-        tmux.keys("Enter")
-        tmux.wait_for("Function ARN")
-        tmux.keys("Enter")
-        tmux.wait_for("1 Integrations")
-        for _ in range(3):
-            tmux.keys("Enter")
-            time.sleep(0.3)
-        tmux.wait_for("Permission lambda:InvokeFunction")
-        tmux.keys("Enter")
-        tmux.wait_for("Next: Test")
-        tmux.keys("Enter")
-        screen = tmux.wait_for("Press Enter to send")
+        screen = enter_to_the_test_step(tmux, billing_question=True)
         assert "amazonaws.com" in screen and "aws · 123456789012" in screen
         tmux.keys("C-q")
     finally:
