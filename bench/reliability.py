@@ -9,7 +9,6 @@ Needs `wrk`. Runs in about three minutes on 2 cores (--no-suites: one).
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import signal
