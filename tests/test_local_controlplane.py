@@ -165,3 +165,14 @@ def test_duplicate_statement_id_is_a_conflict(cloud: Any) -> None:
     with pytest.raises(lam.exceptions.ResourceConflictException):
         lam.add_permission(**kwargs)
     assert len(json.loads(lam.get_policy(FunctionName=name)["Policy"])["Statement"]) == 1
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_local_cloud_stops_cleanly_on_sigterm_and_ctrl_c(tmp_path: Path, sig: int) -> None:
+    running = LocalCloudProcess(tmp_path / "state").start()
+    deployed = deploy(running, "def lambda_handler(e, c):\n    print('logged')\n    return 1\n", routes=("GET /x",))
+    assert deployed.get("/x").status_code == 200
+    assert running.stop(sig) == 0
+    assert "Local cloud stopped." in running.log.read_text()
+    # The final save ran: the logs written just before the stop are on disk.
+    assert b"logged" in (tmp_path / "state" / "local-cloud" / "logs.pickle").read_bytes()

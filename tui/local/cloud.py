@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import json
+import signal
 import socket
 import sys
 import threading
@@ -39,6 +40,7 @@ class LocalCloud:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._lines: list[str] = []
+        self._ticks = 0
         self.edge: Any = None
 
     @property
@@ -83,7 +85,7 @@ class LocalCloud:
                 lines, self._lines = self._lines, []
                 self.out.write("\n".join(lines) + "\n")
                 self.out.flush()
-            self._ticks = getattr(self, "_ticks", 0) + 1
+            self._ticks += 1
             if self._ticks % int(HOUSEKEEPING_S / 0.2) == 0:
                 self.edge.runtime.reap_idle()
                 # Saving logs stalls the loop for as long as pickling takes:
@@ -116,6 +118,12 @@ class LocalCloud:
     def serve_forever(self) -> None:
         """Serve in this thread until stopped (Ctrl+C, SIGTERM, stop())."""
         self.bind()
+        if threading.current_thread() is threading.main_thread():
+            # uvicorn shuts down gracefully on these, then re-raises the
+            # signal through the handler that was there before it; a no-op
+            # there lets our own shutdown (workers, logs, state) finish.
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: None)
         _new_loop().run_until_complete(self._serve())
 
     def start(self) -> LocalCloud:
