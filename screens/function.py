@@ -5,6 +5,7 @@ a thread worker with a live progress log and ends on the function's ARN."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from rich.syntax import Syntax
@@ -67,7 +68,8 @@ class FunctionScreen(StepScreen):
         """Runtimes (from botocore's model), architectures and Lambda-assumable roles."""
         from tui import limits
 
-        runtimes = [(r.label(_today()), r.name) for r in limits.creatable_runtimes()]
+        today = dt.date.today()
+        runtimes = [(r.label(today), r.name) for r in limits.creatable_runtimes(today)]
         try:
             roles = self.backend.roles()
         except Exception:  # noqa: BLE001 - the list is a convenience; "new" always works
@@ -97,8 +99,6 @@ class FunctionScreen(StepScreen):
     @on(Input.Submitted)
     @on(Button.Pressed, "#create")
     def create(self) -> None:
-        if self.state.step_done("function") and self.query_one("#next", Button).has_focus:
-            return
         bad = first_invalid(self)
         if bad is not None:
             bad.focus()
@@ -159,8 +159,3 @@ class FunctionScreen(StepScreen):
     def next_step(self) -> None:
         self.app.goto("api")  # type: ignore[attr-defined]
 
-
-def _today():  # type: ignore[no-untyped-def]
-    import datetime as dt
-
-    return dt.date.today()

@@ -85,7 +85,8 @@ class Backend:
         return deployer.result
 
     def resume(self) -> DeployResult | None:
-        """Rebuild what exists from the ledger, creating nothing."""
+        """Continue from the ledger: reuse what exists and create only what
+        an earlier run did not finish (the deploy steps are idempotent)."""
         ledger = self.ledger()
         if not ledger.resources:
             return None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .config import Config
 from .deploy import UrlFor, aws_invoke_url
-from .local.cloud import DEFAULT_PORT, HOST, health, probe
+from .local.cloud import DEFAULT_PORT, HOST, health
 from .local.daemon import StartFailed, log_path, start_background
 from .services.errors import WizardError
 from .services.session import Cloud, Target
@@ -38,7 +38,7 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
         target = Target("aws", config.region, config.profile, endpoint_url or None)
         return Connection(Cloud(target), aws_invoke_url, state_dir=state_dir)
     port = DEFAULT_PORT if port is None else port
-    found = probe(port)
+    found = health(port)
     if found is False:
         raise WizardError(f"use the local cloud on port {port}", "PortInUse",
                           f"another program answers on {HOST}:{port}",
@@ -52,10 +52,10 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
                               f"See {log_path(state_dir)}, or pass --port with a free port.") from None
         notes.append(f"Started the local cloud in the background on http://{HOST}:{port} "
                      "(stop it with 'apigw-wizard local --stop').")
+        found = health(port)
     endpoint = f"http://{HOST}:{port}"
     cloud = Cloud(Target("local", config.region, endpoint_url=endpoint))
-    answer = health(port)
-    cloud_dir = Path(answer["state_dir"]) if isinstance(answer, dict) and answer.get("state_dir") else state_dir
+    cloud_dir = Path(found["state_dir"]) if isinstance(found, dict) and found.get("state_dir") else state_dir
     if cloud_dir.resolve() != state_dir.resolve():
         notes.append(f"The local cloud on port {port} keeps its state in {cloud_dir}; "
                      "the ledger is kept there too.")

@@ -38,7 +38,6 @@ class LocalCloud:
         self.out = out or sys.stdout
         self._socket: socket.socket | None = None
         self._server: Any = None
-        self._thread: threading.Thread | None = None
         self._lines: list[str] = []
         self._ticks = 0
         self.edge: Any = None
@@ -126,29 +125,9 @@ class LocalCloud:
                 signal.signal(sig, lambda *_: None)
         _new_loop().run_until_complete(self._serve())
 
-    def start(self) -> LocalCloud:
-        """Serve in a background thread of this process (tests)."""
-        self.bind()
-        ready = threading.Event()
-
-        def run() -> None:
-            loop = _new_loop()
-            loop.call_soon(ready.set)
-            loop.run_until_complete(self._serve())
-
-        self._thread = threading.Thread(target=run, name="local-cloud", daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
     def stop_soon(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
-
-    def stop(self) -> None:
-        self.stop_soon()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=10)
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:

@@ -20,7 +20,7 @@ from typing import Any
 from ..limits import PAYLOAD_FORMATS, STAGE_NAME_RE
 from ..routekeys import RouteKeyError, parse
 from .deployments import Deployments
-from .moto_bridge import Moto, WsgiReply
+from .moto_bridge import Moto, WsgiReply, region_of
 
 _API = re.compile(r"^/v2/apis/([^/]+)(/.*)?$")
 _POLICY = re.compile(r"^/2015-03-31/functions/([^/]+)/policy$")
@@ -158,7 +158,7 @@ class ControlPlane:
         ResourceConflictException on AWS; moto adds a second statement."""
         from urllib.parse import unquote
 
-        region = _region(headers)
+        region = region_of(headers)
         with self.moto.lock:
             fn = self.moto.find_function(region, unquote(name))
             statements = []
@@ -226,12 +226,6 @@ class ControlPlane:
                 self.moto.bump()
                 return WsgiReply(204, [], b"")
         return _error(400, "BadRequestException", f"{method} is not supported on deployments")
-
-
-def _region(headers: list[tuple[str, str]]) -> str:
-    auth = next((v for k, v in headers if k.lower() == "authorization"), "")
-    match = re.search(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/", auth)
-    return match.group(1) if match else "us-east-1"
 
 
 def _shape(key: str) -> str | None:

@@ -21,7 +21,7 @@ from .controlplane import ControlPlane
 from .deployments import Deployments
 from .gateway import MAX_REQUEST_BYTES, Gateway, function_info
 from .logsink import LogSink
-from .moto_bridge import Moto, WsgiReply
+from .moto_bridge import Moto, WsgiReply, region_of
 from .persist import Store
 from .runtime import Runtime
 
@@ -34,7 +34,6 @@ EXECUTE_API_PREFIX = "/_aws/execute-api/"
 MAX_CONTROL_BYTES = 80 * 1024 * 1024  # a 50 MB zip, base64-encoded in JSON
 _HOST_FORM = re.compile(r"^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$")
 _INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
-_REGION = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
 
 
 class TooLarge(Exception):
@@ -227,7 +226,7 @@ class Edge:
                       headers: list[tuple[str, str]]) -> int:
         body = await read_body(receive, MAX_CONTROL_BYTES)
         head = dict(headers)
-        region = _region(head)
+        region = region_of(headers)
         query = parse_qs(scope["query_string"].decode("latin-1"))
         qualifier = (query.get("Qualifier") or ["$LATEST"])[0]
         with self.moto.lock:
@@ -310,6 +309,3 @@ def _clock() -> str:
     return _clock_cache[1]
 
 
-def _region(headers: dict[str, str]) -> str:
-    match = _REGION.search(headers.get("authorization", ""))
-    return match.group(1) if match else "us-east-1"

@@ -221,11 +221,11 @@ class Gateway:
         build = events.event_v2 if integration.payload_format == "2.0" else events.event_v1
         event = build(request, ctx)
         payload = fastjson.dumps(event)
-        outcome = await self._invoke(info, payload, integration, ctx, route.key.key)
+        outcome = await self._invoke(info, payload, integration, route.key.key)
         outcome.event = event
         return outcome
 
-    async def _invoke(self, info: FunctionInfo, payload: bytes, integration: Integration, ctx: events.Context,
+    async def _invoke(self, info: FunctionInfo, payload: bytes, integration: Integration,
                       route_key: str) -> Outcome:
         if info.timeout_s * 1000 < integration.timeout_ms:
             # The function's own timeout always fires first: no second timer.

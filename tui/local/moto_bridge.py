@@ -10,12 +10,21 @@ control plane changed something.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 ACCOUNT = "123456789012"  # moto's default account
+_CREDENTIAL_REGION = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
+
+
+def region_of(headers: list[tuple[str, str]]) -> str:
+    """The region a SigV4-signed request is for (us-east-1 if unsigned)."""
+    auth = next((v for k, v in headers if k.lower() == "authorization"), "")
+    match = _CREDENTIAL_REGION.search(auth)
+    return match.group(1) if match else "us-east-1"
 
 
 @dataclass
