@@ -199,3 +199,22 @@ def test_aws_cli_invoke_runs_the_real_handler(cloud: Any, tmp_path: Any) -> None
                            "--function-name", name, str(out)], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(out.read_text()) == {"statusCode": 200, "body": '"Hello from Lambda!"'}
+
+
+def test_concurrent_cold_starts_extract_the_code_once(tmp_path: Any) -> None:
+    """Two requests that both start a worker for new code must not race
+    over the extraction (one once failed with a 500 in 2 ms)."""
+    from tui.local.runtime import FunctionInfo, Runtime
+
+    files = {f"pkg/mod{i}.py": f"VALUE = {i}\n" * 50 for i in range(300)}
+    data = zip_files({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n", **files})
+    loads: list[int] = []
+    runtime = Runtime(tmp_path, "http://127.0.0.1:1", None)  # type: ignore[arg-type]
+    runtime.code_loader = lambda _info: loads.append(1) or data
+    info = FunctionInfo("f", "arn:aws:lambda:us-east-1:123456789012:function:f", "us-east-1", "123456789012",
+                        "python3.12", "lambda_function.lambda_handler", 128, 3, (), "c2hhMjU2+/=")
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        roots = list(pool.map(lambda _i: runtime.task_root(info), range(8)))
+    assert len(set(roots)) == 1 and loads == [1]
+    assert len(list(roots[0].rglob("*.py"))) == 301
+    assert [p.name for p in (tmp_path / "code").iterdir()] == [roots[0].name]  # no temporary left behind

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import io
 import json
 import math
 import os
@@ -16,6 +17,8 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
+import threading
 import time
 import random
 import uuid
@@ -80,32 +83,39 @@ class Runtime:
         self.sink = sink
         self.pools: dict[str, Pool] = {}  # function ARN -> its current version's pool
         self.code_loader: Any = None  # (FunctionInfo) -> zip bytes; set by the edge
+        self._extract_guard = threading.Lock()
+        self._extracting: dict[str, threading.Lock] = {}
         self.home = state_dir / "lambda-home"
         self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     # -- code ------------------------------------------------------------
     def task_root(self, info: FunctionInfo) -> Path:
-        """The code, extracted once per version (atomically)."""
+        """The code, extracted once per version (atomically). Concurrent
+        cold starts of one version wait for a single extraction."""
         name = info.code_sha.replace("/", "_").replace("+", "-").rstrip("=")
         root = self.state_dir / "code" / name
         if root.exists():
             return root
+        with self._extract_guard:
+            lock = self._extracting.setdefault(name, threading.Lock())
+        with lock:
+            if not root.exists():
+                self._extract(self.code_loader(info), root)
+        return root
+
+    @staticmethod
+    def _extract(data: bytes, root: Path) -> None:
         from ..services.packaging import safe_names
 
-        data = self.code_loader(info)
-        tmp = root.with_name(f".{name}.{os.getpid()}.tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        import io
-
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            safe_names(archive)  # refuses entries that escape the folder
-            archive.extractall(tmp)
+        root.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".tmp", dir=root.parent))
         try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                safe_names(archive)  # refuses entries that escape the folder
+                archive.extractall(tmp)
             tmp.rename(root)
-        except OSError:  # another request extracted it first
+        finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        return root
 
     def environment(self, info: FunctionInfo, stream: str, task_root: Path) -> dict[str, str]:
         """What Lambda sets (C2), plus the function's own variables; nothing
