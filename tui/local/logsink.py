@@ -12,6 +12,7 @@ flat memory.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from typing import Any
 
@@ -41,13 +42,23 @@ class LogSink:
         pending, self.pending = self.pending, {}
         with self.moto.lock:
             for (region, group, stream), lines in pending.items():
-                backend = self.moto.logs(region)
-                if group not in backend.groups:
-                    backend.create_log_group(group, {})
-                streams = backend.groups[group].streams
-                if stream not in streams:
-                    backend.create_log_stream(group, stream)
-                backend.put_log_events(group, stream, [{"timestamp": ts, "message": text} for ts, text in lines])
-                events = streams[stream].events
-                if len(events) > MAX_EVENTS_PER_STREAM:
-                    del events[: len(events) - MAX_EVENTS_PER_STREAM]
+                try:
+                    self._put(region, group, stream, lines)
+                except Exception as exc:  # one bad stream must not cost the others their lines
+                    print(f"local cloud: could not store log lines for {group} {stream}: {exc}", file=sys.stderr)
+
+    def _put(self, region: str, group: str, stream: str, lines: deque[tuple[int, str]]) -> None:
+        backend = self.moto.logs(region)
+        if group not in backend.groups:
+            backend.create_log_group(group, {})
+        streams = backend.groups[group].streams
+        if stream not in streams:
+            backend.create_log_stream(group, stream)
+        # Output read straight from the worker's fd 1/2 is stamped when it
+        # arrives, ahead of the invocation's batch that began earlier; Logs
+        # keeps a stream in time order, and PutLogEvents insists on it.
+        ordered = sorted(lines, key=lambda line: line[0])
+        backend.put_log_events(group, stream, [{"timestamp": ts, "message": text} for ts, text in ordered])
+        events = streams[stream].events
+        if len(events) > MAX_EVENTS_PER_STREAM:
+            del events[: len(events) - MAX_EVENTS_PER_STREAM]
