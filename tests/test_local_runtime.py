@@ -7,6 +7,7 @@ import base64
 import concurrent.futures
 import json
 import re
+import time
 from typing import Any
 
 import pytest
@@ -98,8 +99,38 @@ def test_concurrent_requests_get_more_workers(cloud: Any) -> None:
     api = deploy(cloud, "import os, time\ndef lambda_handler(event, context):\n    time.sleep(0.3)\n    return os.getpid()\n")
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(lambda _i: api.get("/echo"), range(4)))
-    assert all(a.status_code == 200 for a in answers)
+    assert all(a.status_code == 200 for a in answers), [(a.status_code, a.text) for a in answers]
     assert len({a.text for a in answers}) == 4
+
+
+def test_a_burst_of_slow_requests_still_runs_in_parallel(cloud: Any) -> None:
+    """Workers beyond one per CPU start after a short grace, not never."""
+    api = deploy(cloud, "import os, time\ndef lambda_handler(event, context):\n    time.sleep(0.5)\n    return os.getpid()\n")
+    api.get("/echo")  # one warm worker to start from
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _i: api.get("/echo"), range(6)))
+    elapsed = time.monotonic() - started
+    assert all(a.status_code == 200 for a in answers), [(a.status_code, a.text) for a in answers]
+    assert len({a.text for a in answers}) == 6
+    assert elapsed < 1.4, f"6 requests of 0.5 s took {elapsed:.2f} s: they were queued, not run in parallel"
+
+
+def test_output_below_python_reaches_the_log_even_when_long(cloud: Any) -> None:
+    """fd 1 and 2 written directly (as C extensions do) become log lines,
+    a line far over the pipe's buffer included, and the worker goes on."""
+    api = deploy(cloud, "import os\ndef lambda_handler(event, context):\n"
+                        "    os.write(1, b'x' * 100000 + b'\\nfrom fd one\\n')\n"
+                        "    os.write(2, b'from fd two\\n')\n    return 'ok'\n")
+    assert api.get("/echo").text == "ok"
+    assert api.get("/echo").text == "ok"
+    for _ in range(40):
+        lines = api.logs()
+        if lines.count("from fd two") == 2:
+            break
+        time.sleep(0.05)
+    assert lines.count("from fd one") == 2 and lines.count("from fd two") == 2
+    assert lines.count("x" * 100000) == 2
 
 
 def test_logs_reach_cloudwatch_with_start_end_report(cloud: Any) -> None:

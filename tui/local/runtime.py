@@ -7,15 +7,12 @@ CloudWatch Logs (reference C)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import io
 import json
 import math
 import os
 import shutil
-import subprocess
-import sys
 import sysconfig
 import tempfile
 import threading
@@ -156,21 +153,21 @@ class Runtime:
         task_root = await asyncio.to_thread(self.task_root, info)
         python = await asyncio.to_thread(find_python, info.runtime)
         stream = log_stream_name()
-        proc = await asyncio.create_subprocess_exec(
-            python.path, "-I", "-S", str(WORKER),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=self.environment(info, stream, task_root), cwd=str(task_root),
-            preexec_fn=_limit_memory(info.memory_mb), start_new_session=True,
-        )
-        worker = Worker(proc, stream)
-        asyncio.ensure_future(self._read_stray(worker, info))
+        worker = await Worker.start(
+            [python.path, "-I", "-S", str(WORKER)], env=self.environment(info, stream, task_root),
+            cwd=str(task_root), stream=stream,
+            on_stray=lambda line: self.sink.add(info, stream, [(_now_ms(), line)]))
         version = f"{python.version} ({python.path})" + ("" if python.matches else f"; {info.runtime} not found on PATH")
         now = _now_ms()
         self.sink.add(info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")])
         site_paths = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
-        await worker.send({"op": "init", "task_root": str(task_root), "site_paths": sorted(site_paths),
-                           "pycache": str(self.state_dir / "pycache"),
-                           "ensure_ascii": _version_tuple(info.runtime) < (3, 12)})
+        worker.send({"op": "init", "task_root": str(task_root), "site_paths": sorted(site_paths),
+                     "pycache": str(self.state_dir / "pycache"),
+                     "ensure_ascii": _version_tuple(info.runtime) < (3, 12),
+                     # A ceiling on the address space: the function's memory plus room
+                     # for the interpreter, so a runaway allocation fails in the worker
+                     # instead of taking the machine down.
+                     "address_space_mb": info.memory_mb + 1024})
         try:
             meta, _ = await asyncio.wait_for(worker.receive(), timeout=max(10.0, info.timeout_s))
         except (WorkerDied, asyncio.TimeoutError):
@@ -183,15 +180,6 @@ class Runtime:
             raise InitError(err, stream)
         worker.init_ms = (time.perf_counter() - started) * 1000
         return worker
-
-    async def _read_stray(self, worker: Worker, info: FunctionInfo) -> None:
-        """Output written below Python's sys.stdout (C code, os.write)."""
-        assert worker.proc.stderr is not None
-        while True:
-            line = await worker.proc.stderr.readline()
-            if not line:
-                return
-            self.sink.add(info, worker.stream, [(_now_ms(), line.decode("utf-8", "replace").rstrip("\n")[:262144])])
 
     # -- invoke ----------------------------------------------------------
     def pool(self, info: FunctionInfo) -> Pool:
@@ -211,7 +199,7 @@ class Runtime:
                 "RequestTooLargeException", status="error")
         pool = self.pool(info)
         try:
-            worker, _cold = await pool.acquire()
+            worker = await pool.acquire()
         except InitError as err:
             return self._init_failed(info, request_id, err)
         except (WorkerDied, OSError) as exc:
@@ -250,7 +238,7 @@ class Runtime:
         # One timer, not wait_for: the kill ends the read with WorkerDied.
         timer = asyncio.get_running_loop().call_later(info.timeout_s, expire)
         try:
-            await worker.send({"op": "invoke", "id": request_id, "deadline_ms": deadline_ms,
+            worker.send({"op": "invoke", "id": request_id, "deadline_ms": deadline_ms,
                                "invoked_arn": invoked_arn, "client_context": client_context,
                                "trace_id": f"Root=1-{started_ms // 1000:08x}-{_rand.getrandbits(96):024x};Sampled=0"},
                               payload)
@@ -268,10 +256,8 @@ class Runtime:
             lines.append((_now_ms(), f"{_iso(_now_ms())} {request_id} Task timed out after {info.timeout_s:.2f} seconds"))
             meta = {"error": {"errorType": "Sandbox.Timedout"}}
         elif failure is not None:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(worker.proc.wait(), 1)
             status = "crash"
-            code = worker.proc.returncode
+            code = await worker.exit_status(timeout=1)
             reason = f"signal: {_signal_name(-code)}" if code is not None and code < 0 else f"exit status {code}"
             error_type = "Runtime.OutOfMemory" if code == -9 else "Runtime.ExitError"
             message = f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
@@ -329,21 +315,6 @@ class InitError(Exception):
         super().__init__(error.get("errorMessage"))
         self.error = error
         self.stream = stream
-
-
-def _limit_memory(memory_mb: int) -> Any:
-    """A ceiling on the worker's address space: the function's memory plus
-    room for the interpreter itself, so a runaway allocation fails in the
-    worker instead of taking the machine down."""
-
-    def apply() -> None:
-        import resource
-
-        limit = (memory_mb + 1024) * 1024 * 1024
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    return apply if sys.platform.startswith("linux") else None
 
 
 def _now_ms() -> int:

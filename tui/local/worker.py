@@ -196,6 +196,16 @@ def set_trace_id(value):
     os.environ._data[os.environ.encodekey("_X_AMZN_TRACE_ID")] = os.environ.encodevalue(value)
 
 
+def limit_address_space(megabytes):
+    if not megabytes or not sys.platform.startswith("linux"):
+        return
+    limit = megabytes * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass  # a lower hard limit is already in place
+
+
 def load_handler(spec):
     module_name, dot, func_name = spec.rpartition(".")
     if not dot or not module_name:
@@ -254,6 +264,7 @@ def main():
     meta, _ = channel.read()
     if meta is None:
         return
+    limit_address_space(meta.get("address_space_mb"))
     sys.path[:0] = [meta["task_root"]]
     sys.path.extend(meta.get("site_paths", []))
     if meta.get("pycache"):
