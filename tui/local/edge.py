@@ -127,6 +127,7 @@ class Edge:
         headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in scope["headers"]]
         host = next((v for k, v in headers if k == "host"), "")
         kind = "aws"
+        why = ""  # API Gateway's own reason for an error answer, for the request log
         try:
             host_match = _HOST_FORM.match(host)
             if host_match or path.startswith(EXECUTE_API_PREFIX):
@@ -136,7 +137,7 @@ class Edge:
                 else:
                     api_id, _, rest = path[len(EXECUTE_API_PREFIX):].partition("/")
                     rest = "/" + rest
-                status = await self._execute_api(scope, receive, send, api_id, rest, headers)
+                status, why = await self._execute_api(scope, receive, send, api_id, rest, headers)
             elif path.startswith(INVOCATIONS_PATH) and method == "GET":
                 kind = "inspect"
                 status = await self._inspect(send, path[len(INVOCATIONS_PATH):])
@@ -177,11 +178,11 @@ class Edge:
                                           ("x-amzn-errortype", "InternalFailure")], body)
         self.last_request = time.monotonic()
         self.log(f"{_clock()} {method} {path} -> {status} "
-                 f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]")
+                 f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]" + (f" {why}" if why else ""))
 
     # -- execute-api -------------------------------------------------------
     async def _execute_api(self, scope: dict[str, Any], receive: Any, send: Any, api_id: str, path: str,
-                           headers: list[tuple[str, str]]) -> int:
+                           headers: list[tuple[str, str]]) -> tuple[int, str]:
         length = next((v for k, v in headers if k == "content-length"), "0")
         if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
             raise TooLarge
@@ -196,7 +197,7 @@ class Edge:
             self.recent.popitem(last=False)
         await respond(send, response.status, response.headers, response.body)
         self._after_invoke()
-        return response.status
+        return response.status, outcome.note or ""
 
     async def _inspect(self, send: Any, request_id: str) -> int:
         """For the wizard's test screen: the event the function received,

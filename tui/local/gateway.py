@@ -242,7 +242,7 @@ class Gateway:
             if result.error_type == "RequestTooLargeException":
                 return Outcome(events.gateway_error(413), result=result, route_key=route_key)
             return Outcome(events.gateway_error(500), result=result, route_key=route_key,
-                           note=f"the function failed: {result.error_type}")
+                           note=f"the function failed: {_error_summary(result)}")
         mapper = events.response_v2 if integration.payload_format == "2.0" else events.response_v1
         try:
             response = mapper(result.payload)
@@ -250,3 +250,13 @@ class Gateway:
             return Outcome(events.gateway_error(500), result=result, route_key=route_key,
                            note=f"malformed Lambda output: {exc}")
         return Outcome(response, result=result, route_key=route_key)
+
+
+def _error_summary(result: InvokeResult) -> str:
+    """errorType: errorMessage, short enough for one log line."""
+    try:
+        message = json.loads(result.payload).get("errorMessage") or ""
+    except (ValueError, AttributeError):
+        message = ""
+    text = f"{result.error_type}: {message}" if message else str(result.error_type)
+    return text if len(text) <= 300 else text[:297] + "..."
