@@ -136,6 +136,9 @@ def test_missing_invoke_permission_is_500_and_the_handler_never_runs(cloud: Any)
     response = api.get("/echo")
     assert response.status_code == 500 and response.text == '{"message":"Internal Server Error"}'
     assert api.logs() == []  # no START line: nothing was invoked
+    # AWS's body says nothing; the local cloud's request log says why.
+    logged = [line for line in cloud.log.read_text().splitlines() if f"/{api.api_id}/echo -> 500" in line]
+    assert logged and f"no permission to invoke {api.function}" in logged[-1] and "add-permission" in logged[-1]
 
 
 def test_permission_scoped_to_another_route_does_not_open_this_one(cloud: Any) -> None:
