@@ -51,7 +51,7 @@ class Context:
 def new_request_id() -> str:
     """API Gateway's request id shape: 16 characters of base64 ending in
     '=' (e.g. RL2XYiwjPHcEMEQ=), which is what 11 random bytes encode to."""
-    return base64.b64encode(_rand.getrandbits(88).to_bytes(11, "big")).decode()
+    return binascii.b2a_base64(_rand.getrandbits(88).to_bytes(11, "big"), newline=False).decode()
 
 
 def trace_id(epoch_s: int) -> str:

@@ -188,7 +188,7 @@ class Gateway:
             return Outcome(events.gateway_error(404), note=f"no API with id {api_id}")
         if len(request.body) > MAX_REQUEST_BYTES:
             return Outcome(events.gateway_error(413), note="request body over 10 MB")
-        selected = select_stage(set(view.stages), request.raw_path)
+        selected = select_stage(view.stages, request.raw_path)
         if selected is None:
             return Outcome(events.gateway_error(404), note="no stage matches (a stage without auto-deploy "
                                                           "is served only after a deployment)")

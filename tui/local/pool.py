@@ -38,6 +38,7 @@ class Pool:
         self.total = 0
         self.waiters: list[asyncio.Future[Worker]] = []
         self.retired = False
+        self.loop: asyncio.AbstractEventLoop | None = None  # get_running_loop() is a syscall
 
     async def acquire(self) -> Worker:
         """A warm worker, or a new one (cold) as the module docstring says."""
@@ -48,7 +49,8 @@ class Pool:
             self.total -= 1
         if self.total < IMMEDIATE_WORKERS:
             return await self._spawn()
-        loop = asyncio.get_running_loop()
+        loop = self.loop or asyncio.get_running_loop()
+        self.loop = loop
         future: asyncio.Future[Worker] = loop.create_future()
         self.waiters.append(future)
         if self.total < MAX_WORKERS_PER_FUNCTION:

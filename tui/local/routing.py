@@ -8,7 +8,7 @@ by segment from the left, a literal beats `{param}`, which beats
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Container
 
 from ..routekeys import RouteKey, RouteKeyError, parse
 
@@ -86,7 +86,7 @@ def _match_segments(route: Route, parts: list[str]) -> dict[str, str] | None:
     return params if len(parts) == len(segments) else None
 
 
-def select_stage(stage_names: set[str], path: str) -> tuple[str, str] | None:
+def select_stage(stage_names: Container[str], path: str) -> tuple[str, str] | None:
     """(stage, path without the stage prefix). An explicitly named stage
     wins; otherwise `$default` gets the whole path; otherwise no stage."""
     first, _, rest = path[1:].partition("/")

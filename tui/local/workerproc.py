@@ -32,7 +32,9 @@ class WorkerDied(Exception):
 class _Frames(asyncio.Protocol):
     """The worker's stdout: (meta, payload) frames for the waiting request."""
 
-    def __init__(self) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Kept: asyncio.get_running_loop() makes a getpid() system call each time.
+        self.loop = loop
         self.buffer = bytearray()
         self.waiter: asyncio.Future[tuple[bytes, bytes]] | None = None
         self.closed = False
@@ -64,7 +66,7 @@ class _Frames(asyncio.Protocol):
         self.on_close()
 
     def next_frame(self) -> asyncio.Future[tuple[bytes, bytes]]:
-        waiter = asyncio.get_running_loop().create_future()
+        waiter = self.loop.create_future()
         self.waiter = waiter
         self._deliver()
         if self.closed and not waiter.done():
@@ -99,6 +101,7 @@ class Worker:
     """One execution environment: a process, its pipes and its log stream."""
 
     def __init__(self, proc: subprocess.Popen[bytes], stream: str, frames: _Frames, stdin: asyncio.WriteTransport):
+        self.loop = frames.loop
         self.proc = proc
         self.stream = stream
         self.frames = frames
@@ -116,7 +119,7 @@ class Worker:
                                 env=env, cwd=cwd, start_new_session=True, close_fds=True)
         loop = asyncio.get_running_loop()
         try:
-            _, frames = await loop.connect_read_pipe(_Frames, proc.stdout)
+            _, frames = await loop.connect_read_pipe(lambda: _Frames(loop), proc.stdout)
             await loop.connect_read_pipe(lambda: _Lines(on_stray), proc.stderr)
             stdin, _ = await loop.connect_write_pipe(asyncio.Protocol, proc.stdin)
         except BaseException:
