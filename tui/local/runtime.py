@@ -32,6 +32,7 @@ _rand = random.Random()  # request ids, not secrets
 WORKER = Path(__file__).with_name("worker.py")
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invoke limit, both ways
 IDLE_WORKER_TTL_S = 300.0
+NOT_STARTED_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ class Runtime:
         now = _now_ms()
         self.sink.add(info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")])
         site_paths = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
-        worker.send({"op": "init", "task_root": str(task_root), "site_paths": sorted(site_paths),
+        init = worker.submit({"op": "init", "task_root": str(task_root), "site_paths": sorted(site_paths),
                      "pycache": str(self.state_dir / "pycache"),
                      "ensure_ascii": _version_tuple(info.runtime) < (3, 12),
                      # A ceiling on the address space: the function's memory plus room
@@ -180,7 +181,7 @@ class Runtime:
                      # instead of taking the machine down.
                      "address_space_mb": info.memory_mb + 1024})
         try:
-            meta, _ = await asyncio.wait_for(worker.receive(), timeout=max(10.0, info.timeout_s))
+            meta, _ = await asyncio.wait_for(init.reply, timeout=max(10.0, info.timeout_s))
         except (WorkerDied, asyncio.TimeoutError):
             worker.kill()
             raise WorkerDied("the worker did not start") from None
@@ -209,17 +210,22 @@ class Runtime:
                 "RequestTooLargeException", f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation"),
                 "RequestTooLargeException", status="error")
         pool = self.pool(info)
-        try:
-            worker = await pool.acquire()
-        except InitError as err:
-            return self._init_failed(info, request_id, err)
-        except (WorkerDied, OSError) as exc:
-            message = f"RequestId: {request_id} Error: Runtime failed to start: {exc}"
-            return InvokeResult(request_id, _error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash")
-        try:
-            return await self._run(pool, worker, info, request_id, payload, invoked_arn or info.arn, client_context)
-        finally:
-            pool.release(worker)
+        for _attempt in range(NOT_STARTED_RETRIES):
+            try:
+                worker = await pool.acquire()
+            except InitError as err:
+                return self._init_failed(info, request_id, err)
+            except (WorkerDied, OSError) as exc:
+                message = f"RequestId: {request_id} Error: Runtime failed to start: {exc}"
+                return InvokeResult(request_id, _error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash")
+            try:
+                return await self._run(pool, worker, info, request_id, payload, invoked_arn or info.arn, client_context)
+            except NotStarted:
+                continue  # queued behind a call that took its worker down: it never ran, run it elsewhere
+            finally:
+                pool.release(worker)
+        message = f"RequestId: {request_id} Error: Runtime exited before the invocation started"
+        return InvokeResult(request_id, _error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash")
 
     def _init_failed(self, info: FunctionInfo, request_id: str, err: InitError) -> InvokeResult:
         body = dict(err.error)
@@ -234,33 +240,26 @@ class Runtime:
 
     async def _run(self, pool: Pool, worker: Worker, info: FunctionInfo, request_id: str, payload: bytes,
                    invoked_arn: str, client_context: Any) -> InvokeResult:
-        started_ms = _now_ms()
-        deadline_ms = started_ms + info.timeout_s * 1000
-        lines = [(started_ms, f"START RequestId: {request_id} Version: $LATEST")]
-        began = time.perf_counter()
-        meta: dict[str, Any] = {}
         status = "ok"
-        expired: list[bool] = []
-
-        def expire() -> None:
-            expired.append(True)
-            worker.kill()
-
-        # One timer, not wait_for: the kill ends the read with WorkerDied.
-        timer = worker.loop.call_later(info.timeout_s, expire)
+        # The call's timer kills the worker at the function's timeout, which
+        # ends the wait below with WorkerDied.
+        call = worker.submit({"op": "invoke", "id": request_id, "timeout_ms": info.timeout_s * 1000,
+                              "invoked_arn": invoked_arn, "client_context": client_context,
+                              "trace_id": f"Root=1-{int(time.time()):08x}-{_rand.getrandbits(96):024x};Sampled=0"},
+                             payload, timeout_s=info.timeout_s)
         try:
-            worker.send({"op": "invoke", "id": request_id, "deadline_ms": deadline_ms,
-                               "invoked_arn": invoked_arn, "client_context": client_context,
-                               "trace_id": f"Root=1-{started_ms // 1000:08x}-{_rand.getrandbits(96):024x};Sampled=0"},
-                              payload)
-            meta, out = await worker.receive()
-        except (WorkerDied, ConnectionError, BrokenPipeError) as exc:
+            meta, out = await call.reply
+        except WorkerDied as exc:
+            if call.started_at is None:
+                raise NotStarted from None
             failure: BaseException | None = exc
+            meta = {}
         else:
             failure = None
-        finally:
-            timer.cancel()
-        if failure is not None and expired:
+        assert call.started_at is not None
+        began, started_ms = call.started_at, call.started_ms
+        lines = [(started_ms, f"START RequestId: {request_id} Version: $LATEST")]
+        if failure is not None and call.expired:
             status = "timeout"
             message = f"RequestId: {request_id} Error: Task timed out after {info.timeout_s:.2f} seconds"
             out = _error_payload("Sandbox.Timedout", message)
@@ -275,12 +274,15 @@ class Runtime:
             out = _error_payload(error_type, message)
             lines.append((_now_ms(), message))
             meta = {"error": {"errorType": error_type}}
+        else:
+            pool.observe(meta.get("duration_ms", 0.0))
         duration = (time.perf_counter() - began) * 1000
         now = _now_ms()
         lines.extend((now, line) for line in meta.get("logs", []))
         error = meta.get("error")
         if status == "ok" and meta.get("max_rss_mb", 0) > info.memory_mb:
-            # Lambda stops an environment that outgrows its memory size.
+            # Lambda stops an environment that outgrows its memory size (the
+            # worker has stopped reading already; see worker.py).
             worker.kill()
             status = "crash"
             error = {"errorType": "Runtime.OutOfMemory"}
@@ -319,6 +321,10 @@ class Runtime:
     def shutdown(self) -> None:
         for pool in self.pools.values():
             pool.retire()
+
+
+class NotStarted(Exception):
+    """The worker died before reaching this call: the call never ran."""
 
 
 class InitError(Exception):

@@ -291,7 +291,10 @@ def main():
         request_id = meta["id"]
         RequestIdFilter.request_id = request_id
         set_trace_id(meta.get("trace_id", ""))
-        context = LambdaContext(request_id, meta["deadline_ms"], meta["invoked_arn"], meta.get("client_context"))
+        # The deadline runs from this invocation's own start: the next request
+        # may already wait in the pipe while the previous one runs.
+        deadline_ms = time.time() * 1000 + meta["timeout_ms"]
+        context = LambdaContext(request_id, deadline_ms, meta["invoked_arn"], meta.get("client_context"))
         error = None
         began = time.perf_counter()
         try:
@@ -312,12 +315,17 @@ def main():
                     error = _error("Runtime.MarshalError", f"Unable to marshal response: {exc}", request_id)
         duration_ms = (time.perf_counter() - began) * 1000
         rss_mb = memory.update()
+        # Lambda stops an environment that outgrew its memory size: this one
+        # reads no further request (one may already wait in the pipe).
+        retire = rss_mb > memory.memory_mb
         reply = {"op": "result", "error": error, "logs": capture.take(), "duration_ms": duration_ms,
-                 "max_rss_mb": rss_mb}
+                 "max_rss_mb": rss_mb, "retire": retire}
         if error:
             channel.write(reply, json.dumps(error).encode())
         else:
             channel.write(reply, out)
+        if retire:
+            return
 
 
 if __name__ == "__main__":

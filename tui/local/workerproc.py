@@ -5,8 +5,8 @@ The process is started with subprocess.Popen, not the event loop's own
 subprocess support: Popen uses vfork, so starting a worker holds the loop
 for under a millisecond, where uvloop's fork copied the page tables of this
 process (moto is a few hundred MB) and held every request for about 10 ms.
-Frames are read by a protocol that hands a whole reply to the one waiting
-request, without stream-reader bookkeeping on the hot path.
+Frames are read by a protocol that hands each whole reply to its call,
+without stream-reader bookkeeping on the hot path.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import struct
+from collections import deque
 import subprocess
 import time
 from typing import Any, Callable
@@ -30,49 +31,45 @@ class WorkerDied(Exception):
 
 
 class _Frames(asyncio.Protocol):
-    """The worker's stdout: (meta, payload) frames for the waiting request."""
+    """The worker's stdout: each complete (meta, payload) frame is handed on."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        # Kept: asyncio.get_running_loop() makes a getpid() system call each time.
-        self.loop = loop
+    def __init__(self) -> None:
         self.buffer = bytearray()
-        self.waiter: asyncio.Future[tuple[bytes, bytes]] | None = None
         self.closed = False
+        self.on_frame: Callable[[bytes, bytes], None] = lambda _m, _p: None
         self.on_close: Callable[[], None] = lambda: None
 
     def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        self._deliver()
-
-    def _deliver(self) -> None:
-        waiter, buffer = self.waiter, self.buffer
-        if waiter is None or len(buffer) < HEADER.size:
-            return
-        meta_len, payload_len = HEADER.unpack_from(buffer)
-        end = HEADER.size + meta_len + payload_len
-        if len(buffer) < end:
-            return
-        meta, payload = bytes(buffer[HEADER.size:HEADER.size + meta_len]), bytes(buffer[HEADER.size + meta_len:end])
-        del buffer[:end]
-        self.waiter = None
-        if not waiter.done():
-            waiter.set_result((meta, payload))
+        buffer = self.buffer
+        buffer += data
+        while len(buffer) >= HEADER.size:
+            meta_len, payload_len = HEADER.unpack_from(buffer)
+            end = HEADER.size + meta_len + payload_len
+            if len(buffer) < end:
+                return
+            meta, payload = bytes(buffer[HEADER.size:HEADER.size + meta_len]), bytes(buffer[HEADER.size + meta_len:end])
+            del buffer[:end]
+            self.on_frame(meta, payload)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        waiter, self.waiter = self.waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(WorkerDied("the worker's output closed"))
         self.on_close()
 
-    def next_frame(self) -> asyncio.Future[tuple[bytes, bytes]]:
-        waiter = self.loop.create_future()
-        self.waiter = waiter
-        self._deliver()
-        if self.closed and not waiter.done():
-            self.waiter = None
-            waiter.set_exception(WorkerDied("the worker's output closed"))
-        return waiter
+
+class Call:
+    """One request sent to a worker. It starts when the worker reaches it:
+    at once if the worker was free, else when the call ahead of it answers.
+    Its timer (the function's timeout) runs from that start."""
+
+    __slots__ = ("reply", "timeout_s", "timer", "started_at", "started_ms", "expired")
+
+    def __init__(self, reply: asyncio.Future[tuple[dict[str, Any], bytes]], timeout_s: float | None):
+        self.reply = reply
+        self.timeout_s = timeout_s
+        self.timer: asyncio.TimerHandle | None = None
+        self.started_at: float | None = None  # perf_counter; None: never reached
+        self.started_ms = 0
+        self.expired = False
 
 
 class _Lines(asyncio.Protocol):
@@ -98,19 +95,27 @@ class _Lines(asyncio.Protocol):
 
 
 class Worker:
-    """One execution environment: a process, its pipes and its log stream."""
+    """One execution environment: a process, its pipes and its log stream.
 
-    def __init__(self, proc: subprocess.Popen[bytes], stream: str, frames: _Frames, stdin: asyncio.WriteTransport):
-        self.loop = frames.loop
+    Calls are answered in order. Usually one is in flight; the pool may queue
+    a second behind it for a fast handler, so the worker finds its next
+    request waiting instead of sleeping until it is woken (see pool.py)."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], stream: str, frames: _Frames, stdin: asyncio.WriteTransport,
+                 loop: asyncio.AbstractEventLoop):
+        self.loop = loop  # kept: asyncio.get_running_loop() makes a getpid() system call
         self.proc = proc
         self.stream = stream
         self.frames = frames
         self.stdin = stdin
+        self.calls: deque[Call] = deque()
         self.init_ms: float | None = None  # reported once, on the first REPORT
         self.last_used = time.monotonic()
         self.killed = False
+        self.retiring = False
         self.exit: asyncio.Future[int | None] | None = None  # the exit status, once the output closes
-        frames.on_close = self._reap
+        frames.on_frame = self._answered
+        frames.on_close = self._closed
 
     @classmethod
     async def start(cls, args: list[str], env: dict[str, str], cwd: str, stream: str,
@@ -119,25 +124,65 @@ class Worker:
                                 env=env, cwd=cwd, start_new_session=True, close_fds=True)
         loop = asyncio.get_running_loop()
         try:
-            _, frames = await loop.connect_read_pipe(lambda: _Frames(loop), proc.stdout)
+            _, frames = await loop.connect_read_pipe(_Frames, proc.stdout)
             await loop.connect_read_pipe(lambda: _Lines(on_stray), proc.stderr)
             stdin, _ = await loop.connect_write_pipe(asyncio.Protocol, proc.stdin)
         except BaseException:
             proc.kill()
             raise
-        return cls(proc, stream, frames, stdin)
+        return cls(proc, stream, frames, stdin, loop)
 
-    def send(self, meta: dict[str, Any], payload: bytes = b"") -> None:
-        if self.frames.closed or self.stdin.is_closing():
+    def submit(self, meta: dict[str, Any], payload: bytes = b"", timeout_s: float | None = None) -> Call:
+        """Send a request; its Call's reply resolves to (meta, payload), or
+        fails with WorkerDied. On timeout the worker is killed."""
+        if not self.alive or self.stdin.is_closing():
             raise WorkerDied("the worker's input is closed")
         data = fastjson.dumps(meta)
         # The transport buffers what the pipe does not take at once; payloads
         # are bounded (6 MB), so there is no need to wait for it to drain.
         self.stdin.write(HEADER.pack(len(data), len(payload)) + data + payload)
+        call = Call(self.loop.create_future(), timeout_s)
+        self.calls.append(call)
+        if len(self.calls) == 1:
+            self._begin(call)
+        return call
 
-    async def receive(self) -> tuple[dict[str, Any], bytes]:
-        meta, payload = await self.frames.next_frame()
-        return fastjson.loads(meta), payload
+    def _begin(self, call: Call) -> None:
+        call.started_at = time.perf_counter()
+        call.started_ms = int(time.time() * 1000)
+        if call.timeout_s is not None:
+            call.timer = self.loop.call_later(call.timeout_s, self._expire, call)
+
+    def _expire(self, call: Call) -> None:
+        call.expired = True
+        self.kill()
+
+    def _answered(self, meta: bytes, payload: bytes) -> None:
+        if not self.calls:
+            return  # nothing asked: not the protocol; ignore it
+        call = self.calls.popleft()
+        if call.timer is not None:
+            call.timer.cancel()
+        decoded = fastjson.loads(meta)
+        if decoded.get("retire"):
+            self.retiring = True  # it exits without reading on: calls behind this one never start
+        if not call.reply.done():
+            call.reply.set_result((decoded, payload))
+        if self.calls and not self.retiring:
+            self._begin(self.calls[0])
+
+    def _closed(self) -> None:
+        calls, self.calls = list(self.calls), deque()
+        for call in calls:
+            if call.timer is not None:
+                call.timer.cancel()
+            if not call.reply.done():
+                call.reply.set_exception(WorkerDied("the worker's output closed"))
+        self._reap()
+
+    @property
+    def busy(self) -> int:
+        return len(self.calls)
 
     def kill(self) -> None:
         self.killed = True
@@ -147,7 +192,7 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return not self.killed and not self.frames.closed
+        return not self.killed and not self.retiring and not self.frames.closed
 
     async def exit_status(self, timeout: float) -> int | None:
         """The process's exit status (negative: killed by that signal)."""
@@ -172,3 +217,6 @@ class Worker:
                 return self.proc.wait()
 
         self.exit = asyncio.ensure_future(asyncio.to_thread(wait))
+        # Read by exit_status() when a call needs it; otherwise a reap that
+        # failed as the loop shut down would be logged as never retrieved.
+        self.exit.add_done_callback(lambda f: f.cancelled() or f.exception())

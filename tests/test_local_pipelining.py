@@ -1,0 +1,115 @@
+"""A fast handler's requests may queue on a busy worker (pool.py). These
+drive the runtime with real worker processes and check that a queued
+request still runs alone, with its own timeout, and is run elsewhere when
+the request ahead of it takes the worker down."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.localcloud import zip_files
+from tui.local.logsink import LogSink
+from tui.local.pool import PIPELINE_AFTER
+from tui.local.runtime import FunctionInfo, Runtime
+
+HANDLER = """
+import os, time
+HOG = []
+def lambda_handler(event, context):
+    remaining_at_start = context.get_remaining_time_in_millis()
+    if event.get("sleep"):
+        time.sleep(event["sleep"])
+    if event.get("exit"):
+        os._exit(3)
+    if event.get("hog"):
+        HOG.append(b"x" * (200 << 20))  # kept: over the 128 MB memory size
+        time.sleep(0.3)
+    return {"pid": os.getpid(), "remaining_at_start": remaining_at_start}
+"""
+
+
+def _runtime(tmp_path: Path) -> tuple[Runtime, FunctionInfo]:
+    runtime = Runtime(tmp_path, "http://127.0.0.1:1", LogSink(None))  # type: ignore[arg-type]
+    data = zip_files({"lambda_function.py": HANDLER})
+    runtime.code_loader = lambda _info: data
+    info = FunctionInfo("queued", "arn:aws:lambda:us-east-1:123456789012:function:queued", "us-east-1",
+                        "123456789012", "python3.12", "lambda_function.lambda_handler", 128, 1, (), "cXVldWVk")
+    return runtime, info
+
+
+async def _scenario(runtime: Runtime, info: FunctionInfo, ahead: dict[str, Any]) -> dict[str, Any]:
+    """Warm two workers until the pool counts the handler as fast, occupy
+    both with `ahead`, then send one quick request: it queues on a busy
+    worker. Returns what happened, for the test to check."""
+    invoke = lambda event: runtime.invoke(info, json.dumps(event).encode())  # noqa: E731
+    seen: dict[str, Any] = {}
+    try:
+        for _ in range(PIPELINE_AFTER):
+            await asyncio.gather(invoke({}), invoke({}))
+        pool = runtime.pools[info.arn]
+        seen["fast"], seen["workers"] = pool.fast, len(pool.workers)
+        seen["pids"] = {w.proc.pid for w in pool.workers}
+        blockers = [asyncio.ensure_future(invoke(ahead)) for _ in range(2)]
+        await asyncio.sleep(0.05)  # both are running now
+        seen["busy_before"] = sorted(w.busy for w in pool.workers)
+        started = time.monotonic()
+        quick = asyncio.ensure_future(invoke({}))
+        await asyncio.sleep(0.01)
+        seen["busy_after"] = sorted(w.busy for w in pool.workers)
+        seen["quick"] = await quick
+        seen["elapsed"] = time.monotonic() - started
+        seen["ahead"] = await asyncio.gather(*blockers)
+        return seen
+    finally:
+        await _shut_down(runtime)
+
+
+async def _shut_down(runtime: Runtime) -> None:
+    """Stop every worker and wait until each is reaped, so no process or
+    pipe is left for a finalizer to complain about later."""
+    workers = {w for pool in runtime.pools.values() for w in pool.workers}
+    runtime.shutdown()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all(w.exit is not None and w.exit.done() for w in workers):
+        await asyncio.sleep(0.02)
+
+
+def _queued(seen: dict[str, Any]) -> None:
+    assert seen["fast"] and seen["workers"] == 2
+    assert seen["busy_before"] == [1, 1] and seen["busy_after"] == [1, 2]  # queued behind one of them
+
+
+def test_a_queued_request_gets_its_own_full_timeout(tmp_path: Path) -> None:
+    runtime, info = _runtime(tmp_path)
+    seen = asyncio.run(_scenario(runtime, info, {"sleep": 0.6}))
+    _queued(seen)
+    quick = seen["quick"]
+    assert all(r.error_type is None for r in seen["ahead"])
+    assert quick.error_type is None and 0.5 < seen["elapsed"] < 1.0, seen["elapsed"]  # waited behind 0.6 s
+    # The deadline runs from the queued call's own start, not from when it was sent.
+    assert json.loads(quick.payload)["remaining_at_start"] > 900
+    assert quick.status == "ok" and sum(line.startswith("REPORT") for line in quick.logs) == 1
+
+
+@pytest.mark.parametrize(("ahead", "error_type"), [
+    ({"sleep": 5}, "Sandbox.Timedout"),
+    ({"sleep": 0.3, "exit": 1}, "Runtime.ExitError"),
+    ({"hog": 1}, "Runtime.OutOfMemory"),
+], ids=["timeout", "crash", "out-of-memory"])
+def test_a_request_queued_behind_a_failure_runs_on_another_worker(tmp_path: Path, ahead: dict[str, Any],
+                                                                   error_type: str) -> None:
+    runtime, info = _runtime(tmp_path)
+    seen = asyncio.run(_scenario(runtime, info, ahead))
+    _queued(seen)
+    quick = seen["quick"]
+    assert [r.error_type for r in seen["ahead"]] == [error_type, error_type]
+    # Not reported as the other call's failure: it never ran there, so it ran on a new worker.
+    assert quick.error_type is None, quick.payload
+    assert json.loads(quick.payload)["pid"] not in seen["pids"]
+    assert sum(line.startswith("START") for line in quick.logs) == 1
