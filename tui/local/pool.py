@@ -84,9 +84,13 @@ class Pool:
         future: asyncio.Future[Worker] = loop.create_future()
         self.waiters.append(future)
         if self.total < MAX_WORKERS_PER_FUNCTION:
-            timer = loop.call_later(SCALE_OUT_GRACE_S, self._scale_out, future)
-            future.add_done_callback(lambda _f: timer.cancel())
+            self._arm(future)
         return await future
+
+    def _arm(self, future: asyncio.Future[Worker]) -> None:
+        assert self.loop is not None
+        timer = self.loop.call_later(SCALE_OUT_GRACE_S, self._scale_out, future, self.loop.time() + SCALE_OUT_GRACE_S)
+        future.add_done_callback(lambda _f: timer.cancel())
 
     async def _spawn(self) -> Worker:
         self.total += 1
@@ -98,9 +102,15 @@ class Pool:
         self.workers.add(worker)
         return worker
 
-    def _scale_out(self, future: asyncio.Future[Worker]) -> None:
+    def _scale_out(self, future: asyncio.Future[Worker], due: float) -> None:
         """No worker freed up within the grace: start one for this waiter."""
         if future.done() or self.total >= MAX_WORKERS_PER_FUNCTION or future not in self.waiters:
+            return
+        assert self.loop is not None
+        if self.loop.time() - due > SCALE_OUT_GRACE_S:
+            # The loop itself was held up (a GC pass, a big save): timers run
+            # before the I/O that may already hold a free worker's answer.
+            self._arm(future)
             return
         self.waiters.remove(future)
         self._spawn_for(future)
@@ -120,8 +130,14 @@ class Pool:
             if worker.busy == 1 and self.fast:
                 self._give(worker)
             return
-        if not self._give(worker):
-            self.idle.append(worker)
+        if self._give(worker):
+            return
+        if self.fast and len(self.workers) > IMMEDIATE_WORKERS:
+            # Queueing serves a fast handler; an extra environment started in
+            # a burst only adds context switches from here on.
+            self.discard(worker)
+            return
+        self.idle.append(worker)
 
     def _give(self, worker: Worker) -> bool:
         while self.waiters:

@@ -1,7 +1,9 @@
-"""A fast handler's requests may queue on a busy worker (pool.py). These
-drive the runtime with real worker processes and check that a queued
-request still runs alone, with its own timeout, and is run elsewhere when
-the request ahead of it takes the worker down."""
+"""The worker pool's policy (pool.py), driven through the runtime with real
+worker processes: a fast handler's requests may queue on a busy worker, and
+such a request still runs alone, with its own timeout, and runs elsewhere
+when the request ahead of it takes the worker down; extra workers started
+in a burst go away once the handler is fast again; a stalled event loop
+does not start workers nobody needs."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 
 from tests.localcloud import zip_files
 from tui.local.logsink import LogSink
-from tui.local.pool import PIPELINE_AFTER
+from tui.local.pool import IMMEDIATE_WORKERS, PIPELINE_AFTER
 from tui.local.runtime import FunctionInfo, Runtime
 
 HANDLER = """
@@ -113,3 +115,54 @@ def test_a_request_queued_behind_a_failure_runs_on_another_worker(tmp_path: Path
     assert quick.error_type is None, quick.payload
     assert json.loads(quick.payload)["pid"] not in seen["pids"]
     assert sum(line.startswith("START") for line in quick.logs) == 1
+
+
+async def _warm(runtime: Runtime, info: FunctionInfo) -> Any:
+    invoke = lambda event: runtime.invoke(info, json.dumps(event).encode())  # noqa: E731
+    for _ in range(PIPELINE_AFTER):
+        await asyncio.gather(*(invoke({}) for _ in range(IMMEDIATE_WORKERS)))
+    return invoke
+
+
+def test_workers_started_in_a_slow_burst_go_away_when_the_handler_is_fast_again(tmp_path: Path) -> None:
+    runtime, info = _runtime(tmp_path)
+
+    async def scenario() -> tuple[int, int, list[Any]]:
+        try:
+            invoke = await _warm(runtime, info)
+            pool = runtime.pools[info.arn]
+            burst = await asyncio.gather(*(invoke({"sleep": 0.3}) for _ in range(IMMEDIATE_WORKERS * 3)))
+            peak = len(pool.workers)
+            for _ in range(60):  # long enough for the moving average to call it fast again
+                await invoke({})
+            return peak, len(pool.workers), burst
+        finally:
+            await _shut_down(runtime)
+
+    peak, after, burst = asyncio.run(scenario())
+    assert all(r.error_type is None for r in burst)
+    assert peak > IMMEDIATE_WORKERS  # the burst did get more environments
+    assert after == IMMEDIATE_WORKERS
+
+
+def test_a_stalled_event_loop_does_not_start_workers(tmp_path: Path) -> None:
+    """Timers run before the I/O that frees a worker: after a stall, the
+    scale-out timer must not take a late answer for a busy pool."""
+    runtime, info = _runtime(tmp_path)
+
+    async def scenario() -> tuple[int, list[Any]]:
+        try:
+            invoke = await _warm(runtime, info)
+            pool = runtime.pools[info.arn]
+            # Every worker busy with one running and one queued, one more waiting here.
+            tasks = [asyncio.ensure_future(invoke({"sleep": 0.01})) for _ in range(IMMEDIATE_WORKERS * 2 + 1)]
+            await asyncio.sleep(0)
+            time.sleep(0.15)  # the loop is held up (as by a long GC pass); the workers finish meanwhile
+            results = await asyncio.gather(*tasks)
+            return len(pool.workers), results
+        finally:
+            await _shut_down(runtime)
+
+    workers, results = asyncio.run(scenario())
+    assert all(r.error_type is None for r in results)
+    assert workers == IMMEDIATE_WORKERS
