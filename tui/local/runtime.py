@@ -173,14 +173,14 @@ class Runtime:
         now = _now_ms()
         self.sink.add(info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")])
         site_paths = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
-        init = worker.submit({"op": "init", "task_root": str(task_root), "site_paths": sorted(site_paths),
-                     "pycache": str(self.state_dir / "pycache"),
-                     "ensure_ascii": _version_tuple(info.runtime) < (3, 12),
-                     # A ceiling on the address space: the function's memory plus room
-                     # for the interpreter, so a runaway allocation fails in the worker
-                     # instead of taking the machine down.
-                     "address_space_mb": info.memory_mb + 1024})
         try:
+            init = worker.submit({"op": "init", "task_root": str(task_root), "site_paths": sorted(site_paths),
+                                  "pycache": str(self.state_dir / "pycache"),
+                                  "ensure_ascii": _version_tuple(info.runtime) < (3, 12),
+                                  # A ceiling on the address space: the function's memory plus room
+                                  # for the interpreter, so a runaway allocation fails in the worker
+                                  # instead of taking the machine down.
+                                  "address_space_mb": info.memory_mb + 1024})
             meta, _ = await asyncio.wait_for(init.reply, timeout=max(10.0, info.timeout_s))
         except (WorkerDied, asyncio.TimeoutError):
             worker.kill()
@@ -243,10 +243,13 @@ class Runtime:
         status = "ok"
         # The call's timer kills the worker at the function's timeout, which
         # ends the wait below with WorkerDied.
-        call = worker.submit({"op": "invoke", "id": request_id, "timeout_ms": info.timeout_s * 1000,
-                              "invoked_arn": invoked_arn, "client_context": client_context,
-                              "trace_id": f"Root=1-{int(time.time()):08x}-{_rand.getrandbits(96):024x};Sampled=0"},
-                             payload, timeout_s=info.timeout_s)
+        try:
+            call = worker.submit({"op": "invoke", "id": request_id, "timeout_ms": info.timeout_s * 1000,
+                                  "invoked_arn": invoked_arn, "client_context": client_context,
+                                  "trace_id": f"Root=1-{int(time.time()):08x}-{_rand.getrandbits(96):024x};Sampled=0"},
+                                 payload, timeout_s=info.timeout_s)
+        except WorkerDied:
+            raise NotStarted from None  # it died while handed over to this request
         try:
             meta, out = await call.reply
         except WorkerDied as exc:
