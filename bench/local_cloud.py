@@ -8,7 +8,8 @@ Measures, on this machine, in one run:
   - cold start: the first request after a code change, and Lambda's own
     Init Duration from the REPORT line;
   - warm latency at one connection (p50, p99) with wrk;
-  - warm throughput at 16 connections (wrk -t2 -c16), errors counted,
+  - warm throughput at 16 connections (wrk -t2 -c16), errors counted, and
+    the CPU the gateway process and its workers spent per request,
     beside a bare ASGI hello-world on uvicorn (uvloop + httptools) loaded
     the same way, so the ratio is the figure.
 Needs `wrk` (Debian: apt-get install wrk).
@@ -75,6 +76,33 @@ def wrk(url: str, connections: int, threads: int, seconds: float) -> dict[str, f
     return {"requests": requests, "rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "errors": errors}
 
 
+def cpu_seconds(port: int) -> dict[str, float] | None:
+    """CPU time so far of the local cloud on `port` and of its worker
+    processes (Linux /proc), or None where that cannot be read."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    stats: dict[int, tuple[str, int, float]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (cmdline, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    gateway = next((pid for pid, (cmd, _, _) in stats.items() if " local " in f" {cmd} " and f"--port {port}" in cmd), None)
+    if gateway is None:
+        return None
+    workers = sum(cpu for cmd, ppid, cpu in stats.values() if ppid == gateway and "worker.py" in cmd)
+    return {"gateway": stats[gateway][2], "workers": workers}
+
+
+def process_cpu(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def seconds_for(requests: int, expected_rps: float) -> float:
     return max(3.0, requests / expected_rps * 1.2)
 
@@ -127,8 +155,15 @@ def main() -> int:
         # 3. warm latency at one connection, then throughput under load.
         one = wrk(url, 1, 1, 5)
         figures["wrk_c1"] = one
+        before = cpu_seconds(port)
         load = wrk(url, args.connections, 2, seconds_for(args.requests, 4000))
         figures["wrk_local_cloud"] = load
+        after = cpu_seconds(port)
+        if before and after:
+            # Where the CPU goes: the gateway process, and its workers together.
+            figures["cpu_us_per_request"] = {
+                part: round((after[part] - before[part]) / load["requests"] * 1e6, 1)  # type: ignore[operator]
+                for part in ("gateway", "workers")}
     finally:
         subprocess.run([*wizard(), "local", "--stop", "--port", str(port)], capture_output=True)
         shutil.rmtree(state, ignore_errors=True)
@@ -147,8 +182,12 @@ def main() -> int:
                 break
             except httpx.HTTPError:
                 time.sleep(0.05)
+        before_bare = process_cpu(server.pid)
         bare = wrk(f"http://127.0.0.1:{bare_port}/", args.connections, 2, seconds_for(args.requests, 15000))
         figures["wrk_bare_asgi"] = bare
+        after_bare = process_cpu(server.pid)
+        if before_bare is not None and after_bare is not None:
+            figures["bare_cpu_us_per_request"] = round((after_bare - before_bare) / bare["requests"] * 1e6, 1)
     finally:
         server.terminate()
         server.wait()
@@ -164,7 +203,12 @@ def main() -> int:
     print(f"warm, 1 connection: p50 {one['p50_ms']:.3f} ms, p99 {one['p99_ms']:.3f} ms")
     print(f"warm, {args.connections} connections: {load['rps']:.0f} req/s, p50 {load['p50_ms']:.2f} ms, "  # type: ignore[index]
           f"p99 {load['p99_ms']:.2f} ms, {load['requests']} requests, {load['errors']} errors")  # type: ignore[index]
-    print(f"bare ASGI hello-world: {bare['rps']:.0f} req/s, p50 {bare['p50_ms']:.2f} ms")  # type: ignore[index]
+    if "cpu_us_per_request" in figures:
+        cpu = figures["cpu_us_per_request"]
+        print(f"CPU per request under load: gateway process {cpu['gateway']} us, "  # type: ignore[index]
+              f"workers {cpu['workers']} us")  # type: ignore[index]
+    print(f"bare ASGI hello-world: {bare['rps']:.0f} req/s, p50 {bare['p50_ms']:.2f} ms"  # type: ignore[index]
+          + (f", {figures['bare_cpu_us_per_request']} us of CPU per request" if "bare_cpu_us_per_request" in figures else ""))
     print(f"ratio: {figures['throughput_ratio']:.1%} of the bare server")
     return 0
 
