@@ -180,3 +180,24 @@ def test_unknown_api_is_404(cloud: Any) -> None:
 
     response = httpx.get(f"{cloud.endpoint}/_aws/execute-api/nosuchapi/x")
     assert response.status_code == 404 and response.text == '{"message":"Not Found"}'
+
+
+def test_the_test_screen_can_ask_what_the_function_saw_and_returned(cloud: Any) -> None:
+    """/_apigw-wizard/invocations/<apigw-requestid>: the wizard's test screen
+    shows the event and the function's answer (AWS does not return them)."""
+    import httpx
+
+    api = deploy(cloud, "def lambda_handler(event, context):\n    print('seen', event['rawPath'])\n    return 'hi'\n")
+    response = api.get("/echo", params={"q": "1"})
+    found = httpx.get(f"{cloud.endpoint}/_apigw-wizard/invocations/{response.headers['apigw-requestid']}").json()
+    assert found["route_key"] == "ANY /echo" and found["note"] is None
+    assert found["event"]["rawPath"] == "/echo" and found["event"]["queryStringParameters"] == {"q": "1"}
+    assert found["returned"] == '"hi"' and found["error_type"] is None
+    assert any(line.startswith(f"START RequestId: {found['lambda_request_id']}") for line in found["logs"])
+    assert "seen /echo" in found["logs"]
+
+    closed = deploy(cloud, "def lambda_handler(event, context):\n    return 'x'\n", permission=False)
+    refused = closed.get("/echo")
+    found = httpx.get(f"{cloud.endpoint}/_apigw-wizard/invocations/{refused.headers['apigw-requestid']}").json()
+    assert found["event"] is None and found["returned"] is None and "no permission" in found["note"]
+    assert httpx.get(f"{cloud.endpoint}/_apigw-wizard/invocations/unknown").status_code == 404

@@ -44,7 +44,7 @@ class Outcome:
     """The response plus what the wizard's test screen shows about it."""
 
     response: events.HttpResponse
-    event: dict[str, Any] | None = None
+    event: bytes | None = None  # the event as sent to the function (JSON)
     result: InvokeResult | None = None
     route_key: str | None = None
     note: str | None = None  # why API Gateway answered by itself
@@ -222,7 +222,7 @@ class Gateway:
         event = build(request, ctx)
         payload = fastjson.dumps(event)
         outcome = await self._invoke(info, payload, integration, route.key.key)
-        outcome.event = event
+        outcome.event = payload
         return outcome
 
     async def _invoke(self, info: FunctionInfo, payload: bytes, integration: Integration,
