@@ -113,13 +113,18 @@ def test_cookies_become_set_cookie_and_multivalue_headers_are_ignored(cloud: Any
         "def lambda_handler(event, context):\n    return {'statusCode': 'abc'}\n",
         "def lambda_handler(event, context):\n    return {'statusCode': 200, 'body': {'not': 'a string'}}\n",
         "def lambda_handler(event, context):\n    return {1, 2}\n",  # not JSON-serialisable
+        # Headers no HTTP response may carry (a response-splitting attempt among them).
+        "def lambda_handler(event, context):\n    return {'statusCode': 200, 'headers': {'x-a': 'v\\r\\nx-b: 1'}}\n",
+        "def lambda_handler(event, context):\n    return {'statusCode': 200, 'headers': {'bad name': 'v'}}\n",
+        "def lambda_handler(event, context):\n    return {'statusCode': 200, 'cookies': ['a=1\\nb=2']}\n",
     ],
 )
 def test_function_errors_and_malformed_output_are_500(cloud: Any, code: str) -> None:
     api = deploy(cloud, code)
-    response = api.get("/echo")
-    assert response.status_code == 500
-    assert response.text == '{"message":"Internal Server Error"}'
+    for method in ("GET", "POST"):  # the direct path and the ASGI one
+        response = api.request(method, "/echo")
+        assert response.status_code == 500, (method, response.text)
+        assert response.text == '{"message":"Internal Server Error"}' and "apigw-requestid" in response.headers
 
 
 def test_payload_1_0_without_status_code_is_500(cloud: Any) -> None:

@@ -7,6 +7,7 @@ import base64
 import binascii
 import json
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,9 @@ from . import fastjson
 _TEXT_TYPES = ("application/json", "application/xml", "application/javascript")
 # Ids, not secrets: a fast generator beats a syscall per request.
 _rand = random.Random()
+# What HTTP (RFC 9110) allows in a header's name and value, as uvicorn checks it.
+_BAD_HEADER_NAME = re.compile(r'[\x00-\x1f\x7f()<>@,;:\[\]={} \t\\"]')
+_BAD_HEADER_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -223,7 +227,10 @@ def _str_headers(raw: Any) -> list[tuple[str, str]]:
         if isinstance(value, (dict, list)):
             raise BadOutput(f"header {name} is not a scalar")
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        out.append((str(name).lower(), text))
+        name = str(name).lower()
+        if _BAD_HEADER_NAME.search(name) or not name or _BAD_HEADER_VALUE.search(text):
+            raise BadOutput(f"header {name!r} has characters no HTTP header may carry")
+        out.append((name, text))
     return out
 
 
@@ -270,7 +277,10 @@ def response_v2(payload: bytes) -> HttpResponse:
     cookies = result.get("cookies") or []
     if not isinstance(cookies, list):
         raise BadOutput("cookies is not a list")
-    headers.extend(("set-cookie", str(c)) for c in cookies)
+    for cookie in map(str, cookies):
+        if _BAD_HEADER_VALUE.search(cookie):
+            raise BadOutput("a cookie has characters no HTTP header may carry")
+        headers.append(("set-cookie", cookie))
     if not any(name == "content-type" for name, _ in headers):
         headers.append(("content-type", "text/plain; charset=utf-8"))
     return HttpResponse(status, headers, _decode_body(result.get("body"), result.get("isBase64Encoded")))
