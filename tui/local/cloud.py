@@ -95,7 +95,9 @@ class LocalCloud:
     async def _serve(self) -> None:
         import uvicorn
 
-        config = uvicorn.Config(self.edge, http="httptools", lifespan="off", access_log=False,
+        from .protocol import EdgeProtocol
+
+        config = uvicorn.Config(self.edge, http=EdgeProtocol, lifespan="off", access_log=False,
                                 server_header=False, proxy_headers=False, log_level="warning",
                                 timeout_keep_alive=5,
                                 loop="none")

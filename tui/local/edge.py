@@ -129,15 +129,10 @@ class Edge:
         kind = "aws"
         why = ""  # API Gateway's own reason for an error answer, for the request log
         try:
-            host_match = _HOST_FORM.match(host)
-            if host_match or path.startswith(EXECUTE_API_PREFIX):
+            target = data_plane_target(host, path)
+            if target is not None:
                 kind = "execute-api"
-                if host_match:
-                    api_id, rest = host_match.group(1), path
-                else:
-                    api_id, _, rest = path[len(EXECUTE_API_PREFIX):].partition("/")
-                    rest = "/" + rest
-                status, why = await self._execute_api(scope, receive, send, api_id, rest, headers)
+                status, why = await self._execute_api(scope, receive, send, *target, headers)
             elif path.startswith(INVOCATIONS_PATH) and method == "GET":
                 kind = "inspect"
                 status = await self._inspect(send, path[len(INVOCATIONS_PATH):])
@@ -176,6 +171,10 @@ class Edge:
             with contextlib.suppress(Exception):
                 await respond(send, 500, [("content-type", "application/json"),
                                           ("x-amzn-errortype", "InternalFailure")], body)
+        self.log_request(method, path, status, started, kind, why)
+
+    def log_request(self, method: str, path: str, status: int, started: float, kind: str, why: str = "") -> None:
+        """One line per request; `why` is API Gateway's reason for an error it answered itself."""
         self.last_request = time.monotonic()
         self.log(f"{_clock()} {method} {path} -> {status} "
                  f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]" + (f" {why}" if why else ""))
@@ -190,14 +189,19 @@ class Edge:
         client = scope.get("client") or ("127.0.0.1", 0)
         request = events.HttpRequest(scope["method"], path, scope["query_string"].decode("latin-1"),
                                      headers, body, client[0], f"HTTP/{scope.get('http_version', '1.1')}")
+        response, why = await self.execute_api(api_id, request)
+        await respond(send, response.status, response.headers, response.body)
+        return response.status, why
+
+    async def execute_api(self, api_id: str, request: events.HttpRequest) -> tuple[events.HttpResponse, str]:
+        """A data-plane request: API Gateway's response, and its reason when
+        it answered by itself. Kept for the test screen's inspection."""
         outcome = await self.gateway.handle(api_id, request)
-        response = outcome.response
         self.recent[outcome.request_id] = _inspection(outcome)
         if len(self.recent) > RECENT_INVOCATIONS:
             self.recent.popitem(last=False)
-        await respond(send, response.status, response.headers, response.body)
         self._after_invoke()
-        return response.status, outcome.note or ""
+        return outcome.response, outcome.note or ""
 
     async def _inspect(self, send: Any, request_id: str) -> int:
         """For the wizard's test screen: the event the function received,
@@ -297,6 +301,18 @@ class Edge:
         reply = await asyncio.to_thread(run)
         await respond(send, reply.status, reply.headers, reply.body)
         return reply.status
+
+
+def data_plane_target(host: str, path: str) -> tuple[str, str] | None:
+    """(API id, path within the API) for an execute-api request, by either
+    URL form; None for anything else."""
+    host_match = _HOST_FORM.match(host)
+    if host_match:
+        return host_match.group(1), path
+    if path.startswith(EXECUTE_API_PREFIX):
+        api_id, _, rest = path[len(EXECUTE_API_PREFIX):].partition("/")
+        return api_id, "/" + rest
+    return None
 
 
 def _inspection(outcome: Any) -> tuple[Any, ...]:
