@@ -53,9 +53,21 @@ class EdgeProtocol(HttpToolsProtocol):
         app = self.config.app
         self.edge: Edge | None = app if isinstance(app, Edge) else None
 
+    def on_message_begin(self) -> None:
+        # uvicorn builds the ASGI scope here; it is built in
+        # on_headers_complete instead, and only for requests that need it.
+        self.url = b""
+        self.expect_100_continue = False
+        self.headers = []
+
     def on_headers_complete(self) -> None:
         direct = self._direct_request()
         if direct is None:
+            # The scope as uvicorn makes it, around what was read so far.
+            url, headers, expect = self.url, self.headers, self.expect_100_continue
+            super().on_message_begin()
+            self.url, self.headers, self.expect_100_continue = url, headers, expect
+            self.scope["headers"] = headers
             super().on_headers_complete()
             return
         self.cycle = _DirectCycle(self.parser.should_keep_alive(), direct)  # type: ignore[assignment]
