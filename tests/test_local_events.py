@@ -53,6 +53,16 @@ def test_basic_get_event_fields(echo: Deployed) -> None:
     assert all(name == name.lower() for name in headers)
 
 
+def test_the_function_runs_in_the_trace_api_gateway_started(cloud: Any) -> None:
+    """_X_AMZN_TRACE_ID continues the X-Amzn-Trace-Id that API Gateway adds."""
+    api = deploy(cloud, "import json, os\ndef lambda_handler(event, context):\n"
+                        "    return {'statusCode': 200, 'body': json.dumps([event['headers']['x-amzn-trace-id'],"
+                        " os.environ['_X_AMZN_TRACE_ID']])}\n")
+    for _ in range(2):
+        header, env = api.get("/echo").json()
+        assert env == f"{header};Sampled=0"
+
+
 def test_request_ids_are_unique(echo: Deployed) -> None:
     ids = {event_of(echo.get("/echo"))["requestContext"]["requestId"] for _ in range(5)}
     assert len(ids) == 5

@@ -221,17 +221,17 @@ class Gateway:
         build = events.event_v2 if integration.payload_format == "2.0" else events.event_v1
         event = build(request, ctx)
         payload = fastjson.dumps(event)
-        outcome = await self._invoke(info, payload, integration, route.key.key)
+        outcome = await self._invoke(info, payload, integration, route.key.key, event["headers"].get("x-amzn-trace-id"))
         outcome.event = payload
         return outcome
 
     async def _invoke(self, info: FunctionInfo, payload: bytes, integration: Integration,
-                      route_key: str) -> Outcome:
+                      route_key: str, trace_root: str | None) -> Outcome:
         if info.timeout_s * 1000 < integration.timeout_ms:
             # The function's own timeout always fires first: no second timer.
-            result = await self.runtime.invoke(info, payload)
+            result = await self.runtime.invoke(info, payload, trace_root=trace_root)
         else:
-            task = asyncio.ensure_future(self.runtime.invoke(info, payload))
+            task = asyncio.ensure_future(self.runtime.invoke(info, payload, trace_root=trace_root))
             try:
                 result = await asyncio.wait_for(asyncio.shield(task), integration.timeout_ms / 1000)
             except asyncio.TimeoutError:

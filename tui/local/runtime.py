@@ -203,7 +203,9 @@ class Runtime:
         return pool
 
     async def invoke(self, info: FunctionInfo, payload: bytes, invoked_arn: str | None = None,
-                     client_context: Any = None) -> InvokeResult:
+                     client_context: Any = None, trace_root: str | None = None) -> InvokeResult:
+        """Run one invocation. `trace_root` is the caller's X-Ray trace
+        (API Gateway passes on its X-Amzn-Trace-Id); otherwise a new one."""
         request_id = uuid4_text()
         if len(payload) > SYNC_PAYLOAD_LIMIT:
             return InvokeResult(request_id, _error_payload(
@@ -219,7 +221,8 @@ class Runtime:
                 message = f"RequestId: {request_id} Error: Runtime failed to start: {exc}"
                 return InvokeResult(request_id, _error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash")
             try:
-                return await self._run(pool, worker, info, request_id, payload, invoked_arn or info.arn, client_context)
+                return await self._run(pool, worker, info, request_id, payload, invoked_arn or info.arn, client_context,
+                                       trace_root)
             except NotStarted:
                 continue  # queued behind a call that took its worker down: it never ran, run it elsewhere
             finally:
@@ -239,14 +242,15 @@ class Runtime:
         return InvokeResult(request_id, json.dumps(body).encode(), body["errorType"], [text], status="error")
 
     async def _run(self, pool: Pool, worker: Worker, info: FunctionInfo, request_id: str, payload: bytes,
-                   invoked_arn: str, client_context: Any) -> InvokeResult:
+                   invoked_arn: str, client_context: Any, trace_root: str | None) -> InvokeResult:
         status = "ok"
         # The call's timer kills the worker at the function's timeout, which
         # ends the wait below with WorkerDied.
         try:
             call = worker.submit({"op": "invoke", "id": request_id, "timeout_ms": info.timeout_s * 1000,
                                   "invoked_arn": invoked_arn, "client_context": client_context,
-                                  "trace_id": f"Root=1-{int(time.time()):08x}-{_rand.getrandbits(96):024x};Sampled=0"},
+                                  "trace_id": (trace_root or f"Root=1-{int(time.time()):08x}-{_rand.getrandbits(96):024x}")
+                                  + ";Sampled=0"},
                                  payload, timeout_s=info.timeout_s)
         except WorkerDied:
             raise NotStarted from None  # it died while handed over to this request
