@@ -51,7 +51,7 @@ class Pool:
         self.workers: set[Worker] = set()  # started and not discarded
         self.idle: list[Worker] = []  # of those, the ones with no call
         self.total = 0  # workers plus those still starting
-        self.waiters: list[asyncio.Future[Worker]] = []
+        self.waiters: list[tuple[asyncio.Future[Worker], float]] = []  # and since when (loop time)
         self.retired = False
         self.loop: asyncio.AbstractEventLoop | None = None  # get_running_loop() is a syscall
         self.typical_ms = PIPELINE_BELOW_MS  # moving average of the handler's duration
@@ -82,15 +82,10 @@ class Pool:
         loop = self.loop or asyncio.get_running_loop()
         self.loop = loop
         future: asyncio.Future[Worker] = loop.create_future()
-        self.waiters.append(future)
+        self.waiters.append((future, loop.time()))
         if self.total < MAX_WORKERS_PER_FUNCTION:
-            self._arm(future)
+            self.runtime.watchdog.watch_pool(self)
         return await future
-
-    def _arm(self, future: asyncio.Future[Worker]) -> None:
-        assert self.loop is not None
-        timer = self.loop.call_later(SCALE_OUT_GRACE_S, self._scale_out, future, self.loop.time() + SCALE_OUT_GRACE_S)
-        future.add_done_callback(lambda _f: timer.cancel())
 
     async def _spawn(self) -> Worker:
         self.total += 1
@@ -102,18 +97,17 @@ class Pool:
         self.workers.add(worker)
         return worker
 
-    def _scale_out(self, future: asyncio.Future[Worker], due: float) -> None:
-        """No worker freed up within the grace: start one for this waiter."""
-        if future.done() or self.total >= MAX_WORKERS_PER_FUNCTION or future not in self.waiters:
-            return
-        assert self.loop is not None
-        if self.loop.time() - due > SCALE_OUT_GRACE_S:
-            # The loop itself was held up (a GC pass, a big save): timers run
-            # before the I/O that may already hold a free worker's answer.
-            self._arm(future)
-            return
-        self.waiters.remove(future)
-        self._spawn_for(future)
+    def check_waiters(self, now: float) -> bool:
+        """For the watchdog: start a worker for each request that has waited
+        past the grace with no worker freed up. False once none waits."""
+        waited = [w for w in self.waiters if now - w[1] >= SCALE_OUT_GRACE_S]
+        for waiter in waited:
+            if self.total >= MAX_WORKERS_PER_FUNCTION:
+                break
+            self.waiters.remove(waiter)
+            if not waiter[0].done():
+                self._spawn_for(waiter[0])
+        return bool(self.waiters) and self.total < MAX_WORKERS_PER_FUNCTION
 
     def _spawn_for(self, future: asyncio.Future[Worker]) -> None:
         self.total += 1
@@ -141,7 +135,7 @@ class Pool:
 
     def _give(self, worker: Worker) -> bool:
         while self.waiters:
-            future = self.waiters.pop(0)
+            future, _since = self.waiters.pop(0)
             if not future.done():
                 future.set_result(worker)
                 return True
@@ -156,7 +150,7 @@ class Pool:
         self.total -= 1
         # Someone waiting gets a fresh worker instead.
         while self.waiters and self.total < MAX_WORKERS_PER_FUNCTION:
-            future = self.waiters.pop(0)
+            future, _since = self.waiters.pop(0)
             if not future.done():
                 self._spawn_for(future)
                 return

@@ -27,6 +27,7 @@ from typing import Any
 from .interpreters import find_python
 from .logsink import LogSink
 from .pool import Pool, Worker, WorkerDied
+from .watchdog import Watchdog
 
 _rand = random.Random()  # request ids, not secrets
 WORKER = Path(__file__).with_name("worker.py")
@@ -92,6 +93,7 @@ class Runtime:
         self.sink = sink
         self.pools: dict[str, Pool] = {}  # function ARN -> its current version's pool
         self.code_loader: Any = None  # (FunctionInfo) -> zip bytes; set by the edge
+        self._watchdog: Watchdog | None = None  # made on the event loop, when first needed
         self._extract_guard = threading.Lock()
         self._extracting: dict[str, threading.Lock] = {}
         self.home = state_dir / "lambda-home"
@@ -168,7 +170,7 @@ class Runtime:
         worker = await Worker.start(
             [python.path, "-I", "-S", str(WORKER)], env=self.environment(info, stream, task_root),
             cwd=str(task_root), stream=stream,
-            on_stray=lambda line: self.sink.add(info, stream, [(_now_ms(), line)]))
+            on_stray=lambda line: self.sink.add(info, stream, [(_now_ms(), line)]), watchdog=self.watchdog)
         version = f"{python.version} ({python.path})" + ("" if python.matches else f"; {info.runtime} not found on PATH")
         now = _now_ms()
         self.sink.add(info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")])
@@ -194,6 +196,12 @@ class Runtime:
         return worker
 
     # -- invoke ----------------------------------------------------------
+    @property
+    def watchdog(self) -> Watchdog:
+        if self._watchdog is None:
+            self._watchdog = Watchdog(asyncio.get_running_loop())
+        return self._watchdog
+
     def pool(self, info: FunctionInfo) -> Pool:
         pool = self.pools.get(info.arn)
         if pool is None or pool.info != info:
@@ -244,8 +252,8 @@ class Runtime:
     async def _run(self, pool: Pool, worker: Worker, info: FunctionInfo, request_id: str, payload: bytes,
                    invoked_arn: str, client_context: Any, trace_root: str | None) -> InvokeResult:
         status = "ok"
-        # The call's timer kills the worker at the function's timeout, which
-        # ends the wait below with WorkerDied.
+        # The watchdog kills the worker at the function's timeout, which ends
+        # the wait below with WorkerDied.
         try:
             call = worker.submit({"op": "invoke", "id": request_id, "timeout_ms": info.timeout_s * 1000,
                                   "invoked_arn": invoked_arn, "client_context": client_context,

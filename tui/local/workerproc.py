@@ -20,6 +20,7 @@ import time
 from typing import Any, Callable
 
 from . import fastjson
+from .watchdog import Watchdog
 
 HEADER = struct.Struct(">II")  # meta length, payload length (see worker.py)
 STRAY_LINE_LIMIT = 256 * 1024  # one CloudWatch event holds at most 256 KB
@@ -59,14 +60,14 @@ class _Frames(asyncio.Protocol):
 class Call:
     """One request sent to a worker. It starts when the worker reaches it:
     at once if the worker was free, else when the call ahead of it answers.
-    Its timer (the function's timeout) runs from that start."""
+    Its deadline (the function's timeout) runs from that start."""
 
-    __slots__ = ("reply", "timeout_s", "timer", "started_at", "started_ms", "expired")
+    __slots__ = ("reply", "timeout_s", "deadline", "started_at", "started_ms", "expired")
 
     def __init__(self, reply: asyncio.Future[tuple[dict[str, Any], bytes]], timeout_s: float | None):
         self.reply = reply
         self.timeout_s = timeout_s
-        self.timer: asyncio.TimerHandle | None = None
+        self.deadline: float | None = None  # loop time, once started
         self.started_at: float | None = None  # perf_counter; None: never reached
         self.started_ms = 0
         self.expired = False
@@ -102,8 +103,9 @@ class Worker:
     request waiting instead of sleeping until it is woken (see pool.py)."""
 
     def __init__(self, proc: subprocess.Popen[bytes], stream: str, frames: _Frames, stdin: asyncio.WriteTransport,
-                 loop: asyncio.AbstractEventLoop):
-        self.loop = loop  # kept: asyncio.get_running_loop() makes a getpid() system call
+                 loop: asyncio.AbstractEventLoop, watchdog: Watchdog):
+        self.loop = loop
+        self.watchdog = watchdog  # kept: asyncio.get_running_loop() makes a getpid() system call
         self.proc = proc
         self.stream = stream
         self.frames = frames
@@ -119,7 +121,7 @@ class Worker:
 
     @classmethod
     async def start(cls, args: list[str], env: dict[str, str], cwd: str, stream: str,
-                    on_stray: Callable[[str], None]) -> Worker:
+                    on_stray: Callable[[str], None], watchdog: Watchdog) -> Worker:
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 env=env, cwd=cwd, start_new_session=True, close_fds=True)
         loop = asyncio.get_running_loop()
@@ -130,7 +132,7 @@ class Worker:
         except BaseException:
             proc.kill()
             raise
-        return cls(proc, stream, frames, stdin, loop)
+        return cls(proc, stream, frames, stdin, loop, watchdog)
 
     def submit(self, meta: dict[str, Any], payload: bytes = b"", timeout_s: float | None = None) -> Call:
         """Send a request; its Call's reply resolves to (meta, payload), or
@@ -151,18 +153,25 @@ class Worker:
         call.started_at = time.perf_counter()
         call.started_ms = int(time.time() * 1000)
         if call.timeout_s is not None:
-            call.timer = self.loop.call_later(call.timeout_s, self._expire, call)
+            call.deadline = self.loop.time() + call.timeout_s
+            self.watchdog.watch_worker(self)
 
-    def _expire(self, call: Call) -> None:
-        call.expired = True
-        self.kill()
+    def check_deadline(self, now: float) -> bool:
+        """For the watchdog: kill the worker if its running call is past its
+        deadline. False once there is nothing left to watch."""
+        if not self.calls or self.killed:
+            return False
+        call = self.calls[0]
+        if call.deadline is not None and call.started_at is not None and now >= call.deadline:
+            call.expired = True
+            self.kill()  # ends the call's wait with WorkerDied
+            return False
+        return True
 
     def _answered(self, meta: bytes, payload: bytes) -> None:
         if not self.calls:
             return  # nothing asked: not the protocol; ignore it
         call = self.calls.popleft()
-        if call.timer is not None:
-            call.timer.cancel()
         decoded = fastjson.loads(meta)
         if decoded.get("retire"):
             self.retiring = True  # it exits without reading on: calls behind this one never start
@@ -174,8 +183,6 @@ class Worker:
     def _closed(self) -> None:
         calls, self.calls = list(self.calls), deque()
         for call in calls:
-            if call.timer is not None:
-                call.timer.cancel()
             if not call.reply.done():
                 call.reply.set_exception(WorkerDied("the worker's output closed"))
         self._reap()
