@@ -166,3 +166,24 @@ def test_a_stalled_event_loop_does_not_start_workers(tmp_path: Path) -> None:
     workers, results = asyncio.run(scenario())
     assert all(r.error_type is None for r in results)
     assert workers == IMMEDIATE_WORKERS
+
+
+def test_the_watchdog_ticks_only_while_something_is_in_flight(tmp_path: Path) -> None:
+    """An idle local cloud must not wake up 100 times a second."""
+    runtime, info = _runtime(tmp_path)
+
+    async def scenario() -> tuple[bool, bool, Any]:
+        try:
+            invoke = await _warm(runtime, info)
+            slow = asyncio.ensure_future(invoke({"sleep": 0.2}))
+            await asyncio.sleep(0.05)
+            ticking_while_busy = runtime.watchdog._handle is not None
+            result = await slow
+            await asyncio.sleep(0.05)
+            return ticking_while_busy, runtime.watchdog._handle is not None, result
+        finally:
+            await _shut_down(runtime)
+
+    busy, idle, result = asyncio.run(scenario())
+    assert result.error_type is None
+    assert busy and not idle
