@@ -134,6 +134,10 @@ def test_payload_1_0_without_status_code_is_500(cloud: Any) -> None:
                 payload="1.0")
     response = ok.get("/echo")
     assert response.status_code == 202 and response.headers.get_list("x-m") == ["1", "2"]
+    split = deploy(cloud, returning({"statusCode": 200, "multiValueHeaders": {"X-M": ["1", "2\r\nx-evil: 1"]}}),
+                   payload="1.0")
+    response = split.get("/echo")
+    assert response.status_code == 500 and "x-evil" not in response.headers
 
 
 def test_missing_invoke_permission_is_500_and_the_handler_never_runs(cloud: Any) -> None:

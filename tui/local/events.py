@@ -227,11 +227,14 @@ def _str_headers(raw: Any) -> list[tuple[str, str]]:
         if isinstance(value, (dict, list)):
             raise BadOutput(f"header {name} is not a scalar")
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        name = str(name).lower()
-        if _BAD_HEADER_NAME.search(name) or not name or _BAD_HEADER_VALUE.search(text):
-            raise BadOutput(f"header {name!r} has characters no HTTP header may carry")
-        out.append((name, text))
+        out.append(_checked_header(str(name).lower(), text))
     return out
+
+
+def _checked_header(name: str, value: str) -> tuple[str, str]:
+    if _BAD_HEADER_NAME.search(name) or not name or _BAD_HEADER_VALUE.search(value):
+        raise BadOutput(f"header {name!r} has characters no HTTP header may carry")
+    return name, value
 
 
 def _decode_body(body: Any, b64: Any) -> bytes:
@@ -304,7 +307,7 @@ def response_v1(payload: bytes) -> HttpResponse:
         if str(name).lower() in single:
             continue
         for value in values if isinstance(values, list) else [values]:
-            headers.append((str(name).lower(), str(value)))
+            headers.append(_checked_header(str(name).lower(), str(value)))
     # Low confidence: 1.0 without a content-type is sent as JSON, as REST
     # APIs do; the reference documents the text/plain default for 2.0 only.
     if not any(name == "content-type" for name, _ in headers):
