@@ -20,7 +20,7 @@ import time
 import random
 import uuid
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +59,51 @@ class InvokeResult:
     request_id: str
     payload: bytes
     error_type: str | None = None  # set for FunctionError: Unhandled
-    logs: list[str] = field(default_factory=list)
+    log: Any = ()  # (ms, text) lines, or a Report that formats them when asked
     status: str = "ok"  # ok | error | timeout | crash
+
+    @property
+    def logs(self) -> list[str]:
+        return log_texts(self.log)
 
     @property
     def function_error(self) -> str | None:
         return "Unhandled" if self.error_type else None
+
+
+class Report:
+    """An invocation's START .. END / REPORT lines, formatted only when
+    something reads them (a Logs call, Tail, the test screen): under load
+    most leave the bounded buffer unread, and formatting them all was a few
+    percent of a warm request."""
+
+    __slots__ = ("request_id", "started_ms", "ended_ms", "between", "duration_ms", "memory_mb", "max_rss_mb",
+                 "init_ms", "status", "error_type")
+
+    def __init__(self, request_id: str, started_ms: int, ended_ms: int, between: list[tuple[int, str]],
+                 duration_ms: float, memory_mb: int, max_rss_mb: int, init_ms: float | None, status: str,
+                 error_type: str | None):
+        self.request_id, self.started_ms, self.ended_ms, self.between = request_id, started_ms, ended_ms, between
+        self.duration_ms, self.memory_mb, self.max_rss_mb = duration_ms, memory_mb, max_rss_mb
+        self.init_ms, self.status, self.error_type = init_ms, status, error_type
+
+    def lines(self) -> list[tuple[int, str]]:
+        request_id, duration = self.request_id, self.duration_ms
+        report = (f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: {math.ceil(duration)} ms"
+                  f"\tMemory Size: {self.memory_mb} MB\tMax Memory Used: {self.max_rss_mb} MB")
+        if self.init_ms is not None:
+            report += f"\tInit Duration: {self.init_ms:.2f} ms"
+        if self.status in ("timeout", "crash", "error"):
+            report += f"\tStatus: {self.status if self.status != 'crash' else 'error'}"
+            if self.error_type:
+                report += f"\tError Type: {self.error_type}"
+        return [(self.started_ms, f"START RequestId: {request_id} Version: $LATEST"), *self.between,
+                (self.ended_ms, f"END RequestId: {request_id}"), (self.ended_ms, report)]
+
+
+def log_texts(log: Any) -> list[str]:
+    """The texts of an invocation's log: (ms, text) lines, or a Report."""
+    return [text for _, text in (log.lines() if isinstance(log, Report) else log)]
 
 
 def _error_payload(error_type: str, message: str) -> bytes:
@@ -247,7 +286,7 @@ class Runtime:
                                          (now, f"END RequestId: {request_id}"),
                                          (now, f"REPORT RequestId: {request_id}\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: {info.memory_mb} MB\tMax Memory Used: 0 MB\tStatus: error\tError Type: {body['errorType']}")])
         body["requestId"] = request_id
-        return InvokeResult(request_id, json.dumps(body).encode(), body["errorType"], [text], status="error")
+        return InvokeResult(request_id, json.dumps(body).encode(), body["errorType"], [(now, text)], status="error")
 
     async def _run(self, pool: Pool, worker: Worker, info: FunctionInfo, request_id: str, payload: bytes,
                    invoked_arn: str, client_context: Any, trace_root: str | None) -> InvokeResult:
@@ -273,7 +312,7 @@ class Runtime:
             failure = None
         assert call.started_at is not None
         began, started_ms = call.started_at, call.started_ms
-        lines = [(started_ms, f"START RequestId: {request_id} Version: $LATEST")]
+        lines: list[tuple[int, str]] = []  # between START and END
         if failure is not None and call.expired:
             status = "timeout"
             message = f"RequestId: {request_id} Error: Task timed out after {info.timeout_s:.2f} seconds"
@@ -310,19 +349,11 @@ class Runtime:
                                  f"Response payload size exceeded maximum allowed payload size ({SYNC_PAYLOAD_LIMIT} bytes).")
         if error and status == "ok":
             status = "error"
-        report = (f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: {math.ceil(duration)} ms"
-                  f"\tMemory Size: {info.memory_mb} MB\tMax Memory Used: {meta.get('max_rss_mb', 0)} MB")
-        if worker.init_ms is not None:
-            report += f"\tInit Duration: {worker.init_ms:.2f} ms"
-            worker.init_ms = None
-        if status in ("timeout", "crash", "error"):
-            report += f"\tStatus: {status if status != 'crash' else 'error'}"
-            if error:
-                report += f"\tError Type: {error['errorType']}"
-        lines.append((now, f"END RequestId: {request_id}"))
-        lines.append((now, report))
-        self.sink.add(info, worker.stream, lines)
-        return InvokeResult(request_id, out, (error or {}).get("errorType"), [t for _, t in lines], status)
+        report = Report(request_id, started_ms, now, lines, duration, info.memory_mb, meta.get("max_rss_mb", 0),
+                        worker.init_ms, status, (error or {}).get("errorType"))
+        worker.init_ms = None  # reported once, on the first REPORT
+        self.sink.add_report(info, worker.stream, report)
+        return InvokeResult(request_id, out, (error or {}).get("errorType"), report, status)
 
     def reap_idle(self) -> None:
         """Stop workers idle for longer than the TTL (as Lambda recycles)."""
