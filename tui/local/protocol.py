@@ -4,9 +4,9 @@ direct path for the data plane's most common request.
 A GET to an execute-api URL with no body skips the ASGI request cycle
 (scope, task context, receive/send messages, per-header checks on the way
 in): it goes straight to Edge.execute_api and its response leaves in one
-write. That layer cost more than the whole gateway behind it: 72 us of CPU
-per request behind a bare protocol against about 115 us behind uvicorn's
-ASGI cycle (measured under wrk -c16). Everything else, pipelining, keep-alive,
+write. That layer cost about as much as the gateway behind it: 72 us of
+CPU per request behind a bare protocol against about 115 us behind
+uvicorn's ASGI cycle (measured under wrk -c16). Everything else, pipelining, keep-alive,
 graceful shutdown and every other request, stays uvicorn's.
 """
 
