@@ -6,8 +6,9 @@ A GET to an execute-api URL with no body skips the ASGI request cycle
 in): it goes straight to Edge.execute_api and its response leaves in one
 write. That layer cost about as much as the gateway behind it: 72 us of
 CPU per request behind a bare protocol against about 115 us behind
-uvicorn's ASGI cycle (measured under wrk -c16). Everything else, pipelining, keep-alive,
-graceful shutdown and every other request, stays uvicorn's.
+uvicorn's ASGI cycle (measured under wrk -c16). Everything else,
+pipelining, keep-alive, graceful shutdown and every other request, stays
+uvicorn's.
 """
 
 from __future__ import annotations
