@@ -20,10 +20,11 @@ from . import events
 from .controlplane import ControlPlane
 from .deployments import Deployments
 from .gateway import MAX_REQUEST_BYTES, Gateway, function_info
+from .invocation import log_texts
 from .logsink import LogSink
 from .moto_bridge import Moto, WsgiReply, region_of
 from .persist import Store
-from .runtime import Runtime, log_texts
+from .runtime import Runtime
 
 HEALTH_PATH = "/_apigw-wizard/health"
 INVOCATIONS_PATH = "/_apigw-wizard/invocations/"  # + apigw-requestid: what the function saw

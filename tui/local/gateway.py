@@ -16,9 +16,10 @@ from typing import Any
 
 from . import events, fastjson
 from .deployments import Deployments, Snapshot
+from .invocation import InvokeResult
 from .moto_bridge import ACCOUNT, Moto
 from .routing import RouteTable, select_stage
-from .runtime import FunctionInfo, InvokeResult, Runtime
+from .runtime import FunctionInfo, Runtime
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # HTTP API payload quota
 
