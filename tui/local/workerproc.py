@@ -104,8 +104,8 @@ class Worker:
 
     def __init__(self, proc: subprocess.Popen[bytes], stream: str, frames: _Frames, stdin: asyncio.WriteTransport,
                  loop: asyncio.AbstractEventLoop, watchdog: Watchdog):
-        self.loop = loop
-        self.watchdog = watchdog  # kept: asyncio.get_running_loop() makes a getpid() system call
+        self.loop = loop  # kept: asyncio.get_running_loop() makes a getpid() system call
+        self.watchdog = watchdog  # enforces each call's timeout
         self.proc = proc
         self.stream = stream
         self.frames = frames
