@@ -34,6 +34,8 @@ SERVICE_NAME = "apigw-wizard-local-cloud"
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
 MAX_CONTROL_BYTES = 80 * 1024 * 1024  # a 50 MB zip, base64-encoded in JSON
 _HOST_FORM = re.compile(r"^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$")
+# Framing headers are the server's to write, whatever a function returns.
+SERVER_OWNED_HEADERS = frozenset({"content-length", "server", "date", "connection", "transfer-encoding"})
 _INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
 
 
@@ -63,7 +65,7 @@ async def read_body(receive: Any, limit: int) -> bytes:
 
 async def respond(send: Any, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
     raw = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in headers
-           if k.lower() not in ("content-length", "server", "date", "connection", "transfer-encoding")]
+           if k.lower() not in SERVER_OWNED_HEADERS]
     raw.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})

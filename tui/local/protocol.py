@@ -22,10 +22,8 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from . import events
-from .edge import Edge, data_plane_target
+from .edge import SERVER_OWNED_HEADERS, Edge, data_plane_target
 
-# Framing headers are the server's to write, as respond() does on the ASGI path.
-_SERVER_OWNED = frozenset({"content-length", "server", "date", "connection", "transfer-encoding"})
 _NO_BODY_MARKERS = (b"content-length", b"transfer-encoding", b"expect", b"upgrade")
 
 
@@ -135,7 +133,7 @@ class EdgeProtocol(HttpToolsProtocol):
         # Names arrive lowercased and checked (events.py checks what the
         # function returned); the line count is the last guard against a
         # header that would split the response.
-        head = "".join([f"{name}: {value}\r\n" for name, value in response.headers if name not in _SERVER_OWNED])
+        head = "".join([f"{name}: {value}\r\n" for name, value in response.headers if name not in SERVER_OWNED_HEADERS])
         breaks = head.count("\r\n")
         if head.count("\n") != breaks or head.count("\r") != breaks:
             raise ValueError("a response header holds a line break")
