@@ -53,7 +53,6 @@ class Pool:
         self.total = 0  # workers plus those still starting
         self.waiters: list[tuple[asyncio.Future[Worker], float]] = []  # and since when (loop time)
         self.retired = False
-        self.loop: asyncio.AbstractEventLoop | None = None  # get_running_loop() is a syscall
         self.typical_ms = PIPELINE_BELOW_MS  # moving average of the handler's duration
         self.observed = 0
 
@@ -79,8 +78,7 @@ class Pool:
             for worker in self.workers:
                 if worker.busy == 1 and worker.alive:
                     return worker  # queued behind the call it is running
-        loop = self.loop or asyncio.get_running_loop()
-        self.loop = loop
+        loop = self.runtime.watchdog.loop  # kept there: get_running_loop() is a syscall
         future: asyncio.Future[Worker] = loop.create_future()
         self.waiters.append((future, loop.time()))
         if self.total < MAX_WORKERS_PER_FUNCTION:
