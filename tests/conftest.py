@@ -9,12 +9,17 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import pytest
+
+# The local cloud's owner key pair lives under the user's config folder:
+# each test process (and every cloud and CLI it starts) gets its own.
+os.environ.setdefault("APIGW_WIZARD_CONFIG_DIR", tempfile.mkdtemp(prefix="apigw-wizard-config-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_config.yaml"

@@ -58,8 +58,40 @@ class LocalCloudProcess:
         return self.proc.wait(timeout=30)
 
     def client(self, service: str) -> Any:
+        """A boto3 client signed with the cloud owner's key pair, as
+        `eval "$(apigw-wizard local --env)"` would set it up."""
+        from tui.local import owner
+
+        creds = owner.load()
+        assert creds is not None
         return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test")
+                            aws_access_key_id=creds.access_key_id, aws_secret_access_key=creds.secret_access_key)
+
+
+def owner_env(port: int) -> dict[str, str]:
+    """What `eval "$(apigw-wizard local --env --port PORT)"` puts in a shell."""
+    import shlex
+
+    from tests.conftest import run_cli
+
+    proc = run_cli("local", "--env", "--port", str(port))
+    assert proc.returncode == 0, proc.stderr
+    env = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("export "):
+            name, _, value = line[len("export "):].partition("=")
+            env[name] = shlex.split(value)[0]
+    return env
+
+
+def owner_kw(port: int) -> dict[str, str]:
+    """boto3 client arguments for the local cloud on `port`, as its owner."""
+    from tui.local import owner
+
+    creds = owner.load()
+    assert creds is not None
+    return {"endpoint_url": f"http://127.0.0.1:{port}", "region_name": "us-east-1",
+            "aws_access_key_id": creds.access_key_id, "aws_secret_access_key": creds.secret_access_key}
 
 
 def zip_files(files: dict[str, str | bytes]) -> bytes:

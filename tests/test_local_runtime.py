@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.localcloud import HOST_CANARY, HOST_SECRET, create_function, deploy, zip_files
+from tests.localcloud import HOST_CANARY, HOST_SECRET, create_function, deploy, owner_env, zip_files
 
 INTROSPECT = """
 import json, os, sys, time
@@ -225,7 +225,8 @@ def test_aws_cli_invoke_runs_the_real_handler(cloud: Any, tmp_path: Any) -> None
 
     name, _ = create_function(cloud, HELLO_CODE)
     out = tmp_path / "out.json"
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t", "AWS_DEFAULT_REGION": "us-east-1"}
+    # As a user would: eval "$(apigw-wizard local --env)", then the AWS CLI.
+    env = {**os.environ, **owner_env(cloud.port)}
     proc = subprocess.run([sys.executable, "-m", "awscli", "--endpoint-url", cloud.endpoint, "lambda", "invoke",
                            "--function-name", name, str(out)], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr

@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from tests.conftest import SAMPLE, free_port, run_cli
+from tests.localcloud import owner_kw
 
 
 @pytest.fixture
@@ -32,8 +33,7 @@ def test_deploy_on_the_local_cloud_then_destroy(local: tuple[list[str], int], tm
     assert out["invoke_url"] == f"http://127.0.0.1:{port}/_aws/execute-api/{out['api_id']}/"
     assert out["test_url"] == out["invoke_url"] + "my-function"
     # The cloud outlives the command: another process sees the function.
-    lam = boto3.client("lambda", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                       aws_access_key_id="t", aws_secret_access_key="t")
+    lam = boto3.client("lambda", **owner_kw(port))
     assert [f["FunctionName"] for f in lam.list_functions()["Functions"]] == ["my-function"]
     ledgers = list((tmp_path / "state" / "ledgers").glob("*.json"))
     assert len(ledgers) == 1 and stat.S_IMODE(ledgers[0].stat().st_mode) == 0o600

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port, run_cli, wizard_exe
+from tests.localcloud import owner_kw
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
 
@@ -88,8 +89,7 @@ def test_keystrokes_only_reach_hello_from_lambda(tmp_path: Path) -> None:
         tmux.keys("C-q")
         import boto3
 
-        kw = {"endpoint_url": f"http://127.0.0.1:{port}", "region_name": "us-east-1",
-              "aws_access_key_id": "t", "aws_secret_access_key": "t"}
+        kw = owner_kw(int(port))
         assert boto3.client("lambda", **kw).list_functions()["Functions"] == []
         assert boto3.client("apigatewayv2", **kw).get_apis()["Items"] == []
         assert boto3.client("iam", **kw).list_roles()["Roles"] == []

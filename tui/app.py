@@ -103,11 +103,13 @@ class WizardApp(App[None]):
         config = self.state.config
         where = self.state.state_dir
         if config.target == "local":
-            from .local.cloud import health
+            from .local.client import Health, health
 
-            answer = health(self.state.port, timeout=0.2)  # a running cloud keeps ledgers beside its state
-            if isinstance(answer, dict) and answer.get("state_dir"):
-                where = Path(answer["state_dir"])
+            # A running cloud of this user's keeps ledgers beside its state;
+            # another user's cloud shows nothing (its health gives no details).
+            answer = health(self.state.port, timeout=0.2)
+            if isinstance(answer, Health) and answer.owned and answer.state_dir:
+                where = Path(answer.state_dir)
         found = [(scope, count) for scope, count in list_ledgers(where)
                  if scope.target == config.target and scope.function == config.function.name
                  and scope.api == config.api.name and count]

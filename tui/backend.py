@@ -4,9 +4,7 @@ import here: the same object serves tests and could serve any other UI."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -129,12 +127,9 @@ class Backend:
         returned (the local cloud keeps the last few hundred)."""
         if self.state.config.target != "local" or not apigw_request_id:
             return None
-        url = f"http://127.0.0.1:{self.state.port}/_apigw-wizard/invocations/{apigw_request_id}"
-        try:
-            with urllib.request.urlopen(url, timeout=3) as reply:  # noqa: S310 - loopback only
-                return json.loads(reply.read())
-        except (OSError, ValueError):
-            return None
+        from .local.client import invocation
+
+        return invocation(self.state.port, apigw_request_id)
 
     def request_logs(self, function: str, sent_ms: int, lambda_request_id: str | None) -> list[str]:
         """The function's log lines for one request: by Lambda request id

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .local.cloud import DEFAULT_PORT
+from .local.client import DEFAULT_PORT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     local.add_argument("--state-dir", type=Path, metavar="DIR", help="where its state lives")
     local.add_argument("--stop", action="store_true", help="stop the local cloud running on --port")
+    local.add_argument("--env", action="store_true",
+                       help="print export lines (endpoint, key pair, region) for the AWS CLI, SDKs and Terraform: "
+                            'eval "$(apigw-wizard local --env)"')
+    local.add_argument("--region", default=None, help="region for --env (default $AWS_REGION or us-east-1)")
+    local.add_argument("--accept-any-credentials", action="store_true",
+                       help="accept AWS API calls signed with any key, or unsigned (for tools that insist on "
+                            "dummy keys); every other check stays on")
     return parser
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from . import config as config_mod
 from .deploy import Deployer, Event, open_ledger
 from .services.errors import WizardError
+from .local.persist import StateError
 from .services.ledger import LedgerError, default_state_dir
 
 _MARKS = {"created": "+", "updated": "~", "reused": "=", "deleted": "-", "info": " ", "start": ">", "done": "*"}
@@ -56,8 +57,13 @@ def _guard(func: Any) -> Any:
         except WizardError as err:
             _err(err.sentence())
             return 1
-        except LedgerError as err:
+        except (LedgerError, StateError) as err:
             _err(str(err))
+            return 1
+        except OSError as err:  # a full or read-only disk: say which file, never a traceback
+            where = f" {err.filename}" if err.filename else ""
+            _err(f"could not use{where} ({err.strerror or err}); free some space or make it writable, "
+                 "then run the command again")
             return 1
 
     return run
@@ -93,7 +99,7 @@ def deploy(args: argparse.Namespace) -> int:
          f"account {ident.account}")
     if config.target == "aws":
         _confirm(f"This creates real AWS resources in account {ident.account} ({config.region}).", args.yes)
-    ledger = open_ledger(conn.cloud, config, conn.state_dir)
+    ledger = open_ledger(conn.cloud, config, conn.state_dir, lock=True, on_wait=_err)
     result = Deployer(conn.cloud, config, ledger, _progress, conn.url_for).run()
     if args.json:
         print(json.dumps(result.as_json(), indent=2))
@@ -175,7 +181,7 @@ def destroy(args: argparse.Namespace) -> int:
 
     config = _load(args)
     conn = _connect(args, config)
-    ledger = open_ledger(conn.cloud, config, conn.state_dir)
+    ledger = open_ledger(conn.cloud, config, conn.state_dir, lock=True, on_wait=_err)
     doomed = plan(ledger)
     if not doomed:
         print(f"Nothing to delete: the ledger for {config.function.name} + {config.api.name} "
@@ -191,33 +197,76 @@ def destroy(args: argparse.Namespace) -> int:
 @_guard
 def local(args: argparse.Namespace) -> int:
     from .local import daemon
-    from .local.cloud import LocalCloud, PortInUse, probe
-    from .local.persist import StateVersionError
+    from .local.cloud import LocalCloud, PortInUse
 
+    if args.env:
+        return _print_env(args)
     if args.stop:
         stopped = daemon.stop(args.port)
         print(f"Stopped the local cloud on port {args.port}." if stopped
-              else f"No local cloud was running on port {args.port}.")
+              else f"No local cloud of yours was running on port {args.port}.")
         return 0
-    if probe(args.port):
-        _err(f"A local cloud is already running on port {args.port}; stop it with 'apigw-wizard local --stop'.")
+    from .local import owner
+    from .local.client import Health, health, not_owned_message
+
+    try:
+        owner.load()
+    except owner.OwnerError as exc:
+        _err(str(exc))
+        return 1
+    found = health(args.port)
+    if isinstance(found, Health) and found.owned:
+        _err(f"A local cloud is already running on port {args.port}; stop it with "
+             f"'apigw-wizard local --stop --port {args.port}'.")
+        return 1
+    if isinstance(found, Health):
+        _err(f"{not_owned_message(args.port)}; pass --port with another port (e.g. --port {args.port + 1}).")
         return 1
     state_dir = _state_dir(args)
     try:
-        cloud = LocalCloud(args.port, state_dir, quiet=False)
+        cloud = LocalCloud(args.port, state_dir, quiet=False, accept_any_credentials=args.accept_any_credentials)
         cloud.bind()
     except PortInUse as exc:
         _err(f"{exc}; pass --port with a free port.")
         return 1
-    except StateVersionError as exc:
+    except StateError as exc:  # damaged, locked by another cloud, or not writable
         _err(str(exc))
         return 1
-    print(f"Local cloud listening on {cloud.endpoint} (state in {cloud.state_dir})", flush=True)
-    print(f"  AWS API calls:  AWS_ENDPOINT_URL={cloud.endpoint}", flush=True)
+    print(f"Local cloud listening on {cloud.endpoint} (state in {cloud.state_dir}); Ctrl+C to stop", flush=True)
+    print(f"  AWS API calls:  eval \"$(apigw-wizard local --env --port {cloud.port})\", then aws/boto3/terraform",
+          flush=True)
     print(f"  Invoke URLs:    {cloud.endpoint}/_aws/execute-api/<api-id>/<path>", flush=True)
     print(f"              or  http://<api-id>.execute-api.localhost:{cloud.port}/<path>", flush=True)
+    if args.accept_any_credentials:
+        print("  WARNING: --accept-any-credentials: AWS API calls are not checked for this user's key; "
+              "anyone who can reach the port can use it.", flush=True)
+    for missing in cloud.edge.protections_off:
+        print(f"  Sandbox protection off: {missing}", flush=True)
     cloud.serve_forever()  # uvicorn stops cleanly on Ctrl+C and SIGTERM
     print("Local cloud stopped.", flush=True)
+    return 0
+
+
+def _print_env(args: argparse.Namespace) -> int:
+    """export lines that point the AWS CLI, SDKs and Terraform at the local
+    cloud with this user's key pair (made on first use)."""
+    import os
+    import shlex
+
+    from .local import owner
+    from .local.client import HOST
+
+    try:
+        creds = owner.load()
+    except owner.OwnerError as exc:
+        _err(str(exc))
+        return 1
+    assert creds is not None
+    region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    # A profile or session token left in the shell would mix with these keys.
+    print("unset AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN")
+    for name, value in creds.env(f"http://{HOST}:{args.port}", region).items():
+        print(f"export {name}={shlex.quote(value)}")
     return 0
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .config import Config
 from .deploy import UrlFor, aws_invoke_url
-from .local.cloud import DEFAULT_PORT, HOST, health
+from .local import owner
+from .local.client import DEFAULT_PORT, HOST, Health, health, not_owned_message
 from .local.daemon import StartFailed, log_path, start_background
 from .services.errors import WizardError
 from .services.session import Cloud, Target
@@ -38,11 +39,20 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
         target = Target("aws", config.region, config.profile, endpoint_url or None)
         return Connection(Cloud(target), aws_invoke_url, state_dir=state_dir)
     port = DEFAULT_PORT if port is None else port
+    try:
+        creds = owner.load()
+    except owner.OwnerError as exc:
+        raise WizardError("read the local cloud's credentials", "BadCredentialsFile", str(exc),
+                          "Fix or move the file as it says, then try again.") from None
+    assert creds is not None
     found = health(port)
     if found is False:
         raise WizardError(f"use the local cloud on port {port}", "PortInUse",
                           f"another program answers on {HOST}:{port}",
                           "Stop it, or pass --port with a free port (the same one to every command).")
+    if isinstance(found, Health) and not found.owned:
+        raise WizardError(f"use the local cloud on port {port}", "NotYourLocalCloud", not_owned_message(port),
+                          f"Pass --port with another port (e.g. --port {port + 1}) to start your own.")
     notes = []
     if found is None:
         try:
@@ -51,12 +61,16 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
             raise WizardError("start the local cloud", "LocalCloudStartFailed", str(exc),
                               f"See {log_path(state_dir)}, or pass --port with a free port.") from None
         notes.append(f"Started the local cloud in the background on http://{HOST}:{port} "
-                     "(stop it with 'apigw-wizard local --stop').")
+                     f"(stop it with 'apigw-wizard local --stop --port {port}').")
         found = health(port)
     endpoint = f"http://{HOST}:{port}"
-    cloud = Cloud(Target("local", config.region, endpoint_url=endpoint))
-    cloud_dir = Path(found["state_dir"]) if isinstance(found, dict) and found.get("state_dir") else state_dir
+    cloud = Cloud(Target("local", config.region, endpoint_url=endpoint, access_key=creds.access_key_id,
+                         secret_key=creds.secret_access_key))
+    cloud_dir = Path(found.state_dir) if isinstance(found, Health) and found.state_dir else state_dir
     if cloud_dir.resolve() != state_dir.resolve():
         notes.append(f"The local cloud on port {port} keeps its state in {cloud_dir}; "
                      "the ledger is kept there too.")
+    if isinstance(found, Health) and found.details.get("protections_off"):
+        notes.append("Handler sandbox protections off on this machine: "
+                     + "; ".join(str(p) for p in found.details["protections_off"]))
     return Connection(cloud, local_invoke_url(port), notes, cloud_dir)

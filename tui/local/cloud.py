@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import json
+import os
 import signal
 import socket
 import sys
@@ -15,12 +16,12 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from .edge import HEALTH_PATH, SERVICE_NAME, SHUTDOWN_PATH  # noqa: F401 - re-exported for callers
+from . import client
+from .client import DEFAULT_PORT, HEALTH_PATH, HOST, SERVICE_NAME, SHUTDOWN_PATH  # noqa: F401 - re-exported
 
-HOST = "127.0.0.1"
-DEFAULT_PORT = 4580
 HOUSEKEEPING_S = 1.0
-IDLE_SAVE_S = 2.0
+LOG_SAVE_S = 3.0  # a kill -9 loses at most this much of the logs
+PRUNE_S = 30.0  # unreferenced code folders, the request log's size
 
 
 class PortInUse(RuntimeError):
@@ -29,12 +30,13 @@ class PortInUse(RuntimeError):
 
 class LocalCloud:
     def __init__(self, port: int = DEFAULT_PORT, state_dir: Path | None = None, quiet: bool = True,
-                 out: TextIO | None = None):
+                 out: TextIO | None = None, accept_any_credentials: bool = False):
         from ..services.ledger import default_state_dir, ensure_private_dir
 
         self.requested_port = port
         self.state_dir = ensure_private_dir((state_dir or default_state_dir()) / "local-cloud")
         self.quiet = quiet
+        self.accept_any_credentials = accept_any_credentials
         self.out = out or sys.stdout
         self._socket: socket.socket | None = None
         self._server: Any = None
@@ -54,6 +56,12 @@ class LocalCloud:
     def bind(self) -> LocalCloud:
         """Take the port (raises PortInUse) and load the saved state."""
         if self._socket is None:
+            from .statelock import hold
+
+            # One cloud per state dir (raises StateLocked): before the port,
+            # so a second cloud says who holds the folder, whatever its port.
+            if getattr(self, "_state_lock", None) is None:
+                self._state_lock: int | None = hold(self.state_dir, self.requested_port)
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
@@ -66,8 +74,13 @@ class LocalCloud:
             self._socket = sock
             from .edge import Edge
 
-            self.edge = Edge(self.state_dir, self.port, self._request_log)
+            try:
+                self.edge = Edge(self.state_dir, self.port, self._request_log)
+            except BaseException:
+                self._release()
+                raise
             self.edge.shutdown = self.stop_soon
+            self.edge.gate.accept_any = self.accept_any_credentials
             # moto's models are long-lived: keep them out of every GC pass.
             gc.collect()
             gc.freeze()
@@ -77,20 +90,56 @@ class LocalCloud:
         if not self.quiet:
             self._lines.append(line)
 
+    def _release(self) -> None:
+        """Give back the port and the state dir (after a failed start or a stop)."""
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        if getattr(self, "_state_lock", None) is not None:
+            os.close(self._state_lock)  # type: ignore[arg-type]
+            self._state_lock = None
+
     async def _housekeeping(self) -> None:
+        from . import retention
+
+        reported: set[str] = set()
+        pruner = retention.CodePruner(self.state_dir / "code")
         while True:
             await asyncio.sleep(0.2)
-            if self._lines:
-                lines, self._lines = self._lines, []
-                self.out.write("\n".join(lines) + "\n")
-                self.out.flush()
             self._ticks += 1
-            if self._ticks % int(HOUSEKEEPING_S / 0.2) == 0:
-                self.edge.runtime.reap_idle()
-                # Saving logs stalls the loop for as long as pickling takes:
-                # do it only once traffic has paused.
-                if time.monotonic() - self.edge.last_request > IDLE_SAVE_S:
-                    self.edge.save_logs()
+            try:
+                await self._housekeeping_tick(pruner)
+            except Exception as exc:  # noqa: BLE001 - housekeeping must outlive any failure; it retries next tick
+                message = f"local cloud: housekeeping failed ({type(exc).__name__}: {exc}); will retry"
+                if message not in reported:  # once per distinct failure, not every tick
+                    reported.add(message)
+                    with contextlib.suppress(Exception):
+                        print(message, file=sys.stderr, flush=True)
+
+    async def _housekeeping_tick(self, pruner: Any) -> None:
+        from . import retention
+
+        if self._lines:
+            lines, self._lines = self._lines, []
+            self.out.write("\n".join(lines) + "\n")
+            self.out.flush()
+        if self._ticks % int(HOUSEKEEPING_S / 0.2) == 0:
+            self.edge.runtime.reap_idle()
+        # Logs are saved every few seconds even under steady traffic, so a
+        # kill -9 loses at most that much; the write runs off the loop.
+        if self._ticks % int(LOG_SAVE_S / 0.2) == 0 and self.edge.logs_dirty:
+            self.edge.logs_dirty = False
+            self.edge.sink.flush()  # the sink belongs to the loop thread
+            try:
+                await asyncio.to_thread(self.edge.save_logs, False)
+            except BaseException:
+                self.edge.logs_dirty = True
+                raise
+        if self._ticks % int(PRUNE_S / 0.2) == 0:
+            with self.edge.moto.lock:
+                keep = retention.referenced_code()
+            await asyncio.to_thread(pruner.prune, keep)
+            retention.rotate_output()
 
     async def _serve(self) -> None:
         import uvicorn
@@ -108,13 +157,18 @@ class LocalCloud:
         finally:
             keeper.cancel()
             self.edge.runtime.shutdown()
-            self.edge.sink.flush()
-            self.edge.logs_dirty = True
-            self.edge.save_logs()
-            self.edge.save()
+            for save in (self.edge.save_logs, self.edge.save):
+                try:
+                    save()
+                except Exception as exc:  # noqa: BLE001 - the other save and the exit still happen
+                    print(f"local cloud: could not save at shutdown ({type(exc).__name__}: {exc})",
+                          file=sys.stderr, flush=True)
             if self._lines:
                 self.out.write("\n".join(self._lines) + "\n")
                 self.out.flush()
+            if getattr(self, "_state_lock", None) is not None:  # the state is saved: the folder is free
+                os.close(self._state_lock)  # type: ignore[arg-type]
+                self._state_lock = None
 
     def serve_forever(self) -> None:
         """Serve in this thread until stopped (Ctrl+C, SIGTERM, stop())."""
@@ -144,30 +198,11 @@ def _new_loop() -> asyncio.AbstractEventLoop:
 
 
 def probe(port: int, timeout: float = 0.5) -> bool | None:
-    """True: our local cloud answers on the port. False: something else
-    does. None: nothing listens."""
-    found = health(port, timeout)
-    return found if found is None else bool(found)
+    """True: this user's local cloud answers on the port. False: something
+    else does (another program, or another user's cloud). None: nothing."""
+    return client.probe(port, timeout)
 
 
-def health(port: int, timeout: float = 0.5) -> dict[str, Any] | None | bool:
-    """The local cloud's health answer; False if another program answers,
-    None if nothing listens."""
-    import http.client
-
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", HEALTH_PATH)
-        reply = conn.getresponse()
-        body = reply.read()
-    except (ConnectionRefusedError, OSError):
-        return None
-    except http.client.HTTPException:
-        return False
-    finally:
-        conn.close()
-    with contextlib.suppress(ValueError, AttributeError):
-        data = json.loads(body)
-        if reply.status == 200 and data.get("service") == SERVICE_NAME:
-            return data
-    return False
+def health(port: int, timeout: float = 0.5) -> client.Health | None | bool:
+    """The local cloud's health answer (see client.health)."""
+    return client.health(port, timeout)

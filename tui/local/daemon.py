@@ -7,10 +7,9 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from .cloud import HOST, SHUTDOWN_PATH, probe
+from .cloud import probe
 
 START_TIMEOUT_S = 20.0
 
@@ -25,15 +24,25 @@ def log_path(state_dir: Path) -> Path:
 
 def start_background(port: int, state_dir: Path) -> None:
     """Start `apigw-wizard local` detached and wait until it answers."""
-    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # 0600: the log names resources and must not be world-readable.
-    log = os.fdopen(os.open(log_path(state_dir), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
+    from .retention import LOG_FILE_ENV, LOG_MAX_BYTES
+
+    path = log_path(state_dir)
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if path.exists() and path.stat().st_size > LOG_MAX_BYTES:
+            os.replace(path, path.with_name(path.name + ".1"))  # keep one old file
+        # 0600: the log names resources and must not be world-readable.
+        log = os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
+    except OSError as exc:
+        raise StartFailed(f"cannot write the local cloud's log {path} ({exc.strerror}); "
+                          "make the folder writable and free some space") from None
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "tui", "local", "--port", str(port), "--state-dir", str(state_dir)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # not killed by the terminal's Ctrl+C
             cwd=str(state_dir), close_fds=True,
+            env={**os.environ, LOG_FILE_ENV: str(path)},  # the cloud rotates it as it grows
         )
     finally:
         log.close()
@@ -53,12 +62,10 @@ def start_background(port: int, state_dir: Path) -> None:
 def stop(port: int, timeout_s: float = 10.0) -> bool:
     """Ask the local cloud on `port` to stop; False if none was running."""
     if not probe(port):
-        return False
-    request = urllib.request.Request(f"http://{HOST}:{port}{SHUTDOWN_PATH}", method="POST", data=b"")
-    try:
-        urllib.request.urlopen(request, timeout=2).read()  # noqa: S310 - loopback only
-    except OSError:
-        pass
+        return False  # none, or another user's: never asked to stop
+    from .client import request_shutdown
+
+    request_shutdown(port)  # signed with the owner's key
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and probe(port) is not None:
         time.sleep(0.05)

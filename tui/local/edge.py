@@ -10,27 +10,33 @@ import base64
 import contextlib
 import json
 import re
+import sys
 import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
 
-from . import events
+from . import events, gate
+from .client import HEALTH_PATH, INVOCATIONS_PATH, SERVICE_NAME, SHUTDOWN_PATH
 from .controlplane import ControlPlane
 from .deployments import Deployments
 from .gateway import MAX_REQUEST_BYTES, Gateway, function_info
 from .invocation import log_texts
 from .logsink import LogSink
 from .moto_bridge import Moto, WsgiReply, region_of
-from .persist import Store
+from .awserrors import error_reply
+from .operations import classify, is_read
+from .persist import SaveFailed, Store
+from .retention import trim_logs
+from .snapshots import ControlSaver
+from .statelock import cloud_id
 from .runtime import Runtime
+from .sigv4 import SignatureError
 
-HEALTH_PATH = "/_apigw-wizard/health"
-INVOCATIONS_PATH = "/_apigw-wizard/invocations/"  # + apigw-requestid: what the function saw
 RECENT_INVOCATIONS = 200
-SHUTDOWN_PATH = "/_apigw-wizard/shutdown"
-SERVICE_NAME = "apigw-wizard-local-cloud"
+ADMIN_PREFIX = "/_apigw-wizard/"
+MOTO_API_PREFIX = "/moto-api"
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
 MAX_CONTROL_BYTES = 80 * 1024 * 1024  # a 50 MB zip, base64-encoded in JSON
 _HOST_FORM = re.compile(r"^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$")
@@ -75,15 +81,34 @@ class Edge:
     def __init__(self, state_dir: Path, port: int, request_log: Callable[[str], None] = lambda _l: None):
         self.port = port
         self.state_dir = state_dir
+        self.gate = gate.Gate.for_owner(port)  # before moto loads: it turns moto's global CORS off
+        self.protections_off: list[str] = []  # sandbox mechanisms this kernel lacks, for health
         self.log = request_log
         self.moto = Moto()
         self.store = Store(state_dir)
-        extra = self.store.load() or {}
+        self.cloud_id = cloud_id(state_dir)
+        extra, good = self.store.load() or ({}, b"")
         self.deployments: Deployments = extra.get("deployments") or Deployments()
         self.control = ControlPlane(self.moto, self.deployments, port)
         self.control.managed = extra.get("managed", set())
         self._local_endpoints()
         self.sink = LogSink(self.moto)
+        damaged_logs = self.store.load_logs()
+        if damaged_logs:
+            print(f"local cloud: {damaged_logs}", file=sys.stderr, flush=True)
+
+        def restored(saved: dict[str, Any]) -> None:
+            # A failed save put the backends back; ours follow in place, since
+            # the gateway and control plane hold these very objects.
+            self.deployments.__dict__.update((saved.get("deployments") or Deployments()).__dict__)
+            self.control.managed = saved.get("managed", set())
+            self._local_endpoints()
+            self.moto.bump()
+
+        self.saver = ControlSaver(self.store, self.moto.lock,
+                                  lambda: {"deployments": self.deployments, "managed": self.control.managed},
+                                  restored, lambda line: print(line, file=sys.stderr, flush=True))
+        self.saver.good = good
         self.runtime = Runtime(state_dir, f"http://127.0.0.1:{port}", self.sink)
         self.runtime.code_loader = self._code
         self.gateway = Gateway(self.moto, self.runtime, self.deployments, port)
@@ -109,55 +134,50 @@ class Edge:
             return bytes(fn.code_bytes)
 
     def save(self) -> None:
-        """Persist the control plane (call with changes just made)."""
-        with self.moto.lock:
-            self.store.save_control({"deployments": self.deployments, "managed": self.control.managed})
+        """Persist the control plane now (at shutdown); a failure is logged."""
+        self.saver.save_now()
 
-    def save_logs(self) -> None:
-        """Persist logs (call on the event loop thread: it flushes the sink)."""
-        if self.logs_dirty:
-            self.logs_dirty = False
+    def save_logs(self, flush: bool = True) -> None:
+        """Trim and persist logs. Flushing the sink belongs to the event loop
+        thread: from another thread pass flush=False, having flushed there.
+        Raises OSError if the file cannot be written."""
+        if flush:
             self.sink.flush()
-            with self.moto.lock:
-                self.store.save_logs()
+        with self.moto.lock:
+            trim_logs(self.moto)
+            records = self.store.logs_records()
+        self.store.write_logs(records)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
         method, path = scope["method"], scope["path"]
-        # uvicorn hands names over lowercased already.
-        headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in scope["headers"]]
-        host = next((v for k, v in headers if k == "host"), "")
+        # uvicorn hands names over lowercased already. x-moto-* would let a
+        # caller pick moto's account or options: never passed on.
+        headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in scope["headers"]
+                   if not k.startswith(b"x-moto-")]
+        head = dict(headers)
+        host = head.get("host", "")
         kind = "aws"
         why = ""  # API Gateway's own reason for an error answer, for the request log
         try:
-            target = data_plane_target(host, path)
-            if target is not None:
+            target = data_plane_target(host, path) if self.gate.host_allowed(host) else None
+            if not self.gate.host_allowed(host):
+                kind, why = "refused", f"Host {host!r} is not one of this cloud's names (DNS rebinding?)"
+                status = await _answer(send, gate.forbidden("Forbidden"))
+            elif target is not None:
                 kind = "execute-api"
                 status, why = await self._execute_api(scope, receive, send, *target, headers)
-            elif path.startswith(INVOCATIONS_PATH) and method == "GET":
-                kind = "inspect"
-                status = await self._inspect(send, path[len(INVOCATIONS_PATH):])
-            elif path == HEALTH_PATH:
-                kind = "health"
-                # The state dir lets every client keep its ledger beside the
-                # resources it records, whichever --state-dir it was given.
-                body = json.dumps({"service": SERVICE_NAME, "port": self.port,
-                                   "state_dir": str(self.state_dir.parent)}).encode()
-                status = 200
-                await respond(send, 200, [("content-type", "application/json")], body)
-            elif path == SHUTDOWN_PATH and method == "POST":
-                status = 202
-                await respond(send, 202, [], b"")
-                self.shutdown()
+            elif (foreign := self.gate.foreign_origin(head)) is not None:
+                kind, why = "refused", f"a page on {foreign!r} may not use this cloud's AWS or admin APIs"
+                status = await _answer(send, gate.forbidden("Forbidden"))
+            elif path.startswith(MOTO_API_PREFIX):
+                kind, why = "refused", "moto's own API is not served"
+                status = await _answer(send, gate.Answer(404, [("content-type", "application/json")],
+                                                         b'{"message":"Not Found"}'))
             else:
-                invoke = _INVOKE.match(path)
-                if invoke and method == "POST":
-                    kind = "lambda:Invoke"
-                    status = await self._invoke(scope, receive, send, unquote(invoke.group(1)), headers)
-                else:
-                    status = await self._aws(scope, receive, send, headers)
+                kind, status, why = await self._signed(scope, receive, send, headers, head)
         except TooLarge:
             status = 413
             await respond(send, 413, [("content-type", "application/json")],
@@ -176,11 +196,69 @@ class Edge:
                                           ("x-amzn-errortype", "InternalFailure")], body)
         self.log_request(method, path, status, started, kind, why)
 
+    async def _signed(self, scope: dict[str, Any], receive: Any, send: Any, headers: list[tuple[str, str]],
+                      head: dict[str, str]) -> tuple[str, int, str]:
+        """AWS API calls and admin paths: (kind, status, why) once the
+        signature is checked; health answers everyone, with its details
+        and ownership proof for the owner."""
+        method, path = scope["method"], scope["path"]
+        body = await read_body(receive, MAX_CONTROL_BYTES)
+        raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")
+        query = scope["query_string"].decode("latin-1")
+        admin = path.startswith(ADMIN_PREFIX)
+        if path == HEALTH_PATH:
+            return "health", await self._health(send, method, raw_path, query, headers, body), ""
+        try:
+            self.gate.check(method, raw_path, query, headers, body, owner_only=admin)
+        except SignatureError as err:
+            protocol = gate.protocol_of(head, query, body, _signed_service(head))
+            status = await _answer(send, gate.error_answer(err.code, protocol, err.detail, err.access_key))
+            return "refused", status, (f"not signed with this cloud's key ({err.detail}); for other tools run: "
+                                       f'eval "$(apigw-wizard local --env --port {self.port})"')
+        replay = _Replay(body, receive)
+        if path.startswith(INVOCATIONS_PATH) and method == "GET":
+            return "inspect", await self._inspect(send, path[len(INVOCATIONS_PATH):]), ""
+        if path == SHUTDOWN_PATH and method == "POST":
+            await respond(send, 202, [], b"")
+            self.shutdown()
+            return "admin", 202, ""
+        if admin:
+            await respond(send, 404, [("content-type", "application/json")], b'{"message":"Not Found"}')
+            return "admin", 404, ""
+        invoke = _INVOKE.match(path)
+        if invoke and method == "POST":
+            return "lambda:Invoke", await self._invoke(scope, replay, send, unquote(invoke.group(1)), headers), ""
+        return "aws", await self._aws(scope, replay, send, headers), ""
+
+    async def _health(self, send: Any, method: str, raw_path: str, query: str, headers: list[tuple[str, str]],
+                      body: bytes) -> int:
+        """Anyone learns that this is a local cloud and gets the proof for
+        its nonce (only the owner's cloud can make it); the owner, signing
+        the request, also gets the details."""
+        nonce = parse_qs(query).get("nonce", [""])[0][:128]
+        answer: dict[str, Any] = {"service": SERVICE_NAME}
+        if nonce:
+            answer["proof"] = self.gate.proof(nonce)
+        with contextlib.suppress(SignatureError):
+            self.gate.check(method, raw_path, query, headers, body, owner_only=True)
+            answer.update(self.health_details())
+        await respond(send, 200, [("content-type", "application/json")], json.dumps(answer).encode())
+        return 200
+
+    def health_details(self) -> dict[str, Any]:
+        """For the owner: where the state lives (every client keeps its
+        ledger beside the resources it records, whichever --state-dir it
+        was given) and which protections are off."""
+        return {"port": self.port, "state_dir": str(self.state_dir.parent), "cloud_id": self.cloud_id,
+                "protections_off": list(self.protections_off)}
+
     def log_request(self, method: str, path: str, status: int, started: float, kind: str, why: str = "") -> None:
-        """One line per request; `why` is API Gateway's reason for an error it answered itself."""
+        """One line per request; `why` is API Gateway's reason for an error
+        it answered itself. Control characters in what a client sent are
+        escaped: a path must not forge a log line or drive the terminal."""
         self.last_request = time.monotonic()
-        self.log(f"{_clock()} {method} {path} -> {status} "
-                 f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]" + (f" {why}" if why else ""))
+        self.log(f"{_clock()} {method} {printable(path)} -> {status} "
+                 f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]" + (f" {printable(why)}" if why else ""))
 
     # -- execute-api -------------------------------------------------------
     async def _execute_api(self, scope: dict[str, Any], receive: Any, send: Any, api_id: str, path: str,
@@ -285,21 +363,33 @@ class Edge:
         body = await read_body(receive, MAX_CONTROL_BYTES)
         method, path = scope["method"], scope["path"]
         query = scope["query_string"].decode("latin-1")
-        target = next((v for k, v in headers if k == "x-amz-target"), "")
-        # Logs calls are all POST, reads included; they never change what
-        # the control-plane snapshot holds.
-        mutating = method not in ("GET", "HEAD") and not target.startswith("Logs_")
-        if target.startswith("Logs_"):
+        # Whether to save is decided by operation: query and JSON protocols
+        # POST their reads too (GetCallerIdentity, FilterLogEvents).
+        op = classify(method, path, query, headers, body)
+        mutating = op.changes_state
+        if op.service == "logs":
             self.sink.flush()  # a reader must see every line written so far
+            self.logs_dirty = self.logs_dirty or not is_read(op.name)
 
         def run() -> WsgiReply:
-            reply = self.control.handle(method, path, query, headers, body) if path.startswith(("/v2/", "/2015-03-31/functions/")) else None
-            if reply is None:
-                reply = self.moto.call(method, path, query, headers, body, self.port, mutating)
-            if mutating and reply.status < 300:
-                self.moto.bump()
-                self.save()
-            return reply
+            try:
+                with self.moto.lock:  # the change and its ticket in one step
+                    reply = self.control.handle(method, path, query, headers, body) if path.startswith(("/v2/", "/2015-03-31/functions/")) else None
+                    if reply is None:
+                        reply = self.moto.call(method, path, query, headers, body, self.port, mutating)
+                    ticket = self.saver.change() if mutating and reply.status < 300 else 0
+                    if ticket:
+                        self.moto.bump()
+                if ticket:
+                    self.saver.commit(ticket)  # disk write outside moto's lock
+                return reply
+            except SaveFailed as err:
+                return error_reply(op, str(err))
+            except Exception as exc:  # noqa: BLE001 - answered in the API's own protocol
+                import traceback
+
+                self.log("".join(traceback.format_exception(exc)).rstrip())
+                return error_reply(op, f"local cloud error: {type(exc).__name__}: {exc}")
 
         reply = await asyncio.to_thread(run)
         await respond(send, reply.status, reply.headers, reply.body)
@@ -327,6 +417,42 @@ def _inspection(outcome: Any) -> tuple[Any, ...]:
     return (outcome.route_key, outcome.note, outcome.event,
             result.request_id if result else None, result.payload if result else None,
             result.error_type if result else None, result.log if result else ())
+
+
+class _Replay:
+    """An ASGI receive that hands over a body already read (to check its
+    signature), then defers to the real one."""
+
+    def __init__(self, body: bytes, receive: Any):
+        self.body: bytes | None = body
+        self.receive = receive
+
+    async def __call__(self) -> dict[str, Any]:
+        if self.body is None:
+            return await self.receive()  # type: ignore[no-any-return]
+        body, self.body = self.body, None
+        return {"type": "http.request", "body": body, "more_body": False}
+
+
+async def _answer(send: Any, answer: gate.Answer) -> int:
+    await respond(send, answer.status, answer.headers, answer.body)
+    return answer.status
+
+
+_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _signed_service(head: dict[str, str]) -> str:
+    match = _SERVICE.search(head.get("authorization", ""))
+    return match.group(1) if match else ""
+
+
+def printable(text: str) -> str:
+    """Control characters as \\xNN escapes, for log lines."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 _clock_cache: list[Any] = [0, ""]

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import translate
-
-LOCAL_ACCESS_KEY = "test"  # dummy credentials: the local cloud checks none
-LOCAL_SECRET_KEY = "test"  # noqa: S105 - not a secret
-
 
 @dataclass(frozen=True)
 class Target:
@@ -23,6 +19,9 @@ class Target:
     profile: str | None = None
     endpoint_url: str | None = None  # None: AWS itself, or AWS_ENDPOINT_URL
     read_timeout_s: float = 65.0  # above Lambda's 60 s create and API Gateway's 30 s limits
+    # The local cloud's own key pair (it checks every signature); never shown.
+    access_key: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
 
     @property
     def effective_endpoint(self) -> str | None:
@@ -58,10 +57,11 @@ class Cloud:
 
         if self._session is None:
             if self.target.kind == "local":
-                # Never touch the host's credential chain for the local cloud.
+                # Never touch the host's credential chain for the local cloud:
+                # it accepts only its owner's key pair.
                 self._session = boto3.Session(
-                    aws_access_key_id=LOCAL_ACCESS_KEY,
-                    aws_secret_access_key=LOCAL_SECRET_KEY,
+                    aws_access_key_id=self.target.access_key,
+                    aws_secret_access_key=self.target.secret_key,
                     region_name=self.target.region,
                 )
             else:

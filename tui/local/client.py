@@ -1,0 +1,112 @@
+"""The client's door to a local cloud on a port: is one running, is it
+this user's (it must prove it holds the owner's key before anything is
+sent to it), and the admin calls (health details, invocation records,
+shutdown), signed with the owner's key. Standard library only, so the CLI
+and the wizard's first frame need none of the emulator."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from . import owner, sigv4
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 4580
+SERVICE_NAME = "apigw-wizard-local-cloud"
+HEALTH_PATH = "/_apigw-wizard/health"
+INVOCATIONS_PATH = "/_apigw-wizard/invocations/"  # + apigw-requestid: what the function saw
+SHUTDOWN_PATH = "/_apigw-wizard/shutdown"
+
+
+@dataclass(frozen=True)
+class Health:
+    """What a cloud on a port said about itself. `owned` is False for a
+    cloud that could not prove it holds this user's key (another user's)."""
+
+    port: int
+    owned: bool
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def state_dir(self) -> str | None:
+        value = self.details.get("state_dir")
+        return str(value) if value else None
+
+
+def _request(port: int, method: str, path: str, query: str = "", timeout: float = 2.0,
+             creds: owner.Credentials | None = None) -> tuple[int, bytes]:
+    headers: dict[str, str] = {}
+    if creds is not None:
+        headers = sigv4.sign(method, f"{HOST}:{port}", path, query, b"", creds.access_key_id,
+                             creds.secret_access_key)
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request(method, path + (f"?{query}" if query else ""), body=b"" if method == "POST" else None,
+                     headers=headers)
+        reply = conn.getresponse()
+        return reply.status, reply.read()
+    finally:
+        conn.close()
+
+
+def health(port: int, timeout: float = 0.5) -> Health | None | bool:
+    """Health of the cloud on `port`: None if nothing listens, False if
+    something else answers, else a Health (owned or not)."""
+    creds = owner.load()
+    assert creds is not None
+    nonce = owner.new_nonce()
+    try:
+        status, body = _request(port, "GET", HEALTH_PATH, f"nonce={nonce}", timeout, creds)
+    except (ConnectionRefusedError, OSError):
+        return None
+    except http.client.HTTPException:
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    if not isinstance(data, dict) or data.get("service") != SERVICE_NAME or status != 200:
+        return False
+    owned = data.get("proof") == owner.proof(creds, nonce, port)
+    return Health(port, owned, data if owned else {})
+
+
+def probe(port: int, timeout: float = 0.5) -> bool | None:
+    """True: this user's cloud answers on the port. False: something else
+    (another program, or another user's cloud). None: nothing listens."""
+    found = health(port, timeout)
+    if found is None:
+        return None
+    return isinstance(found, Health) and found.owned
+
+
+def not_owned_message(port: int) -> str:
+    return (f"the local cloud on {HOST}:{port} belongs to another user (it could not prove it holds your key); "
+            "nothing was sent to it")
+
+
+def invocation(port: int, apigw_request_id: str, timeout: float = 3.0) -> dict[str, Any] | None:
+    """The event a function got for one API request, and what it returned."""
+    creds = owner.load()
+    assert creds is not None
+    try:
+        status, body = _request(port, "GET", INVOCATIONS_PATH + quote(apigw_request_id, safe=""), "", timeout, creds)
+        found = json.loads(body) if status == 200 else None
+    except (OSError, ValueError, http.client.HTTPException):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def request_shutdown(port: int) -> bool:
+    """Ask this user's cloud on `port` to stop (signed); False if refused."""
+    creds = owner.load()
+    assert creds is not None
+    try:
+        status, _ = _request(port, "POST", SHUTDOWN_PATH, "", 2.0, creds)
+    except (OSError, http.client.HTTPException):
+        return False
+    return status == 202
