@@ -38,7 +38,7 @@ def test_unreadable_ledger_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "ledgers" / SCOPE.filename()
     path.parent.mkdir(parents=True)
     path.write_text("{not json")
-    with pytest.raises(LedgerError, match="move it aside"):
+    with pytest.raises(LedgerError, match="is damaged.*it was moved to .*corrupt-"):
         Ledger.open(tmp_path, SCOPE)
 
 

@@ -175,4 +175,4 @@ def test_local_cloud_stops_cleanly_on_sigterm_and_ctrl_c(tmp_path: Path, sig: in
     assert running.stop(sig) == 0
     assert "Local cloud stopped." in running.log.read_text()
     # The final save ran: the logs written just before the stop are on disk.
-    assert b"logged" in (tmp_path / "state" / "local-cloud" / "logs.pickle").read_bytes()
+    assert b"logged" in (tmp_path / "state" / "local-cloud" / "logs.jsonl").read_bytes()

@@ -27,6 +27,15 @@ def region_of(headers: list[tuple[str, str]]) -> str:
     return match.group(1) if match else "us-east-1"
 
 
+def _share_logs_backend() -> None:
+    """moto deep-copies a function to publish a version or list all of them,
+    and each function points at its region's Logs backend: without this,
+    every such copy duplicated every log event of the region."""
+    from moto.logs.models import LogsBackend
+
+    LogsBackend.__deepcopy__ = lambda self, _memo: self  # type: ignore[attr-defined]
+
+
 @dataclass
 class WsgiReply:
     status: int
@@ -41,6 +50,7 @@ class Moto:
 
         # Lambda without Docker; must be set before any function exists (D2).
         moto_api_backend.set_config({"lambda": {"use_docker": False}})
+        _share_logs_backend()
         self.app = DomainDispatcherApplication(create_backend_app)
         self.lock = threading.RLock()
         self.generation = 0

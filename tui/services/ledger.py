@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import fcntl
 import hashlib
 import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 LEDGER_VERSION = 1
 
@@ -85,24 +87,113 @@ class Scope:
         return f"{slug}-{hashlib.sha256(key).hexdigest()[:12]}.json"
 
 
+LOCK_WAIT_S = 300.0  # a second deploy of one stack waits this long for the first
+
+
 class Ledger:
     def __init__(self, path: Path, scope: Scope):
         self.path = path
         self.scope = scope
         self.resources: list[Resource] = []
+        self._lock_fd: int | None = None
         if path.exists():
             self._load()
 
     @classmethod
-    def open(cls, state_dir: Path, scope: Scope) -> Ledger:
-        return cls(state_dir / "ledgers" / scope.filename(), scope)
+    def open(cls, state_dir: Path, scope: Scope, *, lock: bool = False,
+             legacy: Callable[[dict[str, Any]], bool] | None = None,
+             on_wait: Callable[[str], None] = lambda _m: None, wait_s: float = LOCK_WAIT_S) -> Ledger:
+        """The stack's ledger. lock=True holds it against other deploys and
+        destroys of the stack until close() or exit; `legacy` matches older
+        scopes of the same stack, whose ledgers are merged into this one."""
+        ledger = cls.__new__(cls)
+        ledger.path, ledger.scope, ledger.resources, ledger._lock_fd = (
+            state_dir / "ledgers" / scope.filename(), scope, [], None)
+        if lock:
+            ledger._take_lock(on_wait, wait_s)
+        if legacy is not None:
+            ledger._migrate(legacy)
+        if ledger.path.exists():
+            ledger._load()
+        return ledger
+
+    def _take_lock(self, on_wait: Callable[[str], None], wait_s: float) -> None:
+        path = self.path.with_name(self.path.name + ".lock")
+        try:
+            ensure_private_dir(path.parent)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise LedgerError(f"cannot create the ledger lock {path} ({exc.strerror}); "
+                              "make the folder writable or pass --state-dir") from None
+        deadline = time.monotonic() + wait_s
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = os.pread(fd, 40, 0).decode("utf-8", "replace").strip() or "unknown"
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise LedgerError(f"another deploy or destroy of {self.scope.stack} (pid {holder}) still holds "
+                                      f"{path} after {wait_s:.0f} s; wait for it to finish, or stop it") from None
+                if not told:
+                    on_wait(f"Waiting for another deploy or destroy of this stack (pid {holder}) to finish...")
+                    told = True
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._lock_fd = fd
+
+    def close(self) -> None:
+        """Let other runs of this stack go on (also happens at exit)."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _migrate(self, legacy: Callable[[dict[str, Any]], bool]) -> None:
+        """Fold ledgers of the same stack under an older key into this one."""
+        merged: list[Path] = []
+        for path in sorted(self.path.parent.glob("*.json")):
+            if path == self.path:
+                continue
+            with contextlib.suppress(ValueError, TypeError, OSError, AttributeError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data.get("scope"), dict) and legacy(data["scope"]):
+                    merged.append(path)
+        if not merged:
+            return
+        if self.path.exists():
+            self._load()
+        for path in merged:
+            old = Ledger(path, self.scope)
+            known = {(r.type, r.id) for r in self.resources}
+            self.resources.extend(r for r in old.resources if (r.type, r.id) not in known)
+        self.save()
+        for path in merged:
+            path.unlink()
 
     def _load(self) -> None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            self.resources = [Resource(**item) for item in data.get("resources", [])]
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise LedgerError(f"cannot read the ledger {self.path} ({exc.strerror}); "
+                              "check its permissions and run the command again") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if not isinstance(data, dict):
+                raise TypeError(f"its top level is a JSON {type(data).__name__}, not an object")
+            items = data.get("resources", [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise TypeError("its resources are not a list of objects")
+            self.resources = [Resource(**item) for item in items]
         except (ValueError, TypeError) as exc:
-            raise LedgerError(f"the ledger {self.path} is unreadable ({exc}); move it aside to start afresh") from None
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            os.replace(self.path, aside)
+            reason = "it is not UTF-8 JSON" if isinstance(exc, ValueError) else str(exc)
+            raise LedgerError(f"the ledger {self.path} is damaged ({reason}); it was moved to {aside.name}: "
+                              "repair it and move it back, or delete the resources it lists by hand, "
+                              "then run the command again") from None
 
     def save(self) -> None:
         body = {
@@ -110,7 +201,11 @@ class Ledger:
             "scope": asdict(self.scope),
             "resources": [asdict(r) for r in self.resources],
         }
-        write_private(self.path, json.dumps(body, indent=2).encode())
+        try:
+            write_private(self.path, json.dumps(body, indent=2).encode())
+        except OSError as exc:
+            raise LedgerError(f"could not write the ledger {self.path} ({exc.strerror}); free some space or make "
+                              "the folder writable, then run the command again (it resumes)") from None
 
     def add(self, resource: Resource) -> Resource:
         resource.region = resource.region or self.scope.region
