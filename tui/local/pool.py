@@ -17,7 +17,16 @@ sleep and woken again for each request (measured: 61 us of worker CPU per
 invocation in lock-step, 28 us with one request queued). Each invocation
 still runs alone in its environment, and its timeout runs from its own
 start. A request queued behind one that kills its worker never ran; the
-runtime runs it on another worker."""
+runtime runs it on another worker.
+
+A worker counts as busy from the moment it is promised to a request until
+that request releases it (Pool.load), not only while a call sits in its
+pipe: a request woken with a worker submits its call a loop turn later, and
+in between the worker looked free. So it was discarded as surplus or
+retired under that request, or handed out twice. Only a worker with no
+request left is discarded (or one that died); a code update retires the
+others when their running and queued calls are over, as AWS never
+interrupts a running invocation."""
 
 from __future__ import annotations
 
@@ -49,6 +58,7 @@ class Pool:
         self.runtime = runtime
         self.info = info
         self.workers: set[Worker] = set()  # started and not discarded
+        self.load: dict[Worker, int] = {}  # of those, per worker: requests it was handed to and not released by
         self.idle: list[Worker] = []  # of those, the ones with no call
         self.total = 0  # workers plus those still starting
         self.waiters: list[tuple[asyncio.Future[Worker], float]] = []  # and since when (loop time)
@@ -70,20 +80,31 @@ class Pool:
         while self.idle:
             worker = self.idle.pop()
             if worker.alive:
-                return worker
+                return self._lend(worker)
             self.discard(worker)
         if self.total < IMMEDIATE_WORKERS:
-            return await self._spawn()
+            return self._lend(await self._spawn())
         if self.fast:
+            load = self.load
             for worker in self.workers:
-                if worker.busy == 1 and worker.alive:
-                    return worker  # queued behind the call it is running
+                if load[worker] == 1 and worker.alive:
+                    return self._lend(worker)  # queued behind the call it is running
         loop = self.runtime.watchdog.loop  # kept there: get_running_loop() is a syscall
         future: asyncio.Future[Worker] = loop.create_future()
         self.waiters.append((future, loop.time()))
         if self.total < MAX_WORKERS_PER_FUNCTION:
             self.runtime.watchdog.watch_pool(self)
-        return await future
+        try:
+            return await future
+        except asyncio.CancelledError:
+            # Handed a worker just as this request was cancelled: give it back.
+            if future.done() and not future.cancelled() and future.exception() is None:
+                self.release(future.result())
+            raise
+
+    def _lend(self, worker: Worker) -> Worker:
+        self.load[worker] += 1
+        return worker
 
     async def _spawn(self) -> Worker:
         self.total += 1
@@ -93,6 +114,7 @@ class Pool:
             self.total -= 1
             raise
         self.workers.add(worker)
+        self.load[worker] = 0
         return worker
 
     def check_waiters(self, now: float) -> bool:
@@ -113,16 +135,29 @@ class Pool:
         task.add_done_callback(lambda t, f=future: self._hand_over(t, f))
 
     def release(self, worker: Worker) -> None:
-        """A call on `worker` is over (answered or failed)."""
+        """A request that acquired `worker` is done with it (its call
+        answered or failed, or it never submitted one)."""
         worker.last_used = time.monotonic()
-        if not worker.alive or self.retired:
+        if worker not in self.load:
+            return  # discarded already: it died under another of its requests
+        self.load[worker] -= 1
+        self._settle(worker)
+
+    def _settle(self, worker: Worker) -> None:
+        """Where a worker goes when one of its requests is over."""
+        load = self.load[worker]
+        if not worker.alive:
+            # Its other requests' calls never started there: the runtime runs them elsewhere.
             self.discard(worker)
             return
-        if worker.busy:  # a queued call is running now
-            if worker.busy == 1 and self.fast:
+        if load:  # a queued call runs now, or a request it was promised to has yet to send one
+            if load == 1 and self.fast:
                 self._give(worker)
             return
         if self._give(worker):
+            return  # a request waiting since before a code update still gets the version it asked for
+        if self.retired:
+            self.discard(worker)
             return
         if self.fast and len(self.workers) > IMMEDIATE_WORKERS:
             # Queueing serves a fast handler; an extra environment started in
@@ -135,16 +170,23 @@ class Pool:
         while self.waiters:
             future, _since = self.waiters.pop(0)
             if not future.done():
+                self.load[worker] += 1
                 future.set_result(worker)
                 return True
         return False
 
     def discard(self, worker: Worker) -> None:
-        """Stop a worker and forget it (once, however many calls report it)."""
-        worker.kill()
+        """Stop a worker and forget it (once, however many calls report it).
+        Only for a dead worker or one no request holds (see the docstring)."""
+        if worker.exit is None:
+            # Not one whose output closed: that one is exiting by itself and
+            # is reaped (workerproc). A kill now could beat the sandbox's
+            # parent relaying its real status, and -9 reads as out of memory.
+            worker.kill()
         if worker not in self.workers:
             return
         self.workers.discard(worker)
+        del self.load[worker]
         self.total -= 1
         # Someone waiting gets a fresh worker instead.
         while self.waiters and self.total < MAX_WORKERS_PER_FUNCTION:
@@ -161,15 +203,17 @@ class Pool:
             return
         worker = task.result()
         self.workers.add(worker)
-        if future.done():
-            self.release(worker)
+        self.load[worker] = 0
+        if future.done():  # its request gave up meanwhile
+            self._settle(worker)
         else:
+            self.load[worker] = 1
             future.set_result(worker)
 
     def retire(self) -> None:
-        """Code or settings changed: idle workers stop now, busy ones when
-        their calls are over."""
+        """Code or settings changed: idle workers stop now, the others when
+        their running and queued calls are over (release)."""
         self.retired = True
-        for worker in self.idle:
+        idle, self.idle = self.idle, []
+        for worker in idle:
             self.discard(worker)
-        self.idle.clear()
