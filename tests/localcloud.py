@@ -26,8 +26,11 @@ HOST_CANARY = "HOST_ONLY_CANARY"
 
 
 class LocalCloudProcess:
-    def __init__(self, state_dir: Path, port: int | None = None):
+    def __init__(self, state_dir: Path, port: int | None = None, extra_args: list[str] | None = None,
+                 env: dict[str, str] | None = None):
         self.state_dir = state_dir
+        self.extra_args = extra_args or []
+        self.extra_env = env or {}
         self.port = port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -36,10 +39,10 @@ class LocalCloudProcess:
     def start(self) -> LocalCloudProcess:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "AWS_SECRET_ACCESS_KEY": HOST_SECRET, HOST_CANARY: "1",
-               "AWS_ACCESS_KEY_ID": "AKIAHOSTKEY000000000"}
+               "AWS_ACCESS_KEY_ID": "AKIAHOSTKEY000000000", **self.extra_env}
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen([*wizard_exe(), "local", "--port", str(self.port), "--state-dir",
-                                          str(self.state_dir)], stdout=log, stderr=subprocess.STDOUT, env=env,
+                                          str(self.state_dir), *self.extra_args], stdout=log, stderr=subprocess.STDOUT, env=env,
                                          stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -92,6 +95,14 @@ def owner_kw(port: int) -> dict[str, str]:
     assert creds is not None
     return {"endpoint_url": f"http://127.0.0.1:{port}", "region_name": "us-east-1",
             "aws_access_key_id": creds.access_key_id, "aws_secret_access_key": creds.secret_access_key}
+
+
+def client_for(cloud: LocalCloudProcess, config_dir: Path, service: str) -> Any:
+    """A boto3 client signed with the key pair kept in another config folder
+    (another user's, in tests of who may use a cloud)."""
+    data = json.loads((config_dir / "local-cloud-credentials.json").read_text())
+    return boto3.client(service, endpoint_url=cloud.endpoint, region_name="us-east-1",
+                        aws_access_key_id=data["access_key_id"], aws_secret_access_key=data["secret_access_key"])
 
 
 def zip_files(files: dict[str, str | bytes]) -> bytes:

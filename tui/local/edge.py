@@ -37,6 +37,7 @@ from .sigv4 import SignatureError
 RECENT_INVOCATIONS = 200
 ADMIN_PREFIX = "/_apigw-wizard/"
 MOTO_API_PREFIX = "/moto-api"
+MAX_HEAD_VALUES = 10240  # HTTP APIs: request line plus header values
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
 MAX_CONTROL_BYTES = 80 * 1024 * 1024  # a 50 MB zip, base64-encoded in JSON
 _HOST_FORM = re.compile(r"^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$")
@@ -277,6 +278,14 @@ class Edge:
     async def execute_api(self, api_id: str, request: events.HttpRequest) -> tuple[events.HttpResponse, str]:
         """A data-plane request: API Gateway's response, and its reason when
         it answered by itself. Kept for the test screen's inspection."""
+        if head_size(request) > MAX_HEAD_VALUES:
+            # AWS: "Total combined size of request line and header values:
+            # 10240 bytes" (http-api-quotas). The status is not documented;
+            # a user report quotes "HTTP header is larger than 10240 bytes."
+            # We answer 431 (RFC 6585) with API Gateway's JSON message shape.
+            return events.HttpResponse(431, [("content-type", "application/json")],
+                                       b'{"message":"Request Header Fields Too Large"}'), \
+                f"request line and header values over {MAX_HEAD_VALUES} bytes"
         outcome = await self.gateway.handle(api_id, request)
         self.recent[outcome.request_id] = _inspection(outcome)
         if len(self.recent) > RECENT_INVOCATIONS:
@@ -394,6 +403,12 @@ class Edge:
         reply = await asyncio.to_thread(run)
         await respond(send, reply.status, reply.headers, reply.body)
         return reply.status
+
+
+def head_size(request: events.HttpRequest) -> int:
+    """Bytes of the request line and header values, as API Gateway counts them."""
+    line = len(request.method) + len(request.raw_path) + (len(request.raw_query) + 1 if request.raw_query else 0) + 11
+    return line + sum(len(value) for _name, value in request.headers)
 
 
 def data_plane_target(host: str, path: str) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ uvicorn's.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import traceback
 import urllib.parse
@@ -25,6 +26,14 @@ from . import events
 from .edge import SERVER_OWNED_HEADERS, Edge, data_plane_target
 
 _NO_BODY_MARKERS = (b"content-length", b"transfer-encoding", b"expect", b"upgrade")
+# A request head (request line and headers) must arrive within this time
+# and size, on every path: a client that trickles one in, or never ends it,
+# would otherwise hold a connection and its buffer for as long as it likes.
+HEAD_TIMEOUT_S = 10.0
+MAX_HEAD_BYTES = 64 * 1024
+_TOO_LARGE_HEAD = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
+                   b"content-length: 45\r\nconnection: close\r\n\r\n"
+                   b'{"message":"Request Header Fields Too Large"}')
 
 
 class _Unneeded:
@@ -51,6 +60,53 @@ class EdgeProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         app = self.config.app
         self.edge: Edge | None = app if isinstance(app, Edge) else None
+        self.head_bytes = 0
+        self.head_timer: asyncio.TimerHandle | None = None
+        self.refused = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if not self.refused:
+            super().data_received(data)
+
+    def _arm_head_timer(self) -> None:
+        if self.head_timer is None:
+            self.head_timer = self.loop.call_later(HEAD_TIMEOUT_S, self._head_timed_out)
+
+    def _cancel_head_timer(self) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+            self.head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self.head_timer = None
+        if self.cycle is None or self.cycle.response_complete:  # not while a request is served
+            self.transport.close()
+
+    def _count_head(self, size: int) -> None:
+        self.head_bytes += size
+        if self.head_bytes > MAX_HEAD_BYTES and not self.refused:
+            self.refused = True
+            self._cancel_head_timer()
+            self.transport.write(_TOO_LARGE_HEAD)
+            self.transport.close()
+
+    def on_url(self, url: bytes) -> None:
+        self._count_head(len(url))
+        if not self.refused:
+            super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count_head(len(name) + len(value))
+        if not self.refused:
+            super().on_header(name, value)
 
     def on_message_begin(self) -> None:
         # uvicorn builds the ASGI scope here; it is built in
@@ -58,8 +114,13 @@ class EdgeProtocol(HttpToolsProtocol):
         self.url = b""
         self.expect_100_continue = False
         self.headers = []
+        self.head_bytes = 0
+        self._arm_head_timer()
 
     def on_headers_complete(self) -> None:
+        self._cancel_head_timer()
+        if self.refused:
+            return
         direct = self._direct_request()
         if direct is None:
             # The scope as uvicorn makes it, around what was read so far.
@@ -72,6 +133,8 @@ class EdgeProtocol(HttpToolsProtocol):
         self.cycle = _DirectCycle(self.parser.should_keep_alive(), direct)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
+        if self.refused:
+            return
         cycle = self.cycle
         if isinstance(cycle, _DirectCycle):
             task = self.loop.create_task(self._serve(cycle))
@@ -97,6 +160,8 @@ class EdgeProtocol(HttpToolsProtocol):
         path = url.path.decode("ascii")
         if "%" in path:
             path = urllib.parse.unquote(path)  # as uvicorn hands it to ASGI apps
+        if not self.edge.gate.host_allowed(host):
+            return None  # the ASGI path refuses it with 403
         target = data_plane_target(host, path)
         if target is None:
             return None
