@@ -220,3 +220,41 @@ def test_oversized_and_stalled_request_heads(cloud: Any) -> None:
         time.sleep(0.1)  # the log is written a few times a second
     log = cloud.log.read_text()
     assert "\nFORGED" not in log and "\x1b[31m" not in log and "\\x0aFORGED" in log
+
+
+ROLE_PROBE = '''
+import boto3
+
+def lambda_handler(event, context):
+    out = {}
+    lam = boto3.client("lambda")
+    for name, call in [("delete", lambda: lam.delete_function(FunctionName=event["victim"])),
+                       ("list", lambda: lam.list_functions()),
+                       ("identity", lambda: boto3.client("sts").get_caller_identity())]:
+        try:
+            call()
+            out[name] = "ok"
+        except Exception as exc:
+            out[name] = getattr(exc, "response", {}).get("Error", {}).get("Code", type(exc).__name__)
+    return out
+'''
+
+
+def test_handler_credentials_do_what_the_execution_role_allows(cloud: Any) -> None:
+    """On AWS a handler calls AWS with its execution role's credentials; the
+    console's basic role allows only its own logs, so DeleteFunction on
+    another function is AccessDenied (AWS docs: lambda-intro-execution-role)."""
+    victim, _ = create_function(cloud, "def lambda_handler(e, c):\n    return 1\n")
+    name, _ = create_function(cloud, ROLE_PROBE, timeout=30)
+    lam = cloud.client("lambda")
+
+    def probe() -> dict[str, str]:
+        reply = lam.invoke(FunctionName=name, Payload=json.dumps({"victim": victim}).encode())
+        return json.loads(reply["Payload"].read())
+
+    assert probe() == {"delete": "AccessDeniedException", "list": "AccessDeniedException", "identity": "ok"}
+    cloud.client("iam").put_role_policy(RoleName=f"{name}-role", PolicyName="list", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:List*", "Resource": "*"}]}))
+    assert probe() == {"delete": "AccessDeniedException", "list": "ok", "identity": "ok"}
+    assert lam.get_function(FunctionName=victim)  # still there
+    assert "a handler's role does not allow it" in cloud.log.read_text()

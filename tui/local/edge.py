@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
 
-from . import events, gate
+from . import events, gate, operations, rolecreds
 from .client import HEALTH_PATH, INVOCATIONS_PATH, SERVICE_NAME, SHUTDOWN_PATH
 from .controlplane import ControlPlane
 from .deployments import Deployments
@@ -112,6 +112,8 @@ class Edge:
         self.saver.good = good
         self.runtime = Runtime(state_dir, f"http://127.0.0.1:{port}", self.sink)
         self.runtime.code_loader = self._code
+        self.roles = rolecreds.RoleSessions(self.gate.keys)
+        self.runtime.role_credentials = self._role_credentials
         self.gateway = Gateway(self.moto, self.runtime, self.deployments, port)
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False
@@ -210,10 +212,14 @@ class Edge:
         if path == HEALTH_PATH:
             return "health", await self._health(send, method, raw_path, query, headers, body), ""
         try:
-            self.gate.check(method, raw_path, query, headers, body, owner_only=admin)
+            signed = self.gate.check(method, raw_path, query, headers, body, owner_only=admin)
+            if signed.access_key and signed.access_key != self.gate.owner_key:
+                self._authorize_role(signed.access_key, method, path, query, headers, body, head)
         except SignatureError as err:
             protocol = gate.protocol_of(head, query, body, _signed_service(head))
             status = await _answer(send, gate.error_answer(err.code, protocol, err.detail, err.access_key))
+            if err.code == "DENIED":
+                return "refused", status, f"a handler's role does not allow it: {err.detail}"
             return "refused", status, (f"not signed with this cloud's key ({err.detail}); for other tools run: "
                                        f'eval "$(apigw-wizard local --env --port {self.port})"')
         replay = _Replay(body, receive)
@@ -230,6 +236,25 @@ class Edge:
         if invoke and method == "POST":
             return "lambda:Invoke", await self._invoke(scope, replay, send, unquote(invoke.group(1)), headers), ""
         return "aws", await self._aws(scope, replay, send, headers), ""
+
+    def _authorize_role(self, access_key: str, method: str, path: str, query: str,
+                        headers: list[tuple[str, str]], body: bytes, head: dict[str, str]) -> None:
+        """A handler's call, signed with its execution role's session key:
+        allowed only as far as the role's policies allow (rolecreds.py)."""
+        session = self.roles.get(access_key)
+        if session is None or head.get("x-amz-security-token") != session.token:
+            raise SignatureError("UNKNOWN_KEY", "the session token does not belong to this key", access_key)
+        op = operations.classify(method, path, query, headers, body)
+        action = rolecreds.iam_action(op.service, op.name, method)
+        with self.moto.lock:
+            documents = rolecreds.role_documents(session.role_arn)
+        if not rolecreds.allowed(documents, action):
+            raise SignatureError("DENIED", rolecreds.denial_message(session, action), access_key)
+
+    def _role_credentials(self, info: Any) -> tuple[str, str, str]:
+        """For the runtime: the session key of the function's execution role."""
+        session = self.roles.issue(info.arn, info.name, info.role)
+        return session.access_key, session.secret, session.token
 
     async def _health(self, send: Any, method: str, raw_path: str, query: str, headers: list[tuple[str, str]],
                       body: bytes) -> int:

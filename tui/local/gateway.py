@@ -64,6 +64,7 @@ def function_info(moto: Moto, region: str, fn: Any) -> FunctionInfo:
         timeout_s=int(fn.timeout or 3),
         environment=tuple(sorted((fn.environment_vars or {}).items())),
         code_sha=fn.code_sha_256,
+        role=fn.role or "",
     )
 
 

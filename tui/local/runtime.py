@@ -34,6 +34,10 @@ WORKER = Path(__file__).with_name("worker.py")
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invoke limit, both ways
 IDLE_WORKER_TTL_S = 300.0
 NOT_STARTED_RETRIES = 3
+# Handlers run confined (sandbox.py); APIGW_WIZARD_SANDBOX=0 turns it off, for
+# comparisons (bench/sandbox_cost.py) and kernels where it misbehaves.
+SANDBOX = os.environ.get("APIGW_WIZARD_SANDBOX", "1") != "0"
+EPHEMERAL_STORAGE_MB = 512  # Lambda's default /tmp size
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class FunctionInfo:
     timeout_s: int
     environment: tuple[tuple[str, str], ...]
     code_sha: str
+    role: str = ""  # the execution role's ARN: its policies bound the handler's credentials
 
     @property
     def log_group(self) -> str:
@@ -80,6 +85,7 @@ class Runtime:
         self.sink = sink
         self.pools: dict[str, Pool] = {}  # function ARN -> its current version's pool
         self.code_loader: Any = None  # (FunctionInfo) -> zip bytes; set by the edge
+        self.role_credentials: Any = None  # (FunctionInfo) -> (key, secret, token); set by the edge
         self._watchdog: Watchdog | None = None  # made on the event loop, when first needed
         self._extract_guard = threading.Lock()
         self._extracting: dict[str, threading.Lock] = {}
@@ -103,6 +109,10 @@ class Runtime:
 
     @staticmethod
     def _extract(data: bytes, root: Path) -> None:
+        """Extract, compile to bytecode once (workers never write it), then
+        make it all read-only on disk, so nothing that runs it can change it."""
+        import compileall
+
         from ..services.packaging import safe_names
 
         root.parent.mkdir(parents=True, exist_ok=True)
@@ -111,18 +121,27 @@ class Runtime:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 safe_names(archive)  # refuses entries that escape the folder
                 archive.extractall(tmp)
+            compileall.compile_dir(str(tmp), quiet=2, ddir=str(root), workers=1)
+            for folder, _dirs, files in os.walk(tmp, topdown=False):
+                for name in files:
+                    os.chmod(os.path.join(folder, name), 0o444, follow_symlinks=False)
+                os.chmod(folder, 0o555)
             tmp.rename(root)
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp.exists():
+                for folder, _dirs, _files in os.walk(tmp):
+                    os.chmod(folder, 0o700)  # so that it can be removed
+                shutil.rmtree(tmp, ignore_errors=True)
 
     def environment(self, info: FunctionInfo, stream: str, task_root: Path) -> dict[str, str]:
         """What Lambda sets (C2), plus the function's own variables; nothing
-        of the host's, and dummy credentials aimed at the local cloud."""
+        of the host's, and the execution role's credentials for the local cloud."""
+        role = self.role_credentials(info) if self.role_credentials else ("", "", "")
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "LANG": "en_US.UTF-8",
             "TZ": ":UTC",
-            "HOME": str(self.home),
+            "HOME": "/tmp" if SANDBOX else str(self.home),  # private to the environment
             "_HANDLER": info.handler,
             "AWS_REGION": info.region,
             "AWS_DEFAULT_REGION": info.region,
@@ -136,12 +155,12 @@ class Runtime:
             "AWS_LAMBDA_RUNTIME_API": self.endpoint.removeprefix("http://"),
             "LAMBDA_TASK_ROOT": str(task_root),
             "LAMBDA_RUNTIME_DIR": str(WORKER.parent),
-            # Credentials of the execution role, as Lambda provides them;
-            # here dummies that only the local cloud accepts.
-            "AWS_ACCESS_KEY_ID": "ASIALOCALCLOUDDUMMY0",
-            "AWS_ACCESS_KEY": "ASIALOCALCLOUDDUMMY0",
-            "AWS_SECRET_ACCESS_KEY": "local-cloud-dummy-secret",
-            "AWS_SESSION_TOKEN": "local-cloud-dummy-token",
+            # The execution role's session credentials (rolecreds.py): the
+            # local cloud lets them do what the role's policies allow.
+            "AWS_ACCESS_KEY_ID": role[0],
+            "AWS_ACCESS_KEY": role[0],
+            "AWS_SECRET_ACCESS_KEY": role[1],
+            "AWS_SESSION_TOKEN": role[2],
             "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_CONFIG_FILE": os.devnull,
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
@@ -154,17 +173,22 @@ class Runtime:
         task_root = await asyncio.to_thread(self.task_root, info)
         python = await asyncio.to_thread(find_python, info.runtime)
         stream = log_stream_name()
+        site_paths = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
+        if SANDBOX:
+            from . import sandbox  # ctypes: loaded with the first function, not at the cloud's start
+
+            sandbox.protect_cloud()  # a prctl: same-uid processes can no longer read this one
+        jail = {"enabled": SANDBOX, "task_root": str(task_root), "read": sorted(site_paths),
+                "tmp_mb": EPHEMERAL_STORAGE_MB}
         worker = await Worker.start(
-            [python.path, "-I", "-S", str(WORKER)], env=self.environment(info, stream, task_root),
+            [python.path, "-I", "-S", str(WORKER), json.dumps(jail)], env=self.environment(info, stream, task_root),
             cwd=str(task_root), stream=stream,
             on_stray=lambda line: self.sink.add(info, stream, [(_now_ms(), line)]), watchdog=self.watchdog)
         version = f"{python.version} ({python.path})" + ("" if python.matches else f"; {info.runtime} not found on PATH")
         now = _now_ms()
         self.sink.add(info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")])
-        site_paths = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
         try:
             init = worker.submit({"op": "init", "task_root": str(task_root), "site_paths": sorted(site_paths),
-                                  "pycache": str(self.state_dir / "pycache"),
                                   "ensure_ascii": _version_tuple(info.runtime) < (3, 12),
                                   # A ceiling on the address space: the function's memory plus room
                                   # for the interpreter, so a runaway allocation fails in the worker
@@ -282,22 +306,36 @@ class Runtime:
         now = _now_ms()
         lines.extend((now, line) for line in meta.get("logs", []))
         error = meta.get("error")
-        if status == "ok" and meta.get("max_rss_mb", 0) > info.memory_mb:
-            # Lambda stops an environment that outgrows its memory size (the
-            # worker has stopped reading already; see worker.py).
+        max_used_mb = meta.get("max_rss_mb", 0)
+        if status == "ok" and (meta.get("out_of_memory") or max_used_mb > info.memory_mb):
+            # This invocation took the environment past its memory size (the
+            # worker measures its exact peak after every call and has stopped
+            # reading; worker.py): it fails, as on AWS, and the environment is
+            # replaced, so no later request is blamed. What AWS answers, seen
+            # in real captures: the payload {"errorType": "Runtime.OutOfMemory",
+            # "errorMessage": "RequestId: <id> Error: Runtime exited with error:
+            # signal: killed"} (adobe/helix-html2md-service#1001, 2026), and a
+            # REPORT ending "Status: error\tError Type: Runtime.OutOfMemory"
+            # (nasa-gcn/gcn.nasa.gov#3628).
             worker.kill()
             status = "crash"
             error = {"errorType": "Runtime.OutOfMemory"}
             message = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
-            out = _error_payload("Runtime.ExitError", message)
+            out = _error_payload("Runtime.OutOfMemory", message)
             lines.append((now, message))
+        if error and error.get("errorType") == "Runtime.OutOfMemory":
+            # The cgroup caps usage at the memory size, so an OOM-killed
+            # environment's REPORT says "Max Memory Used" equal to "Memory
+            # Size" (our own knowledge of real REPORT lines of OOM-killed
+            # functions; the reference docs do not cover it).
+            max_used_mb = info.memory_mb
         if status == "ok" and error is None and len(out) > SYNC_PAYLOAD_LIMIT:
             error = {"errorType": "Function.ResponseSizeTooLarge"}
             out = _error_payload("Function.ResponseSizeTooLarge",
                                  f"Response payload size exceeded maximum allowed payload size ({SYNC_PAYLOAD_LIMIT} bytes).")
         if error and status == "ok":
             status = "error"
-        report = Report(request_id, started_ms, now, lines, duration, info.memory_mb, meta.get("max_rss_mb", 0),
+        report = Report(request_id, started_ms, now, lines, duration, info.memory_mb, max_used_mb,
                         worker.init_ms, status, (error or {}).get("errorType"))
         worker.init_ms = None  # reported once, on the first REPORT
         self.sink.add_report(info, worker.stream, report)
