@@ -23,6 +23,30 @@ LINE_LIMIT = 256 * 1024  # one CloudWatch event holds at most 256 KB
 INVOKE_LOG_LIMIT = 4 * 1024 * 1024
 
 
+def enter_sandbox():
+    """Confine this environment (sandbox.py) before anything of the
+    handler's runs, and before /proc/self is opened below, so that what it
+    opens is the sandboxed process's own. The settings come as argv[1] (JSON);
+    the handler sees a bare argv, as on Lambda."""
+    if len(sys.argv) < 2:
+        return
+    config = json.loads(sys.argv[1])
+    del sys.argv[1:]
+    if not config.get("enabled", True):
+        return
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
+    try:
+        import sandbox
+    finally:
+        del sys.path[0]
+        sys.modules.pop("sandbox", None)  # the name is the handler's to use
+    sandbox.enter(config)
+
+
+if __name__ == "__main__":
+    enter_sandbox()
+
+
 class Capture:
     """sys.stdout / sys.stderr for the handler: lines go to the current
     invocation's log, bounded so a flood cannot exhaust memory."""
@@ -267,8 +291,9 @@ def main():
     limit_address_space(meta.get("address_space_mb"))
     sys.path[:0] = [meta["task_root"]]
     sys.path.extend(meta.get("site_paths", []))
-    if meta.get("pycache"):
-        sys.pycache_prefix = meta["pycache"]
+    # Bytecode is read, never written: the cloud compiled the code into its
+    # read-only __pycache__ at extraction; nothing here is shared writable.
+    sys.dont_write_bytecode = True
     handler_filter = RequestIdFilter()
     log_handler = logging.StreamHandler(capture)
     log_handler.setFormatter(LambdaFormatter("[%(levelname)s]\t%(asctime)s\t%(aws_request_id)s\t%(message)s"))
