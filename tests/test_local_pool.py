@@ -3,11 +3,15 @@ worker processes: a fast handler's requests may queue on a busy worker, and
 such a request still runs alone, with its own timeout, and runs elsewhere
 when the request ahead of it takes the worker down; extra workers started
 in a burst go away once the handler is fast again; a stalled event loop
-does not start workers nobody needs."""
+does not start workers nobody needs; the invocation that takes an
+environment past its memory size is the one that fails; and, against the
+real local cloud under load, code updates and failing handlers cost no
+other request its answer."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -32,6 +36,9 @@ def lambda_handler(event, context):
     if event.get("hog"):
         HOG.append(b"x" * (160 << 20))  # kept: over the 128 MB memory size
         time.sleep(0.15)  # still running when the quick request is sent; well inside the 1 s timeout
+    if event.get("alloc"):
+        blob = b"x" * (event["alloc"] << 20)  # written, so resident
+        del blob  # freed before the call returns: only the peak remembers it
     return {"pid": os.getpid(), "remaining_at_start": remaining_at_start}
 """
 
@@ -187,3 +194,174 @@ def test_the_watchdog_ticks_only_while_something_is_in_flight(tmp_path: Path) ->
     busy, idle, result = asyncio.run(scenario())
     assert result.error_type is None
     assert busy and not idle
+
+
+def _report(result: Any) -> str:
+    return next(line for line in result.logs if line.startswith("REPORT"))
+
+
+def _max_used(result: Any) -> int:
+    return int(_report(result).split("Max Memory Used: ")[1].split(" MB")[0])
+
+
+@pytest.mark.parametrize("sandbox", [True, False], ids=["sandboxed", "unsandboxed"])
+def test_the_invocation_that_crosses_the_memory_size_is_the_one_that_fails(tmp_path: Path, sandbox: bool,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 9 (c): a handler that allocated 600 MB and freed it before
+    returning answered 200 on a warm worker, and a later, innocent request
+    on that worker was failed as Runtime.OutOfMemory. On AWS the invocation
+    that crosses the memory size is killed, and only it fails."""
+    import tui.local.runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "SANDBOX", sandbox)
+    runtime, info = _runtime(tmp_path)
+    info = dataclasses.replace(info, timeout_s=20)  # writing 600 MB takes a while on a busy machine
+    # This process bigger than the memory size, as the gateway is (moto): a
+    # worker exec'd from it must not count the gateway's peak as its own.
+    ballast = b"y" * (300 << 20)
+
+    async def scenario() -> tuple[list[Any], Any, list[Any]]:
+        invoke = lambda event: runtime.invoke(info, json.dumps(event).encode())  # noqa: E731
+        try:
+            before = [await invoke({}) for _ in range(5)]  # warm: not the worker's first call
+            crossing = await invoke({"alloc": 600})
+            after = [await invoke({}) for _ in range(5)]
+            return before, crossing, after
+        finally:
+            await _shut_down(runtime)
+
+    before, crossing, after = asyncio.run(scenario())
+    del ballast
+    assert all(r.status == "ok" for r in before), [r.payload for r in before]
+    assert all(0 < _max_used(r) < info.memory_mb for r in before), [_report(r) for r in before]
+    # As AWS answers an OOM-killed invocation (captures cited in runtime.py _run).
+    assert crossing.error_type == "Runtime.OutOfMemory" and crossing.function_error == "Unhandled"
+    body = json.loads(crossing.payload)
+    assert body == {"errorType": "Runtime.OutOfMemory",
+                    "errorMessage": f"RequestId: {crossing.request_id} Error: Runtime exited with error: signal: killed"}
+    report = _report(crossing)
+    assert report.endswith("\tMemory Size: 128 MB\tMax Memory Used: 128 MB\tStatus: error\tError Type: Runtime.OutOfMemory")
+    # The environment was replaced; no later request is blamed.
+    assert all(r.status == "ok" and r.error_type is None for r in after), [r.payload for r in after]
+    pids_before = {json.loads(r.payload)["pid"] for r in before}
+    assert not pids_before & {json.loads(r.payload)["pid"] for r in after}
+    assert all(_max_used(r) < info.memory_mb for r in after)
+
+
+PLAIN = """
+import os, time
+BLOB = []
+def lambda_handler(event, context):
+    q = event.get("rawQueryString", "")
+    if q == "crash":
+        os._exit(1)
+    if q == "timeout":
+        time.sleep(30)
+    if q == "big":
+        blob = b"x" * (600 << 20)
+        del blob
+    return {"statusCode": 200, "body": "VERSION"}
+"""
+
+
+async def _load(url: str, clients: int, until: asyncio.Event, answers: list[tuple[int, str]]) -> None:
+    import httpx
+
+    async with httpx.AsyncClient(timeout=40, limits=httpx.Limits(max_connections=clients)) as client:
+        async def one() -> None:
+            while not until.is_set():
+                response = await client.get(url)
+                answers.append((response.status_code, response.text))
+
+        await asyncio.gather(*(one() for _ in range(clients)))
+
+
+def _wrk_errors(output: str) -> tuple[int, int, int]:
+    """Requests, non-2xx answers and socket errors from wrk's summary."""
+    import re
+
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return requests, int(non_2xx.group(1)) if non_2xx else 0, sum(map(int, sockets.groups())) if sockets else 0
+
+
+def test_code_updates_under_load_lose_no_request(cloud: Any) -> None:
+    """Issue 9 (b): an update retired workers that were still running (or
+    had queued) an invocation, which was then reported as
+    Runtime.OutOfMemory. AWS never interrupts a running invocation. wrk
+    (when installed) loads the function hard enough that every new version
+    turns fast and queues calls on busy workers, which is where the race was;
+    Python clients on 2 cores do not get there."""
+    import shutil
+    import subprocess
+
+    from tests.localcloud import deploy, zip_files
+
+    api = deploy(cloud, PLAIN.replace("VERSION", "v0"), timeout=3)
+    assert api.get("/echo").status_code == 200
+    lam = cloud.client("lambda")
+    answers: list[tuple[int, str]] = []
+
+    def update_25_times() -> None:
+        for n in range(1, 26):
+            time.sleep(0.25)  # long enough for the new version to be warm and queueing
+            lam.update_function_code(FunctionName=api.function,
+                                     ZipFile=zip_files({"lambda_function.py": PLAIN.replace("VERSION", f"v{n}")}))
+
+    if shutil.which("wrk"):
+        wrk = subprocess.Popen(["wrk", "-t2", "-c32", "-d12s", "--timeout", "10s", api.base + "/echo"],
+                               stdout=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        update_25_times()
+        output = wrk.communicate(timeout=60)[0]
+        requests, non_2xx, socket_errors = _wrk_errors(output)
+        assert requests > 1000 and non_2xx == 0 and socket_errors == 0, output  # other work may share the 2 cores
+    else:
+        async def scenario() -> None:
+            done = asyncio.Event()
+            load = asyncio.ensure_future(_load(api.base + "/echo", 32, done, answers))
+            try:
+                await asyncio.sleep(0.5)
+                await asyncio.to_thread(update_25_times)
+            finally:
+                done.set()
+                await load
+
+        asyncio.run(scenario())
+        bad = [a for a in answers if not 200 <= a[0] < 300]
+        assert not bad, (len(answers), bad[:5])
+    assert {api.get("/echo").text for _ in range(3)} == {"v25"}  # the last update is what runs now
+    crashes = [line for line in api.logs() if "Status: error" in line]
+    assert not crashes, crashes[:3]
+
+
+def test_after_crash_timeout_and_out_of_memory_a_burst_answers_200(cloud: Any) -> None:
+    """Each failure fails its own request only (500, as API Gateway answers
+    a function error); the pool is left healthy: a concurrent burst on the
+    same function answers 200 every time."""
+    import httpx
+
+    api = deploy_plain = __import__("tests.localcloud", fromlist=["deploy"]).deploy(
+        cloud, PLAIN.replace("VERSION", "ok"), timeout=1, memory=128)
+    del deploy_plain
+    url = api.base + "/echo"
+
+    async def burst(n: int) -> list[httpx.Response]:
+        async with httpx.AsyncClient(timeout=40, limits=httpx.Limits(max_connections=n)) as client:
+            return await asyncio.gather(*(client.get(url) for _ in range(n)))
+
+    first = asyncio.run(burst(64))  # warm, fast, scaled out
+    failures = {}
+    for mode in ("crash", "timeout", "big", "crash", "big"):
+        # A few calls first: the failing one lands on a worker that has
+        # answered before (a worker's first call was always measured exactly).
+        assert [api.get("/echo").status_code for _ in range(3)] == [200] * 3
+        failures[mode] = api.get(f"/echo?{mode}")
+        assert failures[mode].status_code == 500, (mode, failures[mode].text)
+        assert failures[mode].json() == {"message": "Internal Server Error"}
+    again = asyncio.run(burst(64))
+    assert [r.status_code for r in first + again] == [200] * 128, [r.text for r in again if r.status_code != 200]
+    reports = [line for line in api.logs() if line.startswith("REPORT")]
+    assert sum("Error Type: Runtime.OutOfMemory" in line for line in reports) == 2  # the two "big" ones, nothing else
+    assert sum("Status: timeout" in line for line in reports) == 1

@@ -177,39 +177,47 @@ def _open(path):
         return None
 
 
-_STATUS_FD = _open("/proc/self/status")  # VmHWM: exact peak, but costly to generate
-_STATM_FD = _open("/proc/self/statm")  # current RSS, cheap
-_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 1048576 if hasattr(os, "sysconf") else 4096 / 1048576
-EXACT_EVERY = 32
+# VmHWM, this process's own peak RSS. Opened at import, before anything can
+# close /proc to this process; the pid says which process it describes.
+_STATUS = (os.getpid(), _open("/proc/self/status"))
+_MAXRSS_PER_KB = 1024 if sys.platform == "darwin" else 1  # ru_maxrss is in bytes there, KB on Linux
 
 
 class PeakMemory:
     """Max Memory Used, as Lambda reports it: the environment's peak RSS so
-    far. ru_maxrss would include the parent's pages from before exec on
-    Linux, so /proc's VmHWM is read, but only when current RSS (cheap) is
-    high or every EXACT_EVERY invocations: reading it each time cost a
-    quarter of a warm invocation."""
+    far, exact after every invocation. It only grows, so the first
+    invocation whose peak is over the memory size is the one that crossed
+    it, and the one that fails (as on AWS, where it is killed as it crosses).
+
+    ru_maxrss (getrusage, under 1 us) is that peak, except in a process
+    exec'd from a vfork()ed child (subprocess.Popen): Linux carries the
+    larger peak of the process it replaced across exec, so it starts at the
+    gateway's hundreds of MB. Until ru_maxrss passes that inherited figure,
+    VmHWM says the own peak instead (about 8 us to generate). A child
+    fork()ed after import starts afresh, so getrusage alone is exact there."""
 
     def __init__(self, memory_mb):
         self.memory_mb = memory_mb
-        self.peak = 0
-        self.count = 0
+        self.inherited = None  # KB of ru_maxrss that are not this process's; None: not known yet
 
-    def _exact(self):
-        data = os.pread(_STATUS_FD, 4096, 0)
+    def _own_kb(self):
+        data = os.pread(_STATUS[1], 4096, 0)
         start = data.find(b"VmHWM:")
-        return int(data[start + 6:data.index(b"kB", start)]) // 1024 if start >= 0 else self.peak
+        return int(data[start + 6:data.index(b"kB", start)])
 
     def update(self):
-        self.count += 1
-        if _STATM_FD is None or _STATUS_FD is None:
-            self.peak = max(self.peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
-            return self.peak
-        current = int(os.pread(_STATM_FD, 128, 0).split()[1]) * _PAGE_MB
-        self.peak = max(self.peak, int(current))
-        if current > self.memory_mb / 2 or self.count % EXACT_EVERY == 1:
-            self.peak = max(self.peak, self._exact())
-        return self.peak
+        """The peak RSS so far, in KB."""
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // _MAXRSS_PER_KB
+        if self.inherited is None:  # once, in the process that runs the handler
+            self.inherited = 0
+            if _STATUS[1] is not None and _STATUS[0] == os.getpid():
+                own = self._own_kb()  # read after getrusage: not below it unless part of it was inherited
+                if peak > own:
+                    self.inherited = peak
+                    return own
+        if peak > self.inherited:
+            return peak  # past the inherited figure: this process's own peak
+        return self._own_kb()
 
 
 def set_trace_id(value):
@@ -339,18 +347,21 @@ def main():
                 except (TypeError, ValueError) as exc:
                     error = _error("Runtime.MarshalError", f"Unable to marshal response: {exc}", request_id)
         duration_ms = (time.perf_counter() - began) * 1000
-        rss_mb = memory.update()
-        # Lambda stops an environment that outgrew its memory size: this one
-        # reads no further request (one may already wait in the pipe).
-        retire = rss_mb > memory.memory_mb
+        peak_kb = memory.update()
+        # Lambda kills the environment as this invocation takes it past its
+        # memory size: its result is dropped (the gateway reports
+        # Runtime.OutOfMemory) and this one reads no further request (one may
+        # already wait in the pipe; the gateway runs it elsewhere).
+        retire = peak_kb > memory.memory_mb * 1024
         reply = {"op": "result", "error": error, "logs": capture.take(), "duration_ms": duration_ms,
-                 "max_rss_mb": rss_mb, "retire": retire}
+                 "max_rss_mb": peak_kb // 1024, "retire": retire, "out_of_memory": retire}
+        if retire:
+            channel.write(reply)
+            return
         if error:
             channel.write(reply, json.dumps(error).encode())
         else:
             channel.write(reply, out)
-        if retire:
-            return
 
 
 if __name__ == "__main__":
