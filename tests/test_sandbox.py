@@ -1,0 +1,160 @@
+"""Handlers are confined as Lambda confines them (tui/local/sandbox.py): a
+hostile handler on the real local cloud tries each escape and reports what it
+managed. Every assertion here fails with APIGW_WIZARD_SANDBOX=0."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.localcloud import HOST_CANARY, HOST_SECRET, LocalCloudProcess, create_function
+
+pytestmark = pytest.mark.slow
+
+HOSTILE = r'''
+import errno, os, signal
+def lambda_handler(event, context):
+    got = {"read": [], "wrote": [], "signalled": [], "tmp_error": None}
+    own = os.environ["LAMBDA_TASK_ROOT"]
+    pids = {int(p) for p in os.listdir("/proc") if p.isdigit()} | set(event["pids"]) | {os.getppid()}
+    for pid in pids - {os.getpid()}:
+        try:
+            text = open(f"/proc/{pid}/environ", "rb").read()
+            if event["secret"].encode() in text or event["canary"].encode() in text:
+                got["read"].append(f"/proc/{pid}/environ")
+        except OSError:
+            pass
+        try:
+            os.kill(pid, 0)  # permission check only: nothing is actually killed
+            if pid > 1:
+                got["signalled"].append(pid)
+        except OSError:
+            pass
+    targets = list(event["files"])
+    for top, _dirs, files in os.walk(event["state_dir"]):
+        targets += [os.path.join(top, f) for f in files if not os.path.join(top, f).startswith(own)]
+    for path in targets:
+        try:
+            with open(path, "rb") as f:
+                f.read(1)
+            got["read"].append(path)
+        except OSError:
+            pass
+    for folder in event["write_dirs"] + [own]:
+        try:
+            with open(os.path.join(folder, "planted.pickle"), "wb") as f:
+                f.write(b"x")
+            got["wrote"].append(folder)
+        except OSError:
+            pass
+    for path in event["victim_files"]:
+        try:
+            with open(path, "ab") as f:
+                f.write(b"#")
+            got["wrote"].append(path)
+        except OSError:
+            pass
+    try:
+        with open("/tmp/fill", "wb") as f:
+            for _ in range(700):
+                f.write(b"\0" * (1 << 20))
+                f.flush()
+    except OSError as exc:
+        got["tmp_error"] = errno.errorcode.get(exc.errno)
+    finally:
+        os.remove("/tmp/fill")
+    return got
+'''
+VICTIM = "import os\nSECRET = 'VICTIM_CODE'\ndef lambda_handler(e, c):\n    return os.getpid()\n"
+
+
+@pytest.fixture(scope="module")
+def jailed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalCloudProcess, Path]]:
+    """A cloud whose HOME holds credentials and an SSH key (not root's real ones)."""
+    home = tmp_path_factory.mktemp("home")
+    for name, text in ((".aws/credentials", "[default]\naws_secret_access_key = HOME_SECRET\n"),
+                       (".ssh/id_ed25519", "PRIVATE KEY\n")):
+        (home / name).parent.mkdir(exist_ok=True)
+        (home / name).write_text(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        cloud = LocalCloudProcess(tmp_path_factory.mktemp("jail")).start()
+        yield cloud, home
+        cloud.stop()
+
+
+def _invoke(cloud: LocalCloudProcess, name: str, event: Any = None) -> Any:
+    reply = cloud.client("lambda").invoke(FunctionName=name, Payload=json.dumps(event or {}).encode())
+    return json.loads(reply["Payload"].read())
+
+
+def _worker_pids(pid: int) -> list[int]:
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        found += [int(child), *_worker_pids(int(child))]
+    return found
+
+
+def test_a_hostile_handler_reaches_nothing_outside_its_sandbox(jailed: tuple[LocalCloudProcess, Path]) -> None:
+    cloud, home = jailed
+    victim, _ = create_function(cloud, VICTIM)
+    assert isinstance(_invoke(cloud, victim), int)  # extracted, and a sibling worker running
+    hostile, _ = create_function(cloud, HOSTILE, timeout=60, memory=256)
+    state = cloud.state_dir / "local-cloud"
+    code = [p for p in (state / "code").iterdir() if p.is_dir()] if (state / "code").exists() else []
+    victim_files = [str(p) for p in (state / "code").rglob("lambda_function.py") if b"VICTIM_CODE" in p.read_bytes()]
+    assert victim_files
+    event = {"secret": HOST_SECRET, "canary": HOST_CANARY, "pids": [cloud.proc.pid, *_worker_pids(cloud.proc.pid)],
+             "files": [str(home / ".aws/credentials"), str(home / ".ssh/id_ed25519")], "state_dir": str(cloud.state_dir),
+             "write_dirs": [str(cloud.state_dir), str(state), str(home), str(state / "pycache"),
+                            str(state / "lambda-home"), *(str(p) for p in code)],
+             "victim_files": victim_files}
+    got = _invoke(cloud, hostile, event)
+    assert got["read"] == [], got["read"]  # no environ, no HOME secrets, no state or other code
+    # Judged on the host: a state dir under /tmp (as here) shows up inside the
+    # sandbox's private /tmp, where writing changes nothing outside.
+    planted = [d for d in event["write_dirs"] if (Path(d) / "planted.pickle").exists()]
+    assert planted == [] and not any(p in got["wrote"] for p in victim_files), (planted, got["wrote"])
+    assert got["signalled"] == [], got["signalled"]
+    assert got["tmp_error"] in ("ENOSPC", "EFBIG"), got["tmp_error"]  # /tmp is capped at 512 MB
+    assert isinstance(_invoke(cloud, victim), int)  # the cloud and the sibling answer still
+    assert all(b"VICTIM_CODE'\ndef" in Path(p).read_bytes() and Path(p).stat().st_mode & 0o222 == 0
+               for p in victim_files)
+
+
+def test_ordinary_handlers_still_work(jailed: tuple[LocalCloudProcess, Path]) -> None:
+    cloud, _home = jailed
+    from tui.services.packaging import HELLO_CODE
+
+    name, _ = create_function(cloud, HELLO_CODE)
+    hello = _invoke(cloud, name, {})
+    assert hello["statusCode"] == 200 and "errorType" not in hello, hello
+    code = ("import os, json, hashlib, decimal\n"
+            "def lambda_handler(e, c):\n"
+            "    own = open(os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'data.txt')).read()\n"
+            "    with open('/tmp/note', 'w') as f:\n        f.write(own + '!')\n"
+            "    return {'own': own, 'tmp': open('/tmp/note').read(), 'sha': hashlib.sha256(b'x').hexdigest()[:8],\n"
+            "            'pid_is_1': os.getpid() == 1}\n")
+    name, _ = create_function(cloud, {"lambda_function.py": code, "data.txt": "mine"})
+    assert _invoke(cloud, name) == {"own": "mine", "tmp": "mine!", "sha": "2d711642", "pid_is_1": False}
+
+
+def test_exit_status_and_kill_reach_the_cloud_through_the_sandbox(jailed: tuple[LocalCloudProcess, Path]) -> None:
+    cloud, _home = jailed
+    code = "import os, signal\ndef lambda_handler(e, c):\n    if e.get('kill'):\n        os.kill(os.getpid(), signal.SIGKILL)\n    os._exit(3)\n"
+    name, _ = create_function(cloud, code)
+    assert _invoke(cloud, name)["errorMessage"].endswith("exit status 3")
+    assert _invoke(cloud, name, {"kill": 1})["errorMessage"].endswith("signal: kill")
+
+
+def test_protections_are_reported() -> None:
+    from tui.local import sandbox
+
+    found = sandbox.protections()
+    assert set(found) == set(sandbox.MISSING_TEXT)
+    assert sandbox.missing_protections() == [sandbox.MISSING_TEXT[k] for k, on in found.items() if not on]
+    if sandbox.landlock_abi() >= 6:  # this CI machine: everything is on
+        assert sandbox.missing_protections() == []
