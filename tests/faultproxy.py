@@ -189,10 +189,32 @@ class Proxy:
             return "logs"
         return "lambda" if "Function" in name or name == "AddPermission" else "apigw"
 
+    def resign(self, method: str, path: str, headers: object, body: bytes) -> dict[str, str]:
+        """The call as the owner's SDK would send it to the cloud itself: the
+        local cloud checks the Host and the SigV4 signature, so a proxy in
+        between signs again for the upstream, in the region and service the
+        client signed for."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        from tui.local import owner
+
+        kept = {k: v for k, v in headers.items()  # type: ignore[attr-defined]
+                if k.lower() not in ("authorization", "x-amz-date", "x-amz-security-token", "host")}
+        scope = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/", headers.get("Authorization", ""))  # type: ignore[attr-defined]
+        region, service = scope.groups() if scope else ("us-east-1", "sts")
+        request = AWSRequest(method=method, url=f"http://127.0.0.1:{self.upstream_port}{path}", data=body,
+                             headers=kept)
+        creds = owner.load()
+        assert creds is not None
+        SigV4Auth(Credentials(creds.access_key_id, creds.secret_access_key), service, region).add_auth(request)
+        return dict(request.headers.items())
+
     def forward(self, method: str, path: str, headers: object, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=30)
         try:
-            conn.request(method, path, body=body or None, headers={k: v for k, v in headers.items()})  # type: ignore[attr-defined]
+            conn.request(method, path, body=body or None, headers=self.resign(method, path, headers, body))
             reply = conn.getresponse()
             return reply.status, reply.getheaders(), reply.read()
         finally:

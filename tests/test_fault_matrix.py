@@ -70,7 +70,12 @@ NONE = {k: 0 for k in ONE_EACH}
 
 
 def run(proxy: Proxy, config: Config, tmp_path: Path, read_timeout: float = 65.0) -> tuple[Cloud, Any, Deployer]:
-    cloud = Cloud(Target("local", "us-east-1", endpoint_url=proxy.endpoint, read_timeout_s=read_timeout))
+    from tui.local import owner
+
+    creds = owner.load()
+    assert creds is not None
+    cloud = Cloud(Target("local", "us-east-1", endpoint_url=proxy.endpoint, read_timeout_s=read_timeout,
+                         access_key=creds.access_key_id, secret_key=creds.secret_access_key))
     ledger = open_ledger(cloud, config, tmp_path)
     return cloud, ledger, Deployer(cloud, config, ledger)
 

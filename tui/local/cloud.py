@@ -81,6 +81,10 @@ class LocalCloud:
                 raise
             self.edge.shutdown = self.stop_soon
             self.edge.gate.accept_any = self.accept_any_credentials
+            from . import sandbox
+
+            # Said at start and in health, so the wizard can show it once.
+            self.edge.protections_off = sandbox.missing_protections()
             # moto's models are long-lived: keep them out of every GC pass.
             gc.collect()
             gc.freeze()
