@@ -41,6 +41,15 @@ async def app(scope, receive, send):
 '''
 
 
+def owner_keys() -> dict[str, str]:
+    """The local cloud accepts only calls signed with its owner's key pair."""
+    from tui.local import owner
+
+    creds = owner.load()
+    assert creds is not None
+    return {"aws_access_key_id": creds.access_key_id, "aws_secret_access_key": creds.secret_access_key}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -130,7 +139,7 @@ def main() -> int:
 
         # 2. cold start: a configuration change retires the warm workers.
         lam = __import__("boto3").client("lambda", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                                         aws_access_key_id="t", aws_secret_access_key="t")
+                                         **owner_keys())
         colds = []
         for i in range(5):
             lam.update_function_configuration(FunctionName="my-function", Description=f"bench {i}",
@@ -144,7 +153,7 @@ def main() -> int:
             httpx.get(url)
             warm.append((time.perf_counter() - t0) * 1000)
         logs = __import__("boto3").client("logs", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                                          aws_access_key_id="t", aws_secret_access_key="t")
+                                          **owner_keys())
         time.sleep(0.3)
         messages = [e["message"] for e in logs.filter_log_events(logGroupName="/aws/lambda/my-function")["events"]]
         inits = [float(m) for line in messages for m in re.findall(r"Init Duration: ([\d.]+) ms", line)]

@@ -26,7 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.local_cloud import free_port, wizard, wrk  # noqa: E402
+from bench.local_cloud import free_port, owner_keys, wizard, wrk  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -65,7 +65,7 @@ class Cloud:
 
     def client(self, service: str) -> object:
         return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id="t", aws_secret_access_key="t")
+                            **owner_keys())
 
 
 def deploy(cloud: Cloud, code: str, timeout: int = 3, memory: int = 128) -> str:

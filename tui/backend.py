@@ -43,8 +43,12 @@ class Backend:
         self._conn = None
         self.state.identity = None
 
-    def ledger(self) -> Any:
-        return open_ledger(self.conn.cloud, self.state.config, self.state.ledger_dir or self.state.state_dir)
+    def ledger(self, on_event: Callable[[Event], None] | None = None) -> Any:
+        """The stack's ledger; with `on_event`, locked for a step that creates
+        or deletes (a CLI deploy of the same stack waits, and so do we)."""
+        lock = on_event is not None
+        return open_ledger(self.conn.cloud, self.state.config, self.state.ledger_dir or self.state.state_dir,
+                           lock=lock, on_wait=lambda m: on_event(Event("ledger", "info", m)) if on_event else None)
 
     def profiles(self) -> list[str]:
         from .services.session import list_profiles
@@ -53,7 +57,7 @@ class Backend:
 
     # -- create --------------------------------------------------------------
     def _deployer(self, on_event: Callable[[Event], None]) -> Deployer:
-        ledger = self.ledger()
+        ledger = self.ledger(on_event)
         deployer = Deployer(self.conn.cloud, self.state.config, ledger, on_event, self.conn.url_for)
         deployer.integration_function = self.state.integration_function
         if self.state.result is not None:
@@ -63,21 +67,27 @@ class Backend:
 
     def create_function(self, on_event: Callable[[Event], None]) -> DeployResult:
         deployer = self._deployer(on_event)
-        deployer.ensure_role()
-        deployer.ensure_function()
+        try:
+            deployer.ensure_role()
+            deployer.ensure_function()
+        finally:
+            deployer.ledger.close()
         self.state.result = deployer.result
         return deployer.result
 
     def create_api(self, on_event: Callable[[Event], None]) -> DeployResult:
         deployer = self._deployer(on_event)
-        if not deployer.result.function_arn and not self.state.integration_function:
-            deployer.ensure_role()
-            deployer.ensure_function()
-        deployer.ensure_api()
-        deployer.ensure_integration()
-        deployer.ensure_routes()
-        deployer.ensure_stage()
-        deployer.ensure_permissions()
+        try:
+            if not deployer.result.function_arn and not self.state.integration_function:
+                deployer.ensure_role()
+                deployer.ensure_function()
+            deployer.ensure_api()
+            deployer.ensure_integration()
+            deployer.ensure_routes()
+            deployer.ensure_stage()
+            deployer.ensure_permissions()
+        finally:
+            deployer.ledger.close()
         on_event(Event("done", "done", f"Invoke URL: {deployer.result.invoke_url}", deployer.result.invoke_url))
         self.state.result = deployer.result
         return deployer.result
@@ -111,8 +121,11 @@ class Backend:
     def destroy(self, on_event: Callable[[Event], None]) -> list[str]:
         from .destroy import destroy
 
-        ledger = self.ledger()
-        deleted = destroy(self.conn.cloud, ledger, on_event)
+        ledger = self.ledger(on_event)
+        try:
+            deleted = destroy(self.conn.cloud, ledger, on_event)
+        finally:
+            ledger.close()
         self.state.result = None
         return deleted
 

@@ -25,11 +25,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
+from .awserrors import render
 from .sigv4 import SignatureError, Signed, verify
 
 _API_HOST = re.compile(r"^[a-z0-9]+\.execute-api\.localhost:(\d+)$")
@@ -89,24 +88,8 @@ def protocol_of(headers: dict[str, str], query: str, body: bytes, service: str =
 
 def error_answer(code: str, protocol: str, detail: str, access_key: str = "") -> Answer:
     name, status, message = _ERRORS[code][protocol]
-    message = message or detail
-    request_id = str(uuid.uuid4())
-    if protocol == "json":
-        body = json.dumps({"__type": name, "message": message}).encode()
-        return Answer(status, [("content-type", "application/x-amz-json-1.1"), ("x-amzn-requestid", request_id)],
-                      body)
-    if protocol == "rest-json":
-        return Answer(status, [("content-type", "application/json"), ("x-amzn-errortype", name),
-                               ("x-amzn-requestid", request_id)], json.dumps({"message": message}).encode())
-    if protocol == "query":
-        xml = (f'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
-               f"<Code>{name}</Code><Message>{escape(message)}</Message></Error>"
-               f"<RequestId>{request_id}</RequestId></ErrorResponse>")
-        return Answer(status, [("content-type", "text/xml"), ("x-amzn-requestid", request_id)], xml.encode())
-    key = f"<AWSAccessKeyId>{escape(access_key)}</AWSAccessKeyId>" if access_key else ""
-    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{name}</Code><Message>{escape(message)}'
-           f"</Message>{key}<RequestId>{request_id}</RequestId></Error>")
-    return Answer(status, [("content-type", "application/xml"), ("x-amz-request-id", request_id)], xml.encode())
+    reply = render(protocol, name, status, message or detail, access_key=access_key)
+    return Answer(reply.status, reply.headers, reply.body)
 
 
 def forbidden(message: str) -> Answer:

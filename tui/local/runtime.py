@@ -27,6 +27,7 @@ from .interpreters import find_python
 from .invocation import InvokeResult, Report
 from .logsink import LogSink
 from .pool import Pool, Worker, WorkerDied
+from .retention import folder_name
 from .watchdog import Watchdog
 
 _rand = random.Random()  # request ids, not secrets
@@ -96,7 +97,7 @@ class Runtime:
     def task_root(self, info: FunctionInfo) -> Path:
         """The code, extracted once per version (atomically). Concurrent
         cold starts of one version wait for a single extraction."""
-        name = info.code_sha.replace("/", "_").replace("+", "-").rstrip("=")
+        name = folder_name(info.code_sha)  # the pruner (retention.py) finds it by the same name
         root = self.state_dir / "code" / name
         if root.exists():
             return root
