@@ -5,6 +5,8 @@ managed. Every assertion here fails with APIGW_WIZARD_SANDBOX=0."""
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -57,6 +59,13 @@ def lambda_handler(event, context):
             got["wrote"].append(path)
         except OSError:
             pass
+    got["chmodded"] = []
+    for path in event["files"] + event["victim_files"]:
+        try:
+            os.chmod(path, 0o666)  # loosened, another local user could read it
+            got["chmodded"].append(path)
+        except OSError:
+            pass
     try:
         with open("/tmp/fill", "wb") as f:
             for _ in range(700):
@@ -73,17 +82,26 @@ VICTIM = "import os\nSECRET = 'VICTIM_CODE'\ndef lambda_handler(e, c):\n    retu
 
 @pytest.fixture(scope="module")
 def jailed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalCloudProcess, Path]]:
-    """A cloud whose HOME holds credentials and an SSH key (not root's real ones)."""
-    home = tmp_path_factory.mktemp("home")
+    """A cloud whose HOME holds credentials and an SSH key (not root's real
+    ones). HOME and the state dir are outside /tmp, as ~ and ~/.local/share
+    are: under /tmp the sandbox's private /tmp would hide them anyway, and the
+    test would prove less."""
+    base = Path(tempfile.mkdtemp(prefix="apigw-sandbox-test-", dir="/var/tmp"))
+    home = base / "home"
+    home.mkdir()
     for name, text in ((".aws/credentials", "[default]\naws_secret_access_key = HOME_SECRET\n"),
                        (".ssh/id_ed25519", "PRIVATE KEY\n")):
         (home / name).parent.mkdir(exist_ok=True)
         (home / name).write_text(text)
+        (home / name).chmod(0o600)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HOME", str(home))
-        cloud = LocalCloudProcess(tmp_path_factory.mktemp("jail")).start()
-        yield cloud, home
-        cloud.stop()
+        cloud = LocalCloudProcess(base / "jail").start()
+        try:
+            yield cloud, home
+        finally:
+            cloud.stop()
+            shutil.rmtree(base, ignore_errors=True)
 
 
 def _invoke(cloud: LocalCloudProcess, name: str, event: Any = None) -> Any:
@@ -119,6 +137,8 @@ def test_a_hostile_handler_reaches_nothing_outside_its_sandbox(jailed: tuple[Loc
     planted = [d for d in event["write_dirs"] if (Path(d) / "planted.pickle").exists()]
     assert planted == [] and not any(p in got["wrote"] for p in victim_files), (planted, got["wrote"])
     assert got["signalled"] == [], got["signalled"]
+    assert got["chmodded"] == [], got["chmodded"]
+    assert all(Path(p).stat().st_mode & 0o077 == 0 for p in event["files"])
     assert got["tmp_error"] in ("ENOSPC", "EFBIG"), got["tmp_error"]  # /tmp is capped at 512 MB
     assert isinstance(_invoke(cloud, victim), int)  # the cloud and the sibling answer still
     assert all(b"VICTIM_CODE'\ndef" in Path(p).read_bytes() and Path(p).stat().st_mode & 0o222 == 0

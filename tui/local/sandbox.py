@@ -4,7 +4,9 @@ environment, with the kernel's own unprivileged mechanisms (no root, no Docker).
 Mechanisms, applied by the worker bootstrap (worker.py calls `enter`) before any
 handler code is imported:
 - User + mount + PID namespaces. The worker unshares them, maps its own uid,
-  mounts a tmpfs on /tmp (`size=` the function's ephemeral storage, 512 MB by
+  makes every mount it sees read-only (mount_setattr: Landlock has no right for
+  chmod, chown or utime, so without it a handler could loosen the modes of the
+  owner's key file or ~/.ssh for other users to read), mounts a tmpfs on /tmp (`size=` the function's ephemeral storage, 512 MB by
   default) and forks once: the child is PID 1 of its own PID namespace, mounts a
   fresh /proc (only its own processes: no /proc/<cloud>/environ, no sibling pids
   to signal) and runs the handler. The parent only waits, then exits with the
@@ -35,9 +37,8 @@ Measured cost (bench/sandbox_cost.py, 2 busy cores, Python 3.11, hello
 handler, median of 12): Init Duration 85.3 ms unsandboxed vs 83.8 ms
 sandboxed, first request 88.1 vs 86.2 ms: within noise (ctypes import,
 two forks, three mounts and ~30 Landlock rules are a few ms). Not protected: network (handlers reach the cloud and the
-internet, as on Lambda); CPU; memory beyond the address-space limit; chmod,
-chown and utime on paths it can walk to (Landlock has no right for them: state
-files keep their contents safe, but their modes can change); the read-only
+internet, as on Lambda); CPU; memory beyond the address-space limit while a
+call runs (the call that crosses the memory size fails when it returns); the read-only
 venv and Python install are readable in full; with a Python other than the
 cloud's, code is compiled in memory at each cold start.
 """
@@ -49,6 +50,7 @@ import json
 import os
 import resource
 import signal
+import struct
 import stat
 import sys
 
@@ -73,10 +75,16 @@ SYSTEM_READ = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "
                "/etc/gai.conf", "/etc/services", "/etc/protocols", "/etc/passwd", "/etc/group", "/etc/mime.types",
                "/sys/devices/system/cpu", "/dev/urandom", "/dev/random", "/dev/zero", "/dev/full")
 
+SYS_MOUNT_SETATTR = 442
+AT_FDCWD = -100
+AT_RECURSIVE = 0x8000
+MOUNT_ATTR_RDONLY = 0x1
+
 MISSING_TEXT = {
     "user_namespace": "no user namespace: handlers share the cloud's mount and PID view",
     "pid_namespace": "no PID namespace: handlers can list other processes and signal same-uid ones",
     "private_tmp": "no private /tmp: handlers write a per-worker dir in the host's /tmp, without a size cap",
+    "read_only_root": "no read-only view of the host: handlers can chmod, chown and utime files their user owns",
     "landlock": "no Landlock: handlers can read and write whatever the cloud's user can",
     "landlock_truncate": "Landlock ABI < 3: handlers can truncate files their user may write",
     "landlock_scopes": "Landlock ABI < 6: signals and abstract sockets are not scoped to the sandbox",
@@ -109,6 +117,15 @@ def _ok(result, what):
 
 def _prctl(option, arg=0):
     return _ok(_lib().prctl(option, arg, 0, 0, 0), f"prctl {option}")
+
+
+def _read_only_everywhere():
+    """Every mount this process sees becomes read-only (mount_setattr, Linux
+    5.12+, number 442 on every architecture): Landlock has no right for
+    chmod, chown or utime, so without this a handler could loosen the modes
+    of files its user owns (the owner's key file, ~/.ssh) for others to read."""
+    attr = ctypes.create_string_buffer(struct.pack("QQQQ", MOUNT_ATTR_RDONLY, 0, 0, 0))
+    _ok(_lib().syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, attr, len(attr.raw)), "mount_setattr /")
 
 
 def _mount(source, target, fstype, flags, data=None):
@@ -262,6 +279,11 @@ def enter(config: dict) -> dict[str, bool]:
             with open(f"/proc/self/{name}", "w") as f:
                 f.write(text)
         _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below propagates to the host
+        try:
+            _read_only_everywhere()  # before /tmp's tmpfs, which stays writable
+            on["read_only_root"] = True
+        except OSError:
+            pass
         # What it must read under /tmp (code of a state dir there, as in tests)
         # is bound back, read-only, into the new /tmp at the same path.
         keep = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in _read_paths(config)
