@@ -112,10 +112,11 @@ def test_own_signer_round_trips() -> None:
 
 def test_host_allowlist_and_origins() -> None:
     gate = Gate(4580, KEY, SECRET)
-    for host in ("127.0.0.1:4580", "localhost:4580", "[::1]:4580", "abc123.execute-api.localhost:4580"):
+    for host in ("127.0.0.1:4580", "localhost:4580", "[::1]:4580", "abc123.execute-api.localhost:4580", "localhost",
+                 "127.0.0.1", "abc123.execute-api.localhost"):
         assert gate.host_allowed(host), host
-    for host in ("evil.example:4580", "127.0.0.1:4581", "localhost", "abc.execute-api.localhost:80", "",
-                 "127.0.0.1.nip.io:4580"):
+    for host in ("evil.example:4580", "127.0.0.1:4581", "evil.example", "abc.execute-api.localhost:80", "",
+                 "127.0.0.1.nip.io:4580", "localhost.:4580"):
         assert not gate.host_allowed(host), host
     assert gate.foreign_origin({"origin": "http://localhost:4580"}) is None
     assert gate.foreign_origin({"origin": "null"}) == "null"

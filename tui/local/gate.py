@@ -31,7 +31,7 @@ from typing import Any
 from .awserrors import render
 from .sigv4 import SignatureError, Signed, verify
 
-_API_HOST = re.compile(r"^[a-z0-9]+\.execute-api\.localhost:(\d+)$")
+_API_HOST = re.compile(r"^[a-z0-9]+\.execute-api\.localhost(?::(\d+))?$")
 SIGNATURE_MISMATCH = ("The request signature we calculated does not match the signature you provided. "
                       "Check your AWS Secret Access Key and signing method. Consult the service documentation "
                       "for details.")
@@ -100,6 +100,9 @@ class Gate:
     def __init__(self, port: int, access_key: str, secret: str, accept_any_credentials: bool = False):
         self.port = port
         self.hosts = frozenset({f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"})
+        # A raw client may leave the port out; a rebinding page cannot make a
+        # browser send a loopback name, so these are as safe.
+        self.portless = frozenset({"127.0.0.1", "localhost", "[::1]"})
         self.origins = frozenset(f"http://{host}" for host in self.hosts)
         self.owner_key = access_key
         self.keys = {access_key: secret}
@@ -126,10 +129,10 @@ class Gate:
 
     def host_allowed(self, host: str) -> bool:
         host = host.lower()
-        if host in self.hosts:
+        if host in self.hosts or host in self.portless:
             return True
         match = _API_HOST.match(host)
-        return bool(match) and int(match.group(1)) == self.port
+        return bool(match) and (match.group(1) is None or int(match.group(1)) == self.port)
 
     def foreign_origin(self, headers: dict[str, str]) -> str | None:
         """The foreign Origin or Referer a browser sent, if any."""

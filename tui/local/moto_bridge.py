@@ -43,6 +43,23 @@ class WsgiReply:
     body: bytes
 
 
+def _untracked_new(cls: type, *_args: Any, **_kwargs: Any) -> Any:
+    return object.__new__(cls)
+
+
+def _stop_tracking_instances() -> None:
+    """moto keeps every model it ever made (each CloudWatch log event too)
+    in a class-level list for its dashboard, so a cloud that serves traffic
+    for hours grows without bound (measured: 236,028 live LogEvents held
+    after 208,741 requests, with 10,013 in the streams). The dashboard is
+    not served here; nothing else we use reads those lists."""
+    from moto.core.common_models import BaseModel
+    from moto.core.model_instances import reset_model_data
+
+    BaseModel.__new__ = _untracked_new  # type: ignore[method-assign,assignment]
+    reset_model_data()
+
+
 class Moto:
     def __init__(self) -> None:
         from moto.moto_api._internal.models import moto_api_backend
@@ -51,6 +68,7 @@ class Moto:
         # Lambda without Docker; must be set before any function exists (D2).
         moto_api_backend.set_config({"lambda": {"use_docker": False}})
         _share_logs_backend()
+        _stop_tracking_instances()
         self.app = DomainDispatcherApplication(create_backend_app)
         self.lock = threading.RLock()
         self.generation = 0
