@@ -258,3 +258,29 @@ def test_handler_credentials_do_what_the_execution_role_allows(cloud: Any) -> No
     assert probe() == {"delete": "AccessDeniedException", "list": "ok", "identity": "ok"}
     assert lam.get_function(FunctionName=victim)  # still there
     assert "a handler's role does not allow it" in cloud.log.read_text()
+
+
+def test_the_ipv6_loopback_port_is_the_clouds_too(tmp_path: Path) -> None:
+    """`localhost` may resolve to ::1 first (browsers, curl): another user
+    listening on [::1]:PORT would receive requests meant for the cloud."""
+    import socket
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    running = LocalCloudProcess(tmp_path / "v6").start()
+    try:
+        deployed = deploy(running, ECHO)
+        url = f"http://[::1]:{running.port}/_aws/execute-api/{deployed.api_id}/echo"
+        assert httpx.get(url, timeout=10).status_code == 200
+    finally:
+        running.stop()
+    squatter = socket.socket(socket.AF_INET6)
+    squatter.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    port = free_port()
+    squatter.bind(("::1", port))
+    squatter.listen(1)
+    try:
+        proc = run_cli("local", "--port", str(port), "--state-dir", str(tmp_path / "v6b"), timeout=60)
+        assert proc.returncode == 1 and "[::1]" in proc.stderr and "Traceback" not in proc.stderr
+    finally:
+        squatter.close()

@@ -46,3 +46,24 @@ def test_api_gateway_actions_are_http_verbs_and_sessions_are_stable() -> None:
     assert first.principal == "arn:aws:sts::123456789012:assumed-role/r/fn"
     other = sessions.issue("arn:fn", "fn", "arn:aws:iam::123456789012:role/other")
     assert other.access_key != first.access_key
+
+
+def test_a_role_request_is_judged_by_what_will_really_run() -> None:
+    """Red-team finding: a header or an Action= must not make an Invoke or
+    a PutRolePolicy look like a Logs call."""
+    from tui.local.operations import for_role
+
+    logs = [("x-amz-target", "Logs_20140328.PutLogEvents"), ("content-type", "application/x-amz-json-1.1")]
+    form = [("content-type", "application/x-www-form-urlencoded")]
+    invoke = "/2015-03-31/functions/victim/invocations"
+    assert for_role("POST", invoke, "", [], b"{}", "lambda").name == "Invoke"  # type: ignore[union-attr]
+    assert for_role("POST", invoke, "", logs, b"{}", "lambda") is None
+    assert for_role("POST", invoke, "Action=PutLogEvents", [], b"{}", "logs") is None
+    assert for_role("POST", "/", "", logs, b"{}", "logs").name == "PutLogEvents"  # type: ignore[union-attr]
+    assert for_role("POST", "/", "", logs + form, b"Action=PutRolePolicy&RoleName=r", "iam") is None
+    assert for_role("POST", "/", "", form, b"Action=PutRolePolicy&RoleName=r", "iam").name == "PutRolePolicy"  # type: ignore[union-attr]
+    assert for_role("POST", "/", "", logs, b"{}", "iam") is None
+    assert for_role("GET", "/v2/apis", "", [], b"", "lambda") is None  # signed for another service
+    assert for_role("GET", "/v2/apis", "", [], b"", "apigateway").name == "GetApis"  # type: ignore[union-attr]
+    assert for_role("POST", "/", "", [], b"", "not-a-service") is None
+    assert for_role("GET", "/no/such/route", "", [], b"", "lambda") is None

@@ -118,11 +118,12 @@ def test_host_allowlist_and_origins() -> None:
     for host in ("evil.example:4580", "127.0.0.1:4581", "evil.example", "abc.execute-api.localhost:80", "",
                  "127.0.0.1.nip.io:4580", "localhost.:4580"):
         assert not gate.host_allowed(host), host
-    assert gate.foreign_origin({"origin": "http://localhost:4580"}) is None
-    assert gate.foreign_origin({"origin": "null"}) == "null"
-    assert gate.foreign_origin({"origin": "http://evil.example"}) == "http://evil.example"
-    assert gate.foreign_origin({"referer": "http://127.0.0.1:4580.evil.example/x"}) is not None
-    assert gate.foreign_origin({"referer": "http://127.0.0.1:4580/page"}) is None
+    assert gate.foreign_origin([("origin", "http://localhost:4580")]) is None
+    assert gate.foreign_origin([("origin", "null")]) == "null"
+    assert gate.foreign_origin([("origin", "http://evil.example")]) == "http://evil.example"
+    assert gate.foreign_origin([("referer", "http://127.0.0.1:4580.evil.example/x")]) is not None
+    assert gate.foreign_origin([("referer", "http://127.0.0.1:4580/page")]) is None
+    assert gate.foreign_origin([("origin", "http://evil.example"), ("origin", "http://localhost:4580")])
 
 
 def test_errors_take_each_protocols_shape() -> None:
@@ -142,3 +143,41 @@ def test_errors_take_each_protocols_shape() -> None:
     assert json.loads(answer.body)["message"].startswith("The request signature we calculated")
     answer = error_answer("UNKNOWN_KEY", "json", "")
     assert json.loads(answer.body)["__type"] == "UnrecognizedClientException"
+
+
+def test_a_declared_body_hash_must_be_the_bodys_and_markers_are_s3s() -> None:
+    """Red-team finding: with x-amz-content-sha256 unsigned, a captured
+    signature could carry any body."""
+    import hashlib
+
+    body = b"Action=GetCallerIdentity&Version=2011-06-15"
+    request = _signed("POST", "http://127.0.0.1:4580/", body, {"Content-Type": "application/x-www-form-urlencoded"},
+                      "sts")
+    parts = urlsplit(request.url)
+    headers = [(k.lower(), v) for k, v in request.headers.items()] + [("host", parts.netloc)]
+    swapped = b"Action=CreateRole&RoleName=swapped"
+    with pytest.raises(SignatureError) as caught:
+        verify("POST", "/", "", [*headers, ("x-amz-content-sha256", hashlib.sha256(body).hexdigest())], swapped, KEYS)
+    assert caught.value.code == "MISMATCH"
+    with pytest.raises(SignatureError):
+        verify("POST", "/", "", [*headers, ("x-amz-content-sha256", "UNSIGNED-PAYLOAD")], swapped, KEYS)
+    assert verify("POST", "/", "", headers, body, KEYS).service == "sts"
+
+
+def test_presigned_urls_are_capped_at_seven_days_and_kept_off_admin_paths() -> None:
+    for expires, allowed in ((604800, True), (604801, False)):
+        request = AWSRequest(method="GET", url="http://127.0.0.1:4580/bucket/key", headers={})
+        request.context["timestamp"] = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        S3SigV4QueryAuth(Credentials(KEY, SECRET), "s3", "us-east-1", expires=expires).add_auth(request)
+        parts = urlsplit(request.url)
+        if allowed:
+            assert verify("GET", parts.path, parts.query, [("host", parts.netloc)], b"", KEYS).presigned
+        else:
+            with pytest.raises(SignatureError):
+                verify("GET", parts.path, parts.query, [("host", parts.netloc)], b"", KEYS)
+    request = AWSRequest(method="GET", url="http://127.0.0.1:4580/_apigw-wizard/health", headers={})
+    request.context["timestamp"] = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    S3SigV4QueryAuth(Credentials(KEY, SECRET), "s3", "us-east-1", expires=60).add_auth(request)
+    parts = urlsplit(request.url)
+    with pytest.raises(SignatureError):
+        Gate(4580, KEY, SECRET).check("GET", parts.path, parts.query, [("host", parts.netloc)], b"", owner_only=True)

@@ -55,12 +55,24 @@ def _request(port: int, method: str, path: str, query: str = "", timeout: float 
 
 def health(port: int, timeout: float = 0.5) -> Health | None | bool:
     """Health of the cloud on `port`: None if nothing listens, False if
-    something else answers, else a Health (owned or not)."""
+    something else answers, else a Health (owned or not). Nothing signed
+    goes to a cloud before it has proved it holds this user's key."""
     creds = owner.load()
     assert creds is not None
     nonce = owner.new_nonce()
+    found = _health_answer(port, f"nonce={nonce}", timeout, None)
+    if not isinstance(found, dict):
+        return found
+    if found.get("proof") != owner.proof(creds, nonce, port):
+        return Health(port, False)
+    details = _health_answer(port, "", timeout, creds)
+    return Health(port, True, details if isinstance(details, dict) else {})
+
+
+def _health_answer(port: int, query: str, timeout: float,
+                   creds: owner.Credentials | None) -> dict[str, Any] | None | bool:
     try:
-        status, body = _request(port, "GET", HEALTH_PATH, f"nonce={nonce}", timeout, creds)
+        status, body = _request(port, "GET", HEALTH_PATH, query, timeout, creds)
     except (ConnectionRefusedError, OSError):
         return None
     except http.client.HTTPException:
@@ -71,8 +83,7 @@ def health(port: int, timeout: float = 0.5) -> Health | None | bool:
         return False
     if not isinstance(data, dict) or data.get("service") != SERVICE_NAME or status != 200:
         return False
-    owned = data.get("proof") == owner.proof(creds, nonce, port)
-    return Health(port, owned, data if owned else {})
+    return data
 
 
 def probe(port: int, timeout: float = 0.5) -> bool | None:

@@ -39,6 +39,7 @@ class LocalCloud:
         self.accept_any_credentials = accept_any_credentials
         self.out = out or sys.stdout
         self._socket: socket.socket | None = None
+        self._socket6: socket.socket | None = None  # [::1]: where browsers may send localhost URLs
         self._server: Any = None
         self._lines: list[str] = []
         self._ticks = 0
@@ -72,6 +73,11 @@ class LocalCloud:
             sock.listen(1024)
             sock.setblocking(False)
             self._socket = sock
+            try:
+                self._socket6 = _bind_loopback6(self.port)
+            except PortInUse:
+                self._release()
+                raise
             from .edge import Edge
 
             try:
@@ -96,6 +102,9 @@ class LocalCloud:
 
     def _release(self) -> None:
         """Give back the port and the state dir (after a failed start or a stop)."""
+        if self._socket6 is not None:
+            self._socket6.close()
+            self._socket6 = None
         if self._socket is not None:
             self._socket.close()
             self._socket = None
@@ -157,7 +166,7 @@ class LocalCloud:
         self._server = uvicorn.Server(config)
         keeper = asyncio.ensure_future(self._housekeeping())
         try:
-            await self._server.serve(sockets=[self._socket])
+            await self._server.serve(sockets=[s for s in (self._socket, self._socket6) if s is not None])
         finally:
             keeper.cancel()
             self.edge.runtime.shutdown()
@@ -188,6 +197,31 @@ class LocalCloud:
     def stop_soon(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
+
+
+def _bind_loopback6(port: int) -> socket.socket | None:
+    """The same port on [::1], where `localhost` may resolve first: left
+    free, another user could listen there and receive requests meant for
+    this cloud. None where this machine has no IPv6 loopback."""
+    import errno
+
+    try:
+        sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    except OSError:
+        return None
+    try:
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("::1", port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EPROTONOSUPPORT):
+            return None
+        raise PortInUse(f"port {port} on [::1] is in use ({exc.strerror}); browsers may send localhost URLs "
+                        "there") from None
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:

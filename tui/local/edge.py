@@ -32,7 +32,7 @@ from .retention import trim_logs
 from .snapshots import ControlSaver
 from .statelock import cloud_id
 from .runtime import Runtime
-from .sigv4 import SignatureError
+from .sigv4 import SignatureError, Signed
 
 RECENT_INVOCATIONS = 200
 ADMIN_PREFIX = "/_apigw-wizard/"
@@ -158,10 +158,12 @@ class Edge:
         method, path = scope["method"], scope["path"]
         # uvicorn hands names over lowercased already. x-moto-* would let a
         # caller pick moto's account or options: never passed on.
+        # moto reads "_" and "-" alike in header names, so both spellings go.
         headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in scope["headers"]
-                   if not k.startswith(b"x-moto-")]
+                   if not k.replace(b"_", b"-").startswith(b"x-moto-")]
         head = dict(headers)
-        host = head.get("host", "")
+        hosts = [v for k, v in headers if k == "host"]
+        host = hosts[0] if len(hosts) == 1 else ""  # none, or two to choose from: refused
         kind = "aws"
         why = ""  # API Gateway's own reason for an error answer, for the request log
         try:
@@ -172,7 +174,7 @@ class Edge:
             elif target is not None:
                 kind = "execute-api"
                 status, why = await self._execute_api(scope, receive, send, *target, headers)
-            elif (foreign := self.gate.foreign_origin(head)) is not None:
+            elif (foreign := self.gate.foreign_origin(headers)) is not None:
                 kind, why = "refused", f"a page on {foreign!r} may not use this cloud's AWS or admin APIs"
                 status = await _answer(send, gate.forbidden("Forbidden"))
             elif path.startswith(MOTO_API_PREFIX):
@@ -214,7 +216,7 @@ class Edge:
         try:
             signed = self.gate.check(method, raw_path, query, headers, body, owner_only=admin)
             if signed.access_key and signed.access_key != self.gate.owner_key:
-                self._authorize_role(signed.access_key, method, path, query, headers, body, head)
+                self._authorize_role(signed, method, path, query, headers, body, head)
         except SignatureError as err:
             protocol = gate.protocol_of(head, query, body, _signed_service(head))
             status = await _answer(send, gate.error_answer(err.code, protocol, err.detail, err.access_key))
@@ -237,19 +239,24 @@ class Edge:
             return "lambda:Invoke", await self._invoke(scope, replay, send, unquote(invoke.group(1)), headers), ""
         return "aws", await self._aws(scope, replay, send, headers), ""
 
-    def _authorize_role(self, access_key: str, method: str, path: str, query: str,
+    def _authorize_role(self, signed: Signed, method: str, path: str, query: str,
                         headers: list[tuple[str, str]], body: bytes, head: dict[str, str]) -> None:
         """A handler's call, signed with its execution role's session key:
-        allowed only as far as the role's policies allow (rolecreds.py)."""
-        session = self.roles.get(access_key)
+        allowed only as far as the role's policies allow (rolecreds.py), for
+        the operation the request will really run (operations.for_role)."""
+        session = self.roles.get(signed.access_key)
         if session is None or head.get("x-amz-security-token") != session.token:
-            raise SignatureError("UNKNOWN_KEY", "the session token does not belong to this key", access_key)
-        op = operations.classify(method, path, query, headers, body)
+            raise SignatureError("UNKNOWN_KEY", "the session token does not belong to this key", signed.access_key)
+        op = operations.for_role(method, path, query, headers, body, signed.service)
+        if op is None:
+            raise SignatureError("DENIED", f"User: {session.principal} is not authorized to perform this request: "
+                                 "its operation is unclear (service, path and protocol markers disagree)",
+                                 signed.access_key)
         action = rolecreds.iam_action(op.service, op.name, method)
         with self.moto.lock:
             documents = rolecreds.role_documents(session.role_arn)
         if not rolecreds.allowed(documents, action):
-            raise SignatureError("DENIED", rolecreds.denial_message(session, action), access_key)
+            raise SignatureError("DENIED", rolecreds.denial_message(session, action), signed.access_key)
 
     def _role_credentials(self, info: Any) -> tuple[str, str, str]:
         """For the runtime: the session key of the function's execution role."""

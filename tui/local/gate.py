@@ -134,15 +134,15 @@ class Gate:
         match = _API_HOST.match(host)
         return bool(match) and (match.group(1) is None or int(match.group(1)) == self.port)
 
-    def foreign_origin(self, headers: dict[str, str]) -> str | None:
-        """The foreign Origin or Referer a browser sent, if any."""
-        origin = headers.get("origin")
-        if origin is not None and origin.lower() not in self.origins:
-            return origin
-        referer = headers.get("referer")
-        if referer is not None and not any(referer.lower().startswith(o + "/") or referer.lower() == o
-                                           for o in self.origins):
-            return referer
+    def foreign_origin(self, headers: list[tuple[str, str]]) -> str | None:
+        """A foreign Origin or Referer a browser sent, if any (every copy of
+        either header counts, not just the last)."""
+        for name, value in headers:
+            lowered = value.lower()
+            if name == "origin" and lowered not in self.origins:
+                return value
+            if name == "referer" and not any(lowered == o or lowered.startswith(o + "/") for o in self.origins):
+                return value
         return None
 
     def check(self, method: str, raw_path: str, query: str, headers: list[tuple[str, str]], body: bytes,
@@ -158,4 +158,9 @@ class Gate:
         signed = verify(method, raw_path, query, headers, body, self.keys)
         if owner_only and signed.access_key != self.owner_key:
             raise SignatureError("UNKNOWN_KEY", "only the owner's key may use this path", signed.access_key)
+        if owner_only and (signed.presigned or signed.service == "s3"):
+            # A URL that works for days, or S3's unsigned-body markers, have
+            # no place on admin paths.
+            raise SignatureError("MALFORMED", "admin paths take a header signature over the body",
+                                 signed.access_key)
         return signed

@@ -129,3 +129,44 @@ def _rest_operation(service: str, method: str, path: str, query: str) -> str:
         if verb == method and score > best_score and pattern.match(path) and all(k in present for k in keys):
             best, best_score = name, score
     return best
+
+
+# Paths the edge routes by path, whatever the request is signed for.
+_ROUTED_BY_PATH = ((re.compile(r"^/v2/"), "apigatewayv2", "apigateway"),
+                   (re.compile(r"^/20\d\d-\d\d-\d\d/"), "lambda", "lambda"))
+
+
+def for_role(method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
+             signed_service: str) -> Operation | None:
+    """The operation a request will really run, for judging a handler's
+    role key, or None where that is not certain: the service comes from the
+    path where the edge routes by path, else from the signature (as moto
+    routes), and the operation only from what that service's protocol reads
+    (X-Amz-Target for JSON, Action= for query, method and path for REST).
+    A request that also carries the other protocols' markers is refused, so
+    a header cannot make an Invoke or a PutRolePolicy look like a Logs call."""
+    head = {k.lower(): v for k, v in headers}
+    target = head.get("x-amz-target", "")
+    action = _action(query, body, head.get("content-type", ""))
+    for pattern, service, signing in _ROUTED_BY_PATH:
+        if pattern.match(path):
+            if signed_service != signing or target or action:
+                return None
+            name = _rest_operation(service, method, path, query)
+            return Operation(service, name, "rest-json") if name else None
+    model = _model(signed_service) if re.fullmatch(r"[a-z0-9-]+", signed_service or "") else None
+    if model is None:
+        return None
+    protocol = model["metadata"].get("protocol", "")
+    operations = model["operations"]
+    if protocol == "json":
+        prefix, _, name = target.partition(".")
+        ok = not action and prefix == model["metadata"].get("targetPrefix") and name in operations
+        return Operation(signed_service, name, protocol) if ok else None
+    if protocol in ("query", "ec2"):
+        ok = not target and action in operations
+        return Operation(signed_service, action, protocol) if ok else None
+    if protocol in ("rest-json", "rest-xml") and not target and not action:
+        name = _rest_operation(signed_service, method, path, query)
+        return Operation(signed_service, name, protocol) if name else None
+    return None

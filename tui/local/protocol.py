@@ -155,6 +155,8 @@ class EdgeProtocol(HttpToolsProtocol):
             if name in _NO_BODY_MARKERS:
                 return None
             if name == b"host":
+                if host:
+                    return None  # two Host headers: the ASGI path refuses them
                 host = value.decode("latin-1")
         url = httptools.parse_url(self.url)
         path = url.path.decode("ascii")

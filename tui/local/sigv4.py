@@ -20,6 +20,8 @@ from urllib.parse import quote, unquote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_SKEW_S = 15 * 60  # AWS refuses a signature more than 15 minutes off
+MAX_PRESIGNED_S = 7 * 24 * 3600  # AWS's cap on X-Amz-Expires
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _AUTH = re.compile(
     r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$")
 _SPACES = re.compile(r"\s+")
@@ -43,6 +45,7 @@ class Signed:
     access_key: str
     region: str
     service: str
+    presigned: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,12 +151,22 @@ def _signature(secret: str, parsed_date: str, region: str, service: str, amz_dat
     return hmac.new(_signing_key(secret, parsed_date, region, service), to_sign.encode(), hashlib.sha256).hexdigest()
 
 
-def _payload_hash(header_value: str | None, body: bytes, service: str, presigned: bool) -> str:
+def _payload_hash(header_value: str | None, body: bytes, service: str, presigned: bool, access_key: str) -> str:
+    """The payload hash to sign. A hash the client declares must be the
+    body's (else a captured signature would carry any body); the unsigned
+    and streaming markers are S3's alone."""
+    actual = hashlib.sha256(body).hexdigest()
     if header_value:
-        return header_value  # S3 signs it as a header; streaming/unsigned markers too
+        if _HEX64.match(header_value):
+            if header_value != actual:
+                raise SignatureError("MISMATCH", "the body does not match x-amz-content-sha256", access_key)
+            return actual
+        if service != "s3":
+            raise SignatureError("MALFORMED", f"x-amz-content-sha256 {header_value[:40]!r} is S3's only", access_key)
+        return header_value  # UNSIGNED-PAYLOAD, STREAMING-*: S3 signs chunks on their own
     if presigned and service == "s3":
         return "UNSIGNED-PAYLOAD"
-    return hashlib.sha256(body).hexdigest()
+    return actual
 
 
 def verify(method: str, raw_path: str, raw_query: str, header_list: list[tuple[str, str]], body: bytes,
@@ -180,6 +193,8 @@ def verify(method: str, raw_path: str, raw_query: str, header_list: list[tuple[s
     now = now or dt.datetime.now(dt.timezone.utc)
     age = (now - when).total_seconds()
     if parsed.presigned:
+        if parsed.expires_s > MAX_PRESIGNED_S:
+            raise SignatureError("MALFORMED", "X-Amz-Expires must be at most 604800 seconds", parsed.access_key)
         if age > parsed.expires_s or age < -MAX_SKEW_S:
             raise SignatureError("EXPIRED", "the presigned URL has expired", parsed.access_key)
     elif abs(age) > MAX_SKEW_S:
@@ -188,12 +203,12 @@ def verify(method: str, raw_path: str, raw_query: str, header_list: list[tuple[s
                              f"{stamp} ({stamp} - 15 min.)", parsed.access_key)
     request = _canonical_request(method, raw_path, query, headers, parsed.signed_headers,
                                  _payload_hash(first.get("x-amz-content-sha256"), body, parsed.service,
-                                               parsed.presigned),
+                                               parsed.presigned, parsed.access_key),
                                  parsed.service, parsed.presigned)
     expected = _signature(secret, parsed.date, parsed.region, parsed.service, amz_date, request)
     if not hmac.compare_digest(expected, parsed.signature):
         raise SignatureError("MISMATCH", "the signature does not match", parsed.access_key)
-    return Signed(parsed.access_key, parsed.region, parsed.service)
+    return Signed(parsed.access_key, parsed.region, parsed.service, parsed.presigned)
 
 
 def sign(method: str, host: str, raw_path: str, raw_query: str, body: bytes, access_key: str, secret: str,
