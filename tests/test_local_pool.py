@@ -343,7 +343,9 @@ def test_after_crash_timeout_and_out_of_memory_a_burst_answers_200(cloud: Any) -
     import httpx
 
     api = deploy_plain = __import__("tests.localcloud", fromlist=["deploy"]).deploy(
-        cloud, PLAIN.replace("VERSION", "ok"), timeout=1, memory=128)
+        # 5 s: time enough for the 600 MB allocation on a loaded machine,
+        # which a 1 s timeout turned into a timeout instead of the OOM.
+        cloud, PLAIN.replace("VERSION", "ok"), timeout=5, memory=128)
     del deploy_plain
     url = api.base + "/echo"
 
