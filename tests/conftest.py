@@ -17,13 +17,18 @@ from pathlib import Path
 import boto3
 import pytest
 
-# The local cloud's owner key pair lives under the user's config folder:
-# each test process (and every cloud and CLI it starts) gets its own.
-os.environ.setdefault("APIGW_WIZARD_CONFIG_DIR", tempfile.mkdtemp(prefix="apigw-wizard-config-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_config.yaml"
 REGION = "us-east-1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The local cloud's owner key pair lives under the user's config
+    folder: each test process (and every cloud and CLI it starts) gets its
+    own, never the developer's. (A hook, not import time: bench scripts
+    import helpers from here and must keep the user's own keys.)"""
+    os.environ.setdefault("APIGW_WIZARD_CONFIG_DIR", tempfile.mkdtemp(prefix="apigw-wizard-config-"))
 
 
 def free_port() -> int:
