@@ -190,3 +190,22 @@ def test_moto_models_are_not_kept_alive_after_they_are_dropped() -> None:
     gc.collect()
     assert ref() is None
     assert LogEvent.instances_tracked == []  # type: ignore[attr-defined]
+
+
+def test_a_flush_stores_only_each_groups_newest_lines() -> None:
+    """Older lines would be trimmed at the next save: they are dropped
+    before they are formatted (under load that was ~40 us a request)."""
+    from collections import deque
+
+    from tui.local.invocation import Report
+    from tui.local.logsink import newest
+
+    def report(ms: int) -> Report:
+        return Report(f"r{ms}", ms - 1, ms, [(ms, "printed")], 1.0, 128, 40, None, "ok", None)
+
+    a = deque([report(10), report(30), report(50)])  # 4 lines each
+    b = deque([(20, "stray"), (40, "stray"), (60, "stray")])
+    chosen = newest({"a": a, "b": b}, budget=9)
+    assert chosen == {"b": [(40, "stray"), (60, "stray")], "a": [a[1], a[2]]}  # newest first until 10 lines
+    assert newest({"a": a, "b": b}, budget=1000) == {"a": list(a), "b": list(b)}
+    assert newest({"a": deque()}, budget=5) == {}

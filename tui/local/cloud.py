@@ -22,6 +22,11 @@ from .client import DEFAULT_PORT, HEALTH_PATH, HOST, SERVICE_NAME, SHUTDOWN_PATH
 HOUSEKEEPING_S = 1.0
 LOG_SAVE_S = 3.0  # a kill -9 loses at most this much of the logs
 PRUNE_S = 30.0  # unreferenced code folders, the request log's size
+# Full garbage collections run here, when traffic pauses or at most this
+# often, not when the collector decides: under load it decided every 1-2 s,
+# and each walked the logs and models for 20-80 ms while every request waited.
+FULL_GC_IDLE_S = 2.0
+FULL_GC_EVERY_S = 300.0
 
 
 class PortInUse(RuntimeError):
@@ -94,6 +99,9 @@ class LocalCloud:
             # moto's models are long-lived: keep them out of every GC pass.
             gc.collect()
             gc.freeze()
+            young, middle, _ = gc.get_threshold()
+            gc.set_threshold(young, middle, 1_000_000)  # no automatic full collections (see FULL_GC_*)
+            self._full_gc_at = time.monotonic()
         return self
 
     def _request_log(self, line: str) -> None:
@@ -138,11 +146,16 @@ class LocalCloud:
             self.out.flush()
         if self._ticks % int(HOUSEKEEPING_S / 0.2) == 0:
             self.edge.runtime.reap_idle()
+            now = time.monotonic()
+            idle = now - self.edge.last_request > FULL_GC_IDLE_S
+            if (idle and now - self._full_gc_at > FULL_GC_IDLE_S * 5) or now - self._full_gc_at > FULL_GC_EVERY_S:
+                self._full_gc_at = now
+                gc.collect()
         # Logs are saved every few seconds even under steady traffic, so a
         # kill -9 loses at most that much; the write runs off the loop.
         if self._ticks % int(LOG_SAVE_S / 0.2) == 0 and self.edge.logs_dirty:
             self.edge.logs_dirty = False
-            self.edge.sink.flush()  # the sink belongs to the loop thread
+            self.edge.sink.take()  # the loop hands the lines over; the thread formats and stores them
             try:
                 await asyncio.to_thread(self.edge.save_logs, False)
             except BaseException:

@@ -141,11 +141,12 @@ class Edge:
         self.saver.save_now()
 
     def save_logs(self, flush: bool = True) -> None:
-        """Trim and persist logs. Flushing the sink belongs to the event loop
-        thread: from another thread pass flush=False, having flushed there.
-        Raises OSError if the file cannot be written."""
+        """Store, trim and persist logs. Taking from the sink belongs to the
+        event loop thread: from another thread pass flush=False, having
+        called sink.take() there. Raises OSError if the file cannot be written."""
         if flush:
-            self.sink.flush()
+            self.sink.take()
+        self.sink.store()
         with self.moto.lock:
             trim_logs(self.moto)
             records = self.store.logs_records()
@@ -409,11 +410,13 @@ class Edge:
         op = classify(method, path, query, headers, body)
         mutating = op.changes_state
         if op.service == "logs":
-            self.sink.flush()  # a reader must see every line written so far
+            self.sink.take()  # a reader must see every line written so far (stored below, off the loop)
             self.logs_dirty = self.logs_dirty or not is_read(op.name)
 
         def run() -> WsgiReply:
             try:
+                if op.service == "logs":
+                    self.sink.store()
                 with self.moto.lock:  # the change and its ticket in one step
                     reply = self.control.handle(method, path, query, headers, body) if path.startswith(("/v2/", "/2015-03-31/functions/")) else None
                     if reply is None:
