@@ -100,7 +100,16 @@ def cpu_seconds(port: int) -> dict[str, float] | None:
     gateway = next((pid for pid, (cmd, _, _) in stats.items() if " local " in f" {cmd} " and f"--port {port}" in cmd), None)
     if gateway is None:
         return None
-    workers = sum(cpu for cmd, ppid, cpu in stats.values() if ppid == gateway and "worker.py" in cmd)
+    # Every descendant: a sandboxed handler runs two processes below the
+    # worker the gateway started (the supervisor waits, PID 1 reaps).
+    children: dict[int, list[int]] = {}
+    for pid, (_cmd, ppid, _cpu) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    workers, todo = 0.0, list(children.get(gateway, []))
+    while todo:
+        pid = todo.pop()
+        workers += stats[pid][2]
+        todo.extend(children.get(pid, []))
     return {"gateway": stats[gateway][2], "workers": workers}
 
 
