@@ -5,11 +5,14 @@ managed. Every assertion here fails with APIGW_WIZARD_SANDBOX=0."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
+import httpx
 import pytest
 
 from tests.localcloud import HOST_CANARY, HOST_SECRET, LocalCloudProcess, create_function
@@ -178,3 +181,47 @@ def test_protections_are_reported() -> None:
     assert sandbox.missing_protections() == [sandbox.MISSING_TEXT[k] for k, on in found.items() if not on]
     if sandbox.landlock_abi() >= 6:  # this CI machine: everything is on
         assert sandbox.missing_protections() == []
+
+
+@pytest.mark.skipif(not shutil.which("unshare"), reason="needs util-linux's unshare")
+def test_without_user_namespaces_the_cloud_runs_and_says_what_is_off(tmp_path: Path) -> None:
+    """A kernel (or container) that allows no user namespaces: the cloud
+    still starts and serves, says at start which protections are off, the
+    CLI shows it, and Landlock still keeps HOME secrets out of reach. The
+    cloud runs in a user namespace whose own limit allows no nested ones."""
+    import subprocess
+
+    from tests.conftest import SAMPLE, free_port, run_cli, wizard_exe
+
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "credentials").write_text("SECRET_IN_HOME\n")
+    port = free_port()
+    inner = " ".join([*wizard_exe(), "local", "--port", str(port), "--state-dir", str(tmp_path / "state")])
+    log = tmp_path / "cloud.log"
+    probe = subprocess.run(["unshare", "-U", "--map-root-user", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("unprivileged user namespaces are off here already")
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(["unshare", "-U", "--map-root-user", "sh", "-c",
+                                 f"echo 0 > /proc/sys/user/max_user_namespaces && exec {inner}"],
+                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HOME": str(home)})
+    try:
+        env = {"APIGW_WIZARD_STATE_DIR": str(tmp_path / "state")}
+        for _ in range(200):
+            if "Local cloud listening" in log.read_text():
+                break
+            time.sleep(0.1)
+        assert "Sandbox protection off: no user namespace" in log.read_text(), log.read_text()
+        deployed = run_cli("deploy", "--config", str(SAMPLE), "--port", str(port), "--json", env=env)
+        assert deployed.returncode == 0, deployed.stderr
+        assert "protections off" in deployed.stderr  # the CLI (and the wizard's Target step) show it
+        assert httpx.get(json.loads(deployed.stdout)["test_url"], timeout=30).text == '"Hello from Lambda!"'
+        reader = LocalCloudProcess(tmp_path / "state", port)
+        name, _ = create_function(reader, "def lambda_handler(e, c):\n    try:\n"
+                                  f"        return open({str(home / '.aws' / 'credentials')!r}).read()\n"
+                                  "    except OSError as exc:\n        return type(exc).__name__\n")
+        assert _invoke(reader, name) == "PermissionError"  # Landlock still holds
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

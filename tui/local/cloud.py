@@ -85,6 +85,7 @@ class LocalCloud:
                 raise
             from .edge import Edge
 
+            _ignore_host_aws_config()
             try:
                 self.edge = Edge(self.state_dir, self.port, self._request_log)
             except BaseException:
@@ -210,6 +211,17 @@ class LocalCloud:
     def stop_soon(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
+
+
+def _ignore_host_aws_config() -> None:
+    """moto calls botocore, which reads ~/.aws/config and credentials and
+    honours AWS_PROFILE: a damaged or unrelated file of the user's failed
+    calls to the local cloud ("Unable to parse config file"). The cloud
+    needs none of them."""
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
 
 
 def _bind_loopback6(port: int) -> socket.socket | None:
