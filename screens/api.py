@@ -6,6 +6,7 @@ progress per resource and ends on the invoke URL."""
 from __future__ import annotations
 
 from textual import on
+from textual.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Select, Static, Switch
@@ -106,7 +107,7 @@ class ApiScreen(StepScreen):
                  "Permission lambda:InvokeFunction for apigateway.amazonaws.com, scoped to this API"]
         if state.result and state.result.invoke_url:
             lines.append(f"Invoke URL {state.result.invoke_url}")
-        self.query_one("#summary", Static).update("\n".join(lines))
+        self.query_one("#summary", Static).update(escape("\n".join(lines)))
 
     def go_back(self) -> bool:
         """Esc: the previous sub-step, if any (the app goes a step back otherwise)."""
@@ -167,7 +168,7 @@ class ApiScreen(StepScreen):
         try:
             self.state.update("api", routes=tuple(fields.routes([*keys, box.value.strip()])))
         except fields.FieldError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         box.value = ""
         self._dirty = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
+from textual.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -39,7 +40,7 @@ class Field(Vertical):
         result = event.validation_result
         reason = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
         error = self.query_one(".field-error", Static)
-        error.update(reason)
+        error.update(escape(reason))  # reasons quote what was typed
         error.display = bool(reason)
 
 

@@ -120,7 +120,7 @@ class FunctionScreen(StepScreen):
         if problem:
             self.query_one("#handler", Input).focus()
             self.query_one(Collapsible).collapsed = False
-            self.notify(problem, severity="error", timeout=8)
+            self.notify(problem, severity="error", timeout=8, markup=False)
             return False
         old_name = self.state.config.function.name
         self.state.update("function", name=value("#name"), runtime=str(self.query_one("#runtime", Select).value),

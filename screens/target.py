@@ -5,6 +5,7 @@ checked and shown before anything is created."""
 from __future__ import annotations
 
 from textual import on
+from textual.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
@@ -102,7 +103,8 @@ class TargetScreen(StepScreen):
         for note in state.notes:
             log.event("info", note)
         self.query_one("#identity", Static).update(
-            f"Signed in as [b]{state.identity.arn}[/b]\nAccount {state.identity.account}, region {state.config.region}")
+            f"Signed in as [b]{escape(state.identity.arn)}[/b]\nAccount {escape(state.identity.account)}, "
+            f"region {escape(state.config.region)}")
         log.event("done", f"Account {state.identity.account} ({state.config.target})")
         self.refresh_sidebar()
         if state.config.target == "aws" and not state.billing_confirmed:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.markup import escape
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Collapsible, Input, Select, Static, TabbedContent, TabPane, TextArea
 
@@ -58,15 +59,15 @@ class TestScreen(StepScreen):
                         yield Static("", id=f"out-{pane.lower()}", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#url", Static).update(f"[b]{self.state.test_url or '(not deployed yet)'}[/b]")
+        self.query_one("#url", Static).update(f"[b]{escape(self.state.test_url or '(not deployed yet)')}[/b]")
         self.query_one("#send", Button).focus()
         hint = self._ssh_hint()
         if hint:
-            self.query_one("#status", Static).update(hint)
+            self.query_one("#status", Static).update(escape(hint))
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self.query_one("#url", Static).update(f"[b]{self.state.test_url or '(not deployed yet)'}[/b]")
+        self.query_one("#url", Static).update(f"[b]{escape(self.state.test_url or '(not deployed yet)')}[/b]")
 
     def describe_action(self) -> str:
         return "send the test request"
@@ -104,7 +105,7 @@ class TestScreen(StepScreen):
 
         body = self.query_one("#body", TextArea).text.encode()
         method = str(self.query_one("#method", Select).value)
-        self.query_one("#status", Static).update(f"Sending {method} {self._url()} ...")
+        self.query_one("#status", Static).update(f"Sending {method} {escape(self._url())} ...")
         self.run_request(TestRequest(method, self._url(), self._headers(), body))
 
     @work(exclusive=True, group="send", exit_on_error=False)
@@ -117,14 +118,14 @@ class TestScreen(StepScreen):
         try:
             reply = await send_async(request)  # type: ignore[arg-type]
         except WizardError as err:
-            self.query_one("#status", Static).update(f"[red]{err.sentence()}[/red]")
+            self.query_one("#status", Static).update(f"[red]{escape(err.sentence())}[/red]")
             self.state.history.append(TestRecord(request.method, request.url, None, 0, err.code))  # type: ignore[attr-defined]
             self._history()
             return
         colour = "green" if reply.status < 400 else "red"
         self.query_one("#status", Static).update(
-            f"[{colour}][b]{reply.status} {reply.reason}[/b][/{colour}]  {reply.elapsed_ms:.0f} ms  "
-            f"{len(reply.body)} bytes  {reply.header('content-type') or ''}")
+            f"[{colour}][b]{reply.status} {escape(reply.reason)}[/b][/{colour}]  {reply.elapsed_ms:.0f} ms  "
+            f"{len(reply.body)} bytes  {escape(reply.header('content-type') or '')}")
         self.query_one("#out-body", Static).update(_pretty(reply.text))
         self.query_one("#out-headers", Static).update("\n".join(f"{k}: {v}" for k, v in reply.headers))
         self.query_one("#response", TabbedContent).active = "tab-body"

@@ -3,6 +3,7 @@ a copyable text view."""
 
 from __future__ import annotations
 
+from textual.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -54,10 +55,12 @@ class ErrorModal(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         action, code, message, hint = self.details
         with Vertical():
-            yield Label(f"Could not {action}", classes="title")
+            yield Label(f"Could not {escape(action)}", classes="title")
             with VerticalScroll():
-                yield Static(f"[b]{code}[/b]: {message}" if code else message, markup=True, id="error-message")
-                yield Static(f"\nNext: {hint}", id="error-hint")
+                # AWS error text is untrusted: "[/]" in it must not be read as markup.
+                yield Static(f"[b]{escape(code)}[/b]: {escape(message)}" if code else escape(message), markup=True,
+                             id="error-message")
+                yield Static(f"\nNext: {escape(hint)}", id="error-hint")
             with Horizontal():
                 if self.can_retry:
                     yield Button("Retry", id="retry", variant="primary")
