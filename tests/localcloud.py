@@ -60,6 +60,14 @@ class LocalCloudProcess:
         self.proc.send_signal(sig)
         return self.proc.wait(timeout=30)
 
+    def log_text(self, wanted: str, timeout: float = 10) -> str:
+        """The cloud's log once it holds `wanted` (it is written a few times
+        a second), or as it is when the time is up."""
+        deadline = time.monotonic() + timeout
+        while wanted not in self.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.log.read_text()
+
     def client(self, service: str) -> Any:
         """A boto3 client signed with the cloud owner's key pair, as
         `eval "$(apigw-wizard local --env)"` would set it up."""
