@@ -26,20 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.local_cloud import wrk  # noqa: E402
 from bench.reliability import Cloud, deploy  # noqa: E402
+from tests.localcloud import PLAIN  # noqa: E402
 
-PLAIN = """
-import os, time
-def lambda_handler(event, context):
-    q = event.get("rawQueryString", "")
-    if q == "crash":
-        os._exit(1)
-    if q == "timeout":
-        time.sleep(30)
-    if q == "big":
-        blob = b"x" * (600 << 20)
-        del blob
-    return {"statusCode": 200, "body": "VERSION"}
-"""
 
 
 def main() -> int:

@@ -206,6 +206,22 @@ def deploy(cloud: LocalCloudProcess, code: str | bytes | dict[str, str | bytes],
     return Deployed(cloud, name, arn, api, integ, stage)
 
 
+# A plain handler that fails on demand: ?crash, ?timeout, ?big (600 MB).
+PLAIN = """
+import os, time
+def lambda_handler(event, context):
+    q = event.get("rawQueryString", "")
+    if q == "crash":
+        os._exit(1)
+    if q == "timeout":
+        time.sleep(30)
+    if q == "big":
+        blob = b"x" * (600 << 20)
+        del blob
+    return {"statusCode": 200, "body": "VERSION"}
+"""
+
+
 ECHO = """
 import json
 def lambda_handler(event, context):

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.localcloud import zip_files
+from tests.localcloud import PLAIN, zip_files
 from tui.local.logsink import LogSink
 from tui.local.pool import IMMEDIATE_WORKERS, PIPELINE_AFTER
 from tui.local.runtime import FunctionInfo, Runtime
@@ -248,20 +248,6 @@ def test_the_invocation_that_crosses_the_memory_size_is_the_one_that_fails(tmp_p
     assert all(_max_used(r) < info.memory_mb for r in after)
 
 
-PLAIN = """
-import os, time
-BLOB = []
-def lambda_handler(event, context):
-    q = event.get("rawQueryString", "")
-    if q == "crash":
-        os._exit(1)
-    if q == "timeout":
-        time.sleep(30)
-    if q == "big":
-        blob = b"x" * (600 << 20)
-        del blob
-    return {"statusCode": 200, "body": "VERSION"}
-"""
 
 
 async def _load(url: str, clients: int, until: asyncio.Event, answers: list[tuple[int, str]]) -> None:
