@@ -6,7 +6,6 @@ every other AWS API call to moto."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import json
 import re
@@ -17,14 +16,15 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
 
-from . import events, gate, operations, rolecreds
+from . import events, gate, invoke_api, rolecreds
+from .asgi import MAX_CONTROL_BYTES, Disconnected, Replay, TooLarge, clock, printable, read_body, respond
 from .client import HEALTH_PATH, INVOCATIONS_PATH, SERVICE_NAME, SHUTDOWN_PATH
 from .controlplane import ControlPlane
 from .deployments import Deployments
-from .gateway import MAX_REQUEST_BYTES, Gateway, function_info
+from .gateway import MAX_REQUEST_BYTES, Gateway
 from .invocation import log_texts
 from .logsink import LogSink
-from .moto_bridge import Moto, WsgiReply, region_of
+from .moto_bridge import Moto, WsgiReply
 from .awserrors import error_reply
 from .operations import classify, is_read
 from .persist import SaveFailed, Store
@@ -32,50 +32,15 @@ from .retention import trim_logs
 from .snapshots import ControlSaver
 from .statelock import cloud_id
 from .runtime import Runtime
-from .sigv4 import SignatureError, Signed
+from .sigv4 import SignatureError
 
 RECENT_INVOCATIONS = 200
 ADMIN_PREFIX = "/_apigw-wizard/"
 MOTO_API_PREFIX = "/moto-api"
 MAX_HEAD_VALUES = 10240  # HTTP APIs: request line plus header values
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
-MAX_CONTROL_BYTES = 80 * 1024 * 1024  # a 50 MB zip, base64-encoded in JSON
 _HOST_FORM = re.compile(r"^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$")
-# Framing headers are the server's to write, whatever a function returns.
-SERVER_OWNED_HEADERS = frozenset({"content-length", "server", "date", "connection", "transfer-encoding"})
 _INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
-
-
-class TooLarge(Exception):
-    pass
-
-
-class Disconnected(Exception):
-    pass
-
-
-async def read_body(receive: Any, limit: int) -> bytes:
-    chunks = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise Disconnected
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge
-        chunks.append(chunk)
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-async def respond(send: Any, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-    raw = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in headers
-           if k.lower() not in SERVER_OWNED_HEADERS]
-    raw.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
 
 
 class Edge:
@@ -217,7 +182,7 @@ class Edge:
         try:
             signed = self.gate.check(method, raw_path, query, headers, body, owner_only=admin)
             if signed.access_key and signed.access_key != self.gate.owner_key:
-                self._authorize_role(signed, method, path, query, headers, body, head)
+                rolecreds.authorize(self.roles, self.moto, signed, method, path, query, headers, body)
         except SignatureError as err:
             protocol = gate.protocol_of(head, query, body, _signed_service(head))
             status = await _answer(send, gate.error_answer(err.code, protocol, err.detail, err.access_key))
@@ -225,7 +190,7 @@ class Edge:
                 return "refused", status, f"a handler's role does not allow it: {err.detail}"
             return "refused", status, (f"not signed with this cloud's key ({err.detail}); for other tools run: "
                                        f'eval "$(apigw-wizard local --env --port {self.port})"')
-        replay = _Replay(body, receive)
+        replay = Replay(body, receive)
         if path.startswith(INVOCATIONS_PATH) and method == "GET":
             return "inspect", await self._inspect(send, path[len(INVOCATIONS_PATH):]), ""
         if path == SHUTDOWN_PATH and method == "POST":
@@ -239,25 +204,6 @@ class Edge:
         if invoke and method == "POST":
             return "lambda:Invoke", await self._invoke(scope, replay, send, unquote(invoke.group(1)), headers), ""
         return "aws", await self._aws(scope, replay, send, headers), ""
-
-    def _authorize_role(self, signed: Signed, method: str, path: str, query: str,
-                        headers: list[tuple[str, str]], body: bytes, head: dict[str, str]) -> None:
-        """A handler's call, signed with its execution role's session key:
-        allowed only as far as the role's policies allow (rolecreds.py), for
-        the operation the request will really run (operations.for_role)."""
-        session = self.roles.get(signed.access_key)
-        if session is None or head.get("x-amz-security-token") != session.token:
-            raise SignatureError("UNKNOWN_KEY", "the session token does not belong to this key", signed.access_key)
-        op = operations.for_role(method, path, query, headers, body, signed.service)
-        if op is None:
-            raise SignatureError("DENIED", f"User: {session.principal} is not authorized to perform this request: "
-                                 "its operation is unclear (service, path and protocol markers disagree)",
-                                 signed.access_key)
-        action = rolecreds.iam_action(op.service, op.name, method)
-        with self.moto.lock:
-            documents = rolecreds.role_documents(session.role_arn)
-        if not rolecreds.allowed(documents, action):
-            raise SignatureError("DENIED", rolecreds.denial_message(session, action), signed.access_key)
 
     def _role_credentials(self, info: Any) -> tuple[str, str, str]:
         """For the runtime: the session key of the function's execution role."""
@@ -291,7 +237,7 @@ class Edge:
         it answered itself. Control characters in what a client sent are
         escaped: a path must not forge a log line or drive the terminal."""
         self.last_request = time.monotonic()
-        self.log(f"{_clock()} {method} {printable(path)} -> {status} "
+        self.log(f"{clock()} {method} {printable(path)} -> {status} "
                  f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]" + (f" {printable(why)}" if why else ""))
 
     # -- execute-api -------------------------------------------------------
@@ -352,53 +298,7 @@ class Edge:
     # -- Lambda Invoke -----------------------------------------------------
     async def _invoke(self, scope: dict[str, Any], receive: Any, send: Any, name: str,
                       headers: list[tuple[str, str]]) -> int:
-        body = await read_body(receive, MAX_CONTROL_BYTES)
-        head = dict(headers)
-        region = region_of(headers)
-        query = parse_qs(scope["query_string"].decode("latin-1"))
-        qualifier = (query.get("Qualifier") or ["$LATEST"])[0]
-        with self.moto.lock:
-            fn = self.moto.find_function(region, name)
-            info = function_info(self.moto, region, fn) if fn is not None else None
-        if info is None or qualifier not in ("$LATEST",):
-            message = f"Function not found: arn:aws:lambda:{region}:123456789012:function:{name}"
-            await respond(send, 404, [("content-type", "application/json"),
-                                      ("x-amzn-errortype", "ResourceNotFoundException")],
-                          json.dumps({"Type": "User", "Message": message}).encode())
-            return 404
-        invocation = head.get("x-amz-invocation-type", "RequestResponse")
-        if invocation == "DryRun":
-            await respond(send, 204, [], b"")
-            return 204
-        client_context = None
-        if head.get("x-amz-client-context"):
-            try:
-                client_context = json.loads(base64.b64decode(head["x-amz-client-context"]))
-            except ValueError:
-                client_context = None
-        if invocation == "Event":
-            task = asyncio.ensure_future(self.runtime.invoke(info, body, client_context=client_context))
-            task.add_done_callback(lambda _t: self._after_invoke())
-            await respond(send, 202, [], b"")
-            return 202
-        result = await self.runtime.invoke(info, body, client_context=client_context)
-        if result.error_type == "RequestTooLargeException":
-            # A service error on AWS (413), not a function error.
-            message = json.loads(result.payload)["errorMessage"]
-            await respond(send, 413, [("content-type", "application/json"),
-                                      ("x-amzn-errortype", "RequestTooLargeException")],
-                          json.dumps({"Type": "User", "message": message}).encode())
-            return 413
-        reply = [("content-type", "application/json"), ("x-amz-executed-version", "$LATEST"),
-                 ("x-amzn-requestid", result.request_id)]
-        if result.function_error:
-            reply.append(("x-amz-function-error", result.function_error))
-        if head.get("x-amz-log-type") == "Tail":
-            tail = "\n".join(result.logs).encode()[-4096:]
-            reply.append(("x-amz-log-result", base64.b64encode(tail).decode()))
-        await respond(send, 200, reply, result.payload)
-        self._after_invoke()
-        return 200
+        return await invoke_api.serve(self, scope, receive, send, name, headers)
 
     # -- every other AWS API call -----------------------------------------
     async def _aws(self, scope: dict[str, Any], receive: Any, send: Any, headers: list[tuple[str, str]]) -> int:
@@ -440,6 +340,11 @@ class Edge:
         return reply.status
 
 
+async def _answer(send: Any, answer: gate.Answer) -> int:
+    await respond(send, answer.status, answer.headers, answer.body)
+    return answer.status
+
+
 def head_size(request: events.HttpRequest) -> int:
     """Bytes of the request line and header values, as API Gateway counts them."""
     line = len(request.method) + len(request.raw_path) + (len(request.raw_query) + 1 if request.raw_query else 0) + 11
@@ -469,50 +374,9 @@ def _inspection(outcome: Any) -> tuple[Any, ...]:
             result.error_type if result else None, result.log if result else ())
 
 
-class _Replay:
-    """An ASGI receive that hands over a body already read (to check its
-    signature), then defers to the real one."""
-
-    def __init__(self, body: bytes, receive: Any):
-        self.body: bytes | None = body
-        self.receive = receive
-
-    async def __call__(self) -> dict[str, Any]:
-        if self.body is None:
-            return await self.receive()  # type: ignore[no-any-return]
-        body, self.body = self.body, None
-        return {"type": "http.request", "body": body, "more_body": False}
-
-
-async def _answer(send: Any, answer: gate.Answer) -> int:
-    await respond(send, answer.status, answer.headers, answer.body)
-    return answer.status
-
-
 _SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _signed_service(head: dict[str, str]) -> str:
     match = _SERVICE.search(head.get("authorization", ""))
     return match.group(1) if match else ""
-
-
-def printable(text: str) -> str:
-    """Control characters as \\xNN escapes, for log lines."""
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-_clock_cache: list[Any] = [0, ""]
-
-
-def _clock() -> str:
-    """HH:MM:SS for the request log, formatted once a second."""
-    now = int(time.time())
-    if _clock_cache[0] != now:
-        _clock_cache[:] = [now, time.strftime("%H:%M:%S", time.localtime(now))]
-    return _clock_cache[1]
-
-

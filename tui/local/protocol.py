@@ -23,7 +23,8 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from . import events
-from .edge import SERVER_OWNED_HEADERS, Edge, data_plane_target
+from .asgi import SERVER_OWNED_HEADERS
+from .edge import Edge, data_plane_target
 
 _NO_BODY_MARKERS = (b"content-length", b"transfer-encoding", b"expect", b"upgrade")
 # A request head (request line and headers) must arrive within this time
