@@ -14,6 +14,7 @@ so a local cloud under load for hours keeps flat memory.
 from __future__ import annotations
 
 import heapq
+import operator
 import sys
 import threading
 from collections import deque
@@ -94,11 +95,16 @@ class LogSink:
         # Output read straight from the worker's fd 1/2 is stamped when it
         # arrives, ahead of the invocation's batch that began earlier; Logs
         # keeps a stream in time order, and PutLogEvents insists on it.
-        ordered = sorted(lines, key=lambda line: line[0])
-        backend.put_log_events(group, stream, [{"timestamp": ts, "message": text} for ts, text in ordered])
+        ordered = sorted(lines, key=_first)
+        # The stream's own put: the backend's adds a Python check per event
+        # of what the runtime made in order, about a third of the cost.
+        streams[stream].put_log_events([{"timestamp": ts, "message": text} for ts, text in ordered])
         events = streams[stream].events
         if len(events) > MAX_EVENTS_PER_STREAM:
             del events[: len(events) - MAX_EVENTS_PER_STREAM]
+
+
+_first = operator.itemgetter(0)
 
 
 def _stamp(entry: Any) -> int:
