@@ -75,10 +75,7 @@ def find(cloud: Cloud, pending: Resource, account: str) -> Resource | None:
 
 
 def _integrations(cloud: Cloud, api_id: str) -> list[dict[str, Any]]:
-    from .services.errors import call
-
-    return call(f"list the integrations of the API {api_id}", cloud.client("apigatewayv2").get_integrations,
-                ApiId=api_id).get("Items", [])
+    return http_api.get_integrations(cloud, api_id)  # every page: a retry's duplicate may be on the last
 
 
 def create(ledger: Ledger, cloud: Cloud, pending: Resource, make: Callable[[], Any],

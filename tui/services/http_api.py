@@ -29,17 +29,14 @@ def get_api(cloud: Cloud, api_id: str) -> dict[str, Any] | None:
     return _maybe(f"look up the API {api_id}", cloud.client("apigatewayv2").get_api, ApiId=api_id)
 
 
+def _every(cloud: Cloud, action: str, operation: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item of a listing, all pages (botocore's paginator)."""
+    paginator = cloud.client("apigatewayv2").get_paginator(operation)
+    return call(action, lambda: [item for page in paginator.paginate(**kwargs) for item in page.get("Items", [])])
+
+
 def list_apis(cloud: Cloud) -> list[dict[str, Any]]:
-    client = cloud.client("apigatewayv2")
-    items: list[dict[str, Any]] = []
-    token = None
-    while True:  # get_apis has no paginator in botocore
-        kwargs = {"NextToken": token} if token else {}
-        reply = call("list the HTTP APIs", client.get_apis, **kwargs)
-        items.extend(reply.get("Items", []))
-        token = reply.get("NextToken")
-        if not token:
-            return items
+    return _every(cloud, "list the HTTP APIs", "get_apis")
 
 
 def delete_api(cloud: Cloud, api_id: str) -> None:
@@ -78,16 +75,11 @@ def delete_integration(cloud: Cloud, api_id: str, integration_id: str) -> None:
 
 
 def get_routes(cloud: Cloud, api_id: str) -> list[dict[str, Any]]:
-    client = cloud.client("apigatewayv2")
-    items: list[dict[str, Any]] = []
-    token = None
-    while True:
-        kwargs = {"NextToken": token} if token else {}
-        reply = call(f"list the routes of the API {api_id}", client.get_routes, ApiId=api_id, **kwargs)
-        items.extend(reply.get("Items", []))
-        token = reply.get("NextToken")
-        if not token:
-            return items
+    return _every(cloud, f"list the routes of the API {api_id}", "get_routes", ApiId=api_id)
+
+
+def get_integrations(cloud: Cloud, api_id: str) -> list[dict[str, Any]]:
+    return _every(cloud, f"list the integrations of the API {api_id}", "get_integrations", ApiId=api_id)
 
 
 def create_route(cloud: Cloud, api_id: str, route_key: str, integration_id: str) -> dict[str, Any]:
