@@ -98,3 +98,39 @@ def test_a_malformed_request_gets_400_and_the_next_connection_is_served(api: Dep
     with _connect(api) as sock:
         sock.sendall(_get(api, "n=1"))
         assert _read(sock, 1)[0][2] == b"GET n=1"
+
+
+def test_another_uvicorn_falls_back_to_its_own_protocol_and_still_serves(tmp_path: Any) -> None:
+    """The direct path relies on uvicorn internals (pinned 0.54.0). With any
+    other uvicorn the cloud says so and serves with uvicorn's own httptools
+    protocol: GET, POST and the AWS APIs still work."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.conftest import free_port
+    from tests.localcloud import ECHO, LocalCloudProcess, deploy
+
+    port = free_port()
+    log = tmp_path / "cloud.log"
+    code = ("import sys, uvicorn\nuvicorn.__version__ = '99.0.0'  # as if another release were installed\n"
+            "from tui.cli import main\n"
+            f"sys.exit(main(['local', '--port', '{port}', '--state-dir', {str(tmp_path / 'state')!r}]))\n")
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):
+            if "Local cloud listening" in log.read_text():
+                break
+            time.sleep(0.05)
+        assert "uvicorn 99.0.0 is not one this protocol was tested with" in log.read_text()
+        shim = LocalCloudProcess(tmp_path / "state", port)
+        api = deploy(shim, ECHO)
+        assert api.get("/echo").json()["rawPath"] == "/echo"
+        assert api.request("POST", "/echo", content=b"x", headers={"content-type": "text/plain"}).json()["body"] == "x"
+        assert httpx.get(f"{shim.endpoint}/", headers={"host": "evil.example"}).status_code == 403
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -174,9 +174,7 @@ class LocalCloud:
     async def _serve(self) -> None:
         import uvicorn
 
-        from .protocol import EdgeProtocol
-
-        config = uvicorn.Config(self.edge, http=EdgeProtocol, lifespan="off", access_log=False,
+        config = uvicorn.Config(self.edge, http=self._http_protocol(), lifespan="off", access_log=False,
                                 server_header=False, proxy_headers=False, log_level="warning",
                                 timeout_keep_alive=5,
                                 loop="none")
@@ -199,6 +197,22 @@ class LocalCloud:
             if getattr(self, "_state_lock", None) is not None:  # the state is saved: the folder is free
                 os.close(self._state_lock)  # type: ignore[arg-type]
                 self._state_lock = None
+
+    def _http_protocol(self) -> Any:
+        """Our protocol (a direct path for data-plane GETs, head limits),
+        or uvicorn's own where it relies on what this uvicorn lacks."""
+        try:
+            from .protocol import EdgeProtocol, unsupported_reason
+
+            reason = unsupported_reason()
+        except ImportError as exc:
+            reason = f"uvicorn's httptools protocol could not be imported ({exc})"
+        if reason is None:
+            return EdgeProtocol
+        self.out.write(f"Serving with uvicorn's own HTTP protocol: {reason}. Requests are served as usual, without "
+                       "the direct path for data-plane GETs or the 10 s / 64 KiB request-head limits.\n")
+        self.out.flush()
+        return "httptools"
 
     def serve_forever(self) -> None:
         """Serve in this thread until stopped (Ctrl+C, SIGTERM, stop())."""

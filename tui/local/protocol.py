@@ -26,6 +26,33 @@ from . import events
 from .asgi import SERVER_OWNED_HEADERS
 from .edge import Edge, data_plane_target
 
+# The uvicorn this protocol was written and tested against, and what of
+# HttpToolsProtocol it relies on. Anything else: uvicorn's own protocol.
+TESTED_UVICORN = ("0.54.0",)
+_RELIED_ON = ("on_message_begin", "on_url", "on_header", "on_headers_complete", "on_message_complete",
+              "on_response_complete", "connection_made", "connection_lost", "data_received")
+_RELIED_ON_STATE = ("self.pipeline", "self.cycle", "self.tasks", "self.server_state", "self.url", "self.headers",
+                    "self.expect_100_continue", "self.parser", "self.flow")
+
+
+def unsupported_reason(version: str | None = None) -> str | None:
+    """Why the direct path cannot be trusted with this uvicorn, or None."""
+    import inspect
+
+    import uvicorn
+
+    version = version or uvicorn.__version__
+    if version not in TESTED_UVICORN:
+        return f"uvicorn {version} is not one this protocol was tested with ({', '.join(TESTED_UVICORN)})"
+    missing = [name for name in _RELIED_ON if not callable(getattr(HttpToolsProtocol, name, None))]
+    try:
+        source = inspect.getsource(HttpToolsProtocol)
+    except (OSError, TypeError):
+        source = ""
+    missing += [name for name in _RELIED_ON_STATE if name not in source]
+    return f"uvicorn's HttpToolsProtocol lacks {', '.join(missing)}" if missing else None
+
+
 _NO_BODY_MARKERS = (b"content-length", b"transfer-encoding", b"expect", b"upgrade")
 # A request head (request line and headers) must arrive within this time
 # and size, on every path: a client that trickles one in, or never ends it,
