@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest import REGION, SAMPLE, deploy_json, free_port, run_cli
 from tui import config as config_mod
-from tui.deploy import Deployer, Event, open_ledger
+from tui.deploy import Deployer, Event
+from tui.stack_ledger import open_ledger
 from tui.destroy import destroy
 from tui.services import functions
 from tui.services.errors import WizardError

@@ -15,7 +15,8 @@ import pytest
 
 from tests.faultproxy import Proxy
 from tui.config import Config
-from tui.deploy import Deployer, open_ledger
+from tui.deploy import Deployer
+from tui.stack_ledger import open_ledger
 from tui.destroy import destroy
 from tui.services import functions
 from tui.services.errors import WizardError

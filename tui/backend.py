@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from .deploy import DeployResult, Deployer, Event, open_ledger
+from .deploy import DeployResult, Deployer, Event
+from .stack_ledger import open_ledger
 from .state import WizardState
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from . import config as config_mod
-from .deploy import Deployer, Event, open_ledger
+from .deploy import Deployer, Event
+from .stack_ledger import open_ledger
 from .services.errors import WizardError
 from .local.persist import StateError
 from .services.ledger import LedgerError, default_state_dir
