@@ -353,3 +353,24 @@ def test_after_crash_timeout_and_out_of_memory_a_burst_answers_200(cloud: Any) -
     reports = [line for line in api.logs() if line.startswith("REPORT")]
     assert sum("Error Type: Runtime.OutOfMemory" in line for line in reports) == 2  # the two "big" ones, nothing else
     assert sum("Status: timeout" in line for line in reports) == 1
+
+
+def test_a_call_that_outgrows_its_memory_is_stopped_while_it_runs(cloud: Any) -> None:
+    """Lambda stops an environment when it crosses its memory size, not
+    when the handler returns: a handler that holds 300 MB (memory size 128)
+    and then sleeps 20 s fails with Runtime.OutOfMemory long before."""
+    import time
+
+    from tests.localcloud import create_function
+
+    code = ("import time\nBLOB = []\ndef lambda_handler(e, c):\n    BLOB.append(bytearray(300 << 20))\n"
+            "    time.sleep(20)\n    return 'survived'\n")
+    name, _ = create_function(cloud, code, timeout=30, memory=128)
+    started = time.monotonic()
+    reply = cloud.client("lambda").invoke(FunctionName=name, Payload=b"{}")
+    took = time.monotonic() - started
+    payload = json.loads(reply["Payload"].read())
+    assert payload["errorType"] == "Runtime.OutOfMemory", payload
+    assert took < 15, took  # the sleep alone is 20 s
+    again = cloud.client("lambda").invoke(FunctionName=name, Payload=b"{}")
+    assert json.loads(again["Payload"].read())["errorType"] == "Runtime.OutOfMemory"  # a new environment, same fate

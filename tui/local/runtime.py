@@ -205,6 +205,7 @@ class Runtime:
             err = meta["error"]
             raise InitError(err, stream)
         worker.init_ms = (time.perf_counter() - started) * 1000
+        worker.memory_limit_mb = info.memory_mb
         return worker
 
     # -- invoke ----------------------------------------------------------
@@ -296,7 +297,8 @@ class Runtime:
             status = "crash"
             code = await worker.exit_status(timeout=1)
             reason = f"signal: {_signal_name(-code)}" if code is not None and code < 0 else f"exit status {code}"
-            error_type = "Runtime.OutOfMemory" if code == -9 else "Runtime.ExitError"
+            # Out of memory only when it was: a handler that kills itself exits with an error.
+            error_type = "Runtime.OutOfMemory" if call.out_of_memory else "Runtime.ExitError"
             message = f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
             out = _error_payload(error_type, message)
             lines.append((_now_ms(), message))
@@ -375,13 +377,16 @@ def _iso(ms: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + f".{ms % 1000:03d}Z"
 
 
-def _signal_name(number: int) -> str:
-    import signal
+# Lambda's runtime is written in Go and reports a signal as Go's os
+# package words it ("Runtime exited with error: signal: killed" for an OOM
+# kill, "signal: segmentation fault"): Go's syscall signal names.
+_GO_SIGNAL_NAMES = {1: "hangup", 2: "interrupt", 3: "quit", 4: "illegal instruction", 6: "aborted",
+                    7: "bus error", 8: "floating point exception", 9: "killed", 11: "segmentation fault",
+                    13: "broken pipe", 14: "alarm clock", 15: "terminated"}
 
-    try:
-        return signal.Signals(number).name.removeprefix("SIG").lower()
-    except ValueError:
-        return str(number)
+
+def _signal_name(number: int) -> str:
+    return _GO_SIGNAL_NAMES.get(number, f"signal {number}")
 
 
 def _version_tuple(runtime: str) -> tuple[int, ...]:

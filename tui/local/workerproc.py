@@ -25,6 +25,27 @@ from .watchdog import Watchdog
 HEADER = struct.Struct(">II")  # meta length, payload length (see worker.py)
 STRAY_LINE_LIMIT = 256 * 1024  # one CloudWatch event holds at most 256 KB
 REAP_WAIT_S = 5.0
+MEMORY_WATCH_AFTER_S = 0.05
+MEMORY_WATCH_EVERY_S = 0.05
+
+
+def largest_rss_mb(pid: int) -> float:
+    """The largest resident set among a worker and the processes below it
+    (a sandboxed handler runs two levels down); 0 if none can be read."""
+    largest, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/status", "rb") as status:
+                for line in status:
+                    if line.startswith(b"VmRSS:"):
+                        largest = max(largest, int(line.split()[1]) / 1024)
+                        break
+            with open(f"/proc/{current}/task/{current}/children", "rb") as children:
+                todo.extend(int(child) for child in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return largest
 
 
 class WorkerDied(Exception):
@@ -62,7 +83,7 @@ class Call:
     at once if the worker was free, else when the call ahead of it answers.
     Its deadline (the function's timeout) runs from that start."""
 
-    __slots__ = ("reply", "timeout_s", "deadline", "started_at", "started_ms", "expired")
+    __slots__ = ("reply", "timeout_s", "deadline", "started_at", "started_ms", "expired", "out_of_memory")
 
     def __init__(self, reply: asyncio.Future[tuple[dict[str, Any], bytes]], timeout_s: float | None):
         self.reply = reply
@@ -71,6 +92,7 @@ class Call:
         self.started_at: float | None = None  # perf_counter; None: never reached
         self.started_ms = 0
         self.expired = False
+        self.out_of_memory = False
 
 
 class _Lines(asyncio.Protocol):
@@ -116,6 +138,8 @@ class Worker:
         self.killed = False
         self.retiring = False
         self.exit: asyncio.Future[int | None] | None = None  # the exit status, once the output closes
+        self.memory_limit_mb: int | None = None  # the function's memory size, watched while a call runs
+        self.memory_checked = 0.0
         frames.on_frame = self._answered
         frames.on_close = self._closed
 
@@ -166,6 +190,17 @@ class Worker:
             call.expired = True
             self.kill()  # ends the call's wait with WorkerDied
             return False
+        # Lambda stops an environment the moment it outgrows its memory size,
+        # not when the call returns: a call that has run a while has its
+        # memory looked at a few times a second (fast calls never are).
+        if (self.memory_limit_mb and call.deadline is not None and call.timeout_s is not None
+                and now - (call.deadline - call.timeout_s) >= MEMORY_WATCH_AFTER_S
+                and now - self.memory_checked >= MEMORY_WATCH_EVERY_S):
+            self.memory_checked = now
+            if largest_rss_mb(self.proc.pid) > self.memory_limit_mb:
+                call.out_of_memory = True
+                self.kill()
+                return False
         return True
 
     def _answered(self, meta: bytes, payload: bytes) -> None:
