@@ -133,4 +133,8 @@ def test_another_uvicorn_falls_back_to_its_own_protocol_and_still_serves(tmp_pat
         assert httpx.get(f"{shim.endpoint}/", headers={"host": "evil.example"}).status_code == 403
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a cloud behind on the machine
+            raise

@@ -24,25 +24,32 @@ def _text(app: WizardApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def test_brackets_in_errors_paths_and_typed_values_are_shown_as_typed(tmp_path: Path) -> None:
-    state = WizardState(Config(), tmp_path / "state", 1)
+async def test_brackets_in_errors_paths_and_typed_values_are_shown_as_typed(cloud: Any, tmp_path: Path) -> None:
+    from tests.conftest import free_port
+
+    # The test's own cloud: the function step lists its roles (a port with
+    # no cloud would make the wizard start one there, and leave it running).
+    state = WizardState(Config(), tmp_path / "state", cloud.port)
     state.update("test", path="/pets[/][x]")
     # A deployed stack whose endpoint refuses connections: sending fails
     # with an error sentence that quotes the URL.
+    refusing = free_port()
     state.result = DeployResult("local", "us-east-1", "123456789012", "my-function",
-                                invoke_url="http://127.0.0.1:1/_aws/execute-api/abc/")
+                                invoke_url=f"http://127.0.0.1:{refusing}/_aws/execute-api/abc/")
     app = WizardApp(state)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(ErrorModal("call [/]", "Code[x]", f"AWS said {HOSTILE}", f"try {HOSTILE}"))
         await pilot.pause()
         assert f"AWS said {HOSTILE}" in _text(app, "#error-message")
         assert f"try {HOSTILE}" in _text(app, "#error-hint")
-        app.pop_screen()
+        await app.pop_screen()
+        await until(pilot, lambda: not isinstance(app.screen, ErrorModal), "the modal to close")
         app.goto("test")  # type: ignore[attr-defined]
         await until(pilot, screen_is(app, "test"), "the test step")
         assert "/pets[/][x]" in _text(app, "#url")
         app.screen.query_one("#send").press()  # type: ignore[attr-defined]
-        await until(pilot, lambda: "127.0.0.1:1" in _text(app, "#status") and "Sending" not in _text(app, "#status"),
+        await until(pilot, lambda: f"127.0.0.1:{refusing}" in _text(app, "#status")
+                    and "Sending" not in _text(app, "#status"),
                     "the error")
         assert "/pets[/][x]" in _text(app, "#status")
         app.goto("function")  # type: ignore[attr-defined]
