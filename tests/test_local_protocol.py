@@ -122,7 +122,7 @@ def test_another_uvicorn_falls_back_to_its_own_protocol_and_still_serves(tmp_pat
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT)
     try:
         for _ in range(300):
-            if "Local cloud listening" in log.read_text():
+            if "uvicorn's own HTTP protocol" in log.read_text():
                 break
             time.sleep(0.05)
         assert "uvicorn 99.0.0 is not one this protocol was tested with" in log.read_text()

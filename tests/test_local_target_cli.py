@@ -51,3 +51,29 @@ def test_port_taken_by_another_program_is_a_clear_error(tmp_path: Path) -> None:
         port = other.getsockname()[1]
         proc = run_cli("deploy", "--port", str(port), "--state-dir", str(tmp_path), timeout=30)
     assert proc.returncode == 1 and "--port" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_stop_asked_for_while_the_cloud_starts_is_not_lost(tmp_path: Path) -> None:
+    """SIGTERM the moment the cloud says it listens (before uvicorn has
+    taken the signal over): it stops anyway. It used to be swallowed, and
+    the cloud ran on until SIGKILL."""
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import wizard_exe
+
+    log = tmp_path / "cloud.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([*wizard_exe(), "local", "--port", str(free_port()), "--state-dir", str(tmp_path)],
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(600):
+            if "Local cloud listening" in log.read_text():
+                break
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

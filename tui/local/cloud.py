@@ -45,6 +45,7 @@ class LocalCloud:
         self._socket: socket.socket | None = None
         self._socket6: socket.socket | None = None  # [::1]: where browsers may send localhost URLs
         self._server: Any = None
+        self._stop_asked = False
         self._lines: list[str] = []
         self._ticks = 0
         self.edge: Any = None
@@ -179,6 +180,7 @@ class LocalCloud:
                                 timeout_keep_alive=5,
                                 loop="none")
         self._server = uvicorn.Server(config)
+        self._server.should_exit = self._stop_asked  # a stop asked for while starting
         keeper = asyncio.ensure_future(self._housekeeping())
         try:
             await self._server.serve(sockets=[s for s in (self._socket, self._socket6) if s is not None])
@@ -219,13 +221,16 @@ class LocalCloud:
         self.bind()
         if threading.current_thread() is threading.main_thread():
             # uvicorn shuts down gracefully on these, then re-raises the
-            # signal through the handler that was there before it; a no-op
-            # there lets our own shutdown (workers, logs, state) finish.
+            # signal through the handler that was there before it: ours only
+            # asks for a stop, which lets our own shutdown (workers, logs,
+            # state) finish. A signal that comes before uvicorn has taken
+            # them over (at start) is kept, not swallowed.
             for sig in (signal.SIGINT, signal.SIGTERM):
-                signal.signal(sig, lambda *_: None)
+                signal.signal(sig, lambda *_: self.stop_soon())
         _new_loop().run_until_complete(self._serve())
 
     def stop_soon(self) -> None:
+        self._stop_asked = True
         if self._server is not None:
             self._server.should_exit = True
 
