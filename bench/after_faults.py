@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.local_cloud import wrk  # noqa: E402
 from bench.reliability import Cloud, deploy  # noqa: E402
-from tests.localcloud import PLAIN  # noqa: E402
+from tests.cloudproc import PLAIN  # noqa: E402
 
 
 
@@ -69,7 +69,7 @@ def main() -> int:
         runner = threading.Thread(target=lambda: load.update(wrk(url, 32, 2, seconds)))
         runner.start()
         time.sleep(1)
-        from tests.localcloud import zip_files
+        from tests.cloudproc import zip_files
 
         for version in range(1, args.updates + 1):
             lam.update_function_code(FunctionName=function,  # type: ignore[attr-defined]

@@ -43,7 +43,7 @@ async def app(scope, receive, send):
 
 def owner_keys() -> dict[str, str]:
     """The local cloud accepts only calls signed with its owner's key pair."""
-    from tui.local import owner
+    from localcloud import owner
 
     creds = owner.load()
     assert creds is not None

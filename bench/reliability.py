@@ -70,7 +70,7 @@ class Cloud:
 
 def deploy(cloud: Cloud, code: str, timeout: int = 3, memory: int = 128) -> str:
     """A function behind `ANY /x` with its permission; returns the URL."""
-    from tests.localcloud import LocalCloudProcess, deploy as make
+    from tests.cloudproc import LocalCloudProcess, deploy as make
 
     shim = LocalCloudProcess(cloud.state, cloud.port)
     return make(shim, code, routes=("ANY /x",), timeout=timeout, memory=memory).base + "/x"
@@ -144,7 +144,7 @@ def main() -> int:
         name = f"keep-{uuid.uuid4().hex[:6]}"
         iam = cloud.client("iam")
         role = iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]  # type: ignore[attr-defined]
-        from tests.localcloud import zip_files
+        from tests.cloudproc import zip_files
 
         lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="lambda_function.lambda_handler",  # type: ignore[attr-defined]
                             Code={"ZipFile": zip_files({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})})

@@ -1,4 +1,4 @@
-"""Cold-start cost of the handler sandbox (tui/local/sandbox.py), sandboxed
+"""Cold-start cost of the handler sandbox (localcloud/sandbox.py), sandboxed
 and unsandboxed side by side in one run, alternating. Prints figures.
 
     python bench/sandbox_cost.py [--rounds 15]
@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tui.local import runtime as rt  # noqa: E402
+from localcloud import runtime as rt  # noqa: E402
 
 HELLO = "import json\ndef lambda_handler(event, context):\n    return {'statusCode': 200, 'body': json.dumps('hi')}\n"
 

@@ -23,7 +23,7 @@ and then, until the time is up, runs side by side:
     own function, API and route names; any exit code but 0 is counted;
   - control-plane probes: GetCallerIdentity and ListFunctions, --probes times
     each per sample period, SigV4-signed with the owner's key pair
-    (tui.local.owner.load()), latency recorded.
+    (localcloud.owner.load()), latency recorded.
 
 The load: wrk paced to about --rate 1500 requests/s (a Lua delay() per
 request: 8 connections x one request per ~5 ms), which is the soak run this
@@ -283,9 +283,9 @@ class Soak:
         return self.run([*wizard(), *argv, "--port", str(self.port)], timeout)
 
     def start_cloud(self) -> None:
-        from tui.local import owner
-        from tui.local.client import probe
-        from tui.local.retention import LOG_FILE_ENV
+        from localcloud import owner
+        from localcloud.client import probe
+        from localcloud.retention import LOG_FILE_ENV
 
         owner.load()  # the key pair, made in the temporary config folder
         self.state.mkdir(mode=0o700)
@@ -312,7 +312,7 @@ class Soak:
         import boto3
         from botocore.config import Config
 
-        from tui.local import owner
+        from localcloud import owner
 
         creds = owner.load()
         assert creds is not None

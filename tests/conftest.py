@@ -103,7 +103,7 @@ def deploy_json(*extra: str, env: dict[str, str] | None = None) -> dict[str, obj
 @pytest.fixture(scope="session")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """One real `apigw-wizard local` process per test worker."""
-    from tests.localcloud import LocalCloudProcess
+    from tests.cloudproc import LocalCloudProcess
 
     running = LocalCloudProcess(tmp_path_factory.mktemp("cloud")).start()
     yield running

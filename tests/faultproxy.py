@@ -198,7 +198,7 @@ class Proxy:
         from botocore.awsrequest import AWSRequest
         from botocore.credentials import Credentials
 
-        from tui.local import owner
+        from localcloud import owner
 
         kept = {k: v for k, v in headers.items()  # type: ignore[attr-defined]
                 if k.lower() not in ("authorization", "x-amz-date", "x-amz-security-token", "host")}

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import free_port
-from tests.localcloud import ECHO, deploy
+from tests.cloudproc import ECHO, deploy
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")]

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE, run_cli
-from tui import config, fields, limits
+from awsrules import limits
+from tui import config, fields
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -71,7 +71,7 @@ NONE = {k: 0 for k in ONE_EACH}
 
 
 def run(proxy: Proxy, config: Config, tmp_path: Path, read_timeout: float = 65.0) -> tuple[Cloud, Any, Deployer]:
-    from tui.local import owner
+    from localcloud import owner
 
     creds = owner.load()
     assert creds is not None

@@ -16,8 +16,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.localcloud import ECHO, Deployed, deploy
-from tui import config, routekeys
+from tests.cloudproc import ECHO, Deployed, deploy
+from awsrules import routekeys
+from tui import config
 from tui.config import ConfigError
 
 KEYS = ["target", "region", "profile", "function", "api", "test", "name", "runtime", "architecture", "handler",

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import run_cli, wizard_exe
 from tests.faultproxy import Proxy
-from tests.localcloud import LocalCloudProcess
+from tests.cloudproc import LocalCloudProcess
 from tests.test_fault_matrix import NONE, ONE_EACH, inventory, stack_config
 
 

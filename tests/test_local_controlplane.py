@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import SAMPLE, run_cli
-from tests.localcloud import ECHO, LocalCloudProcess, create_function, deploy
+from tests.cloudproc import ECHO, LocalCloudProcess, create_function, deploy
 
 
 def test_quick_create_expands_like_aws(cloud: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.localcloud import ECHO, Deployed, deploy
+from tests.cloudproc import ECHO, Deployed, deploy
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.localcloud import create_function, deploy
+from tests.cloudproc import create_function, deploy
 
 FAST = "def lambda_handler(event, context):\n    return 'fast'\n"
 

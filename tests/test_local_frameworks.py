@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.localcloud import Deployed, deploy, zip_folder
+from tests.cloudproc import Deployed, deploy, zip_folder
 
 # The worker must run the interpreter pip built the packages for.
 RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"

@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from tests.localcloud import PLAIN, zip_files
-from tui.local.logsink import LogSink
-from tui.local.pool import IMMEDIATE_WORKERS, PIPELINE_AFTER
-from tui.local.runtime import FunctionInfo, Runtime
+from tests.cloudproc import PLAIN, zip_files
+from localcloud.logsink import LogSink
+from localcloud.pool import IMMEDIATE_WORKERS, PIPELINE_AFTER
+from localcloud.runtime import FunctionInfo, Runtime
 
 HANDLER = """
 import os, time
@@ -211,7 +211,7 @@ def test_the_invocation_that_crosses_the_memory_size_is_the_one_that_fails(tmp_p
     returning answered 200 on a warm worker, and a later, innocent request
     on that worker was failed as Runtime.OutOfMemory. On AWS the invocation
     that crosses the memory size is killed, and only it fails."""
-    import tui.local.runtime as runtime_module
+    import localcloud.runtime as runtime_module
 
     monkeypatch.setattr(runtime_module, "SANDBOX", sandbox)
     runtime, info = _runtime(tmp_path)
@@ -282,7 +282,7 @@ def test_code_updates_under_load_lose_no_request(cloud: Any) -> None:
     import shutil
     import subprocess
 
-    from tests.localcloud import deploy, zip_files
+    from tests.cloudproc import deploy, zip_files
 
     api = deploy(cloud, PLAIN.replace("VERSION", "v0"), timeout=3)
     assert api.get("/echo").status_code == 200
@@ -328,7 +328,7 @@ def test_after_crash_timeout_and_out_of_memory_a_burst_answers_200(cloud: Any) -
     same function answers 200 every time."""
     import httpx
 
-    api = deploy_plain = __import__("tests.localcloud", fromlist=["deploy"]).deploy(
+    api = deploy_plain = __import__("tests.cloudproc", fromlist=["deploy"]).deploy(
         # 5 s: time enough for the 600 MB allocation on a loaded machine,
         # which a 1 s timeout turned into a timeout instead of the OOM.
         cloud, PLAIN.replace("VERSION", "ok"), timeout=5, memory=128)
@@ -361,7 +361,7 @@ def test_a_call_that_outgrows_its_memory_is_stopped_while_it_runs(cloud: Any) ->
     and then sleeps 20 s fails with Runtime.OutOfMemory long before."""
     import time
 
-    from tests.localcloud import create_function
+    from tests.cloudproc import create_function
 
     code = ("import time\nBLOB = []\ndef lambda_handler(e, c):\n    BLOB.append(bytearray(300 << 20))\n"
             "    time.sleep(20)\n    return 'survived'\n")

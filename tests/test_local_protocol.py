@@ -1,4 +1,4 @@
-"""The local cloud's HTTP layer (tui/local/protocol.py) over raw sockets:
+"""The local cloud's HTTP layer (localcloud/protocol.py) over raw sockets:
 bodyless GETs to the data plane take a direct path, everything else
 uvicorn's ASGI cycle, and on one connection the answers keep their order."""
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.localcloud import Deployed, deploy
+from tests.cloudproc import Deployed, deploy
 
 ECHO_METHOD = """
 def lambda_handler(event, context):
@@ -111,7 +111,7 @@ def test_another_uvicorn_falls_back_to_its_own_protocol_and_still_serves(tmp_pat
     import httpx
 
     from tests.conftest import free_port
-    from tests.localcloud import ECHO, LocalCloudProcess, deploy
+    from tests.cloudproc import ECHO, LocalCloudProcess, deploy
 
     port = free_port()
     log = tmp_path / "cloud.log"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.localcloud import Deployed, deploy
+from tests.cloudproc import Deployed, deploy
 
 ROUTE_ECHO = """
 def lambda_handler(event, context):
@@ -196,7 +196,7 @@ def test_the_test_screen_can_ask_what_the_function_saw_and_returned(cloud: Any) 
     shows the event and the function's answer (AWS does not return them)."""
     import httpx
 
-    from tui.local.client import invocation
+    from localcloud.client import invocation
 
     api = deploy(cloud, "def lambda_handler(event, context):\n    print('seen', event['rawPath'])\n    return 'hi'\n")
     response = api.get("/echo", params={"q": "1"})

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.localcloud import HOST_CANARY, HOST_SECRET, create_function, deploy, owner_env, zip_files
+from tests.cloudproc import HOST_CANARY, HOST_SECRET, create_function, deploy, owner_env, zip_files
 
 INTROSPECT = """
 import json, os, sys, time
@@ -236,7 +236,7 @@ def test_aws_cli_invoke_runs_the_real_handler(cloud: Any, tmp_path: Any) -> None
 def test_concurrent_cold_starts_extract_the_code_once(tmp_path: Any) -> None:
     """Two requests that both start a worker for new code must not race
     over the extraction (one once failed with a 500 in 2 ms)."""
-    from tui.local.runtime import FunctionInfo, Runtime
+    from localcloud.runtime import FunctionInfo, Runtime
 
     files = {f"pkg/mod{i}.py": f"VALUE = {i}\n" * 50 for i in range(300)}
     data = zip_files({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n", **files})

@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from tests.conftest import SAMPLE, free_port, run_cli
-from tests.localcloud import owner_kw
+from tests.cloudproc import owner_kw
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ AWS behaviour cited: an unsigned or wrongly signed call gets the service's
 own auth error in its protocol's shape (STS/IAM query protocol:
 `InvalidClientTokenId` / `SignatureDoesNotMatch`, HTTP 403; REST-JSON and
 JSON services: `UnrecognizedClientException` / `InvalidSignatureException`),
-as botocore reports them from AWS (see tui/local/gate.py for the sources).
+as botocore reports them from AWS (see localcloud/gate.py for the sources).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tests.conftest import SAMPLE, free_port, run_cli
-from tests.localcloud import ECHO, LocalCloudProcess, client_for, create_function, deploy, owner_env
+from tests.cloudproc import ECHO, LocalCloudProcess, client_for, create_function, deploy, owner_env
 
 pytestmark = pytest.mark.slow
 

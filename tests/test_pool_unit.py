@@ -14,8 +14,8 @@ import asyncio
 import random
 from typing import Any
 
-from tui.local import pool as pool_module
-from tui.local.pool import IMMEDIATE_WORKERS, PIPELINE_AFTER, Pool
+from localcloud import pool as pool_module
+from localcloud.pool import IMMEDIATE_WORKERS, PIPELINE_AFTER, Pool
 
 
 class FakeWorker:

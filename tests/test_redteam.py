@@ -16,13 +16,13 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tests.localcloud import ECHO, create_function, deploy
+from tests.cloudproc import ECHO, create_function, deploy
 
 pytestmark = pytest.mark.slow
 
 
 def _owner() -> Credentials:
-    from tui.local import owner
+    from localcloud import owner
 
     creds = owner.load()
     assert creds is not None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from tui.local.rolecreds import RoleSessions, allowed, iam_action
+from localcloud.rolecreds import RoleSessions, allowed, iam_action
 
 BASIC = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "arn:aws:logs:us-east-1:123456789012:*"},
@@ -51,7 +51,7 @@ def test_api_gateway_actions_are_http_verbs_and_sessions_are_stable() -> None:
 def test_a_role_request_is_judged_by_what_will_really_run() -> None:
     """Red-team finding: a header or an Action= must not make an Invoke or
     a PutRolePolicy look like a Logs call."""
-    from tui.local.operations import for_role
+    from localcloud.operations import for_role
 
     logs = [("x-amz-target", "Logs_20140328.PutLogEvents"), ("content-type", "application/x-amz-json-1.1")]
     form = [("content-type", "application/x-www-form-urlencoded")]

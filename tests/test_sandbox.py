@@ -1,4 +1,4 @@
-"""Handlers are confined as Lambda confines them (tui/local/sandbox.py): a
+"""Handlers are confined as Lambda confines them (localcloud/sandbox.py): a
 hostile handler on the real local cloud tries each escape and reports what it
 managed. Every assertion here fails with APIGW_WIZARD_SANDBOX=0."""
 
@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from tests.localcloud import HOST_CANARY, HOST_SECRET, LocalCloudProcess, create_function
+from tests.cloudproc import HOST_CANARY, HOST_SECRET, LocalCloudProcess, create_function
 
 pytestmark = pytest.mark.slow
 
@@ -177,7 +177,7 @@ def test_exit_status_and_kill_reach_the_cloud_through_the_sandbox(jailed: tuple[
 
 
 def test_protections_are_reported() -> None:
-    from tui.local import sandbox
+    from localcloud import sandbox
 
     found = sandbox.protections()
     assert set(found) == set(sandbox.MISSING_TEXT)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SAMPLE, deploy_json, run_cli
-from tests.localcloud import HOST_SECRET, create_function, deploy
+from tests.cloudproc import HOST_SECRET, create_function, deploy
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzSECRETzz"
 

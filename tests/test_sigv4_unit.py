@@ -12,8 +12,8 @@ from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tui.local.gate import Gate, error_answer, protocol_of
-from tui.local.sigv4 import SignatureError, sign, verify
+from localcloud.gate import Gate, error_answer, protocol_of
+from localcloud.sigv4 import SignatureError, sign, verify
 
 KEY, SECRET = "LKIAABCDEFGHIJKLMNOP", "s3cr3t-s3cr3t-s3cr3t-s3cr3t"
 KEYS = {KEY: SECRET}

@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from tests.conftest import free_port, run_cli, wizard_exe
-from tests.localcloud import ECHO, LocalCloudProcess, create_function, deploy, zip_files
+from tests.cloudproc import ECHO, LocalCloudProcess, create_function, deploy, zip_files
 from tests.test_fault_matrix import inventory, stack_config
 
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from tui.local import retention
-from tui.local.operations import classify, is_read
-from tui.local.persist import SaveFailed
-from tui.local.snapshots import ControlSaver
+from localcloud import retention
+from localcloud.operations import classify, is_read
+from localcloud.persist import SaveFailed
+from localcloud.snapshots import ControlSaver
 from tui.services.ledger import Ledger, LedgerError, Resource, Scope
 
 AUTH = "AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
@@ -181,7 +181,7 @@ def test_moto_models_are_not_kept_alive_after_they_are_dropped() -> None:
 
     from moto.logs.models import LogEvent
 
-    from tui.local.moto_bridge import Moto
+    from localcloud.moto_bridge import Moto
 
     Moto()
     event = LogEvent(1_700_000_000_000, {"timestamp": 1_700_000_000_000, "message": "START RequestId: x"})
@@ -197,8 +197,8 @@ def test_a_flush_stores_only_each_groups_newest_lines() -> None:
     before they are formatted (under load that was ~40 us a request)."""
     from collections import deque
 
-    from tui.local.invocation import Report
-    from tui.local.logsink import newest
+    from localcloud.invocation import Report
+    from localcloud.logsink import newest
 
     def report(ms: int) -> Report:
         return Report(f"r{ms}", ms - 1, ms, [(ms, "printed")], 1.0, 128, 40, None, "ok", None)

@@ -63,7 +63,7 @@ async def test_brackets_in_errors_paths_and_typed_values_are_shown_as_typed(clou
 
 async def test_a_hostile_page_title_in_the_response_does_not_reach_markup(cloud: Any, tmp_path: Path) -> None:
     """A function's content type and body with markup-like text."""
-    from tests.localcloud import deploy
+    from tests.cloudproc import deploy
 
     code = ("def lambda_handler(e, c):\n"
             "    return {'statusCode': 200, 'headers': {'content-type': 'text/plain; x=[/][b]'}, 'body': '[/] [x]'}\n")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port, run_cli, wizard_exe
-from tests.localcloud import owner_kw
+from tests.cloudproc import owner_kw
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
 

@@ -103,7 +103,7 @@ class WizardApp(App[None]):
         config = self.state.config
         where = self.state.state_dir
         if config.target == "local":
-            from .local.client import Health, health
+            from localcloud.client import Health, health
 
             # A running cloud of this user's keeps ledgers beside its state;
             # another user's cloud shows nothing (its health gives no details).

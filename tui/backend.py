@@ -141,7 +141,7 @@ class Backend:
         returned (the local cloud keeps the last few hundred)."""
         if self.state.config.target != "local" or not apigw_request_id:
             return None
-        from .local.client import invocation
+        from localcloud.client import invocation
 
         return invocation(self.state.port, apigw_request_id)
 

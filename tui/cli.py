@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .local.client import DEFAULT_PORT
+from awsrules.localendpoint import DEFAULT_PORT
 
 
 class _Parser(argparse.ArgumentParser):

@@ -50,7 +50,7 @@ def commands(config: Config, account: str = "<account-id>", result: Any = None) 
                  f"--{'auto-deploy' if api.auto_deploy else 'no-auto-deploy'}")
     if not api.auto_deploy:
         lines.append(f"aws apigatewayv2 create-deployment --api-id {api_id} --stage-name {q(api.stage)}")
-    from .routekeys import parse
+    from awsrules.routekeys import parse
 
     for key in api.routes:
         arn = f"arn:aws:execute-api:{region}:{account}:{api_id}/{parse(key).source_arn_suffix()}"

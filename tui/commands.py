@@ -13,7 +13,6 @@ from . import config as config_mod
 from .deploy import Deployer, Event
 from .stack_ledger import open_ledger
 from .services.errors import WizardError
-from .local.persist import StateError
 from .services.ledger import LedgerError, default_state_dir
 
 _MARKS = {"created": "+", "updated": "~", "reused": "=", "deleted": "-", "info": " ", "start": ">", "done": "*"}
@@ -58,7 +57,7 @@ def _guard(func: Any) -> Any:
         except WizardError as err:
             _err(err.sentence())
             return 1
-        except (LedgerError, StateError) as err:
+        except LedgerError as err:
             _err(str(err))
             return 1
         except OSError as err:  # a full or read-only disk: say which file, never a traceback
@@ -197,40 +196,32 @@ def destroy(args: argparse.Namespace) -> int:
 
 @_guard
 def local(args: argparse.Namespace) -> int:
-    from .local import daemon
-    from .local.cloud import LocalCloud, PortInUse
+    from localcloud import client
 
     if args.env:
         return _print_env(args)
     if args.stop:
-        stopped = daemon.stop(args.port)
+        stopped = client.stop(args.port)
         print(f"Stopped the local cloud on port {args.port}." if stopped
               else f"No local cloud of yours was running on port {args.port}.")
         return 0
-    from .local import owner
-    from .local.client import Health, health, not_owned_message
-
     try:
-        owner.load()
-    except owner.OwnerError as exc:
+        client.load_credentials()
+    except client.OwnerError as exc:
         _err(str(exc))
         return 1
-    found = health(args.port)
-    if isinstance(found, Health) and found.owned:
+    found = client.health(args.port)
+    if isinstance(found, client.Health) and found.owned:
         _err(f"A local cloud is already running on port {args.port}; stop it with "
              f"'apigw-wizard local --stop --port {args.port}'.")
         return 1
-    if isinstance(found, Health):
-        _err(f"{not_owned_message(args.port)}; pass --port with another port (e.g. --port {args.port + 1}).")
+    if isinstance(found, client.Health):
+        _err(f"{client.not_owned_message(args.port)}; pass --port with another port (e.g. --port {args.port + 1}).")
         return 1
     state_dir = _state_dir(args)
     try:
-        cloud = LocalCloud(args.port, state_dir, quiet=False, accept_any_credentials=args.accept_any_credentials)
-        cloud.bind()
-    except PortInUse as exc:
-        _err(f"{exc}; pass --port with a free port.")
-        return 1
-    except StateError as exc:  # damaged, locked by another cloud, or not writable
+        cloud = client.serve(args.port, state_dir, accept_any_credentials=args.accept_any_credentials)
+    except client.CannotServe as exc:
         _err(str(exc))
         return 1
     print(f"Local cloud listening on {cloud.endpoint} (state in {cloud.state_dir}); Ctrl+C to stop", flush=True)
@@ -254,12 +245,12 @@ def _print_env(args: argparse.Namespace) -> int:
     import os
     import shlex
 
-    from .local import owner
-    from .local.client import HOST
+    from awsrules.localendpoint import HOST
+    from localcloud.client import OwnerError, load_credentials
 
     try:
-        creds = owner.load()
-    except owner.OwnerError as exc:
+        creds = load_credentials()
+    except OwnerError as exc:
         _err(str(exc))
         return 1
     assert creds is not None

@@ -17,7 +17,7 @@ from typing import Any
 
 from .config import Config
 from . import reconcile
-from .routekeys import parse as parse_route
+from awsrules.routekeys import parse as parse_route
 from .services import functions, http_api, permissions, roles
 from .services.errors import WizardError
 from .services.ledger import Ledger, Resource

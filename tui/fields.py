@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import limits, routekeys
+from awsrules import limits, routekeys
 
 
 class FieldError(ValueError):

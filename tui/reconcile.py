@@ -54,7 +54,7 @@ def find(cloud: Cloud, pending: Resource, account: str) -> Resource | None:
                 http_api.delete_integration(cloud, pending.parent or "", duplicate["IntegrationId"])
             return Resource(kind, matches[0]["IntegrationId"], parent=pending.parent) if matches else None
         if kind == "apigw_route":
-            from .routekeys import parse
+            from awsrules.routekeys import parse
 
             shape = parse(extra["route_key"]).shape
             for route in http_api.get_routes(cloud, pending.parent or ""):

@@ -39,7 +39,7 @@ def open_ledger(cloud: Cloud, config: Config, state_dir: Path, *, lock: bool = F
 def _local_cloud_id(endpoint: str | None) -> str | None:
     from urllib.parse import urlsplit
 
-    from .local.client import health
+    from localcloud.client import health
 
     try:
         port = urlsplit(endpoint or "").port

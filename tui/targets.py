@@ -9,9 +9,8 @@ from pathlib import Path
 
 from .config import Config
 from .deploy import UrlFor, aws_invoke_url
-from .local import owner
-from .local.client import DEFAULT_PORT, HOST, Health, health, not_owned_message
-from .local.daemon import StartFailed, log_path, start_background
+from awsrules.localendpoint import DEFAULT_PORT, HOST
+
 from .services.errors import WizardError
 from .services.session import Cloud, Target
 
@@ -38,10 +37,14 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
     if config.target == "aws":
         target = Target("aws", config.region, config.profile, endpoint_url or None)
         return Connection(Cloud(target), aws_invoke_url, state_dir=state_dir)
+    # The emulator's door loads only here, so the CLI and the first frame need none of it.
+    from localcloud.client import (Health, OwnerError, StartFailed, health, load_credentials, log_path,
+                                   not_owned_message, start_background)
+
     port = DEFAULT_PORT if port is None else port
     try:
-        creds = owner.load()
-    except owner.OwnerError as exc:
+        creds = load_credentials()
+    except OwnerError as exc:
         raise WizardError("read the local cloud's credentials", "BadCredentialsFile", str(exc),
                           "Fix or move the file as it says, then try again.") from None
     assert creds is not None

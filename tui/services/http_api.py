@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..limits import INTEGRATION_TIMEOUT_MS
+from awsrules.limits import INTEGRATION_TIMEOUT_MS
 from .errors import NOT_FOUND, WizardError, call, translate
 from .session import Cloud
 

@@ -13,7 +13,9 @@ import io
 import os
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+from awsrules import zipsafety
 
 # The Lambda console's default Python code, byte for byte (reference A1).
 HELLO_CODE = """import json
@@ -27,7 +29,7 @@ def lambda_handler(event, context):
 """
 HELLO_FILE = "lambda_function.py"
 MAX_ZIP_BYTES = 50 * 1024 * 1024  # direct-upload limit of CreateFunction
-MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
+MAX_UNZIPPED_BYTES = zipsafety.MAX_UNZIPPED_BYTES
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", ".mypy_cache", ".pytest_cache"}
 
@@ -68,19 +70,10 @@ def _zip(entries: dict[str, bytes]) -> Package:
 
 
 def safe_names(archive: zipfile.ZipFile) -> list[str]:
-    """Entry names, refusing any that would land outside the extraction
-    folder (absolute paths, `..`, drive letters) and oversized archives."""
-    total = 0
-    names = []
-    for info in archive.infolist():
-        path = PurePosixPath(info.filename.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-            raise PackagingError(f"zip entry {info.filename!r} would be written outside the function's folder")
-        total += info.file_size
-        names.append(info.filename)
-    if total > MAX_UNZIPPED_BYTES:
-        raise PackagingError("the unzipped code is over 250 MB, Lambda's limit")
-    return names
+    try:
+        return zipsafety.safe_names(archive)
+    except zipsafety.UnsafeArchive as exc:
+        raise PackagingError(str(exc)) from None
 
 
 def build(code: str) -> Package:

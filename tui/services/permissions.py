@@ -7,7 +7,7 @@ import json
 import secrets
 from typing import Any
 
-from ..routekeys import parse
+from awsrules.routekeys import parse
 from .errors import NOT_FOUND, WizardError, call
 from .session import Cloud
 

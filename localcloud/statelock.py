@@ -73,7 +73,7 @@ def cloud_id(state_dir: Path) -> str:
                          "move it back if it was edited by mistake (ledgers name this id), or start again "
                          "for a new id")
     new = uuid.uuid4().hex
-    from ..services.ledger import write_private
+    from awsrules.privatefiles import write_private
 
     try:
         write_private(path, (new + "\n").encode())

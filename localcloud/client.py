@@ -1,21 +1,25 @@
-"""The client's door to a local cloud on a port: is one running, is it
+"""The client's one door to a local cloud on a port: is one running, is it
 this user's (it must prove it holds the owner's key before anything is
-sent to it), and the admin calls (health details, invocation records,
-shutdown), signed with the owner's key. Standard library only, so the CLI
-and the wizard's first frame need none of the emulator."""
+sent to it), the admin calls (health details, invocation records,
+shutdown) signed with the owner's key, starting one in the background or
+the foreground, stopping it, and where its log lives. The wizard imports
+nothing else of the emulator, and only when a command needs it; this module
+is standard library only and loads the server lazily, in `serve`."""
 
 from __future__ import annotations
 
 import http.client
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import owner, sigv4
+from awsrules.localendpoint import DEFAULT_PORT, HOST  # noqa: F401 - part of the door
 
-HOST = "127.0.0.1"
-DEFAULT_PORT = 4580
+from . import owner, sigv4
+from .owner import Credentials, OwnerError  # noqa: F401 - part of the door
+
 SERVICE_NAME = "apigw-wizard-local-cloud"
 HEALTH_PATH = "/_apigw-wizard/health"
 INVOCATIONS_PATH = "/_apigw-wizard/invocations/"  # + apigw-requestid: what the function saw
@@ -121,3 +125,53 @@ def request_shutdown(port: int) -> bool:
     except (OSError, http.client.HTTPException):
         return False
     return status == 202
+
+
+class StartFailed(RuntimeError):
+    """The background cloud did not come up; str() says why."""
+
+
+class CannotServe(RuntimeError):
+    """The foreground cloud cannot start (port taken, state locked or
+    damaged); str() says why and what to do."""
+
+
+def load_credentials(create: bool = True) -> Credentials | None:
+    """This user's local-cloud key pair (made on first use, 0600)."""
+    return owner.load(create)
+
+
+def log_path(state_dir: Path) -> Path:
+    """The background cloud's log (stdout and stderr), rotated as it grows."""
+    return state_dir / "local-cloud.log"
+
+
+def start_background(port: int, state_dir: Path) -> None:
+    """Start `apigw-wizard local` detached and wait until it answers;
+    StartFailed says why it did not."""
+    from . import daemon
+
+    daemon.start_background(port, state_dir)
+
+
+def stop(port: int, timeout_s: float = 10.0) -> bool:
+    """Ask this user's cloud on `port` to stop; False if none was running."""
+    from . import daemon
+
+    return daemon.stop(port, timeout_s)
+
+
+def serve(port: int, state_dir: Path, accept_any_credentials: bool = False) -> Any:
+    """A foreground cloud, bound and ready for `serve_forever()` (the
+    `apigw-wizard local` command). Loads the server only now."""
+    from .cloud import LocalCloud, PortInUse
+    from .persist import StateError
+
+    try:
+        cloud = LocalCloud(port, state_dir, quiet=False, accept_any_credentials=accept_any_credentials)
+        cloud.bind()
+    except PortInUse as exc:
+        raise CannotServe(f"{exc}; pass --port with a free port.") from None
+    except StateError as exc:  # damaged, locked by another cloud, or not writable
+        raise CannotServe(str(exc)) from None
+    return cloud

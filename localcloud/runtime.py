@@ -114,7 +114,7 @@ class Runtime:
         make it all read-only on disk, so nothing that runs it can change it."""
         import compileall
 
-        from ..services.packaging import safe_names
+        from awsrules.zipsafety import safe_names
 
         root.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".tmp", dir=root.parent))

@@ -24,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..services.ledger import write_private
+from awsrules.privatefiles import write_private
 
 FORMAT = 1
 

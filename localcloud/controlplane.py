@@ -17,8 +17,8 @@ import json
 import re
 from typing import Any
 
-from ..limits import PAYLOAD_FORMATS, STAGE_NAME_RE
-from ..routekeys import RouteKeyError, parse
+from awsrules.limits import PAYLOAD_FORMATS, STAGE_NAME_RE
+from awsrules.routekeys import RouteKeyError, parse
 from .deployments import Deployments
 from .moto_bridge import Moto, WsgiReply, region_of
 

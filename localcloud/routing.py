@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Container
 
-from ..routekeys import RouteKey, RouteKeyError, parse
+from awsrules.routekeys import RouteKey, RouteKeyError, parse
 
 _RANK = {"literal": 0, "param": 1, "greedy": 2}
 

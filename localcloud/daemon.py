@@ -9,17 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from .cloud import probe
+from .client import StartFailed, log_path, probe, request_shutdown
 
 START_TIMEOUT_S = 20.0
-
-
-class StartFailed(RuntimeError):
-    pass
-
-
-def log_path(state_dir: Path) -> Path:
-    return state_dir / "local-cloud.log"
 
 
 def start_background(port: int, state_dir: Path) -> None:
@@ -63,8 +55,6 @@ def stop(port: int, timeout_s: float = 10.0) -> bool:
     """Ask the local cloud on `port` to stop; False if none was running."""
     if not probe(port):
         return False  # none, or another user's: never asked to stop
-    from .client import request_shutdown
-
     request_shutdown(port)  # signed with the owner's key
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and probe(port) is not None:

@@ -71,7 +71,7 @@ class LocalCloudProcess:
     def client(self, service: str) -> Any:
         """A boto3 client signed with the cloud owner's key pair, as
         `eval "$(apigw-wizard local --env)"` would set it up."""
-        from tui.local import owner
+        from localcloud import owner
 
         creds = owner.load()
         assert creds is not None
@@ -97,7 +97,7 @@ def owner_env(port: int) -> dict[str, str]:
 
 def owner_kw(port: int) -> dict[str, str]:
     """boto3 client arguments for the local cloud on `port`, as its owner."""
-    from tui.local import owner
+    from localcloud import owner
 
     creds = owner.load()
     assert creds is not None

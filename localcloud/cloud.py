@@ -35,7 +35,7 @@ class PortInUse(RuntimeError):
 class LocalCloud:
     def __init__(self, port: int = DEFAULT_PORT, state_dir: Path | None = None, quiet: bool = True,
                  out: TextIO | None = None, accept_any_credentials: bool = False):
-        from ..services.ledger import default_state_dir, ensure_private_dir
+        from awsrules.privatefiles import default_state_dir, ensure_private_dir
 
         self.requested_port = port
         self.state_dir = ensure_private_dir((state_dir or default_state_dir()) / "local-cloud")
