@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Select, Static, Switch
 
 from tui import fields
-from tui.routekeys import parse
+from awsrules.routekeys import parse
 
 from tui.widgets.progress import ProgressLog
 

@@ -66,7 +66,7 @@ class FunctionScreen(StepScreen):
 
     def _choices(self) -> tuple[list[tuple[str, str]], list[str], list[str]]:
         """Runtimes (from botocore's model), architectures and Lambda-assumable roles."""
-        from tui import limits
+        from awsrules import limits
 
         today = dt.date.today()
         runtimes = [(r.label(today), r.name) for r in limits.creatable_runtimes(today)]

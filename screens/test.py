@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Collapsible, Input, Select, Static, TabbedContent, TabPane, TextArea
 
 from tui import fields
-from tui.limits import TEST_METHODS
+from awsrules.limits import TEST_METHODS
 from tui.state import TestRecord
 
 from .base import StepScreen
