@@ -29,6 +29,10 @@ def pytest_configure(config: pytest.Config) -> None:
     own, never the developer's. (A hook, not import time: bench scripts
     import helpers from here and must keep the user's own keys.)"""
     os.environ.setdefault("APIGW_WIZARD_CONFIG_DIR", tempfile.mkdtemp(prefix="apigw-wizard-config-"))
+    # Every process a test starts (the CLI, the background cloud, bench
+    # helpers) runs this working tree's code, not a stale installed copy.
+    paths = [str(ROOT), *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
 
 
 def free_port() -> int:

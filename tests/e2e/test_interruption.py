@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import run_cli, wizard_exe
 from tests.faultproxy import Proxy
 from tests.cloudproc import LocalCloudProcess
-from tests.test_fault_matrix import NONE, ONE_EACH, inventory, stack_config
+from tests.e2e.test_fault_matrix import NONE, ONE_EACH, inventory, stack_config
 
 
 @pytest.fixture

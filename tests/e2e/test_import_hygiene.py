@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +39,15 @@ def test_the_wizard_paints_before_boto3_or_moto_load() -> None:
             "print(sorted(m for m in ('boto3', 'botocore', 'moto') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_processes_the_tests_start_run_this_working_tree() -> None:
+    """The installed copy may be stale; the CLI, the background cloud and
+    its workers must run the code under test (conftest sets PYTHONPATH)."""
+    from tests.conftest import wizard_exe
+
+    exe = wizard_exe()[0]
+    python = exe if exe.endswith("python") or "python3" in Path(exe).name else str(Path(exe).parent / "python")
+    code = "import tui, localcloud, awsrules; print(tui.__file__, localcloud.__file__, awsrules.__file__)"
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd="/", check=True)
+    assert all(Path(p).resolve().is_relative_to(ROOT) for p in out.stdout.split()), out.stdout

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.widgets import Input, Static
 
-from tests.test_wizard_pilot import SIZE, screen_is, until
+from tests.e2e.test_wizard_pilot import SIZE, screen_is, until
 from tui.app import WizardApp
 from tui.config import Config
 from tui.deploy import DeployResult

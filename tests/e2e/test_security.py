@@ -128,7 +128,7 @@ def test_permission_and_role_policy_are_scoped(aws_env: dict[str, str], clients:
 
 async def test_no_secret_is_ever_on_the_wizards_screen(aws_env: dict[str, str], tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_wizard_pilot import enter_through_to_test, until
+    from tests.e2e.test_wizard_pilot import enter_through_to_test, until
     from tui.app import WizardApp
     from tui.config import Config
     from tui.state import WizardState

@@ -23,7 +23,7 @@ import pytest
 
 from tests.conftest import free_port, run_cli, wizard_exe
 from tests.cloudproc import ECHO, LocalCloudProcess, create_function, deploy, zip_files
-from tests.test_fault_matrix import inventory, stack_config
+from tests.e2e.test_fault_matrix import inventory, stack_config
 
 
 @contextlib.contextmanager
