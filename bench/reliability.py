@@ -163,13 +163,13 @@ def main() -> int:
 
     if not args.no_suites:
         rows.append(("fault matrix: every create and delete call x throttle, dropped connection, lost response, "
-                     "timeout, conflict, AccessDenied, IAM propagation (tests/test_fault_matrix.py)",
-                     run_suite(["tests/test_fault_matrix.py"])))
+                     "timeout, conflict, AccessDenied, IAM propagation (tests/e2e/test_fault_matrix.py)",
+                     run_suite(["tests/e2e/test_fault_matrix.py"])))
         rows.append(("deploy killed (SIGKILL/SIGINT) mid-call at each step; local cloud killed mid-write x10 "
-                     "(tests/test_interruption.py)", run_suite(["tests/test_interruption.py"])))
+                     "(tests/e2e/test_interruption.py)", run_suite(["tests/e2e/test_interruption.py"])))
         rows.append(("hostile config files, route keys, paths, queries and headers (hypothesis; "
-                     "tests/test_hostile_input.py, tests/test_local_faults.py)",
-                     run_suite(["tests/test_hostile_input.py", "tests/test_local_faults.py"])))
+                     "tests/unit/test_hostile_input.py, tests/e2e/test_local_faults.py)",
+                     run_suite(["tests/unit/test_hostile_input.py", "tests/e2e/test_local_faults.py"])))
 
     print("| fault, load or input | outcome |")
     print("|---|---|")
