@@ -7,15 +7,17 @@ import json
 import secrets
 from typing import Any
 
+from awsrules.arns import execute_api_arn
 from awsrules.routekeys import parse
+
 from .errors import NOT_FOUND, WizardError, call
 from .session import Cloud
 
 
 def source_arn(region: str, account: str, api_id: str, route_key: str) -> str:
-    """`arn:aws:execute-api:<r>:<acct>:<api>/*/*/my-function` for
+    """`arn:PARTITION:execute-api:<r>:<acct>:<api>/*/*/my-function` for
     `ANY /my-function`: any stage, the route's method and path."""
-    return f"arn:aws:execute-api:{region}:{account}:{api_id}/{parse(route_key).source_arn_suffix()}"
+    return execute_api_arn(region, account, api_id, parse(route_key).source_arn_suffix())
 
 
 def new_statement_id() -> str:

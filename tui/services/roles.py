@@ -12,6 +12,8 @@ import string
 import uuid
 from typing import Any
 
+from awsrules.arns import logs_arn
+
 from .errors import NOT_FOUND, WizardError, call, translate
 from .session import Cloud
 
@@ -37,11 +39,11 @@ def basic_policy_document(region: str, account: str, function: str) -> dict[str,
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": f"arn:aws:logs:{region}:{account}:*"},
+            {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": logs_arn(region, account, "*")},
             {
                 "Effect": "Allow",
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{function}:*"],
+                "Resource": [logs_arn(region, account, f"log-group:/aws/lambda/{function}:*")],
             },
         ],
     }
