@@ -26,31 +26,111 @@ from . import events
 from .asgi import SERVER_OWNED_HEADERS
 from .edge import Edge, data_plane_target
 
-# The uvicorn this protocol was written and tested against, and what of
-# HttpToolsProtocol it relies on. Anything else: uvicorn's own protocol.
+# The uvicorn this protocol was written and tested against, and what of it
+# the direct path relies on. Anything else: uvicorn's own protocol.
 TESTED_UVICORN = ("0.54.0",)
+# Methods it overrides or calls through super() / self.
 _RELIED_ON = ("on_message_begin", "on_url", "on_header", "on_headers_complete", "on_message_complete",
-              "on_response_complete", "connection_made", "connection_lost", "data_received")
-_RELIED_ON_STATE = ("self.pipeline", "self.cycle", "self.tasks", "self.server_state", "self.url", "self.headers",
-                    "self.expect_100_continue", "self.parser", "self.flow")
+              "on_response_complete", "connection_made", "connection_lost", "data_received", "shutdown")
+# State it reads or writes, as set by __init__, connection_made and on_message_begin.
+_INIT_STATE = ("config", "loop", "parser", "pipeline", "cycle", "tasks", "server_state")
+_CONNECTION_STATE = ("transport", "client", "flow")
+_REQUEST_STATE = ("url", "headers", "expect_100_continue", "scope")
+_PARSER_METHODS = ("get_method", "get_http_version", "should_keep_alive", "feed_data")
+# uvicorn methods that can meet a _DirectCycle in self.cycle: every attribute
+# they read from a cycle must be one _DirectCycle has.
+_CYCLE_READERS = ("connection_lost", "shutdown", "on_headers_complete", "on_response_complete",
+                  "data_received", "timeout_keep_alive_handler")
 
 
 def unsupported_reason(version: str | None = None) -> str | None:
-    """Why the direct path cannot be trusted with this uvicorn, or None."""
-    import inspect
-
+    """Why the direct path cannot be trusted with this uvicorn, or None.
+    Checks the version, then every method, module name and piece of
+    instance state the direct path relies on, on a probe instance."""
     import uvicorn
 
     version = version or uvicorn.__version__
     if version not in TESTED_UVICORN:
         return f"uvicorn {version} is not one this protocol was tested with ({', '.join(TESTED_UVICORN)})"
-    missing = [name for name in _RELIED_ON if not callable(getattr(HttpToolsProtocol, name, None))]
+    missing = [name for name in _RELIED_ON if not _defined_by_uvicorn(name)]
+    if missing:
+        return f"uvicorn's HttpToolsProtocol lacks {', '.join(missing)}"
+    if not callable(getattr(httptools, "parse_url", None)):
+        return "httptools lacks parse_url"
+    if not (isinstance(STATUS_LINE, dict) and all(isinstance(STATUS_LINE.get(code), bytes) for code in range(100, 600))):
+        return "uvicorn's STATUS_LINE is not a table of status lines"
     try:
-        source = inspect.getsource(HttpToolsProtocol)
+        missing = _probe_instance()
+    except Exception as exc:  # noqa: BLE001 - any surprise means: do not trust the internals
+        return f"uvicorn's HttpToolsProtocol could not be probed ({type(exc).__name__}: {exc})"
+    if missing:
+        return f"an HttpToolsProtocol instance lacks {', '.join(missing)}"
+    try:
+        unknown = _cycle_reads() - set(_DirectCycle.__slots__)
     except (OSError, TypeError):
-        source = ""
-    missing += [name for name in _RELIED_ON_STATE if name not in source]
-    return f"uvicorn's HttpToolsProtocol lacks {', '.join(missing)}" if missing else None
+        return "uvicorn's HttpToolsProtocol source cannot be read to check what it reads from a request cycle"
+    if unknown:
+        return f"uvicorn reads {', '.join(sorted(unknown))} from a request cycle"
+    return None
+
+
+def _defined_by_uvicorn(name: str) -> bool:
+    """A method of HttpToolsProtocol itself (or a uvicorn base), not the
+    no-op asyncio.Protocol would answer with."""
+    for klass in HttpToolsProtocol.__mro__:
+        if klass.__module__.startswith(("asyncio", "builtins")):
+            return False
+        if callable(vars(klass).get(name)):
+            return True
+    return False
+
+
+def _probe_instance() -> list[str]:
+    """The relied-on state a real HttpToolsProtocol lacks, after it is built,
+    connected (to a transport that goes nowhere) and begins a message."""
+    from uvicorn import Config
+    from uvicorn.server import ServerState
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:  # never called
+        pass
+
+    loop = asyncio.new_event_loop()
+    try:
+        server_state = ServerState()
+        proto = HttpToolsProtocol(config=Config(app, lifespan="off", log_config=None), server_state=server_state,
+                                  app_state={}, _loop=loop)
+        missing = [name for name in _INIT_STATE if not hasattr(proto, name)]
+        missing += ["config.app"] if not hasattr(getattr(proto, "config", None), "app") else []
+        missing += ["server_state.default_headers"] if not hasattr(server_state, "default_headers") else []
+        parser = getattr(proto, "parser", None)
+        missing += [f"parser.{name}" for name in _PARSER_METHODS if not callable(getattr(parser, name, None))]
+        if missing:
+            return missing
+        proto.connection_made(asyncio.Transport())
+        server_state.connections.discard(proto)
+        missing = [name for name in _CONNECTION_STATE if not hasattr(proto, name)]
+        if missing:
+            return missing
+        HttpToolsProtocol.on_message_begin(proto)
+        missing = [name for name in _REQUEST_STATE if not hasattr(proto, name)]
+        if not missing and not isinstance(proto.scope, dict):
+            missing.append("scope as a dict")
+        return missing
+    finally:
+        loop.close()
+
+
+def _cycle_reads() -> set[str]:
+    """Attribute names uvicorn's cycle-meeting methods read from a cycle
+    (self.cycle.x, existing_cycle.x), from their source."""
+    import inspect
+    import re
+
+    names: set[str] = set()
+    for method in _CYCLE_READERS:
+        source = inspect.getsource(getattr(HttpToolsProtocol, method))
+        names.update(re.findall(r"cycle\.(\w+)", source))
+    return names
 
 
 _NO_BODY_MARKERS = (b"content-length", b"transfer-encoding", b"expect", b"upgrade")

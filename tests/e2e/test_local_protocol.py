@@ -138,3 +138,49 @@ def test_another_uvicorn_falls_back_to_its_own_protocol_and_still_serves(tmp_pat
         except subprocess.TimeoutExpired:
             proc.kill()  # never leave a cloud behind on the machine
             raise
+
+
+# Loaded by the cloud's Python at start: rewrites uvicorn's httptools protocol
+# as a later release might, renaming one piece of state the direct path
+# relies on (self.pipeline) while uvicorn's own code stays consistent.
+RENAMING_SITECUSTOMIZE = """
+import os
+if os.environ.get("APIGW_TEST_RENAME_UVICORN_STATE"):
+    import inspect
+    import uvicorn.protocols.http.httptools_impl as impl
+    source = inspect.getsource(impl).replace("self.pipeline", "self.queued_requests")
+    exec(compile(source, impl.__file__, "exec"), impl.__dict__)
+"""
+
+
+def test_a_uvicorn_missing_relied_on_state_falls_back_to_stock_httptools(tmp_path: Any) -> None:
+    """The version matches, every method is there, but an instance lacks
+    `pipeline`: the cloud says so once and serves with uvicorn's own
+    protocol, which still answers GET and POST, pipelined and in order."""
+    import os
+
+    from tests.cloudproc import LocalCloudProcess
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(RENAMING_SITECUSTOMIZE)
+    path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
+    cloud = LocalCloudProcess(tmp_path / "state", env={"PYTHONPATH": path, "APIGW_TEST_RENAME_UVICORN_STATE": "1"})
+    try:
+        cloud.start()
+        log = cloud.log_text("uvicorn's own HTTP protocol")
+        assert "Serving with uvicorn's own HTTP protocol: an HttpToolsProtocol instance lacks pipeline." in log
+        api = deploy(cloud, ECHO_METHOD)
+        assert api.get("/echo", params={"n": "1"}).text == "GET n=1"
+        assert api.request("POST", "/echo?n=2", content=b"x").text == "POST n=2"
+        post = (f"POST /_aws/execute-api/{api.api_id}/echo?n=2 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Length: 1\r\n\r\nx").encode()
+        with _connect(api) as sock:
+            sock.sendall(_get(api, "n=1") + post + _get(api, "n=3"))
+            answers = _read(sock, 3)
+        assert [(status, body) for status, _, body in answers] == [(200, b"GET n=1"), (200, b"POST n=2"),
+                                                                   (200, b"GET n=3")]
+        assert cloud.log.read_text().count("uvicorn's own HTTP protocol") == 1
+    finally:
+        if cloud.proc is not None and cloud.proc.poll() is None:
+            cloud.stop()  # never leave a cloud behind on the machine
