@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
 
-from . import events, gate, invoke_api, rolecreds
+from . import gate, invoke_api, rolecreds
+from .apigatewayv2 import events
 from .asgi import MAX_CONTROL_BYTES, Disconnected, Replay, TooLarge, clock, printable, read_body, respond
 from .client import HEALTH_PATH, INVOCATIONS_PATH, SERVICE_NAME, SHUTDOWN_PATH
 from .controlplane import ControlPlane
-from .deployments import Deployments
-from .gateway import MAX_REQUEST_BYTES, Gateway
+from .apigatewayv2.deployments import Deployments
+from .apigatewayv2.gateway import MAX_REQUEST_BYTES, Gateway
 from .invocation import log_texts
 from .logsink import LogSink
 from .moto_bridge import Moto, WsgiReply

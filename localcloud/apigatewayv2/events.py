@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from . import fastjson
+from .. import fastjson
 
 # B2: only these bodies reach the function as text; the rest is base64.
 _TEXT_TYPES = ("application/json", "application/xml", "application/javascript")

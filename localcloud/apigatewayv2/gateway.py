@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import events, fastjson
+from .. import fastjson
+from . import events
 from .deployments import Deployments, Snapshot
-from .invocation import InvokeResult
-from .moto_bridge import ACCOUNT, Moto
+from ..invocation import InvokeResult
+from ..moto_bridge import ACCOUNT, Moto
 from .routing import RouteTable, select_stage
-from .runtime import FunctionInfo, Runtime
+from ..runtime import FunctionInfo, Runtime
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # HTTP API payload quota
 
