@@ -33,12 +33,11 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from .functioninfo import FunctionInfo
+from .watchdog import Watchdog
 from .workerproc import Worker, WorkerDied
-
-if TYPE_CHECKING:
-    from .runtime import FunctionInfo, Runtime
 
 __all__ = ["Pool", "Worker", "WorkerDied"]
 
@@ -51,10 +50,19 @@ PIPELINE_BELOW_MS = 2.0
 PIPELINE_AFTER = 20
 
 
+class PoolHost(Protocol):
+    """What a pool uses of the runtime that owns it (runtime.Runtime): typed
+    here so the pool does not import the runtime, which imports the pool."""
+
+    watchdog: Watchdog
+
+    async def spawn(self, info: FunctionInfo) -> Worker: ...
+
+
 class Pool:
     """Workers for one function version (code + settings)."""
 
-    def __init__(self, runtime: Runtime, info: FunctionInfo):
+    def __init__(self, runtime: PoolHost, info: FunctionInfo):
         self.runtime = runtime
         self.info = info
         self.workers: set[Worker] = set()  # started and not discarded

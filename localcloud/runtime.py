@@ -19,10 +19,10 @@ import time
 import random
 import uuid
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .functioninfo import FunctionInfo
 from .interpreters import find_python
 from .invocation import InvokeResult, Report
 from .logsink import LogSink
@@ -39,25 +39,6 @@ NOT_STARTED_RETRIES = 3
 # comparisons (bench/sandbox_cost.py) and kernels where it misbehaves.
 SANDBOX = os.environ.get("APIGW_WIZARD_SANDBOX", "1") != "0"
 EPHEMERAL_STORAGE_MB = 512  # Lambda's default /tmp size
-
-
-@dataclass(frozen=True)
-class FunctionInfo:
-    name: str
-    arn: str
-    region: str
-    account: str
-    runtime: str
-    handler: str
-    memory_mb: int
-    timeout_s: int
-    environment: tuple[tuple[str, str], ...]
-    code_sha: str
-    role: str = ""  # the execution role's ARN: its policies bound the handler's credentials
-
-    @property
-    def log_group(self) -> str:
-        return f"/aws/lambda/{self.name}"
 
 
 def _error_payload(error_type: str, message: str) -> bytes:

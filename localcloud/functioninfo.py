@@ -1,0 +1,28 @@
+"""What the runtime knows of one function version: the key of its pool of
+workers (pool.py) and what its workers are started with (runtime.py). Its
+own module so the pool needs nothing from the runtime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["FunctionInfo"]
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    name: str
+    arn: str
+    region: str
+    account: str
+    runtime: str
+    handler: str
+    memory_mb: int
+    timeout_s: int
+    environment: tuple[tuple[str, str], ...]
+    code_sha: str
+    role: str = ""  # the execution role's ARN: its policies bound the handler's credentials
+
+    @property
+    def log_group(self) -> str:
+        return f"/aws/lambda/{self.name}"
