@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import NOT_FOUND, ROLE_NOT_ASSUMABLE, WizardError, call, translate
 from .packaging import Package
+from .paging import every
 from .session import Cloud
 
 # A new role takes a few seconds, rarely a minute, before Lambda can assume
@@ -158,8 +159,4 @@ def delete_function(cloud: Cloud, name: str) -> None:
 
 
 def list_functions(cloud: Cloud) -> list[dict[str, Any]]:
-    try:
-        pages = cloud.client("lambda").get_paginator("list_functions").paginate()
-        return [f for page in pages for f in page["Functions"]]
-    except Exception as exc:
-        raise translate(exc, "list the Lambda functions") from exc
+    return every("list the Lambda functions", cloud.client("lambda"), "list_functions", "Functions")

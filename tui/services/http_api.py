@@ -8,6 +8,7 @@ from typing import Any
 
 from awsrules.limits import INTEGRATION_TIMEOUT_MS
 from .errors import NOT_FOUND, WizardError, call, translate
+from .paging import every
 from .session import Cloud
 
 
@@ -30,9 +31,7 @@ def get_api(cloud: Cloud, api_id: str) -> dict[str, Any] | None:
 
 
 def _every(cloud: Cloud, action: str, operation: str, **kwargs: Any) -> list[dict[str, Any]]:
-    """Every item of a listing, all pages (botocore's paginator)."""
-    paginator = cloud.client("apigatewayv2").get_paginator(operation)
-    return call(action, lambda: [item for page in paginator.paginate(**kwargs) for item in page.get("Items", [])])
+    return every(action, cloud.client("apigatewayv2"), operation, "Items", **kwargs)
 
 
 def list_apis(cloud: Cloud) -> list[dict[str, Any]]:

@@ -14,7 +14,8 @@ from typing import Any
 
 from awsrules.arns import logs_arn
 
-from .errors import NOT_FOUND, WizardError, call, translate
+from .errors import NOT_FOUND, WizardError, call
+from .paging import every
 from .session import Cloud
 
 SERVICE_ROLE_PATH = "/service-role/"
@@ -79,11 +80,9 @@ def attach_policy(cloud: Cloud, role: str, policy_arn: str) -> None:
 
 
 def policy_attached(cloud: Cloud, role: str, policy_arn: str) -> bool:
-    pages = cloud.client("iam").get_paginator("list_attached_role_policies").paginate(RoleName=role)
-    try:
-        return any(p["PolicyArn"] == policy_arn for page in pages for p in page["AttachedPolicies"])
-    except Exception as exc:
-        raise translate(exc, f"list the policies of the role {role}") from exc
+    attached = every(f"list the policies of the role {role}", cloud.client("iam"), "list_attached_role_policies",
+                     "AttachedPolicies", RoleName=role)
+    return any(p["PolicyArn"] == policy_arn for p in attached)
 
 
 def get_role(cloud: Cloud, name_or_arn: str) -> dict[str, Any] | None:
@@ -128,40 +127,30 @@ def lambda_can_assume(role: dict[str, Any]) -> bool:
 def list_lambda_roles(cloud: Cloud) -> list[dict[str, Any]]:
     """Roles whose trust policy lets Lambda assume them (the console's
     'Use an existing role' list)."""
-    try:
-        pages = cloud.client("iam").get_paginator("list_roles").paginate()
-        return [r for page in pages for r in page["Roles"] if lambda_can_assume(r)]
-    except Exception as exc:
-        raise translate(exc, "list the IAM roles") from exc
+    return [r for r in every("list the IAM roles", cloud.client("iam"), "list_roles", "Roles") if lambda_can_assume(r)]
 
 
 def delete_role(cloud: Cloud, name: str) -> None:
     """Detach what is attached, drop inline policies, then delete."""
     iam = cloud.client("iam")
-    try:
-        for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
-            for policy in page["AttachedPolicies"]:
-                call(f"detach a policy from the role {name}", iam.detach_role_policy,
-                     RoleName=name, PolicyArn=policy["PolicyArn"])
-        for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
-            for policy_name in page["PolicyNames"]:
-                call(f"delete an inline policy of the role {name}", iam.delete_role_policy,
-                     RoleName=name, PolicyName=policy_name)
-    except WizardError:
-        raise
-    except Exception as exc:
-        raise translate(exc, f"list the policies of the role {name}") from exc
+    action = f"list the policies of the role {name}"
+    for policy in every(action, iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name):
+        call(f"detach a policy from the role {name}", iam.detach_role_policy,
+             RoleName=name, PolicyArn=policy["PolicyArn"])
+    for policy_name in every(action, iam, "list_role_policies", "PolicyNames", RoleName=name):
+        call(f"delete an inline policy of the role {name}", iam.delete_role_policy,
+             RoleName=name, PolicyName=policy_name)
     call(f"delete the role {name}", iam.delete_role, RoleName=name)
 
 
 def delete_policy(cloud: Cloud, arn: str) -> None:
     iam = cloud.client("iam")
     name = arn.rsplit("/", 1)[-1]
-    entities = call(f"list where the policy {name} is attached", iam.list_entities_for_policy, PolicyArn=arn)
-    for role in entities.get("PolicyRoles", []):
+    for role in every(f"list where the policy {name} is attached", iam, "list_entities_for_policy", "PolicyRoles",
+                      PolicyArn=arn):
         call(f"detach the policy {name}", iam.detach_role_policy, RoleName=role["RoleName"], PolicyArn=arn)
-    versions = call(f"list the versions of the policy {name}", iam.list_policy_versions, PolicyArn=arn)
-    for version in versions.get("Versions", []):
+    for version in every(f"list the versions of the policy {name}", iam, "list_policy_versions", "Versions",
+                         PolicyArn=arn):
         if not version["IsDefaultVersion"]:
             call(f"delete a version of the policy {name}", iam.delete_policy_version,
                  PolicyArn=arn, VersionId=version["VersionId"])
