@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from .deploy import DeployResult, Deployer, Event
-from .stack_ledger import open_ledger
+from .stack import plans
+from .stack.engine import DeployResult, Deployer, Event
+from .stack.scope import open_ledger
 from .state import WizardState
 
 
@@ -69,8 +70,7 @@ class Backend:
     def create_function(self, on_event: Callable[[Event], None]) -> DeployResult:
         deployer = self._deployer(on_event)
         try:
-            deployer.ensure_role()
-            deployer.ensure_function()
+            deployer.apply(plans.FUNCTION)
         finally:
             deployer.ledger.close()
         self.state.result = deployer.result
@@ -80,13 +80,8 @@ class Backend:
         deployer = self._deployer(on_event)
         try:
             if not deployer.result.function_arn and not self.state.integration_function:
-                deployer.ensure_role()
-                deployer.ensure_function()
-            deployer.ensure_api()
-            deployer.ensure_integration()
-            deployer.ensure_routes()
-            deployer.ensure_stage()
-            deployer.ensure_permissions()
+                deployer.apply(plans.FUNCTION)
+            deployer.apply(plans.API)
         finally:
             deployer.ledger.close()
         on_event(Event("done", "done", f"Invoke URL: {deployer.result.invoke_url}", deployer.result.invoke_url))
@@ -99,7 +94,7 @@ class Backend:
         ledger = self.ledger()
         if not ledger.resources:
             return None
-        return self.create_api(lambda _e: None) if ledger.find("apigw_api") else self.create_function(lambda _e: None)
+        return self.create_api(lambda _e: None) if ledger.find("AWS::ApiGatewayV2::Api") else self.create_function(lambda _e: None)
 
     # -- lists for pickers -------------------------------------------------
     def functions(self) -> list[str]:
@@ -114,13 +109,13 @@ class Backend:
 
     # -- clean up ------------------------------------------------------------
     def ledger_items(self) -> list[str]:
-        from .destroy import describe, plan
+        from .stack.destroy import describe, plan
 
         ledger = self.ledger()
         return [describe(r) for r in plan(ledger)]
 
     def destroy(self, on_event: Callable[[Event], None]) -> list[str]:
-        from .destroy import destroy
+        from .stack.destroy import destroy
 
         ledger = self.ledger(on_event)
         try:

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from . import config as config_mod
-from .deploy import Deployer, Event
-from .stack_ledger import open_ledger
+from .stack.engine import Deployer, Event
+from .stack.scope import open_ledger
 from .services.errors import WizardError
-from .services.ledger import LedgerError, default_state_dir
+from .stack.ledger import LedgerError, default_state_dir
 
 _MARKS = {"created": "+", "updated": "~", "reused": "=", "deleted": "-", "info": " ", "start": ">", "done": "*"}
 
@@ -117,7 +117,7 @@ def deploy(args: argparse.Namespace) -> int:
 def _deployed_url(conn: Any, config: config_mod.Config, ledger: Any) -> str:
     from .services import http_api
 
-    recorded = ledger.find("apigw_api")
+    recorded = ledger.find("AWS::ApiGatewayV2::Api")
     api = http_api.get_api(conn.cloud, recorded.id) if recorded else None
     if api is None:
         raise WizardError("find the deployed API", "NotDeployed",
@@ -177,7 +177,7 @@ def test(args: argparse.Namespace) -> int:
 
 @_guard
 def destroy(args: argparse.Namespace) -> int:
-    from .destroy import describe, destroy as run_destroy, plan
+    from .stack.destroy import describe, destroy as run_destroy, plan
 
     config = _load(args)
     conn = _connect(args, config)

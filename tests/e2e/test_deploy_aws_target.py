@@ -16,9 +16,9 @@ import pytest
 
 from tests.conftest import REGION, SAMPLE, deploy_json, free_port, run_cli
 from tui import config as config_mod
-from tui.deploy import Deployer, Event
-from tui.stack_ledger import open_ledger
-from tui.destroy import destroy
+from tui.stack.engine import Deployer, Event
+from tui.stack.scope import open_ledger
+from tui.stack.destroy import destroy
 from tui.services import functions
 from tui.services.errors import WizardError
 from tui.services.packaging import HELLO_CODE, build
@@ -226,7 +226,7 @@ def test_iam_propagation_gives_up_at_the_deadline_and_keeps_the_ledger(
     with pytest.raises(WizardError) as info:
         Deployer(cloud, cfg, ledger).run()
     assert info.value.code == "InvalidParameterValueException" and "trust policy" in info.value.hint
-    assert sorted(r.type for r in ledger.resources) == ["iam_policy", "iam_role"]
+    assert sorted(r.type for r in ledger.resources) == ["AWS::IAM::ManagedPolicy", "AWS::IAM::Role"]
     destroy(cloud, ledger)
     assert clients["iam"].list_roles()["Roles"] == [] and clients["iam"].list_policies(Scope="Local")["Policies"] == []
 

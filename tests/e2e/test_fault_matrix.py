@@ -15,9 +15,9 @@ import pytest
 
 from tests.faultproxy import Proxy
 from tui.config import Config
-from tui.deploy import Deployer
-from tui.stack_ledger import open_ledger
-from tui.destroy import destroy
+from tui.stack.engine import Deployer
+from tui.stack.scope import open_ledger
+from tui.stack.destroy import destroy
 from tui.services import functions
 from tui.services.errors import WizardError
 from tui.services.session import Cloud, Target
@@ -62,7 +62,7 @@ def inventory(cloud: Any, config: Config) -> dict[str, int]:
 
 
 def policies_for(cloud: Any, ledger: Any) -> list[str]:
-    names = {r.id for r in ledger.all("iam_policy")}
+    names = {r.id for r in ledger.all("AWS::IAM::ManagedPolicy")}
     return [p["PolicyName"] for p in cloud.client("iam").list_policies(Scope="Local")["Policies"] if p["PolicyName"] in names]
 
 
@@ -125,9 +125,9 @@ def test_access_denied_stops_cleanly_and_destroy_removes_what_was_made(cloud: An
     recorded = {r.type for r in ledger.resources}
     # Everything that exists is in the ledger, and nothing pending is left.
     assert not any(r.extra.get("pending") for r in ledger.resources)
-    assert (made["functions"] == 1) == ("lambda_function" in recorded)
-    assert (made["apis"] == 1) == ("apigw_api" in recorded)
-    assert (made["roles"] == 1) == ("iam_role" in recorded)
+    assert (made["functions"] == 1) == ("AWS::Lambda::Function" in recorded)
+    assert (made["apis"] == 1) == ("AWS::ApiGatewayV2::Api" in recorded)
+    assert (made["roles"] == 1) == ("AWS::IAM::Role" in recorded)
     proxy.rules.clear()
     destroy(wiz_cloud, ledger)
     assert inventory(cloud, config) == NONE and policies_for(cloud, ledger) == []

@@ -13,9 +13,9 @@ from tests.conftest import ROOT
 
 UI_FREE = [
     "tui.services.session", "tui.services.roles", "tui.services.functions", "tui.services.http_api",
-    "tui.services.permissions", "tui.services.logs", "tui.services.tester", "tui.services.ledger",
+    "tui.services.permissions", "tui.services.logs", "tui.services.tester", "tui.stack.ledger",
     "tui.services.errors", "tui.services.packaging", "localcloud.cloud", "localcloud.daemon",
-    "tui.deploy", "tui.destroy", "tui.config", "tui.targets", "tui.backend", "tui.state", "localcloud.edge",
+    "tui.stack.engine", "tui.stack.destroy", "tui.config", "tui.targets", "tui.backend", "tui.state", "localcloud.edge",
     "localcloud.gateway", "localcloud.runtime",
 ]
 

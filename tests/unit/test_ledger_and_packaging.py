@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.services.ledger import Ledger, LedgerError, Resource, Scope, list_ledgers
+from tui.stack.ledger import Ledger, LedgerError, Resource, Scope, list_ledgers
 from tui.services.packaging import HELLO_CODE, PackagingError, build, handler_module_problem
 
 SCOPE = Scope("local", "123456789012", "us-east-1", "http://127.0.0.1:1", "my-function", "my-http-api")
@@ -17,11 +17,11 @@ SCOPE = Scope("local", "123456789012", "us-east-1", "http://127.0.0.1:1", "my-fu
 
 def test_ledger_is_private_and_records_immediately(tmp_path: Path) -> None:
     ledger = Ledger.open(tmp_path, SCOPE)
-    ledger.add(Resource("iam_role", "r1", "arn:aws:iam::123456789012:role/r1"))
+    ledger.add(Resource("AWS::IAM::Role", "r1", "arn:aws:iam::123456789012:role/r1"))
     assert stat.S_IMODE(ledger.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(ledger.path.parent.stat().st_mode) == 0o700
     again = Ledger.open(tmp_path, SCOPE)  # what another process would read
-    assert [(r.type, r.id, r.account, r.target) for r in again.resources] == [("iam_role", "r1", "123456789012", "local")]
+    assert [(r.type, r.id, r.account, r.target) for r in again.resources] == [("AWS::IAM::Role", "r1", "123456789012", "local")]
     assert list_ledgers(tmp_path) == [(SCOPE, 1)]
     again.remove(again.resources[0])
     assert not ledger.path.exists()
@@ -30,7 +30,7 @@ def test_ledger_is_private_and_records_immediately(tmp_path: Path) -> None:
 def test_ledger_write_leaves_no_temp_files(tmp_path: Path) -> None:
     ledger = Ledger.open(tmp_path, SCOPE)
     for i in range(20):
-        ledger.add(Resource("apigw_route", f"r{i}", parent="api"))
+        ledger.add(Resource("AWS::ApiGatewayV2::Route", f"r{i}", parent="api"))
     assert [p.name for p in ledger.path.parent.iterdir()] == [ledger.path.name]
 
 

@@ -16,7 +16,7 @@ from localcloud import retention
 from localcloud.operations import classify, is_read
 from localcloud.persist import SaveFailed
 from localcloud.snapshots import ControlSaver
-from tui.services.ledger import Ledger, LedgerError, Resource, Scope
+from tui.stack.ledger import Ledger, LedgerError, Resource, Scope
 
 AUTH = "AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
 FORM = ("content-type", "application/x-www-form-urlencoded")
@@ -154,7 +154,7 @@ def scope(endpoint: str) -> Scope:
 
 def test_a_ledger_keyed_by_port_is_found_under_the_cloud_id(tmp_path: Path) -> None:
     old = Ledger.open(tmp_path, scope("http://127.0.0.1:4580"))
-    old.add(Resource("iam_role", "fn-role"))
+    old.add(Resource("AWS::IAM::Role", "fn-role"))
     new = Ledger.open(tmp_path, scope("local-cloud:abc"),
                       legacy=lambda s: str(s.get("endpoint", "")).startswith("http") and s.get("function") == "fn")
     assert [r.id for r in new.resources] == ["fn-role"]

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .config import Config
-from .services.ledger import Ledger, Scope
-from .services.session import Cloud
+from ..config import Config
+from .ledger import Ledger, Scope
+from ..services.session import Cloud
 
 
 def open_ledger(cloud: Cloud, config: Config, state_dir: Path, *, lock: bool = False,

@@ -23,12 +23,14 @@ from typing import Any, Callable
 
 from awsrules.privatefiles import default_state_dir, ensure_private_dir, write_private  # noqa: F401 - re-exported
 
-LEDGER_VERSION = 1
+# 2: resource types are CloudFormation type names (AWS::IAM::Role, ...).
+# 1: they were the tool's own words (iam_role, ...); such ledgers still load.
+LEDGER_VERSION = 2
 
 
 @dataclass
 class Resource:
-    type: str  # iam_role, iam_policy, lambda_function, log_group, apigw_api, ...
+    type: str  # the CloudFormation type name: AWS::IAM::Role, AWS::Lambda::Function, ...
     id: str  # the name or id the delete call takes
     arn: str | None = None
     parent: str | None = None  # api id for api children, function name for permissions
@@ -154,10 +156,22 @@ class Ledger:
             data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict):
                 raise TypeError(f"its top level is a JSON {type(data).__name__}, not an object")
+            version = data.get("version", 1)
+            if not isinstance(version, int) or version < 1:
+                raise TypeError(f"its version is {version!r}, not a whole number from 1 to {LEDGER_VERSION}")
+            if version > LEDGER_VERSION:
+                raise NewerLedger(f"the ledger {self.path} was written by a newer apigw-wizard (ledger version "
+                                  f"{version}; this one reads 1 to {LEDGER_VERSION}): upgrade apigw-wizard "
+                                  "(pip install -U apigw-wizard) and run the command again")
             items = data.get("resources", [])
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                 raise TypeError("its resources are not a list of objects")
             self.resources = [Resource(**item) for item in items]
+            if version < 2:
+                from .kinds import LEGACY_TYPES
+
+                for resource in self.resources:
+                    resource.type = LEGACY_TYPES.get(resource.type, resource.type)
         except (ValueError, TypeError) as exc:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
             os.replace(self.path, aside)
@@ -227,6 +241,10 @@ def _now() -> str:
 
 class LedgerError(RuntimeError):
     pass
+
+
+class NewerLedger(LedgerError):
+    """Written by a newer version: left untouched, and the user told to upgrade."""
 
 
 def list_ledgers(state_dir: Path) -> list[tuple[Scope, int]]:

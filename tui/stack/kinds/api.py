@@ -1,0 +1,75 @@
+"""AWS::ApiGatewayV2::Api: the HTTP API. It has no unique name, so a tag
+with a token written to the ledger first lets a lost response be found."""
+
+from __future__ import annotations
+
+import shlex
+import uuid
+from typing import TYPE_CHECKING
+
+from ...services import http_api
+from ..ledger import Resource
+from .base import Kind, Template
+
+if TYPE_CHECKING:
+    from ...services.session import Cloud
+    from ..engine import Deployer
+    from ..render.context import RenderContext
+
+TOKEN_TAG = "apigw-wizard:token"
+LOGICAL_ID = "MyHttpApi"
+
+
+class ApiKind(Kind):
+    type = "AWS::ApiGatewayV2::Api"
+    short = "apigw_api"
+    label = "HTTP API"
+    step = "api"
+
+    def ensure(self, run: Deployer) -> str:
+        name = run.config.api.name
+        run.emit_event("api", "start", f"Creating HTTP API {name}")
+        run.settle(self)
+        recorded = run.ledger.find(self.type)
+        api = http_api.get_api(run.cloud, recorded.id) if recorded else None
+        if recorded and api is None:
+            run.forget(recorded)
+        if api is None:
+            token = uuid.uuid4().hex  # tags the API so a lost response cannot orphan it
+            real = run.create(self, Resource(self.type, f"pending-{token}", extra={"token": token, "name": name}),
+                              lambda: http_api.create_api(run.cloud, name, {TOKEN_TAG: token}),
+                              lambda reply: Resource(self.type, reply["ApiId"], extra={"name": name}),
+                              lambda r: f"Created HTTP API {name} ({r.id})")
+            api = http_api.get_api(run.cloud, real.id) or {"ApiId": real.id}
+        else:
+            assert recorded is not None
+            run.reuse(self, recorded, f"HTTP API {api['ApiId']} exists")
+        run.result.api_id = api["ApiId"]
+        run.result.api_endpoint = api.get("ApiEndpoint", "")
+        return str(api["ApiId"])
+
+    def dedupe_after_create(self) -> bool:
+        return True
+
+    def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
+        token = pending.extra.get("token")
+        found = [a for a in http_api.list_apis(cloud) if (a.get("Tags") or {}).get(TOKEN_TAG) == token]
+        for duplicate in found[1:]:  # a retried create made more than one: keep the first
+            http_api.delete_api(cloud, duplicate["ApiId"])
+        return Resource(self.type, found[0]["ApiId"], extra={"name": pending.extra.get("name")}) if found else None
+
+    def delete(self, cloud: Cloud, resource: Resource) -> None:
+        http_api.delete_api(cloud, resource.id)
+
+    def cli(self, ctx: RenderContext) -> list[str]:
+        return [f"aws apigatewayv2 create-api --name {shlex.quote(ctx.config.api.name)} --protocol-type HTTP"]
+
+    def cloudformation(self, ctx: RenderContext) -> Template:
+        return {LOGICAL_ID: {"Type": self.type, "Properties": {"Name": ctx.config.api.name,
+                                                               "ProtocolType": "HTTP"}}}
+
+    def sam(self, ctx: RenderContext) -> Template:
+        return {}  # the function's HttpApi event makes it (see the function kind's SAM form)
+
+
+KIND = ApiKind()

@@ -1,0 +1,65 @@
+"""What every resource kind knows, in one place per AWS resource type.
+
+A kind is stateless: the deploy engine hands it the run (config, cloud,
+ledger, results so far) and it finds, reads, creates, updates or deletes
+its resources through the service layer. The same kind says how a person
+would do it with the AWS CLI and how CloudFormation and SAM declare it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ...services.session import Cloud
+    from ..engine import Deployer
+    from ..ledger import Resource
+    from ..render.context import RenderContext
+
+Template = dict[str, dict[str, Any]]  # logical id -> {"Type": ..., "Properties": ...}
+
+
+class Kind:
+    type: ClassVar[str]  # CloudFormation type name; also the ledger's type
+    # A short stable name: deploy --json's created/updated/reused lists use
+    # it, and version-1 ledgers used it as the type.
+    short: ClassVar[str]
+    label: ClassVar[str]  # how progress lines and destroy's plan name it
+    step: ClassVar[str]  # the progress step its events belong to
+    # The kind whose deletion takes this one along (an API's routes, a
+    # function's permissions): destroy spends no call on it.
+    deleted_with: ClassVar[str | None] = None
+
+    def ensure(self, run: Deployer) -> Any:
+        """Make it exist as configured (create, update or reuse)."""
+        raise NotImplementedError
+
+    def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
+        """The real resource a pending ledger entry stands for, or None."""
+        raise NotImplementedError
+
+    def delete(self, cloud: Cloud, resource: Resource) -> None:
+        raise NotImplementedError
+
+    def dedupe_after_create(self) -> bool:
+        """True for kinds with no unique name: a retried create may have made
+        two, so the engine looks again and keeps one."""
+        return False
+
+    def describe(self, resource: Resource) -> str:
+        detail = resource.extra.get("route_key") or resource.extra.get("name")
+        return f"{self.label} {resource.id}" + (f" ({detail})" if detail else "")
+
+    def cli(self, ctx: RenderContext) -> list[str]:
+        """AWS CLI lines that create it by hand (none when it is not made)."""
+        return []
+
+    def cloudformation(self, ctx: RenderContext) -> Template:
+        """Its resources in a CloudFormation template (none when not made)."""
+        return {}
+
+    def sam(self, ctx: RenderContext) -> Template:
+        """Its resources in a SAM template; by default as in CloudFormation.
+        Kinds that SAM makes implicitly (the API's children, the role)
+        return nothing and the function's HttpApi event declares them."""
+        return self.cloudformation(ctx)

@@ -1,0 +1,88 @@
+"""AWS::Lambda::Permission: one statement per route, letting API Gateway
+invoke the function from that route only, as the console scopes it."""
+
+from __future__ import annotations
+
+import shlex
+from typing import TYPE_CHECKING
+
+from awsrules.arns import execute_api_arn
+from awsrules.routekeys import parse
+
+from ...services import permissions
+from ..ledger import Resource
+from .api import LOGICAL_ID as API_ID
+from .base import Kind, Template
+from .function import LOGICAL_ID as FUNCTION_ID
+from .route import logical_id as route_id
+
+if TYPE_CHECKING:
+    from ...services.session import Cloud
+    from ..engine import Deployer
+    from ..render.context import RenderContext
+
+
+class PermissionKind(Kind):
+    type = "AWS::Lambda::Permission"
+    short = "lambda_permission"
+    label = "invoke permission"
+    step = "permission"
+    deleted_with = "AWS::Lambda::Function"
+
+    def ensure(self, run: Deployer) -> None:
+        api_id = run.result.api_id or run.need("AWS::ApiGatewayV2::Api")
+        fn = run.integration_target()[0]
+        run.emit_event("permission", "start", "Allowing API Gateway to invoke the function")
+        run.settle(self)
+        current = {s.get("Sid"): s for s in permissions.statements(run.cloud, fn)}
+        wanted = {key: permissions.source_arn(run.cloud.region, run.result.account, api_id, key)
+                  for key in run.config.api.routes}
+        for recorded in run.ledger.all(self.type):
+            if recorded.extra.get("source_arn") not in wanted.values():
+                if recorded.id in current:
+                    permissions.remove_permission(run.cloud, fn, recorded.id)
+                run.ledger.remove(recorded)
+        for key, arn in wanted.items():
+            recorded = run.ledger.find(self.type, source_arn=arn)
+            if recorded and recorded.id in current:
+                run.reuse(self, recorded, f"Invoke permission for {key} exists")
+                continue
+            if recorded:
+                run.forget(recorded)
+            sid = permissions.new_statement_id()
+            extra = {"source_arn": arn, "route_key": key}
+            run.create(self, Resource(self.type, sid, parent=fn, extra=dict(extra)),
+                       lambda sid=sid, arn=arn: permissions.add_invoke_permission(run.cloud, fn, sid, arn),
+                       lambda _reply, sid=sid, extra=extra: Resource(self.type, sid, parent=fn, extra=dict(extra)),
+                       lambda r: f"Allowed apigateway.amazonaws.com to invoke {fn} from {r.extra['source_arn']}")
+
+    def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
+        found = permissions.find_statement(cloud, pending.parent or "", pending.id)
+        return Resource(self.type, pending.id, parent=pending.parent, extra=dict(pending.extra)) if found else None
+
+    def delete(self, cloud: Cloud, resource: Resource) -> None:
+        permissions.remove_permission(cloud, resource.parent or "", resource.id)
+
+    def cli(self, ctx: RenderContext) -> list[str]:
+        q, name = shlex.quote, ctx.config.function.name
+        lines = []
+        for key in ctx.config.api.routes:
+            arn = execute_api_arn(ctx.region, ctx.account, ctx.api_id, parse(key).source_arn_suffix())
+            lines += [f"aws lambda add-permission --function-name {q(name)} --statement-id <32-hex-id> \\",
+                      f"  --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn {q(arn)}"]
+        return lines
+
+    def cloudformation(self, ctx: RenderContext) -> Template:
+        return {f"{route_id(key)}Permission": {"Type": self.type, "Properties": {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": {"Ref": FUNCTION_ID},
+            "Principal": "apigateway.amazonaws.com",
+            "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+                                     f"${{{API_ID}}}/{parse(key).source_arn_suffix()}"},
+        }} for key in ctx.config.api.routes}
+
+    def sam(self, ctx: RenderContext) -> Template:
+        return {}  # SAM adds the permission for each HttpApi event
+
+
+KIND = PermissionKind()

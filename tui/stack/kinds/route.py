@@ -1,0 +1,98 @@
+"""AWS::ApiGatewayV2::Route: one per configured route key, all targeting the
+integration. Routes dropped from the config are deleted (ours only)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import TYPE_CHECKING
+
+from awsrules.routekeys import parse
+
+from ...services import http_api
+from ...services.errors import WizardError
+from ..ledger import Resource
+from .api import LOGICAL_ID as API_ID
+from .base import Kind, Template
+from .integration import LOGICAL_ID as INTEGRATION_ID
+
+if TYPE_CHECKING:
+    from ...services.session import Cloud
+    from ..engine import Deployer
+    from ..render.context import RenderContext
+
+
+def logical_id(route_key: str) -> str:
+    """A template id per route: `ANY /my-function` -> RouteAnyMyFunction."""
+    words = re.findall(r"[A-Za-z0-9]+", route_key.replace("$default", "Default"))
+    return "Route" + "".join(w[:1].upper() + w[1:] for w in words)
+
+
+class RouteKind(Kind):
+    type = "AWS::ApiGatewayV2::Route"
+    short = "apigw_route"
+    label = "route"
+    step = "routes"
+    deleted_with = "AWS::ApiGatewayV2::Api"
+
+    def ensure(self, run: Deployer) -> list[str]:
+        api_id = run.result.api_id or run.need("AWS::ApiGatewayV2::Api")
+        integration = run.result.integration_id or run.need("AWS::ApiGatewayV2::Integration")
+        wanted = list(run.config.api.routes)
+        run.emit_event("routes", "start", f"Creating routes {', '.join(wanted)}")
+        run.settle(self)
+        existing = {parse(r["RouteKey"]).shape: r for r in http_api.get_routes(run.cloud, api_id)}
+        wanted_shapes = {parse(k).shape for k in wanted}
+        for recorded in run.ledger.all(self.type):
+            key = recorded.extra["route_key"]
+            if recorded.parent == api_id and parse(key).shape not in wanted_shapes:
+                if parse(key).shape in existing:
+                    http_api.delete_route(run.cloud, api_id, recorded.id)
+                run.ledger.remove(recorded)
+                run.emit_event("routes", "deleted", f"Deleted route {key} (no longer in the config)")
+        for key in wanted:
+            route = existing.get(parse(key).shape)
+            if route is not None and route.get("Target") != f"integrations/{integration}":
+                raise WizardError(f"create the route {key}", "ConflictException",
+                                  f"the API already has the route {route['RouteKey']} with another target",
+                                  "Remove that route in the API, or choose another route key.")
+            if route is None:
+                run.create(self, Resource(self.type, f"pending-{key}", parent=api_id, extra={"route_key": key}),
+                           lambda key=key: http_api.create_route(run.cloud, api_id, key, integration),
+                           lambda reply, key=key: Resource(self.type, reply["RouteId"], parent=api_id,
+                                                           extra={"route_key": key}),
+                           lambda r: f"Created route {r.extra['route_key']}")
+            else:
+                recorded = run.ledger.find(self.type, id=route["RouteId"]) or Resource(
+                    self.type, route["RouteId"], parent=api_id, extra={"route_key": key})
+                run.reuse(self, recorded, f"Route {key} exists")
+        run.result.routes = wanted
+        return wanted
+
+    def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
+        key = pending.extra["route_key"]
+        shape = parse(key).shape
+        for route in http_api.get_routes(cloud, pending.parent or ""):
+            if parse(route["RouteKey"]).shape == shape:
+                return Resource(self.type, route["RouteId"], parent=pending.parent, extra={"route_key": key})
+        return None
+
+    def delete(self, cloud: Cloud, resource: Resource) -> None:
+        http_api.delete_route(cloud, resource.parent or "", resource.id)
+
+    def cli(self, ctx: RenderContext) -> list[str]:
+        return [f"aws apigatewayv2 create-route --api-id {ctx.api_id} --route-key {shlex.quote(key)} "
+                f"--target integrations/{ctx.integration_id}" for key in ctx.config.api.routes]
+
+    def cloudformation(self, ctx: RenderContext) -> Template:
+        return {logical_id(key): {"Type": self.type, "Properties": {
+            "ApiId": {"Ref": API_ID},
+            "RouteKey": key,
+            "Target": {"Fn::Join": ["/", ["integrations", {"Ref": INTEGRATION_ID}]]},
+        }} for key in ctx.config.api.routes}
+
+    def sam(self, ctx: RenderContext) -> Template:
+        return {}
+
+
+KIND = RouteKind()

@@ -1,0 +1,2 @@
+"""Export: the configured stack as AWS CLI commands, a CloudFormation
+template or a SAM template, each written by the resource kinds."""
