@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from tui.deploy import Event
+from tui.stack.engine import Event
 from tui.widgets.modals import ErrorModal
 from tui.widgets.progress import ProgressLog
 from tui.widgets.sidebar import StepSidebar

@@ -88,7 +88,7 @@ class WizardApp(App[None]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     def action_show_cli(self) -> None:
-        from .cli_equivalent import commands
+        from .stack.cli_equivalent import commands
         from .widgets.modals import TextModal
 
         account = self.state.identity.account if self.state.identity else "<account-id>"
@@ -97,7 +97,7 @@ class WizardApp(App[None]):
     # -- resume ------------------------------------------------------------------
     def offer_resume(self) -> None:
         """Launching again with a ledger for this config: continue, test or clean up."""
-        from .services.ledger import list_ledgers
+        from .stack.ledger import list_ledgers
         from .widgets.resume import ResumeModal
 
         config = self.state.config

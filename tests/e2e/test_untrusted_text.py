@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from tests.e2e.test_wizard_pilot import SIZE, screen_is, until
 from tui.app import WizardApp
 from tui.config import Config
-from tui.deploy import DeployResult
+from tui.stack.engine import DeployResult
 from tui.state import WizardState
 from tui.widgets.modals import ErrorModal
 

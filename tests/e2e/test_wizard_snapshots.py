@@ -15,7 +15,7 @@ from textual.widgets import Input
 from tui.app import WizardApp
 from tui.backend import Backend
 from tui.config import Config
-from tui.deploy import DeployResult
+from tui.stack.engine import DeployResult
 from tui.services.session import Identity
 from tui.state import WizardState
 
