@@ -4,7 +4,7 @@ invoke the function from that route only, as the console scopes it."""
 from __future__ import annotations
 
 import shlex
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from awsrules.arns import execute_api_arn
 from awsrules.routekeys import parse
@@ -43,18 +43,24 @@ class PermissionKind(Kind):
                     permissions.remove_permission(run.cloud, fn, recorded.id)
                 run.ledger.remove(recorded)
         for key, arn in wanted.items():
-            recorded = run.ledger.find(self.type, source_arn=arn)
-            if recorded and recorded.id in current:
-                run.reuse(self, recorded, f"Invoke permission for {key} exists")
+            found = run.ledger.find(self.type, source_arn=arn)
+            if found and found.id in current:
+                run.reuse(self, found, f"Invoke permission for {key} exists")
                 continue
-            if recorded:
-                run.forget(recorded)
-            sid = permissions.new_statement_id()
-            extra = {"source_arn": arn, "route_key": key}
-            run.create(self, Resource(self.type, sid, parent=fn, extra=dict(extra)),
-                       lambda sid=sid, arn=arn: permissions.add_invoke_permission(run.cloud, fn, sid, arn),
-                       lambda _reply, sid=sid, extra=extra: Resource(self.type, sid, parent=fn, extra=dict(extra)),
-                       lambda r: f"Allowed apigateway.amazonaws.com to invoke {fn} from {r.extra['source_arn']}")
+            if found:
+                run.forget(found)
+            self._create(run, fn, key, arn)
+
+    def _create(self, run: Deployer, fn: str, key: str, arn: str) -> None:
+        sid = permissions.new_statement_id()
+        extra = {"source_arn": arn, "route_key": key}
+
+        def make() -> Any:
+            return permissions.add_invoke_permission(run.cloud, fn, sid, arn)
+
+        run.create(self, Resource(self.type, sid, parent=fn, extra=dict(extra)), make,
+                   lambda _reply: Resource(self.type, sid, parent=fn, extra=dict(extra)),
+                   lambda r: f"Allowed apigateway.amazonaws.com to invoke {fn} from {r.extra['source_arn']}")
 
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
         found = permissions.find_statement(cloud, pending.parent or "", pending.id)

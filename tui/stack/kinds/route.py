@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from awsrules.routekeys import parse
 
@@ -57,17 +57,23 @@ class RouteKind(Kind):
                                   f"the API already has the route {route['RouteKey']} with another target",
                                   "Remove that route in the API, or choose another route key.")
             if route is None:
-                run.create(self, Resource(self.type, f"pending-{key}", parent=api_id, extra={"route_key": key}),
-                           lambda key=key: http_api.create_route(run.cloud, api_id, key, integration),
-                           lambda reply, key=key: Resource(self.type, reply["RouteId"], parent=api_id,
-                                                           extra={"route_key": key}),
-                           lambda r: f"Created route {r.extra['route_key']}")
+                self._create(run, api_id, integration, key)
             else:
                 recorded = run.ledger.find(self.type, id=route["RouteId"]) or Resource(
                     self.type, route["RouteId"], parent=api_id, extra={"route_key": key})
                 run.reuse(self, recorded, f"Route {key} exists")
         run.result.routes = wanted
         return wanted
+
+    def _create(self, run: Deployer, api_id: str, integration: str, key: str) -> None:
+        def make() -> Any:
+            return http_api.create_route(run.cloud, api_id, key, integration)
+
+        def build(reply: Any) -> Resource:
+            return Resource(self.type, reply["RouteId"], parent=api_id, extra={"route_key": key})
+
+        run.create(self, Resource(self.type, f"pending-{key}", parent=api_id, extra={"route_key": key}),
+                   make, build, lambda r: f"Created route {r.extra['route_key']}")
 
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
         key = pending.extra["route_key"]
