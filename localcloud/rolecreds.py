@@ -41,7 +41,8 @@ class Session:
     @property
     def principal(self) -> str:
         role = self.role_arn.rsplit("/", 1)[-1]
-        return f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/{self.function_name}"
+        partition = self.role_arn.split(":")[1] if self.role_arn.count(":") >= 5 else "aws"
+        return f"arn:{partition}:sts::{ACCOUNT}:assumed-role/{role}/{self.function_name}"  # the role's partition
 
 
 class RoleSessions:
