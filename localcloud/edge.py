@@ -22,6 +22,7 @@ from .asgi import MAX_CONTROL_BYTES, Disconnected, Replay, TooLarge, clock, prin
 from .client import HEALTH_PATH, INVOCATIONS_PATH, SERVICE_NAME, SHUTDOWN_PATH
 from .controlplane import ControlPlane
 from .apigatewayv2.deployments import Deployments
+from .apigatewayv2.errors import gateway_error
 from .apigatewayv2.gateway import MAX_REQUEST_BYTES, Gateway
 from .invocation import log_texts
 from .logsink import LogSink
@@ -38,7 +39,6 @@ from .sigv4 import SignatureError
 RECENT_INVOCATIONS = 200
 ADMIN_PREFIX = "/_apigw-wizard/"
 MOTO_API_PREFIX = "/moto-api"
-MAX_HEAD_VALUES = 10240  # HTTP APIs: request line plus header values
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
 _HOST_FORM = re.compile(r"^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$")
 _INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
@@ -84,7 +84,7 @@ class Edge:
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False
         self.last_request = 0.0
-        self.recent: OrderedDict[str, Any] = OrderedDict()  # apigw request id -> Outcome
+        self.recent: OrderedDict[str, Any] = OrderedDict()  # apigw request id -> _inspection()
 
     def _local_endpoints(self) -> None:
         """API endpoints point at this port (it may differ after a restart)."""
@@ -151,9 +151,8 @@ class Edge:
             else:
                 kind, status, why = await self._signed(scope, receive, send, headers, head)
         except TooLarge:
-            status = 413
-            await respond(send, 413, [("content-type", "application/json")],
-                          b'{"message":"Request Entity Too Large"}')
+            status, too_large = 413, gateway_error(413)  # the body outgrew its quota while it was read
+            await respond(send, status, too_large.headers, too_large.body)
         except Disconnected:
             status = 499
         except Exception as exc:  # noqa: BLE001 - a bug must cost one request, never the cloud
@@ -258,14 +257,6 @@ class Edge:
     async def execute_api(self, api_id: str, request: events.HttpRequest) -> tuple[events.HttpResponse, str]:
         """A data-plane request: API Gateway's response, and its reason when
         it answered by itself. Kept for the test screen's inspection."""
-        if head_size(request) > MAX_HEAD_VALUES:
-            # AWS: "Total combined size of request line and header values:
-            # 10240 bytes" (http-api-quotas). The status is not documented;
-            # a user report quotes "HTTP header is larger than 10240 bytes."
-            # We answer 431 (RFC 6585) with API Gateway's JSON message shape.
-            return events.HttpResponse(431, [("content-type", "application/json")],
-                                       b'{"message":"Request Header Fields Too Large"}'), \
-                f"request line and header values over {MAX_HEAD_VALUES} bytes"
         outcome = await self.gateway.handle(api_id, request)
         self.recent[outcome.request_id] = _inspection(outcome)
         if len(self.recent) > RECENT_INVOCATIONS:
@@ -346,12 +337,6 @@ async def _answer(send: Any, answer: gate.Answer) -> int:
     return answer.status
 
 
-def head_size(request: events.HttpRequest) -> int:
-    """Bytes of the request line and header values, as API Gateway counts them."""
-    line = len(request.method) + len(request.raw_path) + (len(request.raw_query) + 1 if request.raw_query else 0) + 11
-    return line + sum(len(value) for _name, value in request.headers)
-
-
 def data_plane_target(host: str, path: str) -> tuple[str, str] | None:
     """(API id, path within the API) for an execute-api request, by either
     URL form; None for anything else."""
@@ -367,7 +352,7 @@ def data_plane_target(host: str, path: str) -> tuple[str, str] | None:
 def _inspection(outcome: Any) -> tuple[Any, ...]:
     """What the test screen may ask about a recent request: a tuple of
     strings, bytes and the invocation's log (formatted when asked). Kept
-    Outcomes, events as nested dicts, cost every garbage collection about
+    contexts, events as nested dicts, cost every garbage collection about
     10 % of a warm request's CPU."""
     result = outcome.result
     return (outcome.route_key, outcome.note, outcome.event,

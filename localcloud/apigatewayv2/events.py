@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import random
 import re
 import time
@@ -313,19 +312,6 @@ def response_v1(payload: bytes) -> HttpResponse:
     if not any(name == "content-type" for name, _ in headers):
         headers.append(("content-type", "application/json"))
     return HttpResponse(status, headers, _decode_body(result.get("body"), result.get("isBase64Encoded")))
-
-
-def gateway_error(status: int) -> HttpResponse:
-    """API Gateway's own answers for HTTP APIs (B5), exact casing."""
-    message = {
-        404: "Not Found",
-        413: "Request Entity Too Large",
-        429: "Too Many Requests",
-        500: "Internal Server Error",
-        503: "Service Unavailable",
-    }[status]
-    body = json.dumps({"message": message}, separators=(",", ":")).encode()
-    return HttpResponse(status, [("content-type", "application/json")], body)
 
 
 def decoded_path(raw: str) -> str:

@@ -1,0 +1,60 @@
+"""The handler chain: the request handlers in order until one answers,
+API Gateway's own errors turned into responses, then the response
+handlers, which every answer passes through (errors too).
+
+To add a step (authorizer, CORS, throttling), write a handler in
+handlers.py (or its own module) and put it in the list in http_api_chain()."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Iterable
+
+from .context import RequestContext
+from .errors import GatewayError, answer
+from .handlers import (BuildEvent, CheckPermission, FindApi, Invoke, ResolveIntegration, add_request_id,
+                       check_request_size, map_response, match_route, select_stage)
+from .views import ControlPlaneViews
+
+# A handler returns None, or an awaitable (an async handler) that does.
+Handler = Callable[[RequestContext], "Awaitable[None] | None"]
+
+
+class Chain:
+    def __init__(self, handlers: Iterable[Handler], response_handlers: Iterable[Handler] = ()):
+        self.handlers = list(handlers)
+        self.response_handlers = list(response_handlers)
+
+    async def run(self, ctx: RequestContext) -> RequestContext:
+        try:
+            for handler in self.handlers:
+                step = handler(ctx)
+                if step is not None:
+                    await step
+                if ctx.response is not None:
+                    break
+            else:
+                raise RuntimeError("no handler in the chain answered the request")
+        except GatewayError as error:
+            ctx.response = answer(error)
+            ctx.note = error.note
+        for handler in self.response_handlers:
+            handler(ctx)
+        return ctx
+
+
+def http_api_chain(views: ControlPlaneViews, runtime: Any, port: int) -> Chain:
+    """An HTTP API request's way through API Gateway, in order."""
+    return Chain(
+        [
+            check_request_size,
+            FindApi(views.view),
+            select_stage,
+            match_route,
+            ResolveIntegration(views.function),
+            CheckPermission(views.allowed),
+            BuildEvent(port),
+            Invoke(runtime),
+            map_response,
+        ],
+        [add_request_id],
+    )

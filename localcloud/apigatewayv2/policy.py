@@ -1,0 +1,56 @@
+"""Does a function's resource policy let API Gateway invoke it (reference
+A8)? The statement `lambda add-permission` writes, evaluated as Lambda
+evaluates it."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+
+def allows(policy: dict[str, Any] | None, source_arn: str, account: str) -> bool:
+    """Does the function's resource policy let API Gateway invoke it from
+    `source_arn`? ArnLike is matched StringLike-style: `*` crosses `/`."""
+    for statement in (policy or {}).get("Statement", []):
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action")
+        actions = [actions] if isinstance(actions, str) else actions or []
+        if not any(a in ("lambda:InvokeFunction", "lambda:*", "*") for a in actions):
+            continue
+        principal = statement.get("Principal")
+        services = principal.get("Service") if isinstance(principal, dict) else principal
+        services = [services] if isinstance(services, str) else services or []
+        if not any(s in ("apigateway.amazonaws.com", "*") for s in services):
+            continue
+        ok = True
+        for operator, conditions in (statement.get("Condition") or {}).items():
+            for key, expected in conditions.items():
+                values = [expected] if isinstance(expected, str) else expected
+                if key.lower() == "aws:sourcearn":
+                    like = operator in ("ArnLike", "StringLike")
+                    ok &= any(_like(source_arn, v) if like else source_arn == v for v in values)
+                elif key.lower() == "aws:sourceaccount":
+                    ok &= account in values
+        if ok:
+            return True
+    return False
+
+
+def _like(value: str, pattern: str) -> bool:
+    """IAM StringLike: `*` is any run of characters, `?` any one."""
+    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+def policy_of(fn: Any) -> dict[str, Any] | None:
+    """The function's resource policy as a dict, or None (moto raises when
+    a policy has no statements left). Call with moto's lock held."""
+    if fn is None or not fn.policy:
+        return None
+    try:
+        policy = fn.policy.get_policy()["Policy"]
+    except Exception:  # noqa: BLE001 - moto's "no policy" is a plain 404 error
+        return None
+    return json.loads(policy) if isinstance(policy, str) else policy

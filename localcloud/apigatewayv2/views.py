@@ -1,0 +1,112 @@
+"""What the data plane reads from the control plane: an API's served
+stages, an integration's function and its resource policy. Read from moto
+once per control-plane change (`Moto.generation`) and cached, so a warm
+request touches no moto state and takes no lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..moto_bridge import ACCOUNT, Moto
+from ..runtime import FunctionInfo
+from .deployments import Deployments, Snapshot
+from .policy import allows, policy_of
+from .routing import RouteTable
+
+
+@dataclass(frozen=True)
+class Integration:
+    integration_id: str
+    type: str
+    uri: str
+    payload_format: str
+    timeout_ms: int
+
+
+@dataclass(frozen=True)
+class StageView:
+    routes: RouteTable
+    integrations: dict[str, Integration]
+    variables: dict[str, str]
+
+
+@dataclass
+class ApiView:
+    api_id: str
+    region: str
+    stages: dict[str, StageView]  # served stages only
+
+
+def function_info(moto: Moto, region: str, fn: Any) -> FunctionInfo:
+    return FunctionInfo(
+        name=fn.function_name,
+        arn=f"arn:aws:lambda:{region}:{ACCOUNT}:function:{fn.function_name}",
+        region=region,
+        account=ACCOUNT,
+        runtime=fn.run_time or "python3.14",
+        handler=fn.handler or "",
+        memory_mb=int(fn.memory_size or 128),
+        timeout_s=int(fn.timeout or 3),
+        environment=tuple(sorted((fn.environment_vars or {}).items())),
+        code_sha=fn.code_sha_256,
+        role=fn.role or "",
+    )
+
+
+class ControlPlaneViews:
+    def __init__(self, moto: Moto, deployments: Deployments):
+        self.moto = moto
+        self.deployments = deployments
+        self._views: dict[str, tuple[int, ApiView | None]] = {}
+        self._functions: dict[tuple[str, str], tuple[int, FunctionInfo | None, Any]] = {}
+        self._allowed: dict[tuple[str, str], bool] = {}
+        self._allowed_generation = -1
+
+    def view(self, api_id: str) -> ApiView | None:
+        cached = self._views.get(api_id)
+        if cached and cached[0] == self.moto.generation:
+            return cached[1]
+        with self.moto.lock:
+            generation = self.moto.generation
+            found = self.moto.find_api(api_id)
+            view = None
+            if found is not None:
+                region, api = found
+                live = Snapshot.of(api)
+                stages = {}
+                for name, stage in api.stages.items():
+                    snap = live if stage.auto_deploy else self.deployments.snapshot_for(api_id, name)
+                    if snap is None:
+                        continue  # never deployed: AWS serves nothing here
+                    stages[name] = StageView(RouteTable(snap.routes), {i[0]: Integration(*i) for i in snap.integrations},
+                                             dict(stage.stage_variables or {}))
+                view = ApiView(api_id, region, stages)
+        self._views[api_id] = (generation, view)
+        return view
+
+    def function(self, region: str, uri: str) -> tuple[FunctionInfo | None, Any]:
+        """(info, resource policy) for an integration URI."""
+        key = (region, uri)
+        cached = self._functions.get(key)
+        if cached and cached[0] == self.moto.generation:
+            return cached[1], cached[2]
+        name = uri.split("/functions/")[1].split("/")[0] if "/functions/" in uri else uri
+        with self.moto.lock:
+            generation = self.moto.generation
+            fn = self.moto.find_function(region, name)
+            info = function_info(self.moto, region, fn) if fn is not None else None
+            policy = policy_of(fn)
+        self._functions[key] = (generation, info, policy)
+        return info, policy
+
+    def allowed(self, info: FunctionInfo, policy: Any, source_arn: str) -> bool:
+        """allows(), remembered until the control plane changes."""
+        if self._allowed_generation != self.moto.generation:
+            self._allowed = {}
+            self._allowed_generation = self.moto.generation
+        key = (info.arn, source_arn)
+        found = self._allowed.get(key)
+        if found is None:
+            found = self._allowed[key] = allows(policy, source_arn, ACCOUNT)
+        return found
