@@ -4,7 +4,9 @@ backends read directly by the data plane (no HTTP round trip per request).
 One lock serialises every touch of moto's state, because moto's models are
 not thread-safe. `generation` grows on every change, so the data plane can
 cache route tables and function settings and rebuild them only when the
-control plane changed something.
+control plane changed something; code that changes moto's models itself,
+not through `call`, must `bump()`. Repeated reads are answered from a
+cache (readcache.py) that every change retires.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+from .readcache import ReadCache, key_of
 
 ACCOUNT = "123456789012"  # moto's default account
 _CREDENTIAL_REGION = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
@@ -72,6 +76,8 @@ class Moto:
         self.app = DomainDispatcherApplication(create_backend_app)
         self.lock = threading.RLock()
         self.generation = 0
+        self.writes = 0  # every call into moto but a GET or HEAD, read or not (the cache's second guard)
+        self.reads = ReadCache()
 
     def bump(self) -> None:
         self.generation += 1
@@ -79,7 +85,14 @@ class Moto:
     def call(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
              server_port: int, mutating: bool | None = None) -> WsgiReply:
         """Run one request through moto's WSGI app (blocking: call it from
-        a thread, not the event loop)."""
+        a thread, not the event loop), or answer a repeated read from the cache."""
+        cache_key = key_of(method, path, query, headers, body)
+        if cache_key is not None:
+            with self.lock:
+                stamp = (self.generation, self.writes)
+                hit = self.reads.get(cache_key, stamp)
+            if hit is not None:
+                return WsgiReply(*hit)
         environ: dict[str, Any] = {
             "REQUEST_METHOD": method,
             "SCRIPT_NAME": "",
@@ -114,13 +127,20 @@ class Moto:
             return lambda _data: None
 
         with self.lock:
-            chunks = self.app(environ, start_response)
+            if method not in ("GET", "HEAD"):
+                self.writes += 1  # before the call: a write that fails half way retires the cache too
+            stamp = (self.generation, self.writes)
             try:
-                data = b"".join(chunks)
+                chunks = self.app(environ, start_response)
+                try:
+                    data = b"".join(chunks)
+                finally:
+                    getattr(chunks, "close", lambda: None)()
             finally:
-                getattr(chunks, "close", lambda: None)()
-            if mutating if mutating is not None else method not in ("GET", "HEAD"):
-                self.bump()
+                if mutating if mutating is not None else method not in ("GET", "HEAD"):
+                    self.bump()
+            if cache_key is not None and stamp == (self.generation, self.writes):
+                self.reads.put(cache_key, stamp, captured["status"], captured["headers"], data)
         return WsgiReply(captured["status"], captured["headers"], data)
 
     # -- direct reads (call with the lock held) --------------------------
