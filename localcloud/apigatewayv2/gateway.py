@@ -4,6 +4,8 @@ views cached per control-plane change."""
 
 from __future__ import annotations
 
+from typing import Awaitable
+
 from ..moto_bridge import Moto
 from ..runtime import Runtime
 from . import events
@@ -21,7 +23,7 @@ class Gateway:
         self.views = ControlPlaneViews(moto, deployments)
         self.chain = http_api_chain(self.views, runtime, port)
 
-    async def handle(self, api_id: str, request: events.HttpRequest) -> RequestContext:
-        """API Gateway's answer (`.response`), why it answered by itself
-        (`.note`), and what the function saw and returned."""
-        return await self.chain.run(RequestContext(api_id, request, events.new_request_id()))
+    def handle(self, api_id: str, request: events.HttpRequest) -> Awaitable[RequestContext]:
+        """Awaited: API Gateway's answer (`.response`), why it answered by
+        itself (`.note`), and what the function saw and returned."""
+        return self.chain.run(RequestContext(api_id, request, events.new_request_id()))

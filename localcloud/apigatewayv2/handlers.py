@@ -89,8 +89,8 @@ def source_arn(ctx: RequestContext) -> str:
     """The execute-api ARN API Gateway invokes from (A8):
     arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>, or
     .../<stage>/$default for the $default route."""
-    key = ctx.match.route.key
-    tail = "$default" if key.is_default else f"{ctx.request.method}/{key.path.lstrip('/')}"
+    route = ctx.match.route
+    tail = f"{ctx.request.method}/{route.path[1:]}" if route.path else "$default"
     return f"arn:aws:execute-api:{ctx.view.region}:{ACCOUNT}:{ctx.api_id}/{ctx.stage}/{tail}"
 
 
@@ -114,10 +114,10 @@ class BuildEvent:
         self.domain_suffix = f".execute-api.localhost:{port}"
 
     def __call__(self, ctx: RequestContext) -> None:
-        key = ctx.match.route.key
-        about = events.Context(ACCOUNT, ctx.api_id, ctx.api_id + self.domain_suffix, ctx.stage, key.key,
+        route = ctx.match.route
+        about = events.Context(ACCOUNT, ctx.api_id, ctx.api_id + self.domain_suffix, ctx.stage, route.key.key,
                                ctx.match.path_parameters, ctx.stage_view.variables,
-                               ctx.request_id, key.path or "$default")
+                               ctx.request_id, route.path or "$default")
         build = events.event_v2 if ctx.integration.payload_format == "2.0" else events.event_v1
         event = build(ctx.request, about)
         ctx.trace_root = event["headers"].get("x-amzn-trace-id")

@@ -20,6 +20,7 @@ class Route:
     route_id: str
     key: RouteKey
     target: str | None  # "integrations/<id>"
+    path: str = ""  # key.path ("" for $default), kept: every request reads it
 
     @property
     def rank(self) -> tuple[Any, ...]:
@@ -43,7 +44,7 @@ class RouteTable:
                 parsed = parse(key)
             except RouteKeyError:
                 continue  # never created through us; AWS would have refused it
-            route = Route(route_id, parsed, target)
+            route = Route(route_id, parsed, target, parsed.path)
             if parsed.is_default:
                 self.default = route
             else:
