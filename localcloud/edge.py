@@ -262,6 +262,7 @@ class Edge:
         if len(self.recent) > RECENT_INVOCATIONS:
             self.recent.popitem(last=False)
         self._after_invoke()
+        assert outcome.response is not None  # the chain always ends with one
         return outcome.response, outcome.note or ""
 
     async def _inspect(self, send: Any, request_id: str) -> int:

@@ -12,8 +12,18 @@ from typing import Any, Awaitable, Callable, Iterable
 
 from .context import RequestContext
 from .errors import GatewayError, answer
-from .handlers import (BuildEvent, CheckPermission, FindApi, Invoke, ResolveIntegration, add_request_id,
-                       check_request_size, map_response, match_route, select_stage)
+from .handlers import (
+    BuildEvent,
+    CheckPermission,
+    FindApi,
+    Invoke,
+    ResolveIntegration,
+    add_request_id,
+    check_request_size,
+    map_response,
+    match_route,
+    select_stage,
+)
 from .views import ControlPlaneViews
 
 # A handler returns None, or an awaitable (an async handler) that does.

@@ -16,20 +16,24 @@ from .views import ApiView, Integration, StageView
 
 @dataclass(slots=True)
 class RequestContext:
+    """A handler reads only what a handler before it has set. The fields
+    typed without None are None only until their handler has run (one
+    place for that, rather than a check in every handler that reads them)."""
+
     api_id: str
     request: HttpRequest
     request_id: str = ""  # API Gateway's, as sent in apigw-requestid
-    view: ApiView | None = None
-    stage: str = ""
-    route_path: str = ""  # the path with the named stage's prefix removed
-    stage_view: StageView | None = None
-    match: Match | None = None
-    integration: Integration | None = None
-    function: FunctionInfo | None = None
-    policy: Any = None  # the function's resource policy
-    event: bytes | None = None  # the event as sent to the function (JSON)
-    trace_root: str | None = None  # the X-Amzn-Trace-Id the event carries
-    result: InvokeResult | None = None
+    view: ApiView = None  # type: ignore[assignment]  # FindApi
+    stage: str = ""  # select_stage
+    route_path: str = ""  # select_stage: the path with a named stage's prefix removed
+    stage_view: StageView = None  # type: ignore[assignment]  # select_stage
+    match: Match = None  # type: ignore[assignment]  # match_route
+    integration: Integration = None  # type: ignore[assignment]  # ResolveIntegration
+    function: FunctionInfo = None  # type: ignore[assignment]  # ResolveIntegration
+    policy: Any = None  # ResolveIntegration: the function's resource policy
+    event: bytes | None = None  # BuildEvent: the event as sent to the function (JSON)
+    trace_root: str | None = None  # BuildEvent: the X-Amzn-Trace-Id the event carries
+    result: InvokeResult | None = None  # Invoke
     response: HttpResponse | None = None  # set: the chain stops and answers
     note: str | None = None  # why API Gateway answered by itself
 

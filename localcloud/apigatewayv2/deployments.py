@@ -21,8 +21,13 @@ class Snapshot:
         """What moto holds for an API right now (call with moto's lock)."""
         routes = tuple((r.route_id, r.route_key, r.target) for r in api.routes.values())
         integrations = tuple(
-            (i.id, i.integration_type or "", i.integration_uri or "", i.payload_format_version or "1.0",
-             int(i.timeout_in_millis or 30000))
+            (
+                i.id,
+                i.integration_type or "",
+                i.integration_uri or "",
+                i.payload_format_version or "1.0",
+                int(i.timeout_in_millis or 30000),
+            )
             for i in api.integrations.values()
         )
         return cls(routes, integrations)
@@ -36,8 +41,13 @@ class Deployment:
     snapshot: Snapshot
 
     def to_json(self) -> dict[str, Any]:
-        return {"deploymentId": self.deployment_id, "deploymentStatus": "DEPLOYED", "createdDate": self.created,
-                "description": self.description, "autoDeployed": False}
+        return {
+            "deploymentId": self.deployment_id,
+            "deploymentStatus": "DEPLOYED",
+            "createdDate": self.created,
+            "description": self.description,
+            "autoDeployed": False,
+        }
 
 
 @dataclass

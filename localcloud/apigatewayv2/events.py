@@ -68,8 +68,10 @@ def clf_time(epoch_ms: int) -> str:
     second = epoch_ms // 1000
     if _clf_cache[0] != second:  # many requests share a second
         t = time.gmtime(second)
-        _clf_cache[:] = [second, f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:"
-                                 f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000"]
+        _clf_cache[:] = [
+            second,
+            f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000",
+        ]
     return _clf_cache[1]
 
 
@@ -163,8 +165,14 @@ def event_v1(request: HttpRequest, ctx: Context) -> dict[str, Any]:
     for name, value in request.headers:
         multi.setdefault(name, []).append(value)
     headers = _joined_headers(request, ctx)
-    for name in ("content-length", "host", "x-forwarded-for", "x-forwarded-port", "x-forwarded-proto",
-                 "x-amzn-trace-id"):
+    for name in (
+        "content-length",
+        "host",
+        "x-forwarded-for",
+        "x-forwarded-port",
+        "x-forwarded-proto",
+        "x-amzn-trace-id",
+    ):
         multi[name] = [headers[name]]
     query = _query(request.raw_query)
     body, b64 = _body(request, headers.get("content-type"))
@@ -185,10 +193,20 @@ def event_v1(request: HttpRequest, ctx: Context) -> dict[str, Any]:
             "domainPrefix": ctx.api_id,
             "extendedRequestId": ctx.request_id,
             "httpMethod": request.method,
-            "identity": {"sourceIp": request.source_ip, "userAgent": headers.get("user-agent", ""),
-                         "accessKey": None, "accountId": None, "caller": None, "cognitoAuthenticationProvider": None,
-                         "cognitoAuthenticationType": None, "cognitoIdentityId": None,
-                         "cognitoIdentityPoolId": None, "principalOrgId": None, "user": None, "userArn": None},
+            "identity": {
+                "sourceIp": request.source_ip,
+                "userAgent": headers.get("user-agent", ""),
+                "accessKey": None,
+                "accountId": None,
+                "caller": None,
+                "cognitoAuthenticationProvider": None,
+                "cognitoAuthenticationType": None,
+                "cognitoIdentityId": None,
+                "cognitoIdentityPoolId": None,
+                "principalOrgId": None,
+                "user": None,
+                "userArn": None,
+            },
             "path": path,
             "protocol": request.protocol,
             "requestId": ctx.request_id,

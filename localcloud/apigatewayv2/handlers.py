@@ -17,8 +17,14 @@ from ..moto_bridge import ACCOUNT
 from ..runtime import FunctionInfo
 from . import events, routing
 from .context import RequestContext
-from .errors import (ApiConfigurationError, HeaderFieldsTooLarge, IntegrationFailure, IntegrationTimeout, NotFound,
-                     PayloadTooLarge)
+from .errors import (
+    ApiConfigurationError,
+    HeaderFieldsTooLarge,
+    IntegrationFailure,
+    IntegrationTimeout,
+    NotFound,
+    PayloadTooLarge,
+)
 from .views import ApiView
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # HTTP API payload quota (reference A10)
@@ -44,9 +50,10 @@ class FindApi:
         self.views = views
 
     def __call__(self, ctx: RequestContext) -> None:
-        ctx.view = self.views(ctx.api_id)
-        if ctx.view is None:
+        view = self.views(ctx.api_id)
+        if view is None:
             raise NotFound(f"no API with id {ctx.api_id}")
+        ctx.view = view
 
 
 def select_stage(ctx: RequestContext) -> None:
@@ -61,9 +68,10 @@ def select_stage(ctx: RequestContext) -> None:
 
 def match_route(ctx: RequestContext) -> None:
     """B6 precedence; no match is 404, never 405 (B5)."""
-    ctx.match = ctx.stage_view.routes.match(ctx.request.method, ctx.route_path)
-    if ctx.match is None:
+    match = ctx.stage_view.routes.match(ctx.request.method, ctx.route_path)
+    if match is None:
         raise NotFound(f"no route matches {ctx.request.method} {ctx.route_path}")
+    ctx.match = match
 
 
 class ResolveIntegration:
@@ -80,9 +88,10 @@ class ResolveIntegration:
         if integration.type != "AWS_PROXY":
             raise ApiConfigurationError(f"{integration.type} integrations are not run by the local cloud")
         ctx.integration = integration
-        ctx.function, ctx.policy = self.functions(ctx.view.region, integration.uri)
-        if ctx.function is None:
+        function, ctx.policy = self.functions(ctx.view.region, integration.uri)
+        if function is None:
             raise ApiConfigurationError(f"the integration's function {integration.uri} does not exist")
+        ctx.function = function
 
 
 def source_arn(ctx: RequestContext) -> str:
@@ -103,8 +112,9 @@ class CheckPermission:
     def __call__(self, ctx: RequestContext) -> None:
         arn = source_arn(ctx)
         if not self.allowed(ctx.function, ctx.policy, arn):
-            raise ApiConfigurationError(f"API Gateway has no permission to invoke {ctx.function.name} from "
-                                        f"{arn} (lambda add-permission)")
+            raise ApiConfigurationError(
+                f"API Gateway has no permission to invoke {ctx.function.name} from {arn} (lambda add-permission)"
+            )
 
 
 class BuildEvent:
@@ -115,9 +125,17 @@ class BuildEvent:
 
     def __call__(self, ctx: RequestContext) -> None:
         route = ctx.match.route
-        about = events.Context(ACCOUNT, ctx.api_id, ctx.api_id + self.domain_suffix, ctx.stage, route.key.key,
-                               ctx.match.path_parameters, ctx.stage_view.variables,
-                               ctx.request_id, route.path or "$default")
+        about = events.Context(
+            ACCOUNT,
+            ctx.api_id,
+            ctx.api_id + self.domain_suffix,
+            ctx.stage,
+            route.key.key,
+            ctx.match.path_parameters,
+            ctx.stage_view.variables,
+            ctx.request_id,
+            route.path or "$default",
+        )
         build = events.event_v2 if ctx.integration.payload_format == "2.0" else events.event_v1
         event = build(ctx.request, about)
         ctx.trace_root = event["headers"].get("x-amzn-trace-id")
@@ -148,6 +166,7 @@ class Invoke:
 def map_response(ctx: RequestContext) -> None:
     """Lambda's answer -> the HTTP response (B3, B4); failures are 500 (B5)."""
     result = ctx.result
+    assert result is not None  # Invoke ran
     if result.error_type:
         if result.error_type == "RequestTooLargeException":
             raise PayloadTooLarge()  # the event is over Lambda's invoke limit
@@ -161,6 +180,7 @@ def map_response(ctx: RequestContext) -> None:
 
 def add_request_id(ctx: RequestContext) -> None:
     """Every answer, API Gateway's own errors too, carries apigw-requestid (B1, B5)."""
+    assert ctx.response is not None  # the chain always ends with one
     ctx.response.headers.append(("apigw-requestid", ctx.request_id))
 
 

@@ -8,7 +8,7 @@ by segment from the left, a literal beats `{param}`, which beats
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Container
+from typing import Any, Container, Iterable
 
 from awsrules.routekeys import RouteKey, RouteKeyError, parse
 
@@ -35,7 +35,7 @@ class Match:
 
 
 class RouteTable:
-    def __init__(self, routes: list[tuple[str, str, str | None]]):
+    def __init__(self, routes: Iterable[tuple[str, str, str | None]]):
         """routes: (route_id, route_key, target) as stored by the control plane."""
         self.routes: list[Route] = []
         self.default: Route | None = None

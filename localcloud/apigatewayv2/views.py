@@ -79,8 +79,11 @@ class ControlPlaneViews:
                     snap = live if stage.auto_deploy else self.deployments.snapshot_for(api_id, name)
                     if snap is None:
                         continue  # never deployed: AWS serves nothing here
-                    stages[name] = StageView(RouteTable(snap.routes), {i[0]: Integration(*i) for i in snap.integrations},
-                                             dict(stage.stage_variables or {}))
+                    stages[name] = StageView(
+                        RouteTable(snap.routes),
+                        {i[0]: Integration(*i) for i in snap.integrations},
+                        dict(stage.stage_variables or {}),
+                    )
                 view = ApiView(api_id, region, stages)
         self._views[api_id] = (generation, view)
         return view

@@ -28,21 +28,41 @@ FN_URI = f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{FN_ARN}
 
 
 def info(timeout_s: int = 3) -> FunctionInfo:
-    return FunctionInfo(name="my-function", arn=FN_ARN, region=REGION, account=ACCOUNT, runtime="python3.12",
-                        handler="lambda_function.lambda_handler", memory_mb=128, timeout_s=timeout_s,
-                        environment=(), code_sha="sha")
+    return FunctionInfo(
+        name="my-function",
+        arn=FN_ARN,
+        region=REGION,
+        account=ACCOUNT,
+        runtime="python3.12",
+        handler="lambda_function.lambda_handler",
+        memory_mb=128,
+        timeout_s=timeout_s,
+        environment=(),
+        code_sha="sha",
+    )
 
 
-def stage(routes: tuple[str, ...] = ("ANY /my-function",), payload: str = "2.0", kind: str = "AWS_PROXY",
-          timeout_ms: int = 30000, variables: dict[str, str] | None = None) -> StageView:
+def stage(
+    routes: tuple[str, ...] = ("ANY /my-function",),
+    payload: str = "2.0",
+    kind: str = "AWS_PROXY",
+    timeout_ms: int = 30000,
+    variables: dict[str, str] | None = None,
+) -> StageView:
     table = RouteTable([(f"r{i}", key, "integrations/i1") for i, key in enumerate(routes)])
     return StageView(table, {"i1": Integration("i1", kind, FN_URI, payload, timeout_ms)}, variables or {})
 
 
-def request(method: str = "GET", path: str = "/my-function", headers: list[tuple[str, str]] | None = None,
-            body: bytes = b"", query: str = "") -> HttpRequest:
-    return HttpRequest(method, path, query, headers if headers is not None else [("user-agent", "curl/8")], body,
-                       "203.0.113.9")
+def request(
+    method: str = "GET",
+    path: str = "/my-function",
+    headers: list[tuple[str, str]] | None = None,
+    body: bytes = b"",
+    query: str = "",
+) -> HttpRequest:
+    return HttpRequest(
+        method, path, query, headers if headers is not None else [("user-agent", "curl/8")], body, "203.0.113.9"
+    )
 
 
 def ctx_for(req: HttpRequest | None = None, stages: dict[str, StageView] | None = None) -> RequestContext:
@@ -93,12 +113,15 @@ def test_an_unknown_api_is_not_found() -> None:
     assert ctx.view is view
 
 
-@pytest.mark.parametrize(("stages", "path", "chosen", "rest"), [
-    (("prod", "$default"), "/prod/pets", "prod", "/pets"),  # an explicit stage name wins
-    (("prod", "$default"), "/pets", "$default", "/pets"),  # otherwise $default, with the whole path
-    (("$default",), "/prod/pets", "$default", "/prod/pets"),
-    (("prod",), "/prod", "prod", "/"),
-])
+@pytest.mark.parametrize(
+    ("stages", "path", "chosen", "rest"),
+    [
+        (("prod", "$default"), "/prod/pets", "prod", "/pets"),  # an explicit stage name wins
+        (("prod", "$default"), "/pets", "$default", "/pets"),  # otherwise $default, with the whole path
+        (("$default",), "/prod/pets", "$default", "/prod/pets"),
+        (("prod",), "/prod", "prod", "/"),
+    ],
+)
 def test_stage_selection(stages: tuple[str, ...], path: str, chosen: str, rest: str) -> None:
     # Reference B6: stage selection comes first; an explicit stage-name match
     # wins, otherwise $default; the stage segment is removed before routing.
@@ -119,16 +142,20 @@ def test_no_stage_and_no_default_stage_is_404() -> None:
 AWS_EXAMPLE = ("GET /pets/dog/1", "GET /pets/dog/{id}", "GET /pets/{proxy+}", "ANY /{proxy+}", "$default")
 
 
-@pytest.mark.parametrize(("method", "path", "route", "params"), [
-    # Reference B6: the AWS docs' worked example.
-    ("GET", "/pets/dog/1", "GET /pets/dog/1", {}),
-    ("GET", "/pets/dog/2", "GET /pets/dog/{id}", {"id": "2"}),
-    ("GET", "/pets/cat/1", "GET /pets/{proxy+}", {"proxy": "cat/1"}),
-    ("POST", "/test/5", "ANY /{proxy+}", {"proxy": "test/5"}),
-    ("GET", "/", "$default", {}),
-])
-def test_route_matching_follows_the_aws_worked_example(method: str, path: str, route: str,
-                                                       params: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "route", "params"),
+    [
+        # Reference B6: the AWS docs' worked example.
+        ("GET", "/pets/dog/1", "GET /pets/dog/1", {}),
+        ("GET", "/pets/dog/2", "GET /pets/dog/{id}", {"id": "2"}),
+        ("GET", "/pets/cat/1", "GET /pets/{proxy+}", {"proxy": "cat/1"}),
+        ("POST", "/test/5", "ANY /{proxy+}", {"proxy": "test/5"}),
+        ("GET", "/", "$default", {}),
+    ],
+)
+def test_route_matching_follows_the_aws_worked_example(
+    method: str, path: str, route: str, params: dict[str, str]
+) -> None:
     ctx = ctx_for(request(method, path), {"$default": stage(AWS_EXAMPLE)})
     handlers.select_stage(ctx)
     handlers.match_route(ctx)
@@ -157,11 +184,14 @@ def test_the_integration_resolves_to_its_function() -> None:
     assert ctx.integration.integration_id == "i1" and ctx.function == info() and ctx.policy is policy
 
 
-@pytest.mark.parametrize(("setup", "note"), [
-    ({"routes": ()}, "the route has no integration"),
-    ({"kind": "HTTP_PROXY"}, "HTTP_PROXY integrations are not run by the local cloud"),
-    ({"missing": True}, f"the integration's function {FN_URI} does not exist"),
-])
+@pytest.mark.parametrize(
+    ("setup", "note"),
+    [
+        ({"routes": ()}, "the route has no integration"),
+        ({"kind": "HTTP_PROXY"}, "HTTP_PROXY integrations are not run by the local cloud"),
+        ({"missing": True}, f"the integration's function {FN_URI} does not exist"),
+    ],
+)
 def test_a_route_that_cannot_reach_a_function_is_500(setup: dict[str, Any], note: str) -> None:
     # Our answers (the reference records none for these): API Gateway's 500
     # body (B5), with the reason in the note.
@@ -177,25 +207,36 @@ def test_a_route_that_cannot_reach_a_function_is_500(setup: dict[str, Any], note
     assert raised.value.status == 500 and raised.value.note == note
 
 
-@pytest.mark.parametrize(("routes", "method", "path", "arn_tail"), [
-    # Reference A8: .../<api-id>/<stage>/<METHOD>/<path> (http-api-stages.md);
-    # $default stage plus $default route is .../$default/$default
-    # (http-api-troubleshooting-lambda.md).
-    (("ANY /my-function",), "GET", "/my-function", "$default/GET/my-function"),
-    (("GET /pets/{id}",), "GET", "/pets/7", "$default/GET/pets/{id}"),
-    (("$default",), "POST", "/anything", "$default/$default"),
-])
-def test_the_source_arn_names_stage_method_and_route_path(routes: tuple[str, ...], method: str, path: str,
-                                                          arn_tail: str) -> None:
+@pytest.mark.parametrize(
+    ("routes", "method", "path", "arn_tail"),
+    [
+        # Reference A8: .../<api-id>/<stage>/<METHOD>/<path> (http-api-stages.md);
+        # $default stage plus $default route is .../$default/$default
+        # (http-api-troubleshooting-lambda.md).
+        (("ANY /my-function",), "GET", "/my-function", "$default/GET/my-function"),
+        (("GET /pets/{id}",), "GET", "/pets/7", "$default/GET/pets/{id}"),
+        (("$default",), "POST", "/anything", "$default/$default"),
+    ],
+)
+def test_the_source_arn_names_stage_method_and_route_path(
+    routes: tuple[str, ...], method: str, path: str, arn_tail: str
+) -> None:
     ctx = routed(request(method, path), routes=routes)
     assert handlers.source_arn(ctx) == f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API}/{arn_tail}"
 
 
 def console_policy(source_arn: str) -> dict[str, Any]:
     """The statement `lambda add-permission` stores (reference A8)."""
-    return {"Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction",
-                           "Principal": {"Service": "apigateway.amazonaws.com"},
-                           "Condition": {"ArnLike": {"AWS:SourceArn": source_arn}}}]}
+    return {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "lambda:InvokeFunction",
+                "Principal": {"Service": "apigateway.amazonaws.com"},
+                "Condition": {"ArnLike": {"AWS:SourceArn": source_arn}},
+            }
+        ]
+    }
 
 
 def check(ctx: RequestContext) -> None:
@@ -213,11 +254,14 @@ def test_the_console_permission_lets_api_gateway_invoke() -> None:
     check(ctx)
 
 
-@pytest.mark.parametrize("policy", [
-    None,
-    console_policy(f"arn:aws:execute-api:{REGION}:{ACCOUNT}:otherapi99/*/*/my-function"),
-    console_policy(f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API}/*/POST/my-function"),
-])
+@pytest.mark.parametrize(
+    "policy",
+    [
+        None,
+        console_policy(f"arn:aws:execute-api:{REGION}:{ACCOUNT}:otherapi99/*/*/my-function"),
+        console_policy(f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API}/*/POST/my-function"),
+    ],
+)
 def test_without_permission_api_gateway_answers_500(policy: Any) -> None:
     # Reference B5: "API Gateway lacks invoke permission -> 500"
     # (http-api-troubleshooting-lambda, whose worked example is exactly this).
@@ -226,8 +270,10 @@ def test_without_permission_api_gateway_answers_500(policy: Any) -> None:
     with pytest.raises(errors.ApiConfigurationError) as raised:
         check(ctx)
     assert raised.value.status == 500
-    assert raised.value.note == (f"API Gateway has no permission to invoke my-function from arn:aws:execute-api:"
-                                 f"{REGION}:{ACCOUNT}:{API}/$default/GET/my-function (lambda add-permission)")
+    assert raised.value.note == (
+        f"API Gateway has no permission to invoke my-function from arn:aws:execute-api:"
+        f"{REGION}:{ACCOUNT}:{API}/$default/GET/my-function (lambda add-permission)"
+    )
 
 
 # -- event, invoke, response ---------------------------------------------------
@@ -236,8 +282,12 @@ def test_the_event_is_payload_2_0_for_the_request() -> None:
     # is API Gateway's id (the apigw-requestid header); pathParameters and
     # stageVariables as configured.
     ctx = ctx_for(request("GET", "/prod/pets/7"), {"prod": stage(("GET /pets/{id}",), variables={"v": "1"})})
-    for step in (handlers.select_stage, handlers.match_route, handlers.ResolveIntegration(lambda r, u: (info(), None)),
-                 handlers.BuildEvent(4566)):
+    for step in (
+        handlers.select_stage,
+        handlers.match_route,
+        handlers.ResolveIntegration(lambda r, u: (info(), None)),
+        handlers.BuildEvent(4566),
+    ):
         step(ctx)
     event = json.loads(ctx.event)
     assert (event["version"], event["routeKey"], event["rawPath"]) == ("2.0", "GET /pets/{id}", "/prod/pets/7")
@@ -309,15 +359,24 @@ def test_a_string_returned_on_2_0_is_a_200_json_response() -> None:
     assert ctx.response.headers == [("content-type", "application/json")]
 
 
-@pytest.mark.parametrize(("payload", "error_type", "fmt", "note"), [
-    # Reference B5: an unhandled exception and malformed output are both 500.
-    (b'{"errorMessage": "boom", "errorType": "ValueError"}', "ValueError", "2.0", "the function failed: ValueError: boom"),
-    (b'{"statusCode": "abc"}', None, "2.0", "malformed Lambda output: statusCode is not a number"),
-    # Reference B3: 1.0 does not guess; no statusCode is malformed.
-    (b'"Hello from Lambda!"', None, "1.0", "malformed Lambda output: output has no statusCode"),
-])
-def test_function_errors_and_malformed_output_are_500(payload: bytes, error_type: str | None, fmt: str,
-                                                      note: str) -> None:
+@pytest.mark.parametrize(
+    ("payload", "error_type", "fmt", "note"),
+    [
+        # Reference B5: an unhandled exception and malformed output are both 500.
+        (
+            b'{"errorMessage": "boom", "errorType": "ValueError"}',
+            "ValueError",
+            "2.0",
+            "the function failed: ValueError: boom",
+        ),
+        (b'{"statusCode": "abc"}', None, "2.0", "malformed Lambda output: statusCode is not a number"),
+        # Reference B3: 1.0 does not guess; no statusCode is malformed.
+        (b'"Hello from Lambda!"', None, "1.0", "malformed Lambda output: output has no statusCode"),
+    ],
+)
+def test_function_errors_and_malformed_output_are_500(
+    payload: bytes, error_type: str | None, fmt: str, note: str
+) -> None:
     with pytest.raises(errors.IntegrationFailure) as raised:
         handlers.map_response(invoked(payload, error_type, fmt))
     assert raised.value.status == 500 and raised.value.note == note

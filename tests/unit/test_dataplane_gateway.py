@@ -23,24 +23,30 @@ from localcloud.invocation import InvokeResult
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 API = "abc123def4"
-FN_URI = f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:{REGION}:{ACCOUNT}" \
-         ":function:my-function/invocations"
+FN_URI = (
+    f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:{REGION}:{ACCOUNT}"
+    ":function:my-function/invocations"
+)
 
 
 # -- API Gateway's own answers -------------------------------------------------
-@pytest.mark.parametrize(("error", "status", "body"), [
-    # Reference B5, exact bytes and casing ("Internal Server Error", not REST's
-    # "Internal server error").
-    (errors.NotFound("no route"), 404, b'{"message":"Not Found"}'),
-    (errors.PayloadTooLarge(), 413, b'{"message":"Request Entity Too Large"}'),
-    (errors.ApiConfigurationError("no permission"), 500, b'{"message":"Internal Server Error"}'),
-    (errors.IntegrationFailure("the function failed"), 500, b'{"message":"Internal Server Error"}'),
-    (errors.IntegrationTimeout(30000), 503, b'{"message":"Service Unavailable"}'),
-    # Ours: AWS documents the 10,240-byte quota, not its status (errors.py).
-    (errors.HeaderFieldsTooLarge("big"), 431, b'{"message":"Request Header Fields Too Large"}'),
-])
-def test_each_error_is_answered_with_api_gateways_exact_json(error: errors.GatewayError, status: int,
-                                                             body: bytes) -> None:
+@pytest.mark.parametrize(
+    ("error", "status", "body"),
+    [
+        # Reference B5, exact bytes and casing ("Internal Server Error", not REST's
+        # "Internal server error").
+        (errors.NotFound("no route"), 404, b'{"message":"Not Found"}'),
+        (errors.PayloadTooLarge(), 413, b'{"message":"Request Entity Too Large"}'),
+        (errors.ApiConfigurationError("no permission"), 500, b'{"message":"Internal Server Error"}'),
+        (errors.IntegrationFailure("the function failed"), 500, b'{"message":"Internal Server Error"}'),
+        (errors.IntegrationTimeout(30000), 503, b'{"message":"Service Unavailable"}'),
+        # Ours: AWS documents the 10,240-byte quota, not its status (errors.py).
+        (errors.HeaderFieldsTooLarge("big"), 431, b'{"message":"Request Header Fields Too Large"}'),
+    ],
+)
+def test_each_error_is_answered_with_api_gateways_exact_json(
+    error: errors.GatewayError, status: int, body: bytes
+) -> None:
     response = errors.answer(error)
     assert (response.status, response.body) == (status, body)
     assert response.headers == [("content-type", "application/json")]
@@ -76,8 +82,11 @@ async def test_a_raised_error_becomes_the_answer_and_still_gets_the_response_han
 
     done = await Chain([fail, never], [request_id_header]).run(ctx())
     assert ran == ["fail"]
-    assert (done.response.status, done.response.body, done.note) == (503, b'{"message":"Service Unavailable"}',
-                                                                      "integration timeout (50 ms)")
+    assert (done.response.status, done.response.body, done.note) == (
+        503,
+        b'{"message":"Service Unavailable"}',
+        "integration timeout (50 ms)",
+    )
     assert ("apigw-requestid", "RL2XYiwjPHcEMEQ=") in done.response.headers
 
 
@@ -87,6 +96,7 @@ async def test_a_handler_that_answers_stops_the_chain_and_a_new_one_runs_where_i
     def step(name: str) -> Any:
         def handler(c: RequestContext) -> None:
             ran.append(name)
+
         return handler
 
     async def answer_early(c: RequestContext) -> None:  # e.g. a CORS preflight
@@ -114,9 +124,18 @@ async def test_a_chain_where_nothing_answers_is_a_bug_not_an_aws_answer() -> Non
 
 
 # -- the whole gateway over fake moto and a fake runtime -----------------------
-POLICY = {"Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction",
-                         "Principal": {"Service": "apigateway.amazonaws.com"},
-                         "Condition": {"ArnLike": {"AWS:SourceArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API}/*/*/my-function"}}}]}
+POLICY = {
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "lambda:InvokeFunction",
+            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Condition": {
+                "ArnLike": {"AWS:SourceArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API}/*/*/my-function"}
+            },
+        }
+    ]
+}
 
 
 class FakeMoto:
@@ -129,14 +148,29 @@ class FakeMoto:
         self.api = SimpleNamespace(
             api_id=API,
             routes={"r1": SimpleNamespace(route_id="r1", route_key="ANY /my-function", target="integrations/i1")},
-            integrations={"i1": SimpleNamespace(id="i1", integration_type="AWS_PROXY", integration_uri=FN_URI,
-                                                payload_format_version="2.0", timeout_in_millis=30000)},
-            stages={"$default": SimpleNamespace(auto_deploy=auto_deploy, stage_variables={})})
+            integrations={
+                "i1": SimpleNamespace(
+                    id="i1",
+                    integration_type="AWS_PROXY",
+                    integration_uri=FN_URI,
+                    payload_format_version="2.0",
+                    timeout_in_millis=30000,
+                )
+            },
+            stages={"$default": SimpleNamespace(auto_deploy=auto_deploy, stage_variables={})},
+        )
         policy_text = json.dumps(policy) if policy else None
-        self.fn = SimpleNamespace(function_name="my-function", run_time="python3.12", handler="h", memory_size=128,
-                                  timeout=3, environment_vars={}, code_sha_256="sha", role="",
-                                  policy=SimpleNamespace(get_policy=lambda: {"Policy": policy_text})
-                                  if policy_text else None)
+        self.fn = SimpleNamespace(
+            function_name="my-function",
+            run_time="python3.12",
+            handler="h",
+            memory_size=128,
+            timeout=3,
+            environment_vars={},
+            code_sha_256="sha",
+            role="",
+            policy=SimpleNamespace(get_policy=lambda: {"Policy": policy_text}) if policy_text else None,
+        )
 
     def find_api(self, api_id: str) -> Any:
         self.reads += 1
