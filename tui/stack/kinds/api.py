@@ -3,7 +3,6 @@ with a token written to the ledger first lets a lost response be found."""
 
 from __future__ import annotations
 
-import shlex
 import uuid
 from typing import TYPE_CHECKING
 
@@ -62,14 +61,28 @@ class ApiKind(Kind):
         http_api.delete_api(cloud, resource.id)
 
     def cli(self, ctx: RenderContext) -> list[str]:
-        return [f"aws apigatewayv2 create-api --name {shlex.quote(ctx.config.api.name)} --protocol-type HTTP"]
+        return ctx.capture("API_ID", "ApiId", [
+            f"aws apigatewayv2 create-api --name {ctx.sh(ctx.config.api.name)} --protocol-type HTTP"])
 
     def cloudformation(self, ctx: RenderContext) -> Template:
         return {LOGICAL_ID: {"Type": self.type, "Properties": {"Name": ctx.config.api.name,
                                                                "ProtocolType": "HTTP"}}}
 
     def sam(self, ctx: RenderContext) -> Template:
-        return {}  # the function's HttpApi event makes it (see the function kind's SAM form)
+        if not sam_explicit(ctx):
+            return {}  # the function's HttpApi events make it (ServerlessHttpApi)
+        return {LOGICAL_ID: {"Type": "AWS::Serverless::HttpApi", "Properties": {"Name": ctx.config.api.name}}}
 
 
 KIND = ApiKind()
+SAM_IMPLICIT_ID = "ServerlessHttpApi"  # the API SAM makes for HttpApi events that name none
+
+
+def sam_explicit(ctx: RenderContext) -> bool:
+    """SAM's implicit HTTP API has only the `$default` stage (it is named
+    after the stack); a named stage needs an explicit AWS::Serverless::HttpApi."""
+    return ctx.config.api.stage != "$default"
+
+
+def sam_logical_id(ctx: RenderContext) -> str:
+    return LOGICAL_ID if sam_explicit(ctx) else SAM_IMPLICIT_ID

@@ -54,6 +54,11 @@ class Kind:
         """AWS CLI lines that create it by hand (none when it is not made)."""
         return []
 
+    def script(self, ctx: RenderContext) -> list[str]:
+        """Its lines in the runnable export script: the view's lines with
+        captured ids (ctx.script), plus what only a script needs."""
+        return self.cli(ctx)
+
     def cloudformation(self, ctx: RenderContext) -> Template:
         """Its resources in a CloudFormation template (none when not made)."""
         return {}
@@ -61,5 +66,18 @@ class Kind:
     def sam(self, ctx: RenderContext) -> Template:
         """Its resources in a SAM template; by default as in CloudFormation.
         Kinds that SAM makes implicitly (the API's children, the role)
-        return nothing and the function's HttpApi event declares them."""
+        return nothing or add properties to the function, and the renderer
+        merges fragments that name the same logical id."""
         return self.cloudformation(ctx)
+
+    def parameters(self, ctx: RenderContext) -> dict[str, Any]:
+        """Template Parameters it needs (the function's code bucket)."""
+        return {}
+
+    def outputs(self, ctx: RenderContext, sam: bool = False) -> dict[str, Any]:
+        """Template Outputs it gives (the invoke URL)."""
+        return {}
+
+    def script_outputs(self, ctx: RenderContext) -> list[str]:
+        """Lines that end the export script by printing what it made."""
+        return []

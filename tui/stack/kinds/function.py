@@ -3,12 +3,16 @@ so a re-deploy can tell "unchanged" from "changed" without uploading."""
 
 from __future__ import annotations
 
+import json
+import os
 import shlex
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...services import functions
-from ...services.errors import WizardError
-from ...services.packaging import HELLO_CODE, PackagingError, build
+from ...services.errors import ROLE_NOT_ASSUMABLE, WizardError
+from ...services.packaging import _SKIP_DIRS as SKIP_DIRS
+from ...services.packaging import HELLO_CODE, HELLO_FILE, PackagingError, build
 from ..ledger import Resource
 from .base import Kind, Template
 from .log_group import KIND as LOG_GROUP
@@ -20,6 +24,7 @@ if TYPE_CHECKING:
     from ..render.context import RenderContext
 
 LOGICAL_ID = "MyFunction"
+DESCRIPTION = "Created with apigw-wizard"  # as services.functions.create_function sets it
 
 
 class FunctionKind(Kind):
@@ -101,26 +106,43 @@ class FunctionKind(Kind):
     def cli(self, ctx: RenderContext) -> list[str]:
         from .role import RoleKind
 
-        fn, q = ctx.config.function, shlex.quote
+        fn = ctx.config.function
         lines = [
-            f"aws lambda create-function --function-name {q(fn.name)} --runtime {fn.runtime} \\",
-            f"  --architectures {fn.architecture} --handler {q(fn.handler)} --memory-size {fn.memory_mb} "
+            f"aws lambda create-function --function-name {ctx.sh(fn.name)} --runtime {fn.runtime} \\",
+            f"  --architectures {fn.architecture} --handler {ctx.sh(fn.handler)} --memory-size {fn.memory_mb} "
             f"--timeout {fn.timeout_s} \\",
-            f"  --role {q(RoleKind.arn(ctx))} --zip-file fileb://function.zip",
+            f"  --description {ctx.sh(DESCRIPTION)} \\",
+            f"  --role {ctx.sh(RoleKind.arn(ctx))} --zip-file {ctx.sh(self._zip_arg(ctx))}",
         ]
         if fn.environment:
-            variables = ",".join(f"{k}={v}" for k, v in sorted(fn.environment.items()))
+            variables = json.dumps({"Variables": dict(sorted(fn.environment.items()))}, separators=(",", ":"))
             lines[-1] += " \\"
-            lines.append(f"  --environment {q(f'Variables={{{variables}}}')}")
-        return lines
+            lines.append(f"  --environment {ctx.sh(variables)}")
+        if ctx.script and fn.role == "new":
+            lines[0] = f"until_role_ready {lines[0]}"
+        return [*ctx.quiet(lines), f"aws lambda wait function-active-v2 --function-name {ctx.sh(fn.name)}"]
+
+    def script(self, ctx: RenderContext) -> list[str]:
+        waits = [] if ctx.config.function.role != "new" else until_role_ready()
+        return [*package(ctx.config.function.code, "${WORK}"), *waits, *self.cli(ctx)]
+
+    @staticmethod
+    def _zip_arg(ctx: RenderContext) -> str:
+        code = ctx.config.function.code
+        if code.endswith(".zip") and code != "hello":
+            return f"fileb://{code}"  # a .zip goes up as it is
+        return "fileb://${WORK}/function.zip" if ctx.script else "fileb://function.zip"
 
     def cloudformation(self, ctx: RenderContext) -> Template:
+        from .policy import KIND as POLICY
+
         fn = ctx.config.function
         props: dict[str, Any] = {
             "FunctionName": fn.name,
+            "Description": DESCRIPTION,
             "Runtime": fn.runtime,
             "Architectures": [fn.architecture],
-            "Handler": fn.handler,
+            "Handler": handler(ctx),
             "MemorySize": fn.memory_mb,
             "Timeout": fn.timeout_s,
             "Role": role_ref(ctx),
@@ -129,7 +151,45 @@ class FunctionKind(Kind):
         }
         if fn.environment:
             props["Environment"] = {"Variables": dict(fn.environment)}
-        return {LOGICAL_ID: {"Type": self.type, "Properties": props}}
+        resource: dict[str, Any] = {"Type": self.type, "Properties": props}
+        if fn.role == "new":
+            # Its first invocation can write logs only once the policy is attached.
+            resource["DependsOn"] = list(POLICY.cloudformation(ctx))
+        return {LOGICAL_ID: resource}
+
+    def sam(self, ctx: RenderContext) -> Template:
+        """As `sam init` writes it; SAM makes the role (with the managed
+        AWSLambdaBasicExecutionRole) when the function names none."""
+        fn = ctx.config.function
+        props: dict[str, Any] = {"FunctionName": fn.name, "Description": DESCRIPTION}
+        if fn.code == "hello":
+            props["InlineCode"] = HELLO_CODE
+        else:
+            base = ctx.base_dir or Path.cwd()
+            props["CodeUri"] = os.path.relpath(fn.code, base) if _same_drive(fn.code, base) else fn.code
+        props.update({"Handler": handler(ctx), "Runtime": fn.runtime, "Architectures": [fn.architecture],
+                      "MemorySize": fn.memory_mb, "Timeout": fn.timeout_s})
+        if fn.role != "new":
+            props["Role"] = role_ref(ctx)
+        if fn.environment:
+            props["Environment"] = {"Variables": dict(fn.environment)}
+        props["LoggingConfig"] = {"LogGroup": {"Ref": LOG_GROUP.logical_id}}
+        return {LOGICAL_ID: {"Type": "AWS::Serverless::Function", "Properties": props}}
+
+    def parameters(self, ctx: RenderContext) -> dict[str, Any]:
+        fn = ctx.config.function
+        if fn.code == "hello":
+            return {}
+        return {
+            "CodeS3Bucket": {"Type": "String", "Description": f"The S3 bucket that holds the zip of {fn.name}'s "
+                                                              "code (how to build and upload it: top of this file)"},
+            "CodeS3Key": {"Type": "String", "Default": f"{fn.name}.zip",
+                          "Description": "The zip's key in CodeS3Bucket"},
+        }
+
+    def outputs(self, ctx: RenderContext, sam: bool = False) -> dict[str, Any]:
+        return {"FunctionArn": {"Description": "The Lambda function",
+                                "Value": {"Fn::GetAtt": [LOGICAL_ID, "Arn"]}}}
 
     @staticmethod
     def code(ctx: RenderContext) -> dict[str, Any]:
@@ -137,6 +197,58 @@ class FunctionKind(Kind):
         if ctx.config.function.code == "hello":
             return {"ZipFile": HELLO_CODE}
         return {"S3Bucket": {"Ref": "CodeS3Bucket"}, "S3Key": {"Ref": "CodeS3Key"}}
+
+
+def handler(ctx: RenderContext) -> str:
+    """Inline code lands in a file named `index` (CloudFormation reference,
+    AWS::Lambda::Function Code.ZipFile; SAM's InlineCode is passed as
+    ZipFile), so the console's lambda_function.lambda_handler becomes
+    index.lambda_handler."""
+    fn = ctx.config.function
+    return f"index.{fn.handler.rpartition('.')[2]}" if fn.code == "hello" else fn.handler
+
+
+def _same_drive(path: str, base: Path) -> bool:
+    return os.path.splitdrive(path)[0] == os.path.splitdrive(str(base))[0]
+
+
+def package(code: str, work: str) -> list[str]:
+    """Shell lines that build "<work>/function.zip" as services.packaging
+    builds the zip: the console's file for hello, a .py file at the zip's
+    root, a folder's contents without caches and VCS folders. `work` is an
+    absolute folder as a shell expression ("${WORK}", "$PWD"); a .zip is
+    uploaded as it is and needs none."""
+    out = f'"{work}/function.zip"'
+    if code == "hello":
+        return [f"cat >\"{work}/{HELLO_FILE}\" <<'PYTHON'", *HELLO_CODE.rstrip("\n").split("\n"), "PYTHON",
+                f'(cd "{work}" && zip -q -X function.zip {HELLO_FILE})']
+    if code.endswith(".zip"):
+        return []
+    if not Path(code).is_dir():
+        return [f"zip -q -X -j {out} {shlex.quote(code)}"]
+    skip = " ".join(f"'{d}/*' '*/{d}/*'" for d in sorted(SKIP_DIRS))
+    return [f"(cd {shlex.quote(code)} && zip -q -X -r {out} . \\", f"  -x '*.pyc' {skip})"]
+
+
+def until_role_ready() -> list[str]:
+    """A shell function that retries CreateFunction while IAM propagates
+    a new role, as services.functions.create_function does."""
+    attempts = int(functions.RETRY_DEADLINE_S // 5)
+    return [
+        "# IAM takes seconds to let Lambda assume a new role; until then CreateFunction fails",
+        "# with this message. Retry that, and only that.",
+        "until_role_ready() {",
+        "  local attempt",
+        f"  for attempt in $(seq 1 {attempts}); do",
+        '    if "$@" 2>"${WORK}/stderr"; then return 0; fi',
+        f"    grep -qF {shlex.quote(ROLE_NOT_ASSUMABLE)} \"${{WORK}}/stderr\" || break",
+        '    echo "The new role is not assumable yet (attempt ${attempt}); retrying in 5 s" >&2',
+        "    sleep 5",
+        "  done",
+        '  cat "${WORK}/stderr" >&2',
+        "  return 1",
+        "}",
+    ]
 
 
 KIND = FunctionKind()

@@ -73,10 +73,10 @@ class IntegrationKind(Kind):
 
     def cli(self, ctx: RenderContext) -> list[str]:
         fn_arn = function_arn(ctx.region, ctx.account, ctx.config.function.name)
-        return [f"aws apigatewayv2 create-integration --api-id {ctx.api_id} --integration-type AWS_PROXY \\",
-                f"  --integration-uri {fn_arn} \\",
-                f"  --payload-format-version {ctx.config.api.payload_format} "
-                f"--timeout-in-millis {INTEGRATION_TIMEOUT_MS}"]
+        return ctx.capture("INTEGRATION_ID", "IntegrationId", [
+            f"aws apigatewayv2 create-integration --api-id {ctx.sh(ctx.api_id)} --integration-type AWS_PROXY \\",
+            f"  --integration-method POST --integration-uri {ctx.sh(fn_arn)} \\",
+            f"  --payload-format-version {ctx.config.api.payload_format} --timeout-in-millis {INTEGRATION_TIMEOUT_MS}"])
 
     def cloudformation(self, ctx: RenderContext) -> Template:
         return {LOGICAL_ID: {"Type": self.type, "Properties": {
@@ -89,7 +89,7 @@ class IntegrationKind(Kind):
         }}}
 
     def sam(self, ctx: RenderContext) -> Template:
-        return {}
+        return {}  # each HttpApi event makes it (payload format: the route kind's events)
 
 
 KIND = IntegrationKind()

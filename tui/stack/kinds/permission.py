@@ -3,7 +3,6 @@ invoke the function from that route only, as the console scopes it."""
 
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from awsrules.arns import execute_api_arn
@@ -14,7 +13,7 @@ from ..ledger import Resource
 from .api import LOGICAL_ID as API_ID
 from .base import Kind, Template
 from .function import LOGICAL_ID as FUNCTION_ID
-from .route import logical_id as route_id
+from .route import logical_ids
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
@@ -70,22 +69,25 @@ class PermissionKind(Kind):
         permissions.remove_permission(cloud, resource.parent or "", resource.id)
 
     def cli(self, ctx: RenderContext) -> list[str]:
-        q, name = shlex.quote, ctx.config.function.name
+        name = ctx.config.function.name
         lines = []
         for key in ctx.config.api.routes:
             arn = execute_api_arn(ctx.region, ctx.account, ctx.api_id, parse(key).source_arn_suffix())
-            lines += [f"aws lambda add-permission --function-name {q(name)} --statement-id <32-hex-id> \\",
-                      f"  --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn {q(arn)}"]
+            # The console's statement ids are 32 hex characters (permissions.new_statement_id).
+            lines += ctx.quiet([
+                f"aws lambda add-permission --function-name {ctx.sh(name)} "
+                f"--statement-id {ctx.fresh_id(16, '<32-hex-id>')} \\",
+                f"  --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn {ctx.sh(arn)}"])
         return lines
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        return {f"{route_id(key)}Permission": {"Type": self.type, "Properties": {
+        return {f"{route_id}Permission": {"Type": self.type, "Properties": {
             "Action": "lambda:InvokeFunction",
             "FunctionName": {"Ref": FUNCTION_ID},
             "Principal": "apigateway.amazonaws.com",
             "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
                                      f"${{{API_ID}}}/{parse(key).source_arn_suffix()}"},
-        }} for key in ctx.config.api.routes}
+        }} for key, route_id in logical_ids(ctx.config.api.routes).items()}
 
     def sam(self, ctx: RenderContext) -> Template:
         return {}  # SAM adds the permission for each HttpApi event

@@ -4,7 +4,6 @@ policy, scoped to the function's own log group, attached to its new role."""
 from __future__ import annotations
 
 import json
-import shlex
 from typing import TYPE_CHECKING
 
 from awsrules.arns import policy_arn
@@ -54,16 +53,25 @@ class PolicyKind(Kind):
         roles.delete_policy(cloud, resource.arn or "")
 
     def cli(self, ctx: RenderContext) -> list[str]:
+        from .role import RoleKind
+
         fn = ctx.config.function
         if fn.role != "new":
             return []
         document = json.dumps(roles.basic_policy_document(ctx.region, ctx.account, fn.name), separators=(",", ":"))
-        arn = policy_arn(ctx.region, ctx.account, "service-role/AWSLambdaBasicExecutionRole-<uuid>")
+        name = ctx.var("POLICY_NAME", "AWSLambdaBasicExecutionRole-<uuid>")
+        arn = ctx.var("POLICY_ARN", policy_arn(ctx.region, ctx.account, f"service-role/{name}"))
+        # The console's name, AWSLambdaBasicExecutionRole-<uuid4> (roles.new_policy_name).
+        named = ['POLICY_UUID="$(random_hex 16)"',
+                 'POLICY_NAME="AWSLambdaBasicExecutionRole-${POLICY_UUID:0:8}-${POLICY_UUID:8:4}-'
+                 '${POLICY_UUID:12:4}-${POLICY_UUID:16:4}-${POLICY_UUID:20:12}"'] if ctx.script else []
         return [
-            "aws iam create-policy --policy-name AWSLambdaBasicExecutionRole-<uuid> --path /service-role/ \\",
-            f"  --policy-document {shlex.quote(document)}",
-            f"aws iam attach-role-policy --role-name {shlex.quote(f'{fn.name}-role-<random>')} \\",
-            f"  --policy-arn {arn}",
+            *named,
+            *ctx.capture("POLICY_ARN", "Policy.Arn", [
+                f"aws iam create-policy --policy-name {ctx.sh(name)} --path {roles.SERVICE_ROLE_PATH} \\",
+                f"  --policy-document {ctx.sh(document)}"]),
+            f"aws iam attach-role-policy --role-name {ctx.sh(RoleKind.name(ctx))} \\",
+            f"  --policy-arn {ctx.sh(arn)}",
         ]
 
     def cloudformation(self, ctx: RenderContext) -> Template:

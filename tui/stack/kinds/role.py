@@ -4,7 +4,6 @@ it ("Create a new role with basic Lambda permissions"), or an existing one."""
 from __future__ import annotations
 
 import json
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from awsrules.arns import role_arn
@@ -72,19 +71,28 @@ class RoleKind(Kind):
 
     @staticmethod
     def arn(ctx: RenderContext) -> str:
-        """The execution role's ARN as the CLI script and the function use it."""
+        """The execution role's ARN as the CLI lines use it."""
         fn = ctx.config.function
         if fn.role == "new":
-            return role_arn(ctx.region, ctx.account, f"service-role/{fn.name}-role-<random>")
+            return ctx.var("ROLE_ARN", role_arn(ctx.region, ctx.account, f"service-role/{fn.name}-role-<random>"))
         return fn.role if fn.role.startswith("arn:") else role_arn(ctx.region, ctx.account, fn.role)
+
+    @staticmethod
+    def name(ctx: RenderContext) -> str:
+        """The new role's name: `<function>-role-<8 random>` as the console names it."""
+        return ctx.var("ROLE_NAME", f"{ctx.config.function.name[:50]}-role-<random>")
 
     def cli(self, ctx: RenderContext) -> list[str]:
         fn = ctx.config.function
         if fn.role != "new":
             return []
         trust = json.dumps(roles.TRUST_POLICY, separators=(",", ":"))
-        return [f"aws iam create-role --role-name {shlex.quote(f'{fn.name}-role-<random>')} --path /service-role/ \\",
-                f"  --assume-role-policy-document {shlex.quote(trust)}"]
+        # The same name as roles.new_role_name: IAM role names stop at 64 characters.
+        named = [f'ROLE_NAME="{fn.name[:50]}-role-$(random_hex 4)"'] if ctx.script else []
+        return named + ctx.capture("ROLE_ARN", "Role.Arn", [
+            f"aws iam create-role --role-name {ctx.sh(self.name(ctx))} --path {roles.SERVICE_ROLE_PATH} \\",
+            f"  --description {ctx.sh(description(fn.name))} \\",
+            f"  --assume-role-policy-document {ctx.sh(trust)}"])
 
     def cloudformation(self, ctx: RenderContext) -> Template:
         if ctx.config.function.role != "new":
@@ -92,11 +100,15 @@ class RoleKind(Kind):
         return {LOGICAL_ID: {"Type": self.type, "Properties": {
             "Path": roles.SERVICE_ROLE_PATH,
             "AssumeRolePolicyDocument": roles.TRUST_POLICY,
-            "Description": f"Execution role for the Lambda function {ctx.config.function.name} (apigw-wizard)",
+            "Description": description(ctx.config.function.name),
         }}}
 
     def sam(self, ctx: RenderContext) -> Template:
-        return {}  # SAM makes the execution role from the function's Policies
+        return {}  # SAM makes the execution role for a function that names none
+
+
+def description(function: str) -> str:
+    return f"Execution role for the Lambda function {function} (apigw-wizard)"
 
 
 KIND = RoleKind()
@@ -104,6 +116,9 @@ KIND = RoleKind()
 
 def role_ref(ctx: RenderContext) -> Any:
     """What a template's function names as its Role."""
-    if ctx.config.function.role == "new":
+    role = ctx.config.function.role
+    if role == "new":
         return {"Fn::GetAtt": [LOGICAL_ID, "Arn"]}
-    return RoleKind.arn(ctx)
+    if role.startswith("arn:"):
+        return role
+    return {"Fn::Sub": f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{role}"}

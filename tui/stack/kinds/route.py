@@ -4,7 +4,6 @@ integration. Routes dropped from the config are deleted (ours only)."""
 from __future__ import annotations
 
 import re
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from awsrules.routekeys import parse
@@ -13,7 +12,9 @@ from ...services import http_api
 from ...services.errors import WizardError
 from ..ledger import Resource
 from .api import LOGICAL_ID as API_ID
+from .api import sam_explicit
 from .base import Kind, Template
+from .function import LOGICAL_ID as FUNCTION_ID
 from .integration import LOGICAL_ID as INTEGRATION_ID
 
 if TYPE_CHECKING:
@@ -26,6 +27,20 @@ def logical_id(route_key: str) -> str:
     """A template id per route: `ANY /my-function` -> RouteAnyMyFunction."""
     words = re.findall(r"[A-Za-z0-9]+", route_key.replace("$default", "Default"))
     return "Route" + "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def logical_ids(routes: tuple[str, ...]) -> dict[str, str]:
+    """Route key -> its template id, unique among the routes: `GET /a-b`
+    and `GET /a/b` share words, so a later one gets a number."""
+    out: dict[str, str] = {}
+    for key in routes:
+        base = candidate = logical_id(key)
+        n = 1
+        while candidate in out.values():
+            n += 1
+            candidate = f"{base}{n}"
+        out[key] = candidate
+    return out
 
 
 class RouteKind(Kind):
@@ -87,18 +102,35 @@ class RouteKind(Kind):
         http_api.delete_route(cloud, resource.parent or "", resource.id)
 
     def cli(self, ctx: RenderContext) -> list[str]:
-        return [f"aws apigatewayv2 create-route --api-id {ctx.api_id} --route-key {shlex.quote(key)} "
-                f"--target integrations/{ctx.integration_id}" for key in ctx.config.api.routes]
+        target = f"integrations/{ctx.integration_id}"
+        return [line for key in ctx.config.api.routes for line in ctx.quiet([
+            f"aws apigatewayv2 create-route --api-id {ctx.sh(ctx.api_id)} --route-key {ctx.sh(key)} "
+            f"--target {ctx.sh(target)}"])]
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        return {logical_id(key): {"Type": self.type, "Properties": {
+        return {route_id: {"Type": self.type, "Properties": {
             "ApiId": {"Ref": API_ID},
             "RouteKey": key,
-            "Target": {"Fn::Join": ["/", ["integrations", {"Ref": INTEGRATION_ID}]]},
-        }} for key in ctx.config.api.routes}
+            "Target": {"Fn::Sub": f"integrations/${{{INTEGRATION_ID}}}"},
+        }} for key, route_id in logical_ids(ctx.config.api.routes).items()}
 
     def sam(self, ctx: RenderContext) -> Template:
-        return {}
+        """An HttpApi event per route on the function (SAM spec, HttpApi
+        event source: no Path and Method is the `$default` route; the
+        payload format defaults to 2.0)."""
+        events = {}
+        for key, route_id in logical_ids(ctx.config.api.routes).items():
+            route = parse(key)
+            props: dict[str, Any] = {} if route.is_default else {"Path": route.path, "Method": route.method}
+            if sam_explicit(ctx):
+                props["ApiId"] = {"Ref": API_ID}
+            if ctx.config.api.payload_format != "2.0":
+                props["PayloadFormatVersion"] = ctx.config.api.payload_format
+            event: dict[str, Any] = {"Type": "HttpApi"}
+            if props:
+                event["Properties"] = props
+            events[route_id.removeprefix("Route")] = event
+        return {FUNCTION_ID: {"Properties": {"Events": events}}}
 
 
 KIND = RouteKind()

@@ -3,7 +3,6 @@ it, or a named stage; without auto-deploy the engine deploys it."""
 
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from ...services import http_api
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from ..render.context import RenderContext
 
 LOGICAL_ID = "MyStage"
+DEPLOYMENT_ID = "MyDeployment"
 
 
 class StageKind(Kind):
@@ -63,14 +63,35 @@ class StageKind(Kind):
 
     def cli(self, ctx: RenderContext) -> list[str]:
         api = ctx.config.api
-        lines = [f"aws apigatewayv2 create-stage --api-id {ctx.api_id} --stage-name {shlex.quote(api.stage)} "
-                 f"--{'auto-deploy' if api.auto_deploy else 'no-auto-deploy'}"]
+        lines = ctx.quiet([f"aws apigatewayv2 create-stage --api-id {ctx.sh(ctx.api_id)} "
+                           f"--stage-name {ctx.sh(api.stage)} --{'auto-deploy' if api.auto_deploy else 'no-auto-deploy'}"])
         if not api.auto_deploy:
-            lines.append(f"aws apigatewayv2 create-deployment --api-id {ctx.api_id} --stage-name {shlex.quote(api.stage)}")
+            lines += ctx.quiet([f"aws apigatewayv2 create-deployment --api-id {ctx.sh(ctx.api_id)} "
+                                f"--stage-name {ctx.sh(api.stage)}"])
         return lines
 
+    def script_outputs(self, ctx: RenderContext) -> list[str]:
+        """The URLs, on stdout: the API's own (AWS's form, from its
+        ApiEndpoint) and, with AWS_ENDPOINT_URL set, the local cloud's
+        path form (targets.local_invoke_url)."""
+        api, path = ctx.config.api, ctx.config.test.path
+        url = http_api.invoke_url("${API_ENDPOINT}", api.stage)
+        local = http_api.invoke_url("${LOCAL_ENDPOINT}", api.stage)
+        test, local_test = url.rstrip("/") + path, local.rstrip("/") + path
+        return [
+            *ctx.capture("API_ENDPOINT", "ApiEndpoint", [f"aws apigatewayv2 get-api --api-id {ctx.sh(ctx.api_id)}"]),
+            f"echo {ctx.sh(f'Invoke URL  {url}')}",
+            f"echo {ctx.sh(f'Try it      curl -i {test}')}",
+            'if [[ -n "${AWS_ENDPOINT_URL:-}" ]]; then',
+            "  # apigw-wizard's local cloud serves every API under its own endpoint",
+            f'  LOCAL_ENDPOINT="${{AWS_ENDPOINT_URL%/}}/_aws/execute-api/{ctx.api_id}"',
+            f"  echo {ctx.sh(f'Local URL   {local}')}",
+            f"  echo {ctx.sh(f'Try it      curl -i {local_test}')}",
+            "fi",
+        ]
+
     def cloudformation(self, ctx: RenderContext) -> Template:
-        from .route import logical_id
+        from .route import logical_ids
 
         api = ctx.config.api
         out: Template = {LOGICAL_ID: {"Type": self.type, "Properties": {
@@ -78,14 +99,33 @@ class StageKind(Kind):
         if not api.auto_deploy:
             # A stage without auto-deploy serves only a deployment made after its routes.
             deployment: dict[str, Any] = {"Type": "AWS::ApiGatewayV2::Deployment",
-                                          "DependsOn": [logical_id(k) for k in api.routes],
+                                          "DependsOn": list(logical_ids(api.routes).values()),
                                           "Properties": {"ApiId": {"Ref": API_ID}}}
-            out["MyDeployment"] = deployment
-            out[LOGICAL_ID]["Properties"]["DeploymentId"] = {"Ref": "MyDeployment"}
+            out[DEPLOYMENT_ID] = deployment
+            out[LOGICAL_ID]["Properties"]["DeploymentId"] = {"Ref": DEPLOYMENT_ID}
         return out
 
     def sam(self, ctx: RenderContext) -> Template:
-        return {}
+        """A named stage on the explicit HttpApi. SAM's HttpApi stages
+        always auto-deploy (samtranslator http_api_generator sets
+        AutoDeploy: true), so auto_deploy: false has no SAM form."""
+        from .api import sam_explicit
+
+        if not sam_explicit(ctx):
+            return {}
+        return {API_ID: {"Properties": {"StageName": ctx.config.api.stage}}}
+
+    def outputs(self, ctx: RenderContext, sam: bool = False) -> dict[str, Any]:
+        from .api import sam_logical_id
+
+        api_id = sam_logical_id(ctx) if sam else API_ID
+        url = http_api.invoke_url(f"${{{api_id}.ApiEndpoint}}", ctx.config.api.stage)
+        return {
+            "InvokeUrl": {"Description": f"The stage {ctx.config.api.stage}'s invoke URL",
+                          "Value": {"Fn::Sub": url}},
+            "TestUrl": {"Description": f"What the wizard's test step requests ({ctx.config.test.method})",
+                        "Value": {"Fn::Sub": url.rstrip("/") + ctx.config.test.path}},
+        }
 
 
 KIND = StageKind()
