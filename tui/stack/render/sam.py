@@ -1,0 +1,47 @@
+"""The stack as a SAM template, as `sam init` writes one: a
+AWS::Serverless::Function with an HttpApi event per route. SAM makes the
+role (with AWSLambdaBasicExecutionRole), the API, its integration, routes,
+`$default` stage and the invoke permissions; an explicit
+AWS::Serverless::HttpApi appears only for a named stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ...config import Config
+from ..kinds.api import sam_explicit
+from . import yamlout
+from .context import RenderContext
+from .template import FORMAT_VERSION, describe, outputs, resources
+
+TRANSFORM = "AWS::Serverless-2016-10-31"
+
+
+def template(config: Config, out: Path | None = None) -> dict[str, Any]:
+    ctx = RenderContext(config, base_dir=out.parent if out else None)
+    return {
+        "AWSTemplateFormatVersion": FORMAT_VERSION,
+        "Transform": TRANSFORM,
+        "Description": describe(config),
+        "Resources": resources(ctx, sam=True),
+        "Outputs": outputs(ctx, sam=True),
+    }
+
+
+def header(config: Config, out: Path | None = None) -> list[str]:
+    api = config.api
+    name = out.name if out else "template.yaml"
+    lines = [f"SAM template exported by apigw-wizard from {config.source or 'the default config'}.",
+             "",
+             "Deploy it with the SAM CLI (it zips and uploads CodeUri itself):",
+             f"  sam deploy --guided --template-file {name} --stack-name {api.name}"]
+    if not sam_explicit(RenderContext(config)):
+        lines.append(f"SAM names its implicit HTTP API after the stack: --stack-name {api.name} keeps the config's name.")
+    if not api.auto_deploy:
+        lines.append("SAM's HttpApi stages always auto-deploy: the config's auto_deploy: false has no SAM form.")
+    return lines
+
+
+def render(config: Config, out: Path | None = None) -> str:
+    return yamlout.dump(template(config, out), header(config, out))
