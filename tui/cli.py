@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .stack.render import FORMATS as EXPORT_FORMATS
 from awsrules.localendpoint import DEFAULT_PORT
 
 
@@ -66,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(destroy)
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    export = sub.add_parser("export", help="write the stack as a CloudFormation or SAM template, or an AWS CLI script")
+    export.add_argument("--config", type=Path, metavar="FILE",
+                        help="YAML config (see sample_config.yaml); defaults to the tutorial's choices")
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS,
+                        help="cloudformation (a template), sam (a SAM template) or cli (a bash script)")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write it to FILE instead of stdout")
+
     local = sub.add_parser("local", help="run the local cloud in the foreground")
     local.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     local.add_argument("--state-dir", type=Path, metavar="DIR", help="where its state lives")
@@ -82,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "export":  # needs no cloud, so none of commands' imports
+        from .export_command import export
+
+        return export(args)
     from . import commands
 
     try:

@@ -7,8 +7,10 @@ wizard's export action call it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ...config import Config
+if TYPE_CHECKING:  # the CLI reads FORMATS before it needs any config
+    from ...config import Config
 
 FORMATS = ("cloudformation", "sam", "cli")
 
