@@ -35,13 +35,18 @@ def header(config: Config, out: Path | None = None) -> list[str]:
     overrides = ""
     if fn.code != "hello":
         zip_file = fn.code if fn.code.endswith(".zip") else "function.zip"
-        lines += ["The function's code comes from S3. Zip it (as apigw-wizard deploy does) and upload it:",
-                  *(f"  {line}" for line in ['WORK="$PWD"', *package(fn.code, "${WORK}")]),
-                  f"  aws s3 cp {zip_file} s3://<your-bucket>/{fn.name}.zip", ""]
+        lines += [
+            "The function's code comes from S3. Zip it (as apigw-wizard deploy does) and upload it:",
+            *(f"  {line}" for line in ['WORK="$PWD"', *package(fn.code, "${WORK}")]),
+            f"  aws s3 cp {zip_file} s3://<your-bucket>/{fn.name}.zip",
+            "",
+        ]
         overrides = " \\\n    --parameter-overrides CodeS3Bucket=<your-bucket>"
-    lines += ["Deploy it with the AWS CLI, then read the invoke URL:",
-              f"  aws cloudformation deploy --template-file {name} --stack-name {api.name}{capabilities}{overrides}",
-              f"  aws cloudformation describe-stacks --stack-name {api.name} --query 'Stacks[0].Outputs'"]
+    lines += [
+        "Deploy it with the AWS CLI, then read the invoke URL:",
+        f"  aws cloudformation deploy --template-file {name} --stack-name {api.name}{capabilities}{overrides}",
+        f"  aws cloudformation describe-stacks --stack-name {api.name} --query 'Stacks[0].Outputs'",
+    ]
     return [part for line in lines for part in line.split("\n")]
 
 

@@ -32,12 +32,16 @@ def template(config: Config, out: Path | None = None) -> dict[str, Any]:
 def header(config: Config, out: Path | None = None) -> list[str]:
     api = config.api
     name = out.name if out else "template.yaml"
-    lines = [f"SAM template exported by apigw-wizard from {config.source or 'the default config'}.",
-             "",
-             "Deploy it with the SAM CLI (it zips and uploads CodeUri itself):",
-             f"  sam deploy --guided --template-file {name} --stack-name {api.name}"]
+    lines = [
+        f"SAM template exported by apigw-wizard from {config.source or 'the default config'}.",
+        "",
+        "Deploy it with the SAM CLI (it zips and uploads CodeUri itself):",
+        f"  sam deploy --guided --template-file {name} --stack-name {api.name}",
+    ]
     if not sam_explicit(RenderContext(config)):
-        lines.append(f"SAM names its implicit HTTP API after the stack: --stack-name {api.name} keeps the config's name.")
+        lines.append(
+            f"SAM names its implicit HTTP API after the stack: --stack-name {api.name} keeps the config's name."
+        )
     if not api.auto_deploy:
         lines.append("SAM's HttpApi stages always auto-deploy: the config's auto_deploy: false has no SAM form.")
     return lines

@@ -26,8 +26,11 @@ def preamble(config: Config) -> list[str]:
         'export AWS_PAGER=""  # AWS CLI v2 would page long answers',
         "# AWS CLIs before 1.29 (v1) and 2.13 (v2) ignore AWS_ENDPOINT_URL; --endpoint-url works in all.",
         'aws() { command aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }',
-        *(["command -v zip >/dev/null || { echo 'This script needs zip (e.g. apt-get install zip).' >&2; exit 1; }"]
-          if needs_zip else []),
+        *(
+            ["command -v zip >/dev/null || { echo 'This script needs zip (e.g. apt-get install zip).' >&2; exit 1; }"]
+            if needs_zip
+            else []
+        ),
         "random_hex() { od -An -N\"$1\" -tx1 /dev/urandom | tr -d ' \\n'; }",
         'WORK="$(mktemp -d)"',
         "trap 'rm -rf \"$WORK\"' EXIT",

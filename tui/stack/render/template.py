@@ -16,9 +16,11 @@ FORMAT_VERSION = "2010-09-09"  # the only version CloudFormation has
 
 def describe(config: Config) -> str:
     fn, api = config.function, config.api
-    return (f"Lambda function {fn.name} behind the HTTP API {api.name}: routes {', '.join(api.routes)} on the "
-            f"stage {api.stage}, through a Lambda proxy integration (payload {api.payload_format}). "
-            "Exported by apigw-wizard.")
+    return (
+        f"Lambda function {fn.name} behind the HTTP API {api.name}: routes {', '.join(api.routes)} on the "
+        f"stage {api.stage}, through a Lambda proxy integration (payload {api.payload_format}). "
+        "Exported by apigw-wizard."
+    )
 
 
 def resources(ctx: RenderContext, sam: bool) -> dict[str, Any]:

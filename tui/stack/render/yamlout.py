@@ -20,7 +20,7 @@ class _Tagged:
 def _short_forms(node: Any) -> Any:
     if isinstance(node, dict):
         if len(node) == 1:
-            (name, value), = node.items()
+            ((name, value),) = node.items()
             if name == "Ref":
                 return _Tagged("!Ref", value)
             if name == "Fn::GetAtt" and isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -45,9 +45,16 @@ class _Dumper(yaml.SafeDumper):
         # wherever the same text would be plain untagged.
         style = super().choose_scalar_style()
         event, analysis = self.event, self.analysis
-        if (style == "'" and isinstance(event, yaml.ScalarEvent) and (event.tag or "").startswith("!")
-                and not event.style and analysis is not None and not analysis.multiline and not analysis.empty
-                and (analysis.allow_flow_plain if self.flow_level else analysis.allow_block_plain)):
+        if (
+            style == "'"
+            and isinstance(event, yaml.ScalarEvent)
+            and (event.tag or "").startswith("!")
+            and not event.style
+            and analysis is not None
+            and not analysis.multiline
+            and not analysis.empty
+            and (analysis.allow_flow_plain if self.flow_level else analysis.allow_block_plain)
+        ):
             return ""
         return style
 
@@ -71,8 +78,14 @@ _Dumper.add_representer(str, _text)
 
 def dump(template: dict[str, Any], header: list[str] | None = None) -> str:
     """The template as YAML, after `# `-comment lines."""
-    body = yaml.dump(_short_forms(template), Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-                     width=1 << 16, allow_unicode=True)
+    body = yaml.dump(
+        _short_forms(template),
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1 << 16,
+        allow_unicode=True,
+    )
     comments = "".join(f"# {line}".rstrip() + "\n" for line in header or [])
     return comments + body
 

@@ -1,0 +1,185 @@
+"""Export, end to end: `apigw-wizard export` run as a user runs it, its
+templates checked by cfn-lint, its scripts by bash -n and shellcheck, and
+the script run against a real local cloud with the AWS CLI until the
+invoke URL answers as the handler says."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.cloudproc import LocalCloudProcess, owner_env
+from tests.conftest import SAMPLE, run_cli
+from tests.unit.test_export_render import folder_config
+from tui.services.packaging import build
+from tui.stack.kinds.function import package
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent  # the venv's cfn-lint and aws
+
+ITEMS = """import json
+
+
+def handler(event, context):
+    body = {"route": event["routeKey"], "stage": event["requestContext"]["stage"],
+            "id": (event.get("pathParameters") or {}).get("id")}
+    return {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(body)}
+"""
+
+
+def configs(tmp_path: Path) -> dict[str, Path]:
+    """The tutorial, and a folder of code with two routes on the stage dev,
+    without and with auto-deploy."""
+    off, on = tmp_path / "off", tmp_path / "on"
+    off.mkdir()
+    on.mkdir()
+    return {
+        "sample": SAMPLE,
+        "folder": folder_config(off, auto_deploy=False),
+        "folder-auto": folder_config(on, auto_deploy=True),
+    }
+
+
+def export(config: Path, fmt: str, out: Path) -> Path:
+    proc = run_cli("export", "--config", str(config), "--format", fmt, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and out.exists()
+    return out
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path=str(BIN))
+    assert found, f"{name} is not installed (.ci/run installs it: apt-get install {name})"
+    return found
+
+
+def test_templates_pass_cfn_lint_with_no_findings(tmp_path: Path) -> None:
+    templates = [
+        export(config, fmt, tmp_path / f"{name}-{fmt}.yaml")
+        for name, config in configs(tmp_path).items()
+        for fmt in ("cloudformation", "sam")
+    ]
+    proc = subprocess.run([tool("cfn-lint"), *map(str, templates)], capture_output=True, text=True, timeout=300)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_a_broken_template_does_fail_cfn_lint(tmp_path: Path) -> None:
+    """The check above can fail: a template referring to nothing is an error."""
+    broken = export(SAMPLE, "cloudformation", tmp_path / "t.yaml")
+    broken.write_text(broken.read_text().replace("!Ref MyHttpApi", "!Ref NoSuchApi", 1))
+    proc = subprocess.run([tool("cfn-lint"), str(broken)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "NoSuchApi" in proc.stdout
+
+
+def test_scripts_pass_bash_n_and_shellcheck(tmp_path: Path) -> None:
+    scripts = [export(config, "cli", tmp_path / f"{name}.sh") for name, config in configs(tmp_path).items()]
+    for script in scripts:
+        syntax = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert syntax.returncode == 0, syntax.stderr
+    proc = subprocess.run([tool("shellcheck"), *map(str, scripts)], capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout) == (0, "")
+
+
+def test_the_script_zips_a_folder_as_deploy_does(tmp_path: Path) -> None:
+    code = tmp_path / "code"
+    for name in (
+        "app.py",
+        "pkg/__init__.py",
+        "pkg/util.py",
+        "pkg/__pycache__/util.cpython-311.pyc",
+        "__pycache__/app.cpython-311.pyc",
+        ".git/HEAD",
+        "venv/lib/x.py",
+        "data/.hidden",
+        "old.pyc",
+    ):
+        (code / name).parent.mkdir(parents=True, exist_ok=True)
+        (code / name).write_text("x = 1\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    lines = [f"WORK={work}", *package(str(code), "${WORK}")]
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(lines)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(work / "function.zip") as archive:
+        files = sorted(n for n in archive.namelist() if not n.endswith("/"))
+    assert files == sorted(build(str(code)).files) == ["app.py", "data/.hidden", "pkg/__init__.py", "pkg/util.py"]
+
+
+@pytest.fixture(scope="module")
+def local_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloudProcess]:
+    cloud = LocalCloudProcess(tmp_path_factory.mktemp("export-cloud")).start()
+    yield cloud
+    cloud.stop()
+
+
+def run_script(script: Path, cloud: LocalCloudProcess, tmp_path: Path) -> dict[str, str]:
+    """Run it as a user would after `eval "$(apigw-wizard local --env)"`:
+    the AWS CLI on PATH, the owner's keys, no profile or config of theirs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(owner_env(cloud.port))
+    env.update(
+        {
+            "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+            "AWS_CONFIG_FILE": str(tmp_path / "none"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        }
+    )
+    proc = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Creating the invoke permission" in proc.stderr  # progress on stderr
+    urls = {
+        line.split()[0]: line.split()[2]
+        for line in proc.stdout.splitlines()
+        if line.startswith(("Invoke URL ", "Local URL "))
+    }
+    assert set(urls) == {"Invoke", "Local"}, proc.stdout
+    return {"aws": urls["Invoke"], "local": urls["Local"]}
+
+
+def test_the_sample_script_makes_a_stack_that_says_hello(local_cloud: LocalCloudProcess, tmp_path: Path) -> None:
+    urls = run_script(export(SAMPLE, "cli", tmp_path / "deploy.sh"), local_cloud, tmp_path)
+    api_id = urls["local"].rstrip("/").rsplit("/", 1)[1]
+    assert urls["local"] == f"{local_cloud.endpoint}/_aws/execute-api/{api_id}/"
+    reply = httpx.get(urls["local"] + "my-function", timeout=40)
+    assert (reply.status_code, reply.json()) == (200, "Hello from Lambda!")
+    # What the script made is what deploy makes: the console's role and policy, scoped permission.
+    iam, lam = local_cloud.client("iam"), local_cloud.client("lambda")
+    role = lam.get_function_configuration(FunctionName="my-function")["Role"]
+    assert ":role/service-role/my-function-role-" in role
+    attached = iam.list_attached_role_policies(RoleName=role.rsplit("/", 1)[1])["AttachedPolicies"]
+    assert [p["PolicyName"][:28] for p in attached] == ["AWSLambdaBasicExecutionRole-"]
+    policy = json.loads(lam.get_policy(FunctionName="my-function")["Policy"])
+    assert [
+        s["Condition"]["ArnLike"]["AWS:SourceArn"].endswith(f":{api_id}/*/*/my-function") for s in policy["Statement"]
+    ] == [True]
+
+
+def test_the_folder_script_serves_each_route_on_its_stage(local_cloud: LocalCloudProcess, tmp_path: Path) -> None:
+    config = folder_config(tmp_path, auto_deploy=False)
+    (tmp_path / "app" / "app.py").write_text(ITEMS)
+    urls = run_script(export(config, "cli", tmp_path / "deploy.sh"), local_cloud, tmp_path)
+    base = urls["local"]
+    assert base.endswith("/dev") and urls["aws"].endswith("/dev")
+    hello = httpx.get(f"{base}/hello", timeout=40)
+    assert (hello.status_code, hello.json()) == (200, {"route": "GET /hello", "stage": "dev", "id": None})
+    item = httpx.post(f"{base}/items/42", timeout=40)
+    assert (item.status_code, item.json()) == (200, {"route": "POST /items/{id}", "stage": "dev", "id": "42"})
+    assert httpx.get(f"{base}/items/42", timeout=40).status_code == 404  # only the configured routes
+
+
+def test_bad_input_through_the_installed_command(tmp_path: Path) -> None:
+    proc = run_cli("export", "--config", str(SAMPLE), "--format", "xml")
+    assert proc.returncode == 2 and "cloudformation" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run_cli("export", "--config", str(tmp_path / "nope.yaml"), "--format", "sam")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "nope.yaml" in proc.stderr
+    proc = run_cli("export", "--format", "cli", "--out", str(tmp_path / "missing" / "deploy.sh"))
+    assert proc.returncode == 2 and "--out" in proc.stderr and "Traceback" not in proc.stderr
