@@ -5,8 +5,8 @@ progress per resource and ends on the invoke URL."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
-from textual.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Select, Static, Switch
@@ -52,7 +52,7 @@ class ApiScreen(StepScreen):
                     yield Label("Auto-deploy", classes="field-label")
                     yield Switch(value=api.auto_deploy, id="auto-deploy")
             with Vertical(id="review"):
-                yield Static(id="summary")
+                yield Static(id="summary", markup=False)
                 yield ProgressLog(id="api-log")
         with Horizontal(classes="actions"):
             yield button("Next", id="next", variant="primary")
@@ -81,7 +81,8 @@ class ApiScreen(StepScreen):
         target = f"Lambda {self.state.integration_function or self.state.config.function.name}"
         for key in self.state.config.api.routes:
             route = parse(key)
-            table.add_row(route.method or "$default", route.path or "(any)", target, key=key)
+            # DataTable parses str cells as markup: Text keeps them as written.
+            table.add_row(Text(route.method or "$default"), Text(route.path or "(any)"), Text(target), key=key)
 
     def _show(self) -> None:
         self.query_one(ContentSwitcher).current = self.pane
@@ -107,7 +108,7 @@ class ApiScreen(StepScreen):
                  "Permission lambda:InvokeFunction for apigateway.amazonaws.com, scoped to this API"]
         if state.result and state.result.invoke_url:
             lines.append(f"Invoke URL {state.result.invoke_url}")
-        self.query_one("#summary", Static).update(escape("\n".join(lines)))
+        self.query_one("#summary", Static).update("\n".join(lines))
 
     def go_back(self) -> bool:
         """Esc: the previous sub-step, if any (the app goes a step back otherwise)."""

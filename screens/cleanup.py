@@ -4,7 +4,6 @@ dependency order after one confirmation, and shows each deletion."""
 from __future__ import annotations
 
 from textual import on
-from textual.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static
@@ -21,7 +20,7 @@ class CleanupScreen(StepScreen):
 
     def compose_step(self) -> ComposeResult:
         yield Label("Clean up: delete everything this wizard created here", classes="step-title")
-        yield Static("Reading the ledger...", id="items")
+        yield Static("Reading the ledger...", id="items", markup=False)
         with Horizontal(classes="actions"):
             yield button("Delete all", id="delete", variant="error", disabled=True)
             yield button("Back to test", id="back")
@@ -44,7 +43,7 @@ class CleanupScreen(StepScreen):
     def _listed(self, items: list[str]) -> None:
         self.items = items
         text = "\n".join(f"  • {item}" for item in items) if items else "Nothing to delete: the ledger is empty."
-        self.query_one("#items", Static).update(escape(text))
+        self.query_one("#items", Static).update(text)
         button = self.query_one("#delete", Button)
         button.disabled = not items
         (button if items else self.query_one("#back", Button)).focus()

@@ -1,12 +1,19 @@
 """A labelled input that says, under it, why its value is not allowed
-(Textual marks invalid inputs but does not print the reason)."""
+(Textual marks invalid inputs but does not print the reason), and the
+compact controls every step uses.
+
+Text from a person, a config file, AWS or the network is never parsed as
+markup: textual.markup.escape is not enough (after it, "x[/" still raises
+MarkupError, "[$accent]" vanishes and backslashes double), so such text goes
+into widgets as Content / rich Text, or with markup=False."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from rich.text import Text
 from textual import on
-from textual.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -31,7 +38,7 @@ class Field(Vertical):
         with Horizontal():
             yield Label(self.label, classes="field-label")
             yield self.control
-        error = Static("", classes="field-error")
+        error = Static("", classes="field-error", markup=False)  # reasons quote what was typed
         error.display = False
         yield error
 
@@ -40,7 +47,7 @@ class Field(Vertical):
         result = event.validation_result
         reason = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
         error = self.query_one(".field-error", Static)
-        error.update(escape(reason))  # reasons quote what was typed
+        error.update(reason)
         error.display = bool(reason)
 
 
@@ -57,8 +64,25 @@ def text_input(*args: Any, **kwargs: Any) -> Input:
     return Input(*args, compact=True, **kwargs)
 
 
+class LiteralSelect(Select[Any]):
+    """A Select whose option labels are shown as written (profile, role and
+    function names come from files and AWS; Select parses str labels as
+    markup)."""
+
+    def __init__(self, options: Iterable[tuple[Any, Any]], **kwargs: Any):
+        super().__init__(literal_options(options), **kwargs)
+
+    def set_options(self, options: Iterable[tuple[Any, Any]]) -> None:
+        super().set_options(literal_options(options))
+
+
+def literal_options(options: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    # rich Text rather than Content: Select's type-to-search reads Text and str only.
+    return [(Text(label) if isinstance(label, str) else label, value) for label, value in options]
+
+
 def select(*args: Any, **kwargs: Any) -> Select[Any]:
-    return Select(*args, compact=True, **kwargs)
+    return LiteralSelect(*args, compact=True, **kwargs)
 
 
 def button(*args: Any, **kwargs: Any) -> Button:

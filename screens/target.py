@@ -5,8 +5,8 @@ checked and shown before anything is created."""
 from __future__ import annotations
 
 from textual import on
-from textual.markup import escape
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
@@ -102,9 +102,9 @@ class TargetScreen(StepScreen):
         log = self.query_one(ProgressLog)
         for note in state.notes:
             log.event("info", note)
-        self.query_one("#identity", Static).update(
-            f"Signed in as [b]{escape(state.identity.arn)}[/b]\nAccount {escape(state.identity.account)}, "
-            f"region {escape(state.config.region)}")
+        self.query_one("#identity", Static).update(Content.assemble(
+            "Signed in as ", (state.identity.arn, "bold"),
+            f"\nAccount {state.identity.account}, region {state.config.region}"))
         log.event("done", f"Account {state.identity.account} ({state.config.target})")
         self.refresh_sidebar()
         if state.config.target == "aws" and not state.billing_confirmed:

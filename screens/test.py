@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.markup import escape
+from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Collapsible, Input, Select, Static, TabbedContent, TabPane, TextArea
 
@@ -38,7 +38,7 @@ class TestScreen(StepScreen):
 
     def compose_step(self) -> ComposeResult:
         test = self.state.config.test
-        yield Static(id="url")
+        yield Static(id="url", markup=False)
         with Horizontal(classes="row"):
             yield select([(m, m) for m in TEST_METHODS], value=test.method, allow_blank=False, id="method")
             yield text_input(test.path, id="path", validators=[FieldValidator(fields.test_path)])
@@ -51,7 +51,7 @@ class TestScreen(StepScreen):
             yield button("Copy URL", id="copy-url")
             yield button("Copy curl", id="copy-curl")
             yield button("Clean up", id="cleanup", variant="warning")
-        yield Static("Press Enter to send the request.", id="status")
+        yield Static("Press Enter to send the request.", id="status", markup=False)
         with TabbedContent(id="response"):
             for pane in ("Body", "Headers", "Logs", "Event", "Returned", "History"):
                 with TabPane(pane, id=f"tab-{pane.lower()}"):
@@ -59,27 +59,30 @@ class TestScreen(StepScreen):
                         yield Static("", id=f"out-{pane.lower()}", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#url", Static).update(f"[b]{escape(self.state.test_url or '(not deployed yet)')}[/b]")
+        self._show_url()
         self.query_one("#send", Button).focus()
         hint = self._ssh_hint()
         if hint:
-            self.query_one("#status", Static).update(escape(hint))
+            self.query_one("#status", Static).update(hint)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self.query_one("#url", Static).update(f"[b]{escape(self.state.test_url or '(not deployed yet)')}[/b]")
+        self._show_url()
+
+    def _show_url(self) -> None:
+        self.query_one("#url", Static).update(Content.styled(self.state.test_url or "(not deployed yet)", "bold"))
 
     def describe_action(self) -> str:
         return "send the test request"
 
-    def _ssh_hint(self) -> str:
+    def _ssh_hint(self) -> Content | None:
         """Over SSH a loopback URL only works on the server: say how to
         reach it from the laptop's browser."""
         if self.state.config.target != "local" or not (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT")):
-            return ""
+            return None
         port = self.state.port
-        return (f"Over SSH: run [b]ssh -L {port}:127.0.0.1:{port} <this host>[/b] on your laptop, "
-                "then open the same URL in its browser.")
+        return Content.assemble("Over SSH: run ", (f"ssh -L {port}:127.0.0.1:{port} <this host>", "bold"),
+                                " on your laptop, then open the same URL in its browser.")
 
     def _url(self) -> str:
         base = (self.state.result.invoke_url if self.state.result else "").rstrip("/")
@@ -105,7 +108,7 @@ class TestScreen(StepScreen):
 
         body = self.query_one("#body", TextArea).text.encode()
         method = str(self.query_one("#method", Select).value)
-        self.query_one("#status", Static).update(f"Sending {method} {escape(self._url())} ...")
+        self.query_one("#status", Static).update(f"Sending {method} {self._url()} ...")
         self.run_request(TestRequest(method, self._url(), self._headers(), body))
 
     @work(exclusive=True, group="send", exit_on_error=False)
@@ -118,14 +121,14 @@ class TestScreen(StepScreen):
         try:
             reply = await send_async(request)  # type: ignore[arg-type]
         except WizardError as err:
-            self.query_one("#status", Static).update(f"[red]{escape(err.sentence())}[/red]")
+            self.query_one("#status", Static).update(Content.styled(err.sentence(), "red"))
             self.state.history.append(TestRecord(request.method, request.url, None, 0, err.code))  # type: ignore[attr-defined]
             self._history()
             return
         colour = "green" if reply.status < 400 else "red"
-        self.query_one("#status", Static).update(
-            f"[{colour}][b]{reply.status} {escape(reply.reason)}[/b][/{colour}]  {reply.elapsed_ms:.0f} ms  "
-            f"{len(reply.body)} bytes  {escape(reply.header('content-type') or '')}")
+        self.query_one("#status", Static).update(Content.assemble(
+            (f"{reply.status} {reply.reason}", f"bold {colour}"),
+            f"  {reply.elapsed_ms:.0f} ms  {len(reply.body)} bytes  {reply.header('content-type') or ''}"))
         self.query_one("#out-body", Static).update(_pretty(reply.text))
         self.query_one("#out-headers", Static).update("\n".join(f"{k}: {v}" for k, v in reply.headers))
         self.query_one("#response", TabbedContent).active = "tab-body"

@@ -3,8 +3,8 @@ a copyable text view."""
 
 from __future__ import annotations
 
-from textual.markup import escape
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -55,12 +55,12 @@ class ErrorModal(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         action, code, message, hint = self.details
         with Vertical():
-            yield Label(f"Could not {escape(action)}", classes="title")
+            # AWS error text is untrusted: it is shown as written, never read as markup.
+            yield Label(Content(f"Could not {action}"), classes="title")
             with VerticalScroll():
-                # AWS error text is untrusted: "[/]" in it must not be read as markup.
-                yield Static(f"[b]{escape(code)}[/b]: {escape(message)}" if code else escape(message), markup=True,
+                yield Static(Content.assemble((code, "bold"), ": ", message) if code else Content(message),
                              id="error-message")
-                yield Static(f"\nNext: {escape(hint)}", id="error-hint")
+                yield Static(Content(f"\nNext: {hint}"), id="error-hint")
             with Horizontal():
                 if self.can_retry:
                     yield Button("Retry", id="retry", variant="primary")
@@ -89,12 +89,12 @@ class ConfirmModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         title, body, yes, no = self.texts
         with Vertical():
-            yield Label(title, classes="title")
+            yield Label(Content(title), classes="title")
             with VerticalScroll():
                 yield Static(body, markup=False)
             with Horizontal():
-                yield Button(yes, id="yes", variant="error" if self.danger else "primary")
-                yield Button(no, id="no")
+                yield Button(Content(yes), id="yes", variant="error" if self.danger else "primary")
+                yield Button(Content(no), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()
@@ -120,7 +120,7 @@ class TextModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield Label(Content(self.title_text), classes="title")
             yield TextArea(self.text, read_only=True, soft_wrap=False)
             with Horizontal():
                 yield Button("Copy all", id="copy", variant="primary")

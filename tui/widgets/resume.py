@@ -3,8 +3,8 @@ you left off, go straight to the test, or clean up."""
 
 from __future__ import annotations
 
-from textual.markup import escape
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -25,7 +25,7 @@ class ResumeModal(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Welcome back", classes="title")
-            yield Static(f"An earlier run created {self.count} resources for {escape(self.stack)}.")
+            yield Static(Content(f"An earlier run created {self.count} resources for {self.stack}."))
             with Horizontal():
                 yield Button("Continue", id="continue", variant="primary")
                 yield Button("Test", id="test")
