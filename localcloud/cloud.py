@@ -26,6 +26,7 @@ PRUNE_S = 30.0  # unreferenced code folders, the request log's size
 # and each walked the logs and models for 20-80 ms while every request waited.
 FULL_GC_IDLE_S = 2.0
 FULL_GC_EVERY_S = 300.0
+FAILED_START_LINGER_S = 5.0
 
 
 class PortInUse(RuntimeError):
@@ -49,6 +50,7 @@ class LocalCloud:
         self._lines: list[str] = []
         self._ticks = 0
         self.edge: Any = None
+        self.failed = ""  # why an early start could not build the edge
 
     @property
     def port(self) -> int:
@@ -61,6 +63,14 @@ class LocalCloud:
 
     def bind(self) -> LocalCloud:
         """Take the port (raises PortInUse) and load the saved state."""
+        self.take_port()
+        if self.edge is None:
+            self._build_edge()
+        return self
+
+    def take_port(self) -> LocalCloud:
+        """Hold the state dir and the port (raises StateLocked, PortInUse),
+        without loading anything else yet."""
         if self._socket is None:
             from .statelock import hold
 
@@ -83,31 +93,39 @@ class LocalCloud:
             except PortInUse:
                 self._release()
                 raise
-            from .edge import Edge
-
-            _ignore_host_aws_config()
-            try:
-                self.edge = Edge(self.state_dir, self.port, self._request_log)
-            except BaseException:
-                self._release()
-                raise
-            self.edge.shutdown = self.stop_soon
-            self.edge.gate.accept_any = self.accept_any_credentials
-            from . import sandbox
-
-            # Said at start and in health, so the wizard can show it once.
-            self.edge.protections_off = sandbox.missing_protections()
-            # moto's models are long-lived: keep them out of every GC pass.
-            gc.collect()
-            gc.freeze()
-            young, middle, _ = gc.get_threshold()
-            gc.set_threshold(young, middle, 1_000_000)  # no automatic full collections (see FULL_GC_*)
             # The event loop gives up the GIL at every socket call; a thread
             # saving logs or the control plane then kept it for up to the
             # default 5 ms each time (p99 at 16 connections 30-120 ms).
             sys.setswitchinterval(0.001)
-            self._full_gc_at = time.monotonic()
         return self
+
+    def _build_edge(self, protections: list[str] | None = None, release_on_failure: bool = True) -> None:
+        """moto, the saved state and the runtime: the slow part of a start."""
+        from .edge import Edge
+
+        _ignore_host_aws_config()
+        try:
+            edge = Edge(self.state_dir, self.port, self._request_log)
+        except BaseException:
+            if release_on_failure:
+                self._release()
+            raise
+        edge.shutdown = self.stop_soon
+        edge.gate.accept_any = self.accept_any_credentials
+        from . import sandbox
+
+        # Said at start and in health, so the wizard can show it once.
+        edge.protections_off = sandbox.missing_protections() if protections is None else protections
+        self.edge = edge
+        self._freeze()
+
+    def _freeze(self) -> None:
+        # moto's models are long-lived: keep them out of every GC pass.
+        gc.collect()
+        gc.freeze()
+        young, middle, _ = gc.get_threshold()
+        gc.set_threshold(young, middle, 1_000_000)  # no automatic full collections (see FULL_GC_*)
+        self._full_gc_at = time.monotonic()
 
     def _request_log(self, line: str) -> None:
         if not self.quiet:
@@ -149,6 +167,8 @@ class LocalCloud:
             lines, self._lines = self._lines, []
             self.out.write("\n".join(lines) + "\n")
             self.out.flush()
+        if self.edge is None:  # still starting
+            return
         if self._ticks % int(HOUSEKEEPING_S / 0.2) == 0:
             self.edge.runtime.reap_idle()
             now = time.monotonic()
@@ -175,30 +195,81 @@ class LocalCloud:
     async def _serve(self) -> None:
         import uvicorn
 
-        config = uvicorn.Config(self.edge, http=self._http_protocol(), lifespan="off", access_log=False,
+        app: Any = self.edge if self.edge is not None else self._starting()
+        config = uvicorn.Config(app, http=self._http_protocol(), lifespan="off", access_log=False,
                                 server_header=False, proxy_headers=False, log_level="warning",
                                 timeout_keep_alive=5,
                                 loop="none")
         self._server = uvicorn.Server(config)
         self._server.should_exit = self._stop_asked  # a stop asked for while starting
+        tasks: list[asyncio.Future[Any]] = []
+        if self.edge is None:
+            tasks.append(asyncio.ensure_future(self._build_while_serving(app)))
+        else:
+            self._after_ready(self.edge)
         keeper = asyncio.ensure_future(self._housekeeping())
         try:
             await self._server.serve(sockets=[s for s in (self._socket, self._socket6) if s is not None])
         finally:
             keeper.cancel()
-            self.edge.runtime.shutdown()
-            for save in (self.edge.save_logs, self.edge.save):
-                try:
-                    save()
-                except Exception as exc:  # noqa: BLE001 - the other save and the exit still happen
-                    print(f"local cloud: could not save at shutdown ({type(exc).__name__}: {exc})",
-                          file=sys.stderr, flush=True)
+            for task in tasks:
+                task.cancel()
+            if self.edge is not None:
+                self._shut_down_edge()
             if self._lines:
                 self.out.write("\n".join(self._lines) + "\n")
                 self.out.flush()
             if getattr(self, "_state_lock", None) is not None:  # the state is saved: the folder is free
                 os.close(self._state_lock)  # type: ignore[arg-type]
                 self._state_lock = None
+
+    def _shut_down_edge(self) -> None:
+        self.edge.runtime.shutdown()
+        for save in (self.edge.save_logs, self.edge.save):
+            try:
+                save()
+            except Exception as exc:  # noqa: BLE001 - the other save and the exit still happen
+                print(f"local cloud: could not save at shutdown ({type(exc).__name__}: {exc})",
+                      file=sys.stderr, flush=True)
+
+    # -- answering while the edge is built (serve_forever(early=True)) ----
+    def _starting(self) -> Any:
+        from .gate import Gate
+        from .starting import Starting
+        from .statelock import cloud_id
+
+        starting = Starting(Gate.for_owner(self.port), self.state_dir, cloud_id(self.state_dir), self.port)
+        from . import sandbox
+
+        # A probe process, ~0.1 s: run while moto loads.
+        starting.protections = asyncio.ensure_future(asyncio.to_thread(sandbox.missing_protections))
+        return starting
+
+    async def _build_while_serving(self, starting: Any) -> None:
+        try:
+            protections = await starting.protections
+            await asyncio.to_thread(self._build_edge, protections, False)
+        except Exception as exc:  # noqa: BLE001 - said to every caller, then the cloud stops
+            message = str(exc) if isinstance(exc, OSError | RuntimeError) else f"{type(exc).__name__}: {exc}"
+            print(f"local cloud: could not start: {message}", file=sys.stderr, flush=True)
+            starting.done(failed=message)
+            await asyncio.sleep(FAILED_START_LINGER_S)  # long enough for the caller that started it to hear why
+            self.failed = message
+            self.stop_soon()
+            return
+        # New connections go straight to the edge (and its protocol's direct path).
+        assert self._server is not None
+        self._server.config.app = self._server.config.loaded_app = self.edge
+        starting.done(self.edge)
+        for missing in self.edge.protections_off:
+            self.out.write(f"  Sandbox protection off: {missing}\n")
+        self.out.flush()
+        self._after_ready(self.edge)
+
+    def _after_ready(self, edge: Any) -> None:
+        """Load, in the background, what the first call of each service
+        would otherwise wait for."""
+        threading.Thread(target=edge.moto.warm, name="warm-up", daemon=True).start()
 
     def _http_protocol(self) -> Any:
         """Our protocol (a direct path for data-plane GETs, head limits),
@@ -216,9 +287,14 @@ class LocalCloud:
         self.out.flush()
         return "httptools"
 
-    def serve_forever(self) -> None:
-        """Serve in this thread until stopped (Ctrl+C, SIGTERM, stop())."""
-        self.bind()
+    def serve_forever(self, early: bool = False) -> None:
+        """Serve in this thread until stopped (Ctrl+C, SIGTERM, stop()).
+        early: answer health as soon as the port is held, and build the
+        rest while serving (the background cloud a command starts)."""
+        if early:
+            self.take_port()
+        else:
+            self.bind()
         if threading.current_thread() is threading.main_thread():
             # uvicorn shuts down gracefully on these, then re-raises the
             # signal through the handler that was there before it: ours only

@@ -30,7 +30,9 @@ def start_background(port: int, state_dir: Path) -> None:
                           "make the folder writable and free some space") from None
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tui", "local", "--port", str(port), "--state-dir", str(state_dir)],
+            # localcloud's own entry, not the wizard's: it answers health as soon
+            # as it holds the port and loads moto while serving (__main__.py).
+            [sys.executable, "-m", "localcloud", "local", "--port", str(port), "--state-dir", str(state_dir)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # not killed by the terminal's Ctrl+C
             cwd=str(state_dir), close_fds=True,
@@ -46,7 +48,7 @@ def start_background(port: int, state_dir: Path) -> None:
         if proc.poll() is not None:
             tail = log_path(state_dir).read_text(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
             raise StartFailed(f"the local cloud exited with code {proc.returncode}: {tail[0]}")
-        time.sleep(0.05)
+        time.sleep(0.01)  # a probe of a port nothing holds yet costs ~1 ms
     proc.terminate()
     raise StartFailed(f"the local cloud did not answer on port {port} within {START_TIMEOUT_S:.0f} s")
 

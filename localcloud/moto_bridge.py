@@ -22,6 +22,7 @@ from .readcache import ReadCache, key_of
 
 ACCOUNT = "123456789012"  # moto's default account
 _CREDENTIAL_REGION = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
+_CREDENTIAL_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[a-z0-9-]+/([a-z0-9-]+)/")
 
 
 def region_of(headers: list[tuple[str, str]]) -> str:
@@ -29,6 +30,25 @@ def region_of(headers: list[tuple[str, str]]) -> str:
     auth = next((v for k, v in headers if k.lower() == "authorization"), "")
     match = _CREDENTIAL_REGION.search(auth)
     return match.group(1) if match else "us-east-1"
+
+
+_FORM = ("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+# (signing service, method, path, body, headers): reads that change nothing.
+WARM_CALLS: tuple[tuple[str, str, str, bytes, tuple[tuple[str, str], ...]], ...] = (
+    ("sts", "POST", "/", b"Action=GetCallerIdentity&Version=2011-06-15", (_FORM,)),
+    ("iam", "POST", "/", b"Action=ListRoles&Version=2010-05-08", (_FORM,)),
+    ("lambda", "GET", "/2015-03-31/functions/", b"", ()),
+    ("apigateway", "GET", "/v2/apis", b"", ()),
+    ("logs", "POST", "/", b"{}", (("content-type", "application/x-amz-json-1.1"),
+                                  ("x-amz-target", "Logs_20140328.DescribeLogGroups"))),
+)
+
+
+def signing_service(headers: list[tuple[str, str]]) -> str:
+    """The service a SigV4-signed request is signed for ("" if unsigned)."""
+    auth = next((v for k, v in headers if k.lower() == "authorization"), "")
+    match = _CREDENTIAL_SERVICE.search(auth)
+    return match.group(1) if match else ""
 
 
 def _share_logs_backend() -> None:
@@ -71,9 +91,13 @@ class Moto:
 
         # Lambda without Docker; must be set before any function exists (D2).
         moto_api_backend.set_config({"lambda": {"use_docker": False}})
+        from . import motolean
+
         _share_logs_backend()
         _stop_tracking_instances()
+        motolean.apply()
         self.app = DomainDispatcherApplication(create_backend_app)
+        self._v2_app: Any = None  # API Gateway v2's own (motolean), made on first use
         self.lock = threading.RLock()
         self.generation = 0
         self.writes = 0  # every call into moto but a GET or HEAD, read or not (the cache's second guard)
@@ -93,6 +117,21 @@ class Moto:
                 hit = self.reads.get(cache_key, stamp)
             if hit is not None:
                 return WsgiReply(*hit)
+        with self.lock:
+            if method not in ("GET", "HEAD"):
+                self.writes += 1  # before the call: a write that fails half way retires the cache too
+            stamp = (self.generation, self.writes)
+            try:
+                reply = self._wsgi(method, path, query, headers, body, server_port)
+            finally:
+                if mutating if mutating is not None else method not in ("GET", "HEAD"):
+                    self.bump()
+            if cache_key is not None and stamp == (self.generation, self.writes):
+                self.reads.put(cache_key, stamp, reply.status, reply.headers, reply.body)
+        return reply
+
+    def _wsgi(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
+              server_port: int) -> WsgiReply:
         environ: dict[str, Any] = {
             "REQUEST_METHOD": method,
             "SCRIPT_NAME": "",
@@ -126,22 +165,41 @@ class Moto:
             captured["headers"] = response_headers
             return lambda _data: None
 
-        with self.lock:
-            if method not in ("GET", "HEAD"):
-                self.writes += 1  # before the call: a write that fails half way retires the cache too
-            stamp = (self.generation, self.writes)
-            try:
-                chunks = self.app(environ, start_response)
-                try:
-                    data = b"".join(chunks)
-                finally:
-                    getattr(chunks, "close", lambda: None)()
-            finally:
-                if mutating if mutating is not None else method not in ("GET", "HEAD"):
-                    self.bump()
-            if cache_key is not None and stamp == (self.generation, self.writes):
-                self.reads.put(cache_key, stamp, captured["status"], captured["headers"], data)
+        chunks = self._app_for(path, headers)(environ, start_response)
+        try:
+            data = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
         return WsgiReply(captured["status"], captured["headers"], data)
+
+    def warm(self) -> None:
+        """Load what the first call of each service waits for (moto's
+        service modules, apps and routers, botocore's models), in the
+        order a deploy first calls them; run in a thread after start.
+        Only reads are sent, each under the lock, so real calls interleave."""
+        from .operations import classify
+
+        for service, method, path, body, extra in WARM_CALLS:
+            headers = [("host", "127.0.0.1"), ("authorization", f"AWS4-HMAC-SHA256 Credential=WARMUP/20000101/"
+                                                                f"us-east-1/{service}/aws4_request, "
+                                                                "SignedHeaders=host, Signature=0"), *extra]
+            try:
+                classify(method, path, "", headers, body)  # loads botocore's model of the service
+                with self.lock:
+                    self._wsgi(method, path, "", headers, body, 0)
+            except Exception:  # noqa: BLE001, S112 - only a head start: the real call loads it, or says why not
+                continue
+
+    def _app_for(self, path: str, headers: list[tuple[str, str]]) -> Any:
+        """API Gateway v2's own app for its paths (as moto's dispatcher
+        would route them: signed for apigateway), else the dispatcher."""
+        if path.startswith("/v2/") and signing_service(headers) == "apigateway":
+            if self._v2_app is None:
+                from .motolean import apigatewayv2_app
+
+                self._v2_app = apigatewayv2_app()
+            return self._v2_app
+        return self.app
 
     # -- direct reads (call with the lock held) --------------------------
     @staticmethod

@@ -79,13 +79,20 @@ def _rest_service(head: dict[str, str], path: str) -> str:
     return "lambda" if re.match(r"^/20\d\d-\d\d-\d\d/", path) else ""
 
 
+@lru_cache(maxsize=1)
+def _loader() -> Any:
+    """One Loader: each new one lists every service folder of botocore again (~800 stats)."""
+    from botocore.loaders import Loader
+
+    return Loader()
+
+
 @lru_cache(maxsize=32)
 def _model(service: str) -> dict[str, Any] | None:
     from botocore.exceptions import DataNotFoundError, UnknownServiceError
-    from botocore.loaders import Loader
 
     try:
-        model = Loader().load_service_model(service, "service-2")
+        model = _loader().load_service_model(service, "service-2")
     except (DataNotFoundError, UnknownServiceError, ValueError):
         return None
     # A service model is ~100k long-lived objects: out of every later full
