@@ -20,8 +20,10 @@ import pytest
 from tests.cloudproc import LocalCloudProcess, owner_env
 from tests.conftest import SAMPLE, run_cli
 from tests.unit.test_export_render import folder_config
+from tui.config import Config
 from tui.services.packaging import build
 from tui.stack.kinds.function import package
+from tui.stack.render.context import RenderContext
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent  # the venv's cfn-lint and aws
@@ -112,6 +114,28 @@ def test_the_script_zips_a_folder_as_deploy_does(tmp_path: Path) -> None:
     with zipfile.ZipFile(work / "function.zip") as archive:
         files = sorted(n for n in archive.namelist() if not n.endswith("/"))
     assert files == sorted(build(str(code)).files) == ["app.py", "data/.hidden", "pkg/__init__.py", "pkg/util.py"]
+
+
+def test_shell_words_reach_bash_unchanged() -> None:
+    """What the script passes to the AWS CLI is exactly the value meant,
+    with the captured ids substituted and nothing else expanded."""
+    words = [
+        "$default",
+        "ANY /my-function",
+        "it's",
+        'a "b" `c` \\d $e !f *',
+        '{"a":"${ACCOUNT_ID}:x"}',
+        "arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:${API_ID}/*/$default",
+        "${API_ID}",
+        "é ü",
+        "-x",
+    ]
+    ctx = RenderContext.for_script(Config())
+    lines = ["ACCOUNT_ID=123456789012 API_ID=abc123", *(f"printf '%s\\0' {ctx.sh(w)}" for w in words)]
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(lines)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    wanted = [w.replace("${ACCOUNT_ID}", "123456789012").replace("${API_ID}", "abc123") for w in words]
+    assert proc.stdout.split("\0")[:-1] == wanted
 
 
 @pytest.fixture(scope="module")

@@ -229,6 +229,7 @@ def test_shell_words_survive_quoting(script: bool) -> None:
     assert ctx.sh("ANY /my-function") == "'ANY /my-function'"
     assert ctx.sh("$default") == ('"\\$default"' if script else "'$default'")  # shellcheck SC2016
     assert ctx.sh("arn:aws:iam::${ACCOUNT_ID}:role/x") == '"arn:aws:iam::${ACCOUNT_ID}:role/x"'
+    assert ctx.sh("${API_ID}/*/$default") == '"${API_ID}/*/\\$default"'
     assert ctx.sh('{"a":"${ACCOUNT_ID}"}') == '\'{"a":"\'"${ACCOUNT_ID}"\'"}\''
 
 

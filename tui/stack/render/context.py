@@ -49,12 +49,12 @@ class RenderContext:
         """One shell word. `${VAR}` references stay expandable; a view's
         `<placeholders>` stay bare where the rest needs no quotes."""
         parts = _VARIABLE.split(text)
-        literals = parts[0::2]
         if len(parts) == 1:
             bare = text if self.script else _PLACEHOLDER.sub("", text)
             return text if text and _SHELL_SAFE.fullmatch(bare) else self._literal(text)
-        if all(_DOUBLE_QUOTE_SAFE.fullmatch(p) for p in literals):
-            return f'"{text}"'
+        literals = parts[0::2]
+        if all(_DOUBLE_QUOTE_SAFE.fullmatch(p.replace("$", "")) for p in literals):
+            return '"' + "".join(p if _VARIABLE.fullmatch(p) else p.replace("$", "\\$") for p in parts) + '"'
         return "".join(f'"{p}"' if _VARIABLE.fullmatch(p) else self._literal(p) for p in parts if p)
 
     def _literal(self, text: str) -> str:
