@@ -26,7 +26,7 @@ PRUNE_S = 30.0  # unreferenced code folders, the request log's size
 # and each walked the logs and models for 20-80 ms while every request waited.
 FULL_GC_IDLE_S = 2.0
 FULL_GC_EVERY_S = 300.0
-FAILED_START_LINGER_S = 5.0
+FAILED_START_LINGER_S = 10.0  # the command that started it hears why, then the port is free
 
 
 class PortInUse(RuntimeError):

@@ -6,8 +6,8 @@ until the edge (moto, the saved state) is ready, then goes to it.
 Health answers as the edge's does: the ownership proof for anyone, the
 details for the owner's signature, refused for a host that is not one of
 the cloud's names. If the edge cannot be built (a damaged state file),
-every waiting and later request gets that sentence as an AWS error, and
-the cloud stops soon after.
+every waiting and later request gets that sentence as an AWS error
+(LocalCloudStartFailed), and the cloud stops soon after.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from .asgi import MAX_CONTROL_BYTES, Disconnected, TooLarge, read_body, respond
 from .awserrors import render
 from .client import HEALTH_PATH, SERVICE_NAME
 from .sigv4 import SignatureError
+
+
+START_FAILED_CODE = "LocalCloudStartFailed"  # the client's own name for a cloud that did not come up
 
 
 class Starting:
@@ -95,7 +98,8 @@ class Starting:
             body = b""
         head = {k.decode("latin-1"): v.decode("utf-8", "replace") for k, v in scope["headers"]}
         protocol = gate_mod.protocol_of(head, scope["query_string"].decode("latin-1"), body)
-        reply = render(protocol, "ServiceUnavailable", 503, f"the local cloud could not start: {self.failed}",
+        # A 4xx, so SDKs say it at once instead of retrying a 5xx until the cloud is gone.
+        reply = render(protocol, START_FAILED_CODE, 400, f"the local cloud could not start: {self.failed}",
                        fault="Receiver")
         try:
             await respond(send, reply.status, reply.headers, reply.body)
