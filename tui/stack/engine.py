@@ -12,60 +12,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from awsrules.arns import function_arn
 
 from ..config import Config
-from ..services import http_api
 from ..services.session import Cloud
 from . import intent
 from .kinds import BY_TYPE
 from .kinds.base import Kind
 from .ledger import Ledger, Resource
+from .outcome import DeployResult, Event, OnEvent, UrlFor, aws_invoke_url
 
-
-@dataclass(frozen=True)
-class Event:
-    """One line of progress. status: start | info | created | reused |
-    updated | deleted | done | failed."""
-
-    step: str
-    status: str
-    message: str
-    resource: str | None = None
-
-
-OnEvent = Callable[[Event], None]
-UrlFor = Callable[[str, str, str], str]  # (api_endpoint, api_id, stage) -> invoke URL
-
-
-def aws_invoke_url(api_endpoint: str, api_id: str, stage: str) -> str:
-    return http_api.invoke_url(api_endpoint, stage)
-
-
-@dataclass
-class DeployResult:
-    target: str
-    region: str
-    account: str
-    function_name: str
-    function_arn: str = ""
-    role_arn: str = ""
-    api_id: str = ""
-    api_endpoint: str = ""
-    integration_id: str = ""
-    stage: str = ""
-    routes: list[str] = field(default_factory=list)
-    invoke_url: str = ""
-    test_url: str = ""
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    reused: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["DeployResult", "Deployer", "Event", "OnEvent", "UrlFor", "aws_invoke_url"]
 
 
 class Deployer:

@@ -8,15 +8,39 @@ would do it with the AWS CLI and how CloudFormation and SAM declare it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
+    from ...config import Config
     from ...services.session import Cloud
-    from ..engine import Deployer
-    from ..ledger import Resource
+    from ..ledger import Ledger, Resource
+    from ..outcome import DeployResult, UrlFor
     from ..render.context import RenderContext
 
 Template = dict[str, dict[str, Any]]  # logical id -> {"Type": ..., "Properties": ...}
+
+
+class Run(Protocol):
+    """What a kind may use of the deploy run (the engine's Deployer), so
+    the kinds need not import the engine that imports them."""
+
+    cloud: Cloud
+    config: Config
+    ledger: Ledger
+    result: DeployResult
+    url_for: UrlFor
+    facts: dict[str, Any]
+
+    def need(self, type_name: str) -> Any: ...
+    def emit_event(self, step: str, status: str, message: str, resource: str | None = None) -> None: ...
+    def reuse(self, kind: Kind, resource: Resource, message: str) -> None: ...
+    def forget(self, resource: Resource) -> None: ...
+    def create(self, kind: Kind, pending: Resource, make: Callable[[], Any], build: Callable[[Any], Resource],
+               message: Callable[[Resource], str]) -> Resource: ...
+    def settle(self, kind: Kind) -> None: ...
+    def new_token(self) -> str: ...
+    def integration_target(self) -> tuple[str, str]: ...
 
 
 class Kind:
@@ -30,7 +54,7 @@ class Kind:
     # function's permissions): destroy spends no call on it.
     deleted_with: ClassVar[str | None] = None
 
-    def ensure(self, run: Deployer) -> Any:
+    def ensure(self, run: Run) -> Any:
         """Make it exist as configured (create, update or reuse)."""
         raise NotImplementedError
 
