@@ -39,15 +39,19 @@ def handler(event, context):
 
 
 def configs(tmp_path: Path) -> dict[str, Path]:
-    """The tutorial, and a folder of code with two routes on the stage dev,
-    without and with auto-deploy."""
+    """The tutorial, a folder of code with two routes on the stage dev,
+    without and with auto-deploy, and names made to break out of quotes
+    and comments."""
     off, on = tmp_path / "off", tmp_path / "on"
     off.mkdir()
     on.mkdir()
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text('api:\n  name: "x\\nrm -rf ~\\r$(id) `id` \\"q\'"\ntest:\n  path: \'/a"$(id)`x`\'\n')
     return {
         "sample": SAMPLE,
         "folder": folder_config(off, auto_deploy=False),
         "folder-auto": folder_config(on, auto_deploy=True),
+        "hostile": hostile,
     }
 
 
@@ -120,6 +124,7 @@ def test_shell_words_reach_bash_unchanged() -> None:
     """What the script passes to the AWS CLI is exactly the value meant,
     with the captured ids substituted and nothing else expanded."""
     words = [
+        "a\nb\rc $(id)",
         "$default",
         "ANY /my-function",
         "it's",
@@ -132,10 +137,11 @@ def test_shell_words_reach_bash_unchanged() -> None:
     ]
     ctx = RenderContext.for_script(Config())
     lines = ["ACCOUNT_ID=123456789012 API_ID=abc123", *(f"printf '%s\\0' {ctx.sh(w)}" for w in words)]
-    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(lines)], capture_output=True, text=True)
+    # Bytes, not text: text mode would turn the \r into \n.
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(lines)], capture_output=True)
     assert proc.returncode == 0, proc.stderr
     wanted = [w.replace("${ACCOUNT_ID}", "123456789012").replace("${API_ID}", "abc123") for w in words]
-    assert proc.stdout.split("\0")[:-1] == wanted
+    assert proc.stdout.decode().split("\0")[:-1] == wanted
 
 
 @pytest.fixture(scope="module")

@@ -171,6 +171,24 @@ def test_templates_keep_environment_values_exactly(tmp_path: Path) -> None:
         assert fn["Environment"] == {"Variables": wanted}
 
 
+def test_config_text_stays_inside_comments_and_quotes(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text('api:\n  name: "x\\nrm -rf ~\\r$(id)"\n')
+    config = load(path)
+    for fmt, first in (
+        ("cloudformation", "AWSTemplateFormatVersion"),
+        ("sam", "AWSTemplateFormatVersion"),
+        ("cli", "set -euo pipefail"),
+    ):
+        text = render(config, fmt)
+        head = text.split(first)[0]
+        assert head and all(line.startswith("#") for line in head.splitlines()), head  # no line break escapes
+    doc = yamlout.load(render(config, "cloudformation"))
+    assert doc["Resources"]["MyHttpApi"]["Properties"]["Name"] == "x\nrm -rf ~\r$(id)"
+    # A stack name is a letter, then letters, digits and hyphens (CloudFormation CreateStack, StackName).
+    assert "--stack-name x-rm-rf-id " in render(config, "cloudformation")
+
+
 def test_the_script_runs_what_the_view_shows_in_the_same_order() -> None:
     config = load(SAMPLE)
     script, view = render(config, "cli"), commands(config)

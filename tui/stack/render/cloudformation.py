@@ -5,6 +5,7 @@ parameters, so one template serves every region."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from ...config import Config
 from ..kinds.function import package
 from . import yamlout
 from .context import RenderContext
-from .template import FORMAT_VERSION, describe, outputs, parameters, resources
+from .template import FORMAT_VERSION, describe, file_word, origin, outputs, parameters, resources, stack_name
 
 
 def template(config: Config, out: Path | None = None) -> dict[str, Any]:
@@ -28,13 +29,12 @@ def template(config: Config, out: Path | None = None) -> dict[str, Any]:
 
 def header(config: Config, out: Path | None = None) -> list[str]:
     """How to deploy it, as comments at the top."""
-    fn, api = config.function, config.api
-    name = out.name if out else "template.yaml"
+    fn, stack = config.function, stack_name(config)
     capabilities = " --capabilities CAPABILITY_IAM" if fn.role == "new" else ""
-    lines = [f"CloudFormation template exported by apigw-wizard from {config.source or 'the default config'}.", ""]
+    lines = [f"CloudFormation template exported by apigw-wizard from {origin(config)}.", ""]
     overrides = ""
     if fn.code != "hello":
-        zip_file = fn.code if fn.code.endswith(".zip") else "function.zip"
+        zip_file = shlex.quote(fn.code) if fn.code.endswith(".zip") else "function.zip"
         lines += [
             "The function's code comes from S3. Zip it (as apigw-wizard deploy does) and upload it:",
             *(f"  {line}" for line in ['WORK="$PWD"', *package(fn.code, "${WORK}")]),
@@ -44,10 +44,10 @@ def header(config: Config, out: Path | None = None) -> list[str]:
         overrides = " \\\n    --parameter-overrides CodeS3Bucket=<your-bucket>"
     lines += [
         "Deploy it with the AWS CLI, then read the invoke URL:",
-        f"  aws cloudformation deploy --template-file {name} --stack-name {api.name}{capabilities}{overrides}",
-        f"  aws cloudformation describe-stacks --stack-name {api.name} --query 'Stacks[0].Outputs'",
+        f"  aws cloudformation deploy --template-file {file_word(out)} --stack-name {stack}{capabilities}{overrides}",
+        f"  aws cloudformation describe-stacks --stack-name {stack} --query 'Stacks[0].Outputs'",
     ]
-    return [part for line in lines for part in line.split("\n")]
+    return lines
 
 
 def render(config: Config, out: Path | None = None) -> str:

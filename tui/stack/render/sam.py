@@ -13,7 +13,7 @@ from ...config import Config
 from ..kinds.api import sam_explicit
 from . import yamlout
 from .context import RenderContext
-from .template import FORMAT_VERSION, describe, outputs, resources
+from .template import FORMAT_VERSION, describe, file_word, origin, outputs, resources, stack_name
 
 TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -30,18 +30,15 @@ def template(config: Config, out: Path | None = None) -> dict[str, Any]:
 
 
 def header(config: Config, out: Path | None = None) -> list[str]:
-    api = config.api
-    name = out.name if out else "template.yaml"
+    api, stack = config.api, stack_name(config)
     lines = [
-        f"SAM template exported by apigw-wizard from {config.source or 'the default config'}.",
+        f"SAM template exported by apigw-wizard from {origin(config)}.",
         "",
         "Deploy it with the SAM CLI (it zips and uploads CodeUri itself):",
-        f"  sam deploy --guided --template-file {name} --stack-name {api.name}",
+        f"  sam deploy --guided --template-file {file_word(out)} --stack-name {stack}",
     ]
     if not sam_explicit(RenderContext(config)):
-        lines.append(
-            f"SAM names its implicit HTTP API after the stack: --stack-name {api.name} keeps the config's name."
-        )
+        lines.append(f"SAM names its implicit HTTP API after the stack ({stack}).")
     if not api.auto_deploy:
         lines.append("SAM's HttpApi stages always auto-deploy: the config's auto_deploy: false has no SAM form.")
     return lines

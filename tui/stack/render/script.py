@@ -8,6 +8,7 @@ from __future__ import annotations
 from ...config import Config
 from ..kinds import ORDERED
 from .context import RenderContext
+from .template import one_line, origin
 
 
 def preamble(config: Config) -> list[str]:
@@ -15,10 +16,10 @@ def preamble(config: Config) -> list[str]:
     needs_zip = not config.function.code.endswith(".zip") or config.function.code == "hello"
     return [
         "#!/usr/bin/env bash",
-        f"# {config.function.name} behind the HTTP API {config.api.name}, made with the AWS CLI as",
-        f"# `apigw-wizard deploy` makes it. Exported by apigw-wizard from {config.source or 'the default config'}.",
-        "# Run it with credentials for the account (aws configure, AWS_PROFILE, ...); against apigw-wizard's",
-        '# local cloud: eval "$(apigw-wizard local --env)" first. Each run creates a new stack.',
+        f"# {config.function.name} behind the HTTP API {one_line(config.api.name)}, made with the AWS CLI as",
+        f"# `apigw-wizard deploy` makes it. Exported by apigw-wizard from {origin(config)}.",
+        "# Run it once per account and region, with credentials for the account (aws configure, AWS_PROFILE, ...);",
+        '# for apigw-wizard\'s local cloud, eval "$(apigw-wizard local --env)" first.',
         "set -euo pipefail",
         "",
         "# Every ARN below names this region (AWS CLI v2 reads AWS_REGION, v1 AWS_DEFAULT_REGION).",

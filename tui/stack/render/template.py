@@ -5,6 +5,9 @@ name the same logical id merge."""
 
 from __future__ import annotations
 
+import re
+import shlex
+from pathlib import Path
 from typing import Any
 
 from ...config import Config
@@ -12,15 +15,43 @@ from ..kinds import ORDERED
 from .context import RenderContext
 
 FORMAT_VERSION = "2010-09-09"  # the only version CloudFormation has
+DESCRIPTION_MAX = 1024  # bytes (CloudFormation template anatomy, Description)
 
 
 def describe(config: Config) -> str:
     fn, api = config.function, config.api
-    return (
-        f"Lambda function {fn.name} behind the HTTP API {api.name}: routes {', '.join(api.routes)} on the "
-        f"stage {api.stage}, through a Lambda proxy integration (payload {api.payload_format}). "
-        "Exported by apigw-wizard."
-    )
+
+    def text(routes: str) -> str:
+        return (
+            f"Lambda function {fn.name} behind the HTTP API {one_line(api.name)}: {routes} on the stage "
+            f"{api.stage}, through a Lambda proxy integration (payload {api.payload_format}). Exported by apigw-wizard."
+        )
+
+    listed = text(f"routes {', '.join(api.routes)}")
+    return listed if len(listed.encode()) <= DESCRIPTION_MAX else text(f"{len(api.routes)} routes")
+
+
+def one_line(text: str) -> str:
+    """Text from the config as it may appear in a comment: a newline there
+    would end the comment and run the rest."""
+    return re.sub(r"[\x00-\x1f\x7f]", "?", text)
+
+
+def origin(config: Config) -> str:
+    return one_line(str(config.source)) if config.source else "the default config"
+
+
+def file_word(out: Path | None) -> str:
+    """How the deploy hints in a header name the exported file."""
+    return shlex.quote(one_line(out.name)) if out else "template.yaml"
+
+
+def stack_name(config: Config) -> str:
+    """The API's name as a stack name (a letter, then letters, digits and
+    hyphens, at most 128): SAM names its implicit API after the stack."""
+    name = re.sub(r"[^A-Za-z0-9]+", "-", config.api.name).strip("-")
+    name = name if name[:1].isalpha() else f"apigw-wizard-{name}".rstrip("-")
+    return name[:128]
 
 
 def resources(ctx: RenderContext, sam: bool) -> dict[str, Any]:

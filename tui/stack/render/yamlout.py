@@ -86,7 +86,10 @@ def dump(template: dict[str, Any], header: list[str] | None = None) -> str:
         width=1 << 16,
         allow_unicode=True,
     )
-    comments = "".join(f"# {line}".rstrip() + "\n" for line in header or [])
+    # Every line break YAML knows starts a new comment line: text from the
+    # config must not end a comment and become template.
+    lines = [part for line in header or [] for part in line.splitlines() or [""]]
+    comments = "".join(f"# {line}".rstrip() + "\n" for line in lines)
     return comments + body
 
 
