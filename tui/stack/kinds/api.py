@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 
 from ...services import http_api
 from ..ledger import Resource
-from .base import Kind, Template
+from .base import Kind, Run, Template
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
-    from ..engine import Deployer
     from ..render.context import RenderContext
 
 TOKEN_TAG = "apigw-wizard:token"
@@ -25,7 +24,7 @@ class ApiKind(Kind):
     label = "HTTP API"
     step = "api"
 
-    def ensure(self, run: Deployer) -> str:
+    def ensure(self, run: Run) -> str:
         name = run.config.api.name
         run.emit_event("api", "start", f"Creating HTTP API {name}")
         run.settle(self)

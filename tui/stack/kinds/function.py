@@ -14,13 +14,12 @@ from ...services.errors import ROLE_NOT_ASSUMABLE, WizardError
 from ...services.packaging import _SKIP_DIRS as SKIP_DIRS
 from ...services.packaging import HELLO_CODE, HELLO_FILE, PackagingError, build
 from ..ledger import Resource
-from .base import Kind, Template
+from .base import Kind, Run, Template
 from .log_group import KIND as LOG_GROUP
 from .role import role_ref
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
-    from ..engine import Deployer
     from ..render.context import RenderContext
 
 LOGICAL_ID = "MyFunction"
@@ -33,7 +32,7 @@ class FunctionKind(Kind):
     label = "function"
     step = "function"
 
-    def spec(self, run: Deployer, role_arn: str) -> functions.FunctionSpec:
+    def spec(self, run: Run, role_arn: str) -> functions.FunctionSpec:
         fn = run.config.function
         try:
             package = build(fn.code)
@@ -43,7 +42,7 @@ class FunctionKind(Kind):
         return functions.FunctionSpec(fn.name, fn.runtime, fn.architecture, fn.handler, fn.memory_mb,
                                       fn.timeout_s, role_arn, package, dict(fn.environment))
 
-    def ensure(self, run: Deployer) -> str:
+    def ensure(self, run: Run) -> str:
         fn = run.config.function
         spec = self.spec(run, run.result.role_arn or run.need("AWS::IAM::Role"))
         run.emit_event("function", "start", f"Creating function {fn.name} ({fn.runtime}, {fn.architecture})")
@@ -71,7 +70,7 @@ class FunctionKind(Kind):
         run.result.function_arn = arn
         return arn
 
-    def _update(self, run: Deployer, current: dict[str, Any], spec: functions.FunctionSpec) -> str:
+    def _update(self, run: Run, current: dict[str, Any], spec: functions.FunctionSpec) -> str:
         name, cloud = spec.name, run.cloud
         changed = False
         if (current.get("Architectures", ["x86_64"]) != [spec.architecture]

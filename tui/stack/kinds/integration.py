@@ -11,12 +11,11 @@ from awsrules.limits import INTEGRATION_TIMEOUT_MS
 from ...services import http_api
 from ..ledger import Resource
 from .api import LOGICAL_ID as API_ID
-from .base import Kind, Template
+from .base import Kind, Run, Template
 from .function import LOGICAL_ID as FUNCTION_ID
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
-    from ..engine import Deployer
     from ..render.context import RenderContext
 
 LOGICAL_ID = "MyIntegration"
@@ -29,7 +28,7 @@ class IntegrationKind(Kind):
     step = "integration"
     deleted_with = "AWS::ApiGatewayV2::Api"
 
-    def ensure(self, run: Deployer) -> str:
+    def ensure(self, run: Run) -> str:
         api_id = run.result.api_id or run.need("AWS::ApiGatewayV2::Api")
         fn_name, fn_arn = run.integration_target()
         fmt = run.config.api.payload_format

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 
 from ...services import logs
 from ..ledger import Resource
-from .base import Kind, Template
+from .base import Kind, Run, Template
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
-    from ..engine import Deployer
     from ..render.context import RenderContext
 
 
@@ -23,7 +22,7 @@ class LogGroupKind(Kind):
     step = "function"
     logical_id = "MyFunctionLogGroup"
 
-    def ensure(self, run: Deployer) -> None:
+    def ensure(self, run: Run) -> None:
         return None  # Lambda creates it on first invoke, as on the console
 
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:

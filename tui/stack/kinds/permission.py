@@ -11,13 +11,12 @@ from awsrules.routekeys import parse
 from ...services import permissions
 from ..ledger import Resource
 from .api import LOGICAL_ID as API_ID
-from .base import Kind, Template
+from .base import Kind, Run, Template
 from .function import LOGICAL_ID as FUNCTION_ID
 from .route import logical_ids
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
-    from ..engine import Deployer
     from ..render.context import RenderContext
 
 
@@ -28,7 +27,7 @@ class PermissionKind(Kind):
     step = "permission"
     deleted_with = "AWS::Lambda::Function"
 
-    def ensure(self, run: Deployer) -> None:
+    def ensure(self, run: Run) -> None:
         api_id = run.result.api_id or run.need("AWS::ApiGatewayV2::Api")
         fn = run.integration_target()[0]
         run.emit_event("permission", "start", "Allowing API Gateway to invoke the function")
@@ -50,7 +49,7 @@ class PermissionKind(Kind):
                 run.forget(found)
             self._create(run, fn, key, arn)
 
-    def _create(self, run: Deployer, fn: str, key: str, arn: str) -> None:
+    def _create(self, run: Run, fn: str, key: str, arn: str) -> None:
         sid = permissions.new_statement_id()
         extra = {"source_arn": arn, "route_key": key}
 

@@ -10,12 +10,11 @@ from awsrules.arns import policy_arn
 
 from ...services import roles
 from ..ledger import Resource
-from .base import Kind, Template
+from .base import Kind, Run, Template
 from .role import LOGICAL_ID as ROLE_ID
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
-    from ..engine import Deployer
     from ..render.context import RenderContext
 
 
@@ -25,7 +24,7 @@ class PolicyKind(Kind):
     label = "policy"
     step = "policy"
 
-    def ensure(self, run: Deployer) -> None:
+    def ensure(self, run: Run) -> None:
         if run.config.function.role != "new":
             return
         role_name = run.facts.get("role_name") or ""

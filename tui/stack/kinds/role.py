@@ -11,11 +11,10 @@ from awsrules.arns import role_arn
 from ...services import roles
 from ...services.errors import WizardError
 from ..ledger import Resource
-from .base import Kind, Template
+from .base import Kind, Run, Template
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
-    from ..engine import Deployer
     from ..render.context import RenderContext
 
 LOGICAL_ID = "MyFunctionRole"
@@ -27,7 +26,7 @@ class RoleKind(Kind):
     label = "role"
     step = "role"
 
-    def ensure(self, run: Deployer) -> str:
+    def ensure(self, run: Run) -> str:
         fn = run.config.function
         if fn.role != "new":
             return self._existing(run, fn.role)
@@ -50,7 +49,7 @@ class RoleKind(Kind):
         run.need("AWS::IAM::ManagedPolicy")  # the console attaches it as part of this step
         return str(role["Arn"])
 
-    def _existing(self, run: Deployer, name: str) -> str:
+    def _existing(self, run: Run, name: str) -> str:
         run.emit_event("role", "start", f"Using the existing role {name}")
         role = roles.get_role(run.cloud, name)
         if role is None:

@@ -13,13 +13,12 @@ from ...services.errors import WizardError
 from ..ledger import Resource
 from .api import LOGICAL_ID as API_ID
 from .api import sam_explicit
-from .base import Kind, Template
+from .base import Kind, Run, Template
 from .function import LOGICAL_ID as FUNCTION_ID
 from .integration import LOGICAL_ID as INTEGRATION_ID
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
-    from ..engine import Deployer
     from ..render.context import RenderContext
 
 
@@ -50,7 +49,7 @@ class RouteKind(Kind):
     step = "routes"
     deleted_with = "AWS::ApiGatewayV2::Api"
 
-    def ensure(self, run: Deployer) -> list[str]:
+    def ensure(self, run: Run) -> list[str]:
         api_id = run.result.api_id or run.need("AWS::ApiGatewayV2::Api")
         integration = run.result.integration_id or run.need("AWS::ApiGatewayV2::Integration")
         wanted = list(run.config.api.routes)
@@ -80,7 +79,7 @@ class RouteKind(Kind):
         run.result.routes = wanted
         return wanted
 
-    def _create(self, run: Deployer, api_id: str, integration: str, key: str) -> None:
+    def _create(self, run: Run, api_id: str, integration: str, key: str) -> None:
         def make() -> Any:
             return http_api.create_route(run.cloud, api_id, key, integration)
 

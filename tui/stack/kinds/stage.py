@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 from ...services import http_api
 from ..ledger import Resource
 from .api import LOGICAL_ID as API_ID
-from .base import Kind, Template
+from .base import Kind, Run, Template
 
 if TYPE_CHECKING:
     from ...services.session import Cloud
-    from ..engine import Deployer
     from ..render.context import RenderContext
 
 LOGICAL_ID = "MyStage"
@@ -26,7 +25,7 @@ class StageKind(Kind):
     step = "stage"
     deleted_with = "AWS::ApiGatewayV2::Api"
 
-    def ensure(self, run: Deployer) -> str:
+    def ensure(self, run: Run) -> str:
         api_id = run.result.api_id or run.need("AWS::ApiGatewayV2::Api")
         api = run.config.api
         run.emit_event("stage", "start", f"Creating stage {api.stage} (auto-deploy {'on' if api.auto_deploy else 'off'})")
