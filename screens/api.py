@@ -17,7 +17,7 @@ from awsrules.routekeys import parse
 from tui.widgets.progress import ProgressLog
 
 from .base import StepScreen
-from .forms import Field, button, first_invalid, select, text_input
+from .forms import Field, button, first_invalid, is_valid, select, text_input
 from .validators import FieldValidator
 
 PANES = ("integration", "routes", "stages", "review")
@@ -139,7 +139,7 @@ class ApiScreen(StepScreen):
             self.pane = PANES[PANES.index(self.pane) + 1]
             self._show()
         elif self.state.step_done("api") and not self._dirty:
-            self.app.goto("test")  # type: ignore[attr-defined]
+            self.app.goto("test")
         else:
             self.query_one("#next", Button).disabled = True
             self.call_backend("create-api", self.backend.create_api, self._created, self._failed)
@@ -163,7 +163,7 @@ class ApiScreen(StepScreen):
     @on(Button.Pressed, "#add-route")
     def add_route(self) -> None:
         box = self.query_one("#new-route", Input)
-        if not box.validate(box.value).is_valid:
+        if not is_valid(box):
             return
         keys = list(self.state.config.api.routes)
         try:
@@ -189,7 +189,7 @@ class ApiScreen(StepScreen):
 
     @on(Button.Pressed, "#cli")
     def show_cli(self) -> None:
-        self.app.action_show_cli()  # type: ignore[attr-defined]
+        self.app.action_show_cli()
 
     def _created(self, result: object) -> None:
         self._dirty = False

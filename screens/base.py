@@ -5,8 +5,9 @@ arrives as messages, and whose failure goes to the error funnel."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -19,6 +20,17 @@ from tui.widgets.modals import ErrorModal
 from tui.widgets.progress import ProgressLog
 from tui.widgets.sidebar import StepSidebar
 
+if TYPE_CHECKING:
+    from tui.app import WizardApp
+    from tui.backend import Backend
+    from tui.state import WizardState
+
+
+def _wizard_app() -> type[WizardApp]:
+    from tui.app import WizardApp  # the app imports the screens: look it up when first used
+
+    return WizardApp
+
 
 class StepProgress(Message):
     """A progress event from a worker thread (post_message is thread-safe)."""
@@ -30,18 +42,19 @@ class StepProgress(Message):
 
 class StepScreen(Screen[None]):
     STEP = ""
+    app = getters.app(_wizard_app)  # typed: the wizard's own methods and state
 
     def __init__(self) -> None:
         super().__init__(name=self.STEP)
         self._handlers: dict[str, tuple[Callable[[Any], None], Callable[[], None]]] = {}
 
     @property
-    def state(self) -> Any:
-        return self.app.state  # type: ignore[attr-defined]
+    def state(self) -> WizardState:
+        return self.app.state
 
     @property
-    def backend(self) -> Any:
-        return self.app.backend  # type: ignore[attr-defined]
+    def backend(self) -> Backend:
+        return self.app.backend
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,7 +72,7 @@ class StepScreen(Screen[None]):
 
     def refresh_sidebar(self) -> None:
         self.query_one(StepSidebar).refresh_steps()
-        self.app.refresh_subtitle()  # type: ignore[attr-defined]
+        self.app.refresh_subtitle()
 
     # -- backend calls ---------------------------------------------------------
     def call_backend(self, name: str, call: Callable[[Callable[[Event], None]], Any],
@@ -68,8 +81,11 @@ class StepScreen(Screen[None]):
         the error funnel (with Retry) on failure."""
         self._handlers[name] = (done, failed)
 
+        def emit(event: Event) -> None:
+            self.post_message(StepProgress(event))
+
         def job() -> Any:
-            return call(lambda event: self.post_message(StepProgress(event)))
+            return call(emit)
 
         # Exclusive per kind of call: a new "ledger" listing must not cancel
         # a "destroy" that a dialog's callback has just started.
@@ -113,7 +129,7 @@ class StepScreen(Screen[None]):
             if choice == "retry" and retry is not None:
                 retry()
             elif choice == "cleanup":
-                self.app.goto("cleanup")  # type: ignore[attr-defined]
+                self.app.goto("cleanup")
 
         self.app.push_screen(ErrorModal(err.action, err.code, err.message, err.hint, retry is not None), chosen)
 

@@ -67,4 +67,4 @@ class CleanupScreen(StepScreen):
 
     @on(Button.Pressed, "#back")
     def back(self) -> None:
-        self.app.goto("test" if self.state.step_done("api") else "target")  # type: ignore[attr-defined]
+        self.app.goto("test" if self.state.step_done("api") else "target")

@@ -51,10 +51,16 @@ class Field(Vertical):
         error.display = bool(reason)
 
 
+def is_valid(field: Input) -> bool:
+    """Validate the field's value (showing its message); no validators is valid."""
+    result = field.validate(field.value)
+    return result is None or result.is_valid
+
+
 def first_invalid(widget: Widget) -> Input | None:
     """Validate every input below `widget`; the first one that fails."""
     for field in widget.query(Input):
-        if field.validators and not field.validate(field.value).is_valid:
+        if field.validators and not is_valid(field):
             return field
     return None
 

@@ -157,5 +157,5 @@ class FunctionScreen(StepScreen):
 
     @on(Button.Pressed, "#next")
     def next_step(self) -> None:
-        self.app.goto("api")  # type: ignore[attr-defined]
+        self.app.goto("api")
 

@@ -15,7 +15,7 @@ from tui.widgets.modals import ConfirmModal
 from tui.widgets.progress import ProgressLog
 
 from .base import StepScreen
-from .forms import Field, button, select, text_input
+from .forms import Field, button, is_valid, select, text_input
 from .validators import FieldValidator
 
 
@@ -67,11 +67,11 @@ class TargetScreen(StepScreen):
     @on(Button.Pressed, "#continue")
     def proceed(self) -> None:
         if self.state.step_done("target") and self._unchanged():
-            self.app.goto("function")  # type: ignore[attr-defined]
+            self.app.goto("function")
             return
         aws = self.query_one("#aws", RadioButton).value
         region_input = self.query_one("#region", Input)
-        if aws and not region_input.validate(region_input.value).is_valid:
+        if aws and not is_valid(region_input):
             region_input.focus()
             return
         profile = self.query_one("#profile", Select).value
@@ -115,11 +115,11 @@ class TargetScreen(StepScreen):
             def confirmed(yes: bool | None) -> None:
                 if yes:
                     state.billing_confirmed = True
-                    self.app.goto("function")  # type: ignore[attr-defined]
+                    self.app.goto("function")
 
             self.app.push_screen(ConfirmModal("Create real AWS resources?", body, "Continue"), confirmed)
             return
-        self.app.goto("function")  # type: ignore[attr-defined]
+        self.app.goto("function")
 
 
 

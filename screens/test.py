@@ -188,7 +188,7 @@ class TestScreen(StepScreen):
 
     @on(Button.Pressed, "#cleanup")
     def cleanup(self) -> None:
-        self.app.goto("cleanup")  # type: ignore[attr-defined]
+        self.app.goto("cleanup")
 
 
 

@@ -6,7 +6,6 @@ them, after the first frame is on screen."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from textual.app import App, SystemCommand
@@ -32,7 +31,7 @@ class WizardApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "apigw-wizard"
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Go back a step (or a sub-step)"),
+        Binding("escape", "step_back", "Back", tooltip="Go back a step (or a sub-step)"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f2", "show_cli", "CLI", tooltip="The AWS CLI commands for what the wizard does"),
     ]
@@ -59,7 +58,7 @@ class WizardApp(App[None]):
             self.push_screen(step)
         self.refresh_subtitle()
 
-    def action_back(self) -> None:
+    def action_step_back(self) -> None:
         screen = self.screen
         if hasattr(screen, "go_back") and screen.go_back():
             return
@@ -96,27 +95,28 @@ class WizardApp(App[None]):
 
     # -- resume ------------------------------------------------------------------
     def offer_resume(self) -> None:
-        """Launching again with a ledger for this config: continue, test or clean up."""
+        """Launching again with a ledger for this config: continue, test or clean up.
+        Looking asks the local cloud where it keeps ledgers: a thread worker."""
+        self.run_worker(self._find_resumable, name="resume-lookup", thread=True, exit_on_error=False)
+
+    def _find_resumable(self) -> None:
         from .stack.ledger import list_ledgers
-        from .widgets.resume import ResumeModal
+        from .targets import local_ledger_dir
 
         config = self.state.config
         where = self.state.state_dir
         if config.target == "local":
-            from localcloud.client import Health, health
-
-            # A running cloud of this user's keeps ledgers beside its state;
-            # another user's cloud shows nothing (its health gives no details).
-            answer = health(self.state.port, timeout=0.2)
-            if isinstance(answer, Health) and answer.owned and answer.state_dir:
-                where = Path(answer.state_dir)
+            where = local_ledger_dir(self.state.port, where)
         found = [(scope, count) for scope, count in list_ledgers(where)
                  if scope.target == config.target and scope.function == config.function.name
                  and scope.api == config.api.name and count]
-        if not found:
-            return
-        scope, count = found[0]
-        self.push_screen(ResumeModal(scope.stack, count), self._resume)
+        if found:
+            self.call_from_thread(self._offer, found[0][0].stack, found[0][1])
+
+    def _offer(self, stack: str, count: int) -> None:
+        from .widgets.resume import ResumeModal
+
+        self.push_screen(ResumeModal(stack, count), self._resume)
 
     def _resume(self, choice: str | None) -> None:
         if choice in (None, "fresh"):
@@ -136,4 +136,7 @@ class WizardApp(App[None]):
             else:
                 self.goto(next((s for s in STEPS if not self.state.step_done(s)), "test"))
 
-        screen.call_backend("resume", load, done)  # type: ignore[attr-defined]
+        from screens.base import StepScreen
+
+        if isinstance(screen, StepScreen):
+            screen.call_backend("resume", load, done)

@@ -69,7 +69,7 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
     endpoint = f"http://{HOST}:{port}"
     cloud = Cloud(Target("local", config.region, endpoint_url=endpoint, access_key=creds.access_key_id,
                          secret_key=creds.secret_access_key))
-    cloud_dir = Path(found.state_dir) if isinstance(found, Health) and found.state_dir else state_dir
+    cloud_dir = ledger_dir(found, state_dir)
     if cloud_dir.resolve() != state_dir.resolve():
         notes.append(f"The local cloud on port {port} keeps its state in {cloud_dir}; "
                      "the ledger is kept there too.")
@@ -77,3 +77,18 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
         notes.append("Handler sandbox protections off on this machine: "
                      + "; ".join(str(p) for p in found.details["protections_off"]))
     return Connection(cloud, local_invoke_url(port), notes, cloud_dir)
+
+
+def ledger_dir(found: object, state_dir: Path) -> Path:
+    """Where a stack's ledgers live: beside a running cloud's own state when
+    it is this user's (its health names the folder), else the state dir."""
+    state = getattr(found, "state_dir", None) if getattr(found, "owned", False) else None
+    return Path(state) if state else state_dir
+
+
+def local_ledger_dir(port: int, state_dir: Path, timeout: float = 0.2) -> Path:
+    """ledger_dir for the cloud on `port`, asking it (network: call it from a
+    worker thread, never the event loop). Another user's cloud gives nothing."""
+    from localcloud.client import health
+
+    return ledger_dir(health(port, timeout=timeout), state_dir)

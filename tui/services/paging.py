@@ -21,4 +21,4 @@ def every(action: str, client: Any, operation: str, key: str, *, max_items: int 
     def read() -> list[Any]:
         return [item for page in paginator.paginate(**kwargs) for item in page.get(key, [])]
 
-    return call(action, read)  # type: ignore[no-any-return]
+    return call(action, read)
