@@ -57,6 +57,7 @@ class ApiScreen(StepScreen):
         with Horizontal(classes="actions"):
             yield button("Next", id="next", variant="primary")
             yield button("AWS CLI", id="cli")
+            yield button("Export", id="export")
 
     def on_mount(self) -> None:
         self.pane = "integration"
@@ -93,6 +94,7 @@ class ApiScreen(StepScreen):
         done = self.state.step_done("api")
         button.label = ("Next: Test" if done else "Create") if self.pane == "review" else "Next"
         button.refresh(layout=True)  # the label's width changed
+        self.query_one("#export", Button).display = self.pane == "review"
         if self.pane == "review":
             self._summarise()
         (self.query_one("#new-route", Input) if self.pane == "routes" else button).focus()
@@ -190,6 +192,10 @@ class ApiScreen(StepScreen):
     @on(Button.Pressed, "#cli")
     def show_cli(self) -> None:
         self.app.action_show_cli()
+
+    @on(Button.Pressed, "#export")
+    def show_export(self) -> None:
+        self.app.action_export()
 
     def _created(self, result: object) -> None:
         self._dirty = False

@@ -80,6 +80,9 @@ class WizardApp(App[None]):
         yield SystemCommand("Clean up", "Delete everything this wizard created", lambda: self.goto("cleanup"))
         yield SystemCommand("Show the AWS CLI equivalent", "The commands that do the same by hand",
                             self.action_show_cli)
+        yield SystemCommand("Export: CloudFormation, SAM or AWS CLI script",
+                            "The configured stack as a template or a script (nothing is deployed)",
+                            self.action_export)
         yield SystemCommand("Toggle dark / light theme", "Switch between the dark and light theme",
                             self.action_toggle_theme)
 
@@ -92,6 +95,11 @@ class WizardApp(App[None]):
 
         account = self.state.identity.account if self.state.identity else "<account-id>"
         self.push_screen(TextModal("The AWS CLI equivalent", commands(self.state.config, account, self.state.result)))
+
+    def action_export(self) -> None:
+        from .widgets.export import ExportModal
+
+        self.push_screen(ExportModal(self.state.config))
 
     # -- resume ------------------------------------------------------------------
     def offer_resume(self) -> None:
