@@ -45,7 +45,7 @@ class WizardApp(App[None]):
     def on_mount(self) -> None:
         self.refresh_subtitle()
         self.goto("target")
-        self.offer_resume()
+        self.call_after_refresh(self.offer_resume)  # after the first frame: it asks the local cloud
 
     # -- navigation ------------------------------------------------------------
     def goto(self, step: str) -> None:

@@ -51,3 +51,38 @@ def test_processes_the_tests_start_run_this_working_tree() -> None:
     code = "import tui, localcloud, awsrules; print(tui.__file__, localcloud.__file__, awsrules.__file__)"
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd="/", check=True)
     assert all(Path(p).resolve().is_relative_to(ROOT) for p in out.stdout.split()), out.stdout
+
+
+FIRST_FRAME = """
+import sys, tempfile
+from pathlib import Path
+from tui.app import WizardApp
+from tui.config import Config
+from tui.state import WizardState
+
+class Probe(WizardApp):
+    CSS_PATH = str(Path(sys.modules[WizardApp.__module__].__file__).parent / "app.tcss")
+
+    def on_mount(self):
+        self.call_after_refresh(self.snap)  # before the app's own after-first-frame work
+        super().on_mount()
+
+    def snap(self):
+        loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('localcloud', 'boto3', 'moto'))
+        Path(sys.argv[1]).write_text(repr(loaded))  # stdout belongs to Textual while it runs
+        self.exit()
+
+Probe(WizardState(Config(), Path(tempfile.mkdtemp()), 1)).run(headless=True, size=(80, 24))
+"""
+
+
+def test_the_first_frame_loads_no_emulator_boto3_or_moto_module(tmp_path: Path) -> None:
+    """The wizard paints first; the local cloud's client module loads in
+    the worker that runs after the first frame."""
+    script = tmp_path / "first_frame.py"  # Textual reads an App subclass's source file
+    script.write_text(FIRST_FRAME)
+    seen = tmp_path / "loaded.txt"
+    out = subprocess.run([sys.executable, str(script), str(seen)], capture_output=True, text=True, cwd=ROOT,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert seen.read_text() == "[]"
