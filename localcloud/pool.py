@@ -31,6 +31,7 @@ interrupts a running invocation."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import time
 from typing import Protocol
@@ -54,7 +55,8 @@ class PoolHost(Protocol):
     """What a pool uses of the runtime that owns it (runtime.Runtime): typed
     here so the pool does not import the runtime, which imports the pool."""
 
-    watchdog: Watchdog
+    @property
+    def watchdog(self) -> Watchdog: ...
 
     async def spawn(self, info: FunctionInfo) -> Worker: ...
 
@@ -140,7 +142,7 @@ class Pool:
     def _spawn_for(self, future: asyncio.Future[Worker]) -> None:
         self.total += 1
         task = asyncio.ensure_future(self.runtime.spawn(self.info))
-        task.add_done_callback(lambda t, f=future: self._hand_over(t, f))
+        task.add_done_callback(functools.partial(self._hand_over, future=future))
 
     def release(self, worker: Worker) -> None:
         """A request that acquired `worker` is done with it (its call

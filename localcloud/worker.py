@@ -36,7 +36,7 @@ def enter_sandbox():
         return
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
     try:
-        import sandbox
+        import sandbox  # type: ignore[import-not-found]  # beside this script, not a package import
     finally:
         del sys.path[0]
         sys.modules.pop("sandbox", None)  # the name is the handler's to use
@@ -156,8 +156,7 @@ def _error(error_type, message, request_id=None, stack=None):
 
 def _user_frames(tb):
     """The traceback from the handler down, without this bootstrap."""
-    frames = traceback.extract_tb(tb)
-    frames = [f for f in frames if f.filename != __file__]
+    frames = [f for f in traceback.extract_tb(tb) if f.filename != __file__]
     return traceback.format_list(frames)
 
 
@@ -225,7 +224,7 @@ def set_trace_id(value):
     would call setenv(), and glibc never frees the strings it replaces:
     about 100 bytes lost per invocation. Handlers (and the X-Ray SDK) read
     os.environ, so only Python's mapping is updated."""
-    os.environ._data[os.environ.encodekey("_X_AMZN_TRACE_ID")] = os.environ.encodevalue(value)
+    os.environ._data[os.environ.encodekey("_X_AMZN_TRACE_ID")] = os.environ.encodevalue(value)  # type: ignore[attr-defined]
 
 
 def limit_address_space(megabytes):
