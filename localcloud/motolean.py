@@ -22,6 +22,7 @@ waits for):
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 _applied = False
@@ -71,6 +72,11 @@ def _models_read_once() -> None:
     def where(loader: Loader) -> tuple[Any, ...]:
         return type(loader), tuple(loader.search_paths), tuple(getattr(loader, "extras_types", ()))
 
+    def found_in(loader: Loader, service_name: str) -> str:
+        """The folder the service's files come from: loaders that differ
+        only in folders holding nothing of this service read the same files."""
+        return next((p for p in loader.search_paths if os.path.isdir(os.path.join(p, service_name))), "")
+
     def list_available_services(self: Loader, type_name: str) -> list[str]:
         key = (*where(self), type_name)
         if key not in listed:
@@ -78,7 +84,8 @@ def _models_read_once() -> None:
         return list(listed[key])
 
     def load_service_model(self: Loader, service_name: str, type_name: str, api_version: str | None = None) -> Any:
-        key = (*where(self), service_name, type_name, api_version)
+        key = (type(self), found_in(self, service_name), tuple(getattr(self, "extras_types", ())), service_name,
+               type_name, api_version)
         if key not in loaded:  # shared as one Loader's own cache shares it: callers only read models
             loaded[key] = load_model(self, service_name, type_name, api_version)
         return loaded[key]

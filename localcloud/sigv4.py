@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -95,6 +96,7 @@ def _parse(headers: dict[str, str], query: list[tuple[str, str]]) -> _Parsed:
     return _Parsed(access_key, date, region, service, names, signature, amz_date, presigned, expires)
 
 
+@lru_cache(maxsize=64)  # one per (day, region, service): four HMACs saved on every request
 def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
     key = ("AWS4" + secret).encode()
     for part in (date, region, service, "aws4_request"):
