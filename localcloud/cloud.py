@@ -99,7 +99,8 @@ class LocalCloud:
             sys.setswitchinterval(0.001)
         return self
 
-    def _build_edge(self, protections: list[str] | None = None, release_on_failure: bool = True) -> None:
+    def _build_edge(self, protections: list[str] | None = None, release_on_failure: bool = True,
+                    freeze: bool = True) -> None:
         """moto, the saved state and the runtime: the slow part of a start."""
         from .edge import Edge
 
@@ -117,7 +118,8 @@ class LocalCloud:
         # Said at start and in health, so the wizard can show it once.
         edge.protections_off = sandbox.missing_protections() if protections is None else protections
         self.edge = edge
-        self._freeze()
+        if freeze:
+            self._freeze()
 
     def _freeze(self) -> None:
         # moto's models are long-lived: keep them out of every GC pass.
@@ -248,7 +250,7 @@ class LocalCloud:
     async def _build_while_serving(self, starting: Any) -> None:
         try:
             protections = await starting.protections
-            await asyncio.to_thread(self._build_edge, protections, False)
+            await asyncio.to_thread(self._build_edge, protections, False, False)  # frozen after warm-up
         except Exception as exc:  # noqa: BLE001 - said to every caller, then the cloud stops
             message = str(exc) if isinstance(exc, OSError | RuntimeError) else f"{type(exc).__name__}: {exc}"
             print(f"local cloud: could not start: {message}", file=sys.stderr, flush=True)
@@ -266,10 +268,22 @@ class LocalCloud:
         self.out.flush()
         self._after_ready(self.edge)
 
-    def _after_ready(self, edge: Any) -> None:
+    def _after_ready(self, edge: Any) -> threading.Thread:
         """Load, in the background, what the first call of each service
-        would otherwise wait for."""
-        threading.Thread(target=edge.moto.warm, name="warm-up", daemon=True).start()
+        would otherwise wait for; then keep it all out of later collections."""
+
+        def warm() -> None:
+            try:
+                edge.moto.warm()
+            except Exception as exc:  # noqa: BLE001 - only a head start: each first call loads what it needs
+                print(f"local cloud: warm-up stopped ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
+            finally:
+                self._freeze()
+                gc.enable()  # off from the start of an early start (__main__.py): ~10 % less start-up CPU
+
+        thread = threading.Thread(target=warm, name="warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def _http_protocol(self) -> Any:
         """Our protocol (a direct path for data-plane GETs, head limits),

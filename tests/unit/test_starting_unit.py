@@ -110,3 +110,23 @@ async def test_a_failed_start_answers_why_in_the_apis_protocol(starting: Startin
     assert "could not start" in str(text) and "control-plane.pickle is damaged" in str(text)
     if where == "xml":
         assert "<Code>LocalCloudStartFailed</Code>" in str(answer)
+
+
+def test_garbage_collection_is_back_on_after_the_warm_up_even_a_failed_one(tmp_path: Path) -> None:
+    """An early start turns automatic collections off while moto loads;
+    left off, a cloud that runs for days would never free a cycle."""
+    import gc
+    from types import SimpleNamespace
+
+    from localcloud.cloud import LocalCloud
+
+    def warm() -> None:
+        raise RuntimeError("a warm-up that fails")
+
+    cloud = LocalCloud(PORT, tmp_path / "state")
+    gc.disable()
+    try:
+        cloud._after_ready(SimpleNamespace(moto=SimpleNamespace(warm=warm))).join(10)
+        assert gc.isenabled()
+    finally:
+        gc.enable()
