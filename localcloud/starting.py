@@ -85,7 +85,10 @@ class Starting:
         except SignatureError:
             pass
         else:
-            protections = await self.protections if self.protections is not None else []
+            try:
+                protections = await self.protections if self.protections is not None else []
+            except Exception:  # noqa: BLE001 - the probe's own failure; health must still answer
+                protections = []
             answer.update({"port": self.port, "state_dir": str(self.state_dir.parent), "cloud_id": self.cloud_id,
                            "protections_off": list(protections)})
         await respond(send, 200, [("content-type", "application/json")], json.dumps(answer).encode())
