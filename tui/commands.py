@@ -70,8 +70,13 @@ def _guard(func: Any) -> Any:
 
 
 def _connect(args: argparse.Namespace, config: config_mod.Config) -> Any:
-    from .targets import connect
+    from .targets import connect, started_note
 
+    early = getattr(args, "early_cloud", None)
+    if early is not None:
+        early.join()  # the cloud it started (or why it could not) is connect's to see
+        if early.started and config.target == "local":
+            _err(started_note(args.port))
     conn = connect(config, _state_dir(args), args.port)
     for note in conn.notes:
         _err(note)
@@ -92,7 +97,15 @@ def _confirm(question: str, yes: bool) -> None:
 
 @_guard
 def deploy(args: argparse.Namespace) -> int:
-    config = _load(args)
+    from .earlystart import start
+
+    args.early_cloud = early = start(args, _state_dir(args))
+    try:
+        config = _load(args)
+    except _Exit:
+        if early is not None:
+            early.undo()
+        raise
     conn = _connect(args, config)
     ident = conn.cloud.identity()
     _err(f"Deploying {config.function.name} + {config.api.name} to {conn.cloud.target.describe()}, "

@@ -63,8 +63,7 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
         except StartFailed as exc:
             raise WizardError("start the local cloud", "LocalCloudStartFailed", str(exc),
                               f"See {log_path(state_dir)}, or pass --port with a free port.") from None
-        notes.append(f"Started the local cloud in the background on http://{HOST}:{port} "
-                     f"(stop it with 'apigw-wizard local --stop --port {port}').")
+        notes.append(started_note(port))
         found = health(port)
     endpoint = f"http://{HOST}:{port}"
     cloud = Cloud(Target("local", config.region, endpoint_url=endpoint, access_key=creds.access_key_id,
@@ -77,6 +76,11 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
         notes.append("Handler sandbox protections off on this machine: "
                      + "; ".join(str(p) for p in found.details["protections_off"]))
     return Connection(cloud, local_invoke_url(port), notes, cloud_dir)
+
+
+def started_note(port: int) -> str:
+    return (f"Started the local cloud in the background on http://{HOST}:{port} "
+            f"(stop it with 'apigw-wizard local --stop --port {port}').")
 
 
 def ledger_dir(found: object, state_dir: Path) -> Path:

@@ -43,3 +43,18 @@ def test_cli_exits_2_with_one_line_and_no_traceback(tmp_path: Path, old: str, ne
 def test_cli_flag_overrides_are_validated(tmp_path: Path) -> None:
     proc = run_cli("deploy", "--region", "nowhere", "--state-dir", str(tmp_path))
     assert proc.returncode == 2 and "--region" in proc.stderr and "us-east-1" in proc.stderr
+
+
+def test_a_rejected_config_leaves_no_local_cloud_running(tmp_path: Path) -> None:
+    """deploy starts the local cloud while it validates the config; when
+    the config is refused, the cloud it started is stopped again."""
+    import socket
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    proc = run_cli("deploy", "--config", str(variant(tmp_path, "memory_mb: 128", "memory_mb: 64")), "--yes",
+                   "--port", str(port), "--state-dir", str(tmp_path / "state"))
+    assert proc.returncode == 2, proc.stderr
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0  # nothing listens there
