@@ -11,6 +11,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 # Documented limits for ordinary functions. The model now allows Timeout up
 # to 5400 and MemorySize up to 32768 (reference A1 note); the docs and the
@@ -95,12 +96,17 @@ def _version_key(name: str) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=1)
-def python_runtimes() -> tuple[Runtime, ...]:
-    """Every Python runtime botocore's model knows, newest first."""
+def _create_function_input() -> Any:
+    """CreateFunction's input shape from botocore's Lambda model, parsed once."""
     import botocore.session
 
-    model = botocore.session.get_session().get_service_model("lambda")
-    enum = model.operation_model("CreateFunction").input_shape.members["Runtime"].enum
+    return botocore.session.get_session().get_service_model("lambda").operation_model("CreateFunction").input_shape
+
+
+@lru_cache(maxsize=1)
+def python_runtimes() -> tuple[Runtime, ...]:
+    """Every Python runtime botocore's model knows, newest first."""
+    enum = _create_function_input().members["Runtime"].enum
     found = []
     for name in enum:
         if not name.startswith("python"):
@@ -129,8 +135,4 @@ def newest_runtime(today: _dt.date | None = None) -> str:
 
 @lru_cache(maxsize=1)
 def architectures() -> tuple[str, ...]:
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model("lambda")
-    shape = model.operation_model("CreateFunction").input_shape.members["Architectures"]
-    return tuple(shape.member.enum)
+    return tuple(_create_function_input().members["Architectures"].member.enum)
