@@ -138,7 +138,11 @@ def _routes(service: str) -> tuple[tuple[str, re.Pattern[str], tuple[str, ...], 
 def _rest_operation(service: str, method: str, path: str, query: str) -> str:
     if not service:
         return ""
-    present = set(parse_qs(query, keep_blank_values=True))
+    return _rest_match(service, method, path, frozenset(parse_qs(query, keep_blank_values=True)))
+
+
+@lru_cache(maxsize=2048)  # a client repeating a call pays the ~100 route patterns once
+def _rest_match(service: str, method: str, path: str, present: frozenset[str]) -> str:
     best, best_score = "", -1
     for verb, pattern, keys, score, name in _routes(service):
         if verb == method and score > best_score and pattern.match(path) and all(k in present for k in keys):
