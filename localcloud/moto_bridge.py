@@ -113,8 +113,7 @@ class Moto:
         cache_key = key_of(method, path, query, headers, body)
         if cache_key is not None:
             with self.lock:
-                stamp = (self.generation, self.writes)
-                hit = self.reads.get(cache_key, stamp)
+                hit = self.reads.get(cache_key, (self.generation, self.writes))
             if hit is not None:
                 return WsgiReply(*hit)
         with self.lock:
@@ -129,6 +128,20 @@ class Moto:
             if cache_key is not None and stamp == (self.generation, self.writes):
                 self.reads.put(cache_key, stamp, reply.status, reply.headers, reply.body)
         return reply
+
+    def cached(self, method: str, path: str, query: str, headers: list[tuple[str, str]],
+               body: bytes) -> WsgiReply | None:
+        """The cached answer to a repeated read, or None; never waits (for
+        the event loop: a hit needs no thread). None also when the lock is
+        held, since a change may be under way: `call` then decides."""
+        cache_key = key_of(method, path, query, headers, body)
+        if cache_key is None or not self.lock.acquire(blocking=False):
+            return None
+        try:
+            hit = self.reads.get(cache_key, (self.generation, self.writes))
+        finally:
+            self.lock.release()
+        return WsgiReply(*hit) if hit is not None else None
 
     def _wsgi(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
               server_port: int) -> WsgiReply:

@@ -156,3 +156,33 @@ def test_a_not_found_answer_is_not_kept(moto: Any) -> None:
     assert call(moto, "GET", "/v2/apis/nosuchapi")[0] == 404
     _, api = call(moto, "POST", "/v2/apis", {"name": "later", "protocolType": "HTTP"})
     assert call(moto, "GET", f"/v2/apis/{api['apiId']}")[0] == 200
+
+
+def test_the_event_loop_gets_a_hit_without_waiting_and_never_while_a_call_runs(moto: Any) -> None:
+    import threading
+
+    _, api = call(moto, "POST", "/v2/apis", {"name": "loop-hit", "protocolType": "HTTP"})
+    sent = headers() + [("content-type", "application/json")]
+    assert moto.cached("GET", "/v2/apis", "", sent, b"") is None  # not read since the change
+    call(moto, "GET", "/v2/apis")
+    hit = moto.cached("GET", "/v2/apis", "", sent, b"")
+    assert hit is not None and hit.status == 200 and b"loop-hit" in hit.body
+    assert moto.cached("POST", "/v2/apis", "", sent, b"{}") is None  # writes are never answered from it
+    holding, release = threading.Event(), threading.Event()
+
+    def busy() -> None:
+        with moto.lock:  # a change may be under way in another thread
+            holding.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=busy)
+    worker.start()
+    try:
+        assert holding.wait(10)
+        assert moto.cached("GET", "/v2/apis", "", sent, b"") is None  # does not wait: the thread path decides
+    finally:
+        release.set()
+        worker.join(10)
+    call(moto, "PATCH", f"/v2/apis/{api['apiId']}", {"name": "loop-renamed"})
+    assert moto.cached("GET", "/v2/apis", "", sent, b"") is None
+    assert "loop-renamed" in names(moto)
