@@ -9,6 +9,7 @@ Measures, for each server (the local cloud, `moto_server`, MiniStack):
   - get_apis and list_functions: calls/s, sequential, one boto3 client,
     after one function and one HTTP API were made on it, and the server's
     own CPU per call (/proc/<pid>/stat, so client time does not count);
+    all servers run at once and take turns, round after round (median);
   - idle RSS once that is done.
 And "from nothing": `apigw-wizard deploy --config sample_config.yaml --yes
 --json` + the first GET of its test_url, with no cloud running (a fresh
@@ -158,30 +159,53 @@ def hello_zip() -> bytes:
     return buffer.getvalue()
 
 
-def control_plane(server: Server, calls: int) -> dict[str, float]:
-    """The same boto3 code on every server: one function, one HTTP API,
-    then N sequential get_apis and list_functions."""
-    assert server.proc is not None
+def setup(server: Server) -> dict[str, Callable[[], Any]]:
+    """The same boto3 code on every server: one function, one HTTP API;
+    the reads to measure, warmed (connection, models, caches)."""
     iam, lam, apigw = server.client("iam"), server.client("lambda"), server.client("apigatewayv2")
     role = iam.create_role(RoleName="bench-role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
     lam.create_function(FunctionName="bench-fn", Runtime="python3.12", Role=role,
                         Handler="lambda_function.lambda_handler", Code={"ZipFile": hello_zip()})
     apigw.create_api(Name="bench-api", ProtocolType="HTTP")
-    figures: dict[str, float] = {}
-    for name, call in (("get_apis", apigw.get_apis), ("list_functions", lam.list_functions)):
-        for _ in range(max(20, calls // 20)):  # warm: connection, models, caches
+    reads = {"get_apis": apigw.get_apis, "list_functions": lam.list_functions}
+    for call in reads.values():
+        for _ in range(50):
             call()
-        cpu = proc_cpu(server.proc.pid)
-        started = time.perf_counter()
-        for _ in range(calls):
-            call()
-        elapsed = time.perf_counter() - started
-        figures[f"{name}_per_s"] = calls / elapsed
-        figures[f"{name}_cpu_ms"] = (proc_cpu(server.proc.pid) - cpu) / calls * 1000
+    return reads
+
+
+def measure(server: Server, call: Callable[[], Any], calls: int) -> tuple[float, float]:
+    """(calls/s, server CPU ms per call) of N sequential calls."""
+    assert server.proc is not None
+    cpu = proc_cpu(server.proc.pid)
+    started = time.perf_counter()
+    for _ in range(calls):
+        call()
+    elapsed = time.perf_counter() - started
+    return calls / elapsed, (proc_cpu(server.proc.pid) - cpu) / calls * 1000
+
+
+def control_plane(servers: list[Server], calls: int, rounds: int) -> dict[str, dict[str, float]]:
+    """Every server runs at once and is measured in turn, round after
+    round, so load from elsewhere on the machine falls on all of them
+    alike; the figure is each server's median round."""
+    reads = {server.label: setup(server) for server in servers}
+    samples: dict[str, dict[str, list[float]]] = {server.label: {} for server in servers}
+    for _ in range(rounds):
+        for server in servers:
+            for name, call in reads[server.label].items():
+                per_s, cpu_ms = measure(server, call, max(1, calls // rounds))
+                samples[server.label].setdefault(f"{name}_per_s", []).append(per_s)
+                samples[server.label].setdefault(f"{name}_cpu_ms", []).append(cpu_ms)
     time.sleep(1.0)
-    figures["idle_rss_mb"] = proc_rss_mb(server.proc.pid)
-    figures["start_s"] = server.start_s
-    return figures
+    results = {}
+    for server in servers:
+        assert server.proc is not None
+        figures = {key: statistics.median(values) for key, values in samples[server.label].items()}
+        figures["idle_rss_mb"] = proc_rss_mb(server.proc.pid)
+        figures["start_s"] = server.start_s
+        results[server.label] = figures
+    return results
 
 
 def kill_clouds_on(port: int) -> None:
@@ -274,6 +298,7 @@ def row(label: str, values: dict[str, float], ref: dict[str, float] | None) -> s
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000, help="calls per operation and server")
+    parser.add_argument("--rounds", type=int, default=5, help="turns each server gets, the calls split among them")
     parser.add_argument("--runs", type=int, default=5, help="deploy-from-nothing runs (median)")
     parser.add_argument("--tree", type=Path, default=ROOT, help="the source tree measured (default: this one)")
     parser.add_argument("--baseline", type=Path, help="another source tree of this project, measured beside")
@@ -293,16 +318,15 @@ def main() -> int:
     results: dict[str, dict[str, float]] = {}
     try:
         for server in servers:
-            try:
-                server.start(work / f"{server.label.replace(' ', '_')}.log")
-                results[server.label] = control_plane(server, args.calls)
-            finally:
-                server.stop()
-            print(f"measured {server.label}: {json.dumps({k: round(v, 3) for k, v in results[server.label].items()})}",
-                  flush=True)
+            server.start(work / f"{server.label.replace(' ', '_')}.log")
+        results = control_plane(servers, args.calls, args.rounds)
+        for server in servers:
+            server.stop()
+        for label, figures in results.items():
+            print(f"measured {label}: {json.dumps({k: round(v, 3) for k, v in figures.items()})}", flush=True)
         ref = results.get("ministack")
-        print(f"\nControl plane, {args.calls} sequential calls each, one boto3 client; "
-              "ratio = this / MiniStack (start_s: process start until it answers HTTP)")
+        print(f"\nControl plane, {args.calls} sequential calls each in {args.rounds} interleaved rounds (median), "
+              "one boto3 client; ratio = this / MiniStack (start_s: process start until it answers HTTP)")
         print(f"{'server':<22} {'get_apis/s':>16} {'cpu ms/call':>16} {'list_fn/s':>16} {'cpu ms/call':>16} "
               f"{'idle MB':>16} {'start s':>16}")
         for label, values in results.items():
