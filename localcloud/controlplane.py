@@ -19,7 +19,7 @@ from typing import Any
 
 from awsrules.limits import PAYLOAD_FORMATS, STAGE_NAME_RE
 from awsrules.routekeys import RouteKeyError, parse
-from .deployments import Deployments
+from .apigatewayv2.deployments import Deployments
 from .moto_bridge import Moto, WsgiReply, region_of
 
 _API = re.compile(r"^/v2/apis/([^/]+)(/.*)?$")

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from .asgi import MAX_CONTROL_BYTES, read_body, respond
-from .gateway import function_info
+from .apigatewayv2.views import function_info
 from .moto_bridge import region_of
 
 

@@ -26,6 +26,26 @@ from typing import Any, Iterator
 
 from awsrules.privatefiles import write_private
 
+# Modules whose classes saved state names, where they live now: the emulator
+# was tui.local until it became its own package, and the HTTP API's
+# deployments moved into localcloud.apigatewayv2. State saved by either
+# older layout must still load (nothing the user created is lost).
+_MOVED = {"tui.local.deployments": "localcloud.apigatewayv2.deployments",
+          "localcloud.deployments": "localcloud.apigatewayv2.deployments"}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        module = _MOVED.get(module, module)
+        if module == "tui.local" or module.startswith("tui.local."):
+            module = "localcloud" + module[len("tui.local"):]
+        return super().find_class(module, name)
+
+
+def loads(blob: bytes) -> Any:
+    """Unpickle our own 0600 snapshot, mapping moved module paths."""
+    return _Unpickler(io.BytesIO(blob)).load()
+
 FORMAT = 1
 
 
@@ -129,7 +149,7 @@ class Store:
             for target in _backends().values():
                 target.clear()
             return {}
-        state = pickle.loads(blob)  # noqa: S301 - bytes we pickled ourselves
+        state = loads(blob)
         for name, target in _backends().items():
             target.clear()
             target.update(state["backends"][name])
@@ -144,7 +164,7 @@ class Store:
 
         blob = _read(self.control)
         try:
-            state = pickle.loads(blob)  # noqa: S301 - our own 0600 file
+            state = loads(blob)
             problem = _shape_problem(state)
         except Exception as exc:  # noqa: BLE001 - any failure to unpickle means a damaged file
             problem = f"it cannot be read back ({type(exc).__name__}: {exc})" if blob else "it is empty"

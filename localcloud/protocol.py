@@ -22,7 +22,8 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from . import events
+from .apigatewayv2 import events
+from .apigatewayv2.errors import gateway_error
 from .asgi import SERVER_OWNED_HEADERS
 from .edge import Edge, data_plane_target
 
@@ -289,11 +290,11 @@ class EdgeProtocol(HttpToolsProtocol):
             response, why = await edge.execute_api(api_id, request)
         except Exception as exc:  # noqa: BLE001 - a bug must cost one request, never the cloud
             edge.log("".join(traceback.format_exception(exc)).rstrip())
-            response, why = events.gateway_error(500), ""
+            response, why = gateway_error(500), ""
         try:
             data = self._encode(response, cycle.keep_alive)
         except ValueError as exc:  # a header no HTTP response may carry
-            response, why = events.gateway_error(500), f"malformed Lambda output: {exc}"
+            response, why = gateway_error(500), f"malformed Lambda output: {exc}"
             data = self._encode(response, cycle.keep_alive)
         status = response.status
         if not cycle.disconnected and not self.transport.is_closing():

@@ -16,7 +16,7 @@ UI_FREE = [
     "tui.services.permissions", "tui.services.logs", "tui.services.tester", "tui.stack.ledger",
     "tui.services.errors", "tui.services.packaging", "localcloud.cloud", "localcloud.daemon",
     "tui.stack.engine", "tui.stack.destroy", "tui.config", "tui.targets", "tui.backend", "tui.state", "localcloud.edge",
-    "localcloud.gateway", "localcloud.runtime",
+    "localcloud.apigatewayv2.gateway", "localcloud.runtime",
 ]
 
 

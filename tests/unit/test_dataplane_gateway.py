@@ -228,18 +228,15 @@ async def test_the_warm_path_reads_moto_once_per_control_plane_change() -> None:
     assert moto.reads == 3  # no route matched: the function was not read
 
 
-# -- old import paths ----------------------------------------------------------
-def test_state_saved_before_the_move_still_loads() -> None:
-    # control-plane.pickle names the deployments' classes by module path.
+# -- state saved by older layouts ----------------------------------------------
+@pytest.mark.parametrize("old_module", [b"localcloud.deployments", b"tui.local.deployments"])
+def test_state_saved_before_the_move_still_loads(old_module: bytes) -> None:
+    # control-plane.pickle names the deployments' classes by module path: the
+    # emulator was tui.local, then the deployments left localcloud's top level.
+    from localcloud.persist import loads
+
     saved = Deployments()
     saved.stage_deployment[(API, "prod")] = "d1"
-    blob = pickle.dumps(saved, protocol=0).replace(b"localcloud.apigatewayv2.deployments", b"localcloud.deployments")
-    assert b"localcloud.deployments" in blob
-    assert pickle.loads(blob) == saved  # noqa: S301 - our own bytes
-
-
-def test_the_old_module_paths_still_answer() -> None:
-    from localcloud import deployments, events, gateway
-
-    assert deployments.Deployments is Deployments and gateway.Gateway is Gateway
-    assert events.gateway_error(500).body == b'{"message":"Internal Server Error"}'
+    blob = pickle.dumps(saved, protocol=0).replace(b"localcloud.apigatewayv2.deployments", old_module)
+    assert old_module in blob
+    assert loads(blob) == saved
