@@ -55,7 +55,7 @@ class Replay:
 
     async def __call__(self) -> dict[str, Any]:
         if self.body is None:
-            return await self.receive()  # type: ignore[no-any-return]
+            return await self.receive()
         body, self.body = self.body, None
         return {"type": "http.request", "body": body, "more_body": False}
 

@@ -362,6 +362,7 @@ def _bind_loopback6(port: int) -> socket.socket | None:
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
+    loop: asyncio.AbstractEventLoop
     try:
         import uvloop
 

@@ -132,7 +132,7 @@ class Gate:
         if host in self.hosts or host in self.portless:
             return True
         match = _API_HOST.match(host)
-        return bool(match) and (match.group(1) is None or int(match.group(1)) == self.port)
+        return match is not None and (match.group(1) is None or int(match.group(1)) == self.port)
 
     def foreign_origin(self, headers: list[tuple[str, str]]) -> str | None:
         """A foreign Origin or Referer a browser sent, if any (every copy of

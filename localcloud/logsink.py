@@ -108,7 +108,7 @@ _first = operator.itemgetter(0)
 
 
 def _stamp(entry: Any) -> int:
-    return entry[0] if isinstance(entry, tuple) else entry.ended_ms  # type: ignore[no-any-return]
+    return entry[0] if isinstance(entry, tuple) else entry.ended_ms
 
 
 def _size(entry: Any) -> int:

@@ -80,7 +80,7 @@ def _stop_tracking_instances() -> None:
     from moto.core.common_models import BaseModel
     from moto.core.model_instances import reset_model_data
 
-    BaseModel.__new__ = _untracked_new  # type: ignore[method-assign,assignment]
+    BaseModel.__new__ = _untracked_new  # type: ignore[method-assign]
     reset_model_data()
 
 

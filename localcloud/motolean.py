@@ -59,7 +59,7 @@ def _listed_once() -> None:
     from moto import backends
 
     names = tuple(backends.list_of_moto_modules())
-    backends.list_of_moto_modules = lambda: iter(names)  # type: ignore[assignment]
+    backends.list_of_moto_modules = lambda: iter(names)
 
 
 def _models_read_once() -> None:
@@ -90,8 +90,8 @@ def _models_read_once() -> None:
             loaded[key] = load_model(self, service_name, type_name, api_version)
         return loaded[key]
 
-    Loader.list_available_services = list_available_services  # type: ignore[method-assign]
-    Loader.load_service_model = load_service_model  # type: ignore[method-assign]
+    Loader.list_available_services = list_available_services
+    Loader.load_service_model = load_service_model
 
 
 def apigatewayv2_app() -> Any:

@@ -67,8 +67,8 @@ class Starting:
         headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in scope["headers"]]
         hosts = [v for k, v in headers if k == "host"]
         if len(hosts) != 1 or not self.gate.host_allowed(hosts[0]):
-            answer = gate_mod.forbidden("Forbidden")
-            await respond(send, answer.status, answer.headers, answer.body)
+            refused = gate_mod.forbidden("Forbidden")
+            await respond(send, refused.status, refused.headers, refused.body)
             return
         try:
             body = await read_body(receive, MAX_CONTROL_BYTES)
