@@ -4,7 +4,7 @@ with a token written to the ledger first lets a lost response be found."""
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...services import http_api
 from ..ledger import Resource
@@ -34,11 +34,19 @@ class ApiKind(Kind):
             run.forget(recorded)
         if api is None:
             token = uuid.uuid4().hex  # tags the API so a lost response cannot orphan it
+            replies: list[dict[str, Any]] = []
+
+            def make() -> dict[str, Any]:
+                replies.append(http_api.create_api(run.cloud, name, {TOKEN_TAG: token}))
+                return replies[-1]
+
             real = run.create(self, Resource(self.type, f"pending-{token}", extra={"token": token, "name": name}),
-                              lambda: http_api.create_api(run.cloud, name, {TOKEN_TAG: token}),
-                              lambda reply: Resource(self.type, reply["ApiId"], extra={"name": name}),
+                              make, lambda reply: Resource(self.type, reply["ApiId"], extra={"name": name}),
                               lambda r: f"Created HTTP API {name} ({r.id})")
-            api = http_api.get_api(run.cloud, real.id) or {"ApiId": real.id}
+            kept = [r for r in replies if r.get("ApiId") == real.id]
+            api = kept[0] if kept else (http_api.get_api(run.cloud, real.id) or {"ApiId": real.id})
+            # Made just now: it has no routes, stages or integrations to look for.
+            run.facts["new_api"] = real.id
         else:
             assert recorded is not None
             run.reuse(self, recorded, f"HTTP API {api['ApiId']} exists")

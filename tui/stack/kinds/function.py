@@ -64,6 +64,7 @@ class FunctionKind(Kind):
                 lambda r: f"Created function {r.id}")
             run.emit_event("function", "info", "Waiting for the function to become Active")
             functions.wait_active(run.cloud, fn.name)
+            run.facts["new_function"] = fn.name  # made just now: no resource policy yet
             arn = real.arn or ""
         else:
             arn = self._update(run, current, spec)

@@ -33,6 +33,7 @@ class PolicyKind(Kind):
         if recorded and not roles.policy_exists(run.cloud, recorded.arn or ""):
             run.forget(recorded)
             recorded = None
+        made_now = recorded is None  # a policy made just now is attached to nothing yet
         if recorded is None:
             name = roles.new_policy_name()
             fn_name = run.config.function.name
@@ -40,7 +41,7 @@ class PolicyKind(Kind):
                                   lambda: roles.create_basic_policy(run.cloud, name, fn_name),
                                   lambda arn: Resource(self.type, name, arn),
                                   lambda r: f"Created policy {r.id} (logs for /aws/lambda/{fn_name})")
-        if role_name and not roles.policy_attached(run.cloud, role_name, recorded.arn or ""):
+        if role_name and (made_now or not roles.policy_attached(run.cloud, role_name, recorded.arn or "")):
             roles.attach_policy(run.cloud, role_name, recorded.arn or "")
             run.emit_event("policy", "info", f"Attached {recorded.id} to {role_name}")
 

@@ -55,7 +55,8 @@ class RouteKind(Kind):
         wanted = list(run.config.api.routes)
         run.emit_event("routes", "start", f"Creating routes {', '.join(wanted)}")
         run.settle(self)
-        existing = {parse(r["RouteKey"]).shape: r for r in http_api.get_routes(run.cloud, api_id)}
+        new_api = run.facts.get("new_api") == api_id  # made just now: nothing to list
+        existing = {} if new_api else {parse(r["RouteKey"]).shape: r for r in http_api.get_routes(run.cloud, api_id)}
         wanted_shapes = {parse(k).shape for k in wanted}
         for recorded in run.ledger.all(self.type):
             key = recorded.extra["route_key"]

@@ -31,7 +31,8 @@ class StageKind(Kind):
         run.emit_event("stage", "start", f"Creating stage {api.stage} (auto-deploy {'on' if api.auto_deploy else 'off'})")
         run.settle(self)
         recorded = run.ledger.find(self.type, parent=api_id, id=api.stage)
-        current = http_api.get_stage(run.cloud, api_id, api.stage)
+        new_api = run.facts.get("new_api") == api_id  # made just now: it has no stage yet
+        current = None if new_api else http_api.get_stage(run.cloud, api_id, api.stage)
         if current is None:
             if recorded:
                 run.forget(recorded)
