@@ -16,8 +16,14 @@ def partition(region: str) -> str:
         return str(botocore.session.get_session().get_partition_for_region(region))
     except Exception:  # botocore raises for a region it has never heard of
         # Its partitions' region patterns, for regions newer than this botocore.
-        for prefix, name in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
-                             ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f")):
+        for prefix, name in (
+            ("cn-", "aws-cn"),
+            ("us-gov-", "aws-us-gov"),
+            ("us-isob-", "aws-iso-b"),
+            ("us-iso-", "aws-iso"),
+            ("eu-isoe-", "aws-iso-e"),
+            ("us-isof-", "aws-iso-f"),
+        ):
             if region.startswith(prefix):
                 return name
         return "aws"

@@ -53,10 +53,7 @@ class RouteKey:
         `GET /a/{y}` as the same route (ConflictException)."""
         if self.method is None:
             return DEFAULT_ROUTE
-        parts = [
-            "{}" if s.kind == "param" else "{+}" if s.kind == "greedy" else s.value
-            for s in self.segments
-        ]
+        parts = ["{}" if s.kind == "param" else "{+}" if s.kind == "greedy" else s.value for s in self.segments]
         return f"{self.method} /" + "/".join(parts)
 
     def source_arn_suffix(self) -> str:

@@ -29,7 +29,6 @@ from bench.reliability import Cloud, deploy  # noqa: E402
 from tests.cloudproc import PLAIN  # noqa: E402
 
 
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
@@ -51,16 +50,20 @@ def main() -> int:
             warm = [httpx.get(url, timeout=40).status_code for _ in range(3)]
             started = time.perf_counter()
             answer = httpx.get(f"{url}?{mode}", timeout=40)
-            print(f"| {mode} after {warm.count(200)} warm 200s | {answer.status_code} {answer.text} "
-                  f"in {time.perf_counter() - started:.2f} s |")
+            print(
+                f"| {mode} after {warm.count(200)} warm 200s | {answer.status_code} {answer.text} "
+                f"in {time.perf_counter() - started:.2f} s |"
+            )
             if answer.status_code != 500:
                 failed.append(f"{mode} answered {answer.status_code}")
         totals = []
         for run in range(args.runs):
             result = wrk(url, 64, 2, args.seconds)
             totals.append(result)
-            print(f"| wrk -t2 -c64 -d{args.seconds}s run {run + 1} | {result['requests']:,.0f} requests, "
-                  f"{result['rps']:,.0f} req/s, {result['errors']:.0f} non-2xx or socket errors |")
+            print(
+                f"| wrk -t2 -c64 -d{args.seconds}s run {run + 1} | {result['requests']:,.0f} requests, "
+                f"{result['rps']:,.0f} req/s, {result['errors']:.0f} non-2xx or socket errors |"
+            )
             if result["errors"]:
                 failed.append(f"run {run + 1}: {result['errors']:.0f} errors")
         lam = cloud.client("lambda")
@@ -72,13 +75,17 @@ def main() -> int:
         from tests.cloudproc import zip_files
 
         for version in range(1, args.updates + 1):
-            lam.update_function_code(FunctionName=function,  # type: ignore[attr-defined]
-                                     ZipFile=zip_files({"lambda_function.py": PLAIN.replace("VERSION", f"v{version}")}))
+            lam.update_function_code(
+                FunctionName=function,  # type: ignore[attr-defined]
+                ZipFile=zip_files({"lambda_function.py": PLAIN.replace("VERSION", f"v{version}")}),
+            )
             time.sleep(0.3)
         runner.join()
         serving = httpx.get(url, timeout=40).text
-        print(f"| {args.updates} code updates under wrk -t2 -c32 -d{seconds}s | {load['requests']:,.0f} requests, "
-              f"{load['errors']:.0f} non-2xx or socket errors; now serving {serving} |")
+        print(
+            f"| {args.updates} code updates under wrk -t2 -c32 -d{seconds}s | {load['requests']:,.0f} requests, "
+            f"{load['errors']:.0f} non-2xx or socket errors; now serving {serving} |"
+        )
         if load["errors"]:
             failed.append(f"updates: {load['errors']:.0f} errors")
         if serving != f"v{args.updates}":

@@ -48,14 +48,15 @@ from botocore.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 OTHER_PYTHON = Path("/tmp/apigw-bench-venv/bin/python")
-INSTALL_HINT = ("python3 -m venv /tmp/apigw-bench-venv && /tmp/apigw-bench-venv/bin/pip install ministack chalice")
+INSTALL_HINT = "python3 -m venv /tmp/apigw-bench-venv && /tmp/apigw-bench-venv/bin/pip install ministack chalice"
 HELLO = 'def lambda_handler(event, context):\n    return {"statusCode": 200, "body": "hi"}\n'
-TRUST = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                                   "Action": "sts:AssumeRole"}]})
-CHALICE_APP = ("from chalice import Chalice\napp = Chalice(app_name='bench')\n\n"
-               "@app.route('/')\ndef index():\n    return 'Hello from Lambda!'\n")
-
-
+TRUST = json.dumps(
+    {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+)
+CHALICE_APP = (
+    "from chalice import Chalice\napp = Chalice(app_name='bench')\n\n"
+    "@app.route('/')\ndef index():\n    return 'Hello from Lambda!'\n"
+)
 
 
 def free_port() -> int:
@@ -93,8 +94,15 @@ def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | N
 class Server:
     """One emulator process on a free port, and boto3 clients for it."""
 
-    def __init__(self, label: str, argv: list[str], env: dict[str, str], cwd: Path,
-                 keys: Callable[[], tuple[str, str]], ready_path: str = "/"):
+    def __init__(
+        self,
+        label: str,
+        argv: list[str],
+        env: dict[str, str],
+        cwd: Path,
+        keys: Callable[[], tuple[str, str]],
+        ready_path: str = "/",
+    ):
         self.label, self.argv, self.env, self.cwd = label, argv, env, cwd
         self.keys, self.ready_path = keys, ready_path
         self.port = free_port()
@@ -105,16 +113,28 @@ class Server:
 
     def start(self, log: Path) -> Server:
         with open(log, "ab") as out:
-            self.proc = subprocess.Popen(self.argv, cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+            self.proc = subprocess.Popen(
+                self.argv,
+                cwd=self.cwd,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         self.start_s = wait_http(f"http://127.0.0.1:{self.port}{self.ready_path}", proc=self.proc)
         return self
 
     def client(self, service: str) -> Any:
         key, secret = self.keys()
-        return boto3.client(service, endpoint_url=f"http://127.0.0.1:{self.port}", region_name="us-east-1",
-                            aws_access_key_id=key, aws_secret_access_key=secret,
-                            config=Config(retries={"max_attempts": 1}))
+        return boto3.client(
+            service,
+            endpoint_url=f"http://127.0.0.1:{self.port}",
+            region_name="us-east-1",
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+            config=Config(retries={"max_attempts": 1}),
+        )
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -130,26 +150,35 @@ def owner_keys(config_dir: Path) -> Callable[[], tuple[str, str]]:
     def keys() -> tuple[str, str]:
         data = json.loads((config_dir / "local-cloud-credentials.json").read_text())
         return data["access_key_id"], data["secret_access_key"]
+
     return keys
 
 
 def local_cloud(label: str, tree: Path, work: Path) -> Server:
     config = work / f"{label}-config"
     env = {**os.environ, "APIGW_WIZARD_CONFIG_DIR": str(config), "PYTHONPATH": str(tree)}
-    return Server(label, [sys.executable, "-m", "tui", "local", "--port", "{port}", "--state-dir",
-                          str(work / f"{label}-state")], env, tree, owner_keys(config), "/_apigw-wizard/health")
+    return Server(
+        label,
+        [sys.executable, "-m", "tui", "local", "--port", "{port}", "--state-dir", str(work / f"{label}-state")],
+        env,
+        tree,
+        owner_keys(config),
+        "/_apigw-wizard/health",
+    )
 
 
 def moto_server(work: Path) -> Server:
     exe = shutil.which("moto_server", path=str(VENV_BIN)) or "moto_server"
-    return Server("moto_server", [exe, "-p", "{port}"], dict(os.environ), work,
-                  lambda: ("testing", "testing"), "/moto-api/")
+    return Server(
+        "moto_server", [exe, "-p", "{port}"], dict(os.environ), work, lambda: ("testing", "testing"), "/moto-api/"
+    )
 
 
 def ministack(python: Path, work: Path) -> Server:
     env = {**os.environ, "GATEWAY_PORT": "{port}", "LOG_LEVEL": "WARNING"}
-    return Server("ministack", [str(python), "-m", "ministack"], env, work, lambda: ("test", "test"),
-                  "/_localstack/health")
+    return Server(
+        "ministack", [str(python), "-m", "ministack"], env, work, lambda: ("test", "test"), "/_localstack/health"
+    )
 
 
 def hello_zip() -> bytes:
@@ -164,8 +193,13 @@ def setup(server: Server) -> dict[str, Callable[[], Any]]:
     the reads to measure, warmed (connection, models, caches)."""
     iam, lam, apigw = server.client("iam"), server.client("lambda"), server.client("apigatewayv2")
     role = iam.create_role(RoleName="bench-role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
-    lam.create_function(FunctionName="bench-fn", Runtime="python3.12", Role=role,
-                        Handler="lambda_function.lambda_handler", Code={"ZipFile": hello_zip()})
+    lam.create_function(
+        FunctionName="bench-fn",
+        Runtime="python3.12",
+        Role=role,
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": hello_zip()},
+    )
     apigw.create_api(Name="bench-api", ProtocolType="HTTP")
     reads = {"get_apis": apigw.get_apis, "list_functions": lam.list_functions}
     for call in reads.values():
@@ -231,9 +265,25 @@ def deploy_from_nothing(tree: Path, work: Path, runs: int) -> list[float]:
         env = {**os.environ, "APIGW_WIZARD_CONFIG_DIR": str(folder / "config"), "PYTHONPATH": str(tree)}
         started = time.perf_counter()
         try:
-            out = subprocess.run([*exe, "deploy", "--config", str(ROOT / "sample_config.yaml"), "--yes", "--json",
-                                  "--port", str(port), "--state-dir", str(folder / "state")],
-                                 capture_output=True, text=True, env=env, cwd=tree, timeout=120)
+            out = subprocess.run(
+                [
+                    *exe,
+                    "deploy",
+                    "--config",
+                    str(ROOT / "sample_config.yaml"),
+                    "--yes",
+                    "--json",
+                    "--port",
+                    str(port),
+                    "--state-dir",
+                    str(folder / "state"),
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=tree,
+                timeout=120,
+            )
             if out.returncode != 0:
                 raise RuntimeError(f"deploy failed: {out.stderr.strip()[-500:]}")
             reply = httpx.get(json.loads(out.stdout)["test_url"], timeout=30)
@@ -253,15 +303,20 @@ def chalice_first_200(python: Path, work: Path, runs: int, *flags: str) -> list[
     (project / ".chalice").mkdir(parents=True, exist_ok=True)
     (project / "app.py").write_text(CHALICE_APP)
     (project / "requirements.txt").write_text("")
-    (project / ".chalice" / "config.json").write_text(json.dumps({"version": "2.0", "app_name": "bench",
-                                                                   "stages": {"dev": {"api_gateway_stage": "api"}}}))
+    (project / ".chalice" / "config.json").write_text(
+        json.dumps({"version": "2.0", "app_name": "bench", "stages": {"dev": {"api_gateway_stage": "api"}}})
+    )
     times = []
     for _ in range(runs):
         port = free_port()
         started = time.perf_counter()
-        proc = subprocess.Popen([str(python), str(python.parent / "chalice"), "local", *flags, "--port", str(port)],
-                                cwd=project,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [str(python), str(python.parent / "chalice"), "local", *flags, "--port", str(port)],
+            cwd=project,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             while True:
                 try:
@@ -280,15 +335,21 @@ def chalice_first_200(python: Path, work: Path, runs: int, *flags: str) -> list[
 
 
 def has_module(python: Path, module: str) -> bool:
-    return python.exists() and subprocess.run([str(python), "-c", f"import {module}"],
-                                              capture_output=True).returncode == 0
+    return (
+        python.exists() and subprocess.run([str(python), "-c", f"import {module}"], capture_output=True).returncode == 0
+    )
 
 
 def row(label: str, values: dict[str, float], ref: dict[str, float] | None) -> str:
     cells = [f"{label:<22}"]
-    for key, fmt in (("get_apis_per_s", "{:8.0f}"), ("get_apis_cpu_ms", "{:8.2f}"),
-                     ("list_functions_per_s", "{:8.0f}"), ("list_functions_cpu_ms", "{:8.2f}"),
-                     ("idle_rss_mb", "{:8.0f}"), ("start_s", "{:8.2f}")):
+    for key, fmt in (
+        ("get_apis_per_s", "{:8.0f}"),
+        ("get_apis_cpu_ms", "{:8.2f}"),
+        ("list_functions_per_s", "{:8.0f}"),
+        ("list_functions_cpu_ms", "{:8.2f}"),
+        ("idle_rss_mb", "{:8.0f}"),
+        ("start_s", "{:8.2f}"),
+    ):
         value = values.get(key, float("nan"))
         ratio = f" ({value / ref[key]:.2f}x)" if ref and ref.get(key) else "        "
         cells.append(fmt.format(value) + ratio)
@@ -325,29 +386,37 @@ def main() -> int:
         for label, figures in results.items():
             print(f"measured {label}: {json.dumps({k: round(v, 3) for k, v in figures.items()})}", flush=True)
         ref = results.get("ministack")
-        print(f"\nControl plane, {args.calls} sequential calls each in {args.rounds} interleaved rounds (median), "
-              "one boto3 client; ratio = this / MiniStack (start_s: process start until it answers HTTP)")
-        print(f"{'server':<22} {'get_apis/s':>16} {'cpu ms/call':>16} {'list_fn/s':>16} {'cpu ms/call':>16} "
-              f"{'idle MB':>16} {'start s':>16}")
+        print(
+            f"\nControl plane, {args.calls} sequential calls each in {args.rounds} interleaved rounds (median), "
+            "one boto3 client; ratio = this / MiniStack (start_s: process start until it answers HTTP)"
+        )
+        print(
+            f"{'server':<22} {'get_apis/s':>16} {'cpu ms/call':>16} {'list_fn/s':>16} {'cpu ms/call':>16} "
+            f"{'idle MB':>16} {'start s':>16}"
+        )
         for label, values in results.items():
             print(row(label, values, ref))
         if args.skip_deploy:
             return 0
         print(f"\nFrom nothing, median of {args.runs} (each: fresh config dir, state dir and port)")
-        trees = [("deploy + first GET", tree)] + ([("deploy + first GET (baseline)", args.baseline.resolve())]
-                                                 if args.baseline else [])
+        trees = [("deploy + first GET", tree)] + (
+            [("deploy + first GET (baseline)", args.baseline.resolve())] if args.baseline else []
+        )
         medians: dict[str, float] = {}
         for label, tree in trees:
             times = deploy_from_nothing(tree, work, args.runs)
             medians[label] = statistics.median(times)
-            print(f"  {label:<32} median {medians[label]:.3f} s  runs {' '.join(f'{t:.2f}' for t in times)}",
-                  flush=True)
+            print(
+                f"  {label:<32} median {medians[label]:.3f} s  runs {' '.join(f'{t:.2f}' for t in times)}", flush=True
+            )
         if has_module(args.other_python, "chalice"):
             for flags, label in (((), "chalice local"), (("--no-autoreload",), "chalice local --no-autoreload")):
                 times = chalice_first_200(args.other_python, work, args.runs, *flags)
                 chalice = statistics.median(times)
-                print(f"  {label + ', first 200':<32} median {chalice:.3f} s  runs "
-                      f"{' '.join(f'{t:.2f}' for t in times)}", flush=True)
+                print(
+                    f"  {label + ', first 200':<32} median {chalice:.3f} s  runs {' '.join(f'{t:.2f}' for t in times)}",
+                    flush=True,
+                )
                 for mine, value in medians.items():
                     print(f"    {mine}: {value / chalice:.2f}x {label}'s")
         else:

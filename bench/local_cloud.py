@@ -32,13 +32,13 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-BARE_APP = '''
+BARE_APP = """
 async def app(scope, receive, send):
     await receive()
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
     await send({"type": "http.response.body", "body": b'"Hello from Lambda!"'})
-'''
+"""
 
 
 def owner_keys() -> dict[str, str]:
@@ -63,8 +63,12 @@ def wizard() -> list[str]:
 
 def wrk(url: str, connections: int, threads: int, seconds: float) -> dict[str, float]:
     """Run wrk; requests, req/s, p50/p99 ms and errors (socket + non-2xx)."""
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
     def ms(label: str) -> float:
         match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -97,7 +101,9 @@ def cpu_seconds(port: int) -> dict[str, float] | None:
         except OSError:
             continue
         stats[int(entry.name)] = (cmdline, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-    gateway = next((pid for pid, (cmd, _, _) in stats.items() if " local " in f" {cmd} " and f"--port {port}" in cmd), None)
+    gateway = next(
+        (pid for pid, (cmd, _, _) in stats.items() if " local " in f" {cmd} " and f"--port {port}" in cmd), None
+    )
     if gateway is None:
         return None
     # Every descendant: a sandboxed handler runs two processes below the
@@ -147,12 +153,14 @@ def main() -> int:
         assert first.text == '"Hello from Lambda!"', first.text
 
         # 2. cold start: a configuration change retires the warm workers.
-        lam = __import__("boto3").client("lambda", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                                         **owner_keys())
+        lam = __import__("boto3").client(
+            "lambda", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1", **owner_keys()
+        )
         colds = []
         for i in range(5):
-            lam.update_function_configuration(FunctionName="my-function", Description=f"bench {i}",
-                                              Environment={"Variables": {"BENCH": str(i)}})
+            lam.update_function_configuration(
+                FunctionName="my-function", Description=f"bench {i}", Environment={"Variables": {"BENCH": str(i)}}
+            )
             t0 = time.perf_counter()
             httpx.get(url)
             colds.append((time.perf_counter() - t0) * 1000)
@@ -161,8 +169,9 @@ def main() -> int:
             t0 = time.perf_counter()
             httpx.get(url)
             warm.append((time.perf_counter() - t0) * 1000)
-        logs = __import__("boto3").client("logs", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                                          **owner_keys())
+        logs = __import__("boto3").client(
+            "logs", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1", **owner_keys()
+        )
         time.sleep(0.3)
         messages = [e["message"] for e in logs.filter_log_events(logGroupName="/aws/lambda/my-function")["events"]]
         inits = [float(m) for line in messages for m in re.findall(r"Init Duration: ([\d.]+) ms", line)]
@@ -181,7 +190,8 @@ def main() -> int:
             # Where the CPU goes: the gateway process, and its workers together.
             figures["cpu_us_per_request"] = {
                 part: round((after[part] - before[part]) / load["requests"] * 1e6, 1)  # type: ignore[operator]
-                for part in ("gateway", "workers")}
+                for part in ("gateway", "workers")
+            }
     finally:
         subprocess.run([*wizard(), "local", "--stop", "--port", str(port)], capture_output=True)
         shutil.rmtree(state, ignore_errors=True)
@@ -190,9 +200,25 @@ def main() -> int:
     bare_dir = Path(tempfile.mkdtemp(prefix="apigw-bare-"))
     (bare_dir / "bare.py").write_text(BARE_APP)
     bare_port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bare:app", "--port", str(bare_port), "--loop",
-                               "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"],
-                              cwd=bare_dir, env={**os.environ, "PYTHONPATH": str(bare_dir)})
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bare:app",
+            "--port",
+            str(bare_port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=bare_dir,
+        env={**os.environ, "PYTHONPATH": str(bare_dir)},
+    )
     try:
         for _ in range(100):
             try:
@@ -216,17 +242,29 @@ def main() -> int:
     print(json.dumps(figures, indent=2))
     print()
     print(f"deploy + first GET (fresh process, cloud not running): {figures['deploy_plus_first_get_s']} s")
-    print(f"cold start: first request {figures['cold_first_request_ms_median']} ms (median of 5); "
-          f"Init Duration {figures['init_duration_ms_median']} ms")
+    print(
+        f"cold start: first request {figures['cold_first_request_ms_median']} ms (median of 5); "
+        f"Init Duration {figures['init_duration_ms_median']} ms"
+    )
     print(f"warm, 1 connection: p50 {one['p50_ms']:.3f} ms, p99 {one['p99_ms']:.3f} ms")
-    print(f"warm, {args.connections} connections: {load['rps']:.0f} req/s, p50 {load['p50_ms']:.2f} ms, "  # type: ignore[index]
-          f"p99 {load['p99_ms']:.2f} ms, {load['requests']} requests, {load['errors']} errors")  # type: ignore[index]
+    print(
+        f"warm, {args.connections} connections: {load['rps']:.0f} req/s, p50 {load['p50_ms']:.2f} ms, "  # type: ignore[index]
+        f"p99 {load['p99_ms']:.2f} ms, {load['requests']} requests, {load['errors']} errors"
+    )  # type: ignore[index]
     if "cpu_us_per_request" in figures:
         cpu = figures["cpu_us_per_request"]
-        print(f"CPU per request under load: gateway process {cpu['gateway']} us, "  # type: ignore[index]
-              f"workers {cpu['workers']} us")  # type: ignore[index]
-    print(f"bare ASGI hello-world: {bare['rps']:.0f} req/s, p50 {bare['p50_ms']:.2f} ms"  # type: ignore[index]
-          + (f", {figures['bare_cpu_us_per_request']} us of CPU per request" if "bare_cpu_us_per_request" in figures else ""))
+        print(
+            f"CPU per request under load: gateway process {cpu['gateway']} us, "  # type: ignore[index]
+            f"workers {cpu['workers']} us"
+        )  # type: ignore[index]
+    print(
+        f"bare ASGI hello-world: {bare['rps']:.0f} req/s, p50 {bare['p50_ms']:.2f} ms"  # type: ignore[index]
+        + (
+            f", {figures['bare_cpu_us_per_request']} us of CPU per request"
+            if "bare_cpu_us_per_request" in figures
+            else ""
+        )
+    )
     print(f"ratio: {figures['throughput_ratio']:.1%} of the bare server")
     return 0
 

@@ -53,8 +53,11 @@ class Cloud:
         self.start()
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([*wizard(), "local", "--port", str(self.port), "--state-dir", str(self.state)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [*wizard(), "local", "--port", str(self.port), "--state-dir", str(self.state)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(300):
             try:
                 httpx.get(f"{self.endpoint}/_apigw-wizard/health", timeout=1)
@@ -64,8 +67,7 @@ class Cloud:
         raise RuntimeError("the local cloud did not start")
 
     def client(self, service: str) -> object:
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            **owner_keys())
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1", **owner_keys())
 
 
 def deploy(cloud: Cloud, code: str, timeout: int = 3, memory: int = 128) -> str:
@@ -77,8 +79,12 @@ def deploy(cloud: Cloud, code: str, timeout: int = 3, memory: int = 128) -> str:
 
 
 def run_suite(paths: list[str]) -> str:
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider", *paths],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider", *paths],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     lines = [line for line in out.stdout.splitlines() if " passed" in line or " failed" in line]
     return lines[-1].strip("= ") if lines else out.stdout[-200:]
 
@@ -102,10 +108,14 @@ def main() -> int:
         middle = rss_mb(cloud.proc.pid)
         second = wrk(hello, args.connections, 2, seconds)
         after = rss_mb(cloud.proc.pid)
-        rows.append((f"{first['requests']:,} + {second['requests']:,} GETs at {args.connections} connections "
-                     f"(wrk -t2 -c{args.connections})",
-                     f"{first['errors'] + second['errors']} errors; {first['rps']:,.0f} and {second['rps']:,.0f} req/s; "
-                     f"memory (cloud + workers) {before:.0f} -> {middle:.0f} -> {after:.0f} MB"))
+        rows.append(
+            (
+                f"{first['requests']:,} + {second['requests']:,} GETs at {args.connections} connections "
+                f"(wrk -t2 -c{args.connections})",
+                f"{first['errors'] + second['errors']} errors; {first['rps']:,.0f} and {second['rps']:,.0f} req/s; "
+                f"memory (cloud + workers) {before:.0f} -> {middle:.0f} -> {after:.0f} MB",
+            )
+        )
 
         def outcome(url: str, **kwargs: object) -> str:
             try:
@@ -116,11 +126,25 @@ def main() -> int:
 
         cases = [
             ("handler calls os._exit(1)", "import os\ndef lambda_handler(e, c):\n    os._exit(1)\n", 3, 128),
-            ("handler loops forever (timeout 1 s)", "def lambda_handler(e, c):\n    while True:\n        pass\n", 1, 128),
+            (
+                "handler loops forever (timeout 1 s)",
+                "def lambda_handler(e, c):\n    while True:\n        pass\n",
+                1,
+                128,
+            ),
             ("handler raises", "def lambda_handler(e, c):\n    raise ValueError('boom')\n", 3, 128),
-            ("handler prints 10 MB", "def lambda_handler(e, c):\n    print('x' * 10_000_000)\n    return 'ok'\n", 10, 128),
-            ("handler allocates 300 MB (memory size 128 MB)",
-             "def lambda_handler(e, c):\n    b = bytearray(300 * 1024 * 1024)\n    return len(b)\n", 10, 128),
+            (
+                "handler prints 10 MB",
+                "def lambda_handler(e, c):\n    print('x' * 10_000_000)\n    return 'ok'\n",
+                10,
+                128,
+            ),
+            (
+                "handler allocates 300 MB (memory size 128 MB)",
+                "def lambda_handler(e, c):\n    b = bytearray(300 * 1024 * 1024)\n    return len(b)\n",
+                10,
+                128,
+            ),
         ]
         for label, code, timeout, memory in cases:
             url = deploy(cloud, code, timeout=timeout, memory=memory)
@@ -129,7 +153,9 @@ def main() -> int:
             took = time.perf_counter() - started
             served = outcome(hello)
             rows.append((label, f"{first_answer} in {took:.2f} s; meanwhile and after, hello answers {served}"))
-        rows.append(("request body of 10 MB + 1 byte", outcome(hello, method="POST", content=b"x" * (10 * 1024 * 1024 + 1))))
+        rows.append(
+            ("request body of 10 MB + 1 byte", outcome(hello, method="POST", content=b"x" * (10 * 1024 * 1024 + 1)))
+        )
         with socket.create_connection(("127.0.0.1", cloud.port), timeout=5) as sock:
             sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
             rows.append(("malformed HTTP", sock.recv(64).split(b"\r\n")[0].decode()))
@@ -137,8 +163,12 @@ def main() -> int:
         slow.sendall(b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc")
         started = time.perf_counter()
         answers = [outcome(hello) for _ in range(20)]
-        rows.append(("a client that sends 3 of 100,000 body bytes and stalls",
-                     f"20 other GETs answered in {time.perf_counter() - started:.2f} s ({answers[0]})"))
+        rows.append(
+            (
+                "a client that sends 3 of 100,000 body bytes and stalls",
+                f"20 other GETs answered in {time.perf_counter() - started:.2f} s ({answers[0]})",
+            )
+        )
         slow.close()
         lam = cloud.client("lambda")
         name = f"keep-{uuid.uuid4().hex[:6]}"
@@ -146,30 +176,52 @@ def main() -> int:
         role = iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]  # type: ignore[attr-defined]
         from tests.cloudproc import zip_files
 
-        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="lambda_function.lambda_handler",  # type: ignore[attr-defined]
-                            Code={"ZipFile": zip_files({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})})
+        lam.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role,
+            Handler="lambda_function.lambda_handler",  # type: ignore[attr-defined]
+            Code={"ZipFile": zip_files({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})},
+        )
         cloud.proc.send_signal(signal.SIGKILL)
         cloud.proc.wait()
         cloud.start()
         survived = outcome(hello)
         names = [f["FunctionName"] for f in cloud.client("lambda").list_functions()["Functions"]]  # type: ignore[attr-defined]
-        rows.append(("local cloud killed with SIGKILL, then restarted",
-                     f"same invoke URL answers {survived}; function created just before the kill: "
-                     f"{'present' if name in names else 'LOST'}"))
+        rows.append(
+            (
+                "local cloud killed with SIGKILL, then restarted",
+                f"same invoke URL answers {survived}; function created just before the kill: "
+                f"{'present' if name in names else 'LOST'}",
+            )
+        )
     finally:
         cloud.proc.send_signal(signal.SIGTERM)
         cloud.proc.wait()
         shutil.rmtree(state, ignore_errors=True)
 
     if not args.no_suites:
-        rows.append(("fault matrix: every create and delete call x throttle, dropped connection, lost response, "
-                     "timeout, conflict, AccessDenied, IAM propagation (tests/e2e/test_fault_matrix.py)",
-                     run_suite(["tests/e2e/test_fault_matrix.py"])))
-        rows.append(("deploy killed (SIGKILL/SIGINT) mid-call at each step; local cloud killed mid-write x10 "
-                     "(tests/e2e/test_interruption.py)", run_suite(["tests/e2e/test_interruption.py"])))
-        rows.append(("hostile config files, route keys, paths, queries and headers (hypothesis; "
-                     "tests/unit/test_hostile_input.py, tests/e2e/test_local_faults.py)",
-                     run_suite(["tests/unit/test_hostile_input.py", "tests/e2e/test_local_faults.py"])))
+        rows.append(
+            (
+                "fault matrix: every create and delete call x throttle, dropped connection, lost response, "
+                "timeout, conflict, AccessDenied, IAM propagation (tests/e2e/test_fault_matrix.py)",
+                run_suite(["tests/e2e/test_fault_matrix.py"]),
+            )
+        )
+        rows.append(
+            (
+                "deploy killed (SIGKILL/SIGINT) mid-call at each step; local cloud killed mid-write x10 "
+                "(tests/e2e/test_interruption.py)",
+                run_suite(["tests/e2e/test_interruption.py"]),
+            )
+        )
+        rows.append(
+            (
+                "hostile config files, route keys, paths, queries and headers (hypothesis; "
+                "tests/unit/test_hostile_input.py, tests/e2e/test_local_faults.py)",
+                run_suite(["tests/unit/test_hostile_input.py", "tests/e2e/test_local_faults.py"]),
+            )
+        )
 
     print("| fault, load or input | outcome |")
     print("|---|---|")

@@ -45,9 +45,18 @@ async def cold_start(sandboxed: bool, n: int) -> tuple[float, float]:
     with zipfile.ZipFile(buf, "w") as archive:
         archive.writestr("lambda_function.py", HELLO + f"# {n} {sandboxed}\n")
     runtime.code_loader = lambda _info: buf.getvalue()
-    info = rt.FunctionInfo(f"f{n}", f"arn:aws:lambda:us-east-1:123456789012:function:f{n}", "us-east-1",
-                           "123456789012", f"python{sys.version_info[0]}.{sys.version_info[1]}",
-                           "lambda_function.lambda_handler", 128, 10, (), f"sha{n}{sandboxed}")
+    info = rt.FunctionInfo(
+        f"f{n}",
+        f"arn:aws:lambda:us-east-1:123456789012:function:f{n}",
+        "us-east-1",
+        "123456789012",
+        f"python{sys.version_info[0]}.{sys.version_info[1]}",
+        "lambda_function.lambda_handler",
+        128,
+        10,
+        (),
+        f"sha{n}{sandboxed}",
+    )
     started = time.perf_counter()
     result = await runtime.invoke(info, b"{}")
     first_ms = (time.perf_counter() - started) * 1000
@@ -70,8 +79,10 @@ def main() -> None:
         init = sorted(f[0] for f in figures[sandboxed])
         first = sorted(f[1] for f in figures[sandboxed])
         p90 = lambda xs: xs[min(len(xs) - 1, int(len(xs) * 0.9))]  # noqa: E731
-        print(f"{'sandboxed' if sandboxed else 'unsandboxed':14}{statistics.median(init):>14.1f} ({p90(init):5.1f})"
-              f"{statistics.median(first):>14.1f} ({p90(first):5.1f})")
+        print(
+            f"{'sandboxed' if sandboxed else 'unsandboxed':14}{statistics.median(init):>14.1f} ({p90(init):5.1f})"
+            f"{statistics.median(first):>14.1f} ({p90(first):5.1f})"
+        )
 
 
 if __name__ == "__main__":

@@ -202,6 +202,7 @@ class Sample:
 @dataclass
 class Tally:
     """What the background loops report, under one lock."""
+
     lock: threading.Lock = field(default_factory=threading.Lock)
     unexpected: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
@@ -232,10 +233,18 @@ class Soak:
         self.state = self.root / "state"
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "APIGW_WIZARD_CONFIG_DIR": str(self.config_dir),
-                    "APIGW_WIZARD_STATE_DIR": str(self.state)}
-        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                     "AWS_SESSION_TOKEN"):
+        self.env = {
+            **os.environ,
+            "APIGW_WIZARD_CONFIG_DIR": str(self.config_dir),
+            "APIGW_WIZARD_STATE_DIR": str(self.state),
+        }
+        for name in (
+            "AWS_PROFILE",
+            "AWS_ENDPOINT_URL",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+        ):
             self.env.pop(name, None)
         # This process signs with the same key pair as the processes it starts.
         os.environ["APIGW_WIZARD_CONFIG_DIR"] = str(self.config_dir)
@@ -264,8 +273,15 @@ class Soak:
     def run(self, argv: list[str], timeout: float) -> tuple[int | None, str, str]:
         """Run a command to completion (None: killed at the end of the run
         or after `timeout`); its exit code, stdout and stderr."""
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                text=True, env=self.env, cwd=self.root)
+        proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=self.env,
+            cwd=self.root,
+        )
         with self.children_lock:
             self.children.add(proc)
         try:
@@ -292,10 +308,15 @@ class Soak:
         log = os.open(self.request_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             # As the background cloud is started: output to a file it rotates.
-            self.cloud = subprocess.Popen([*wizard(), "local", "--port", str(self.port)],
-                                          stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                          start_new_session=True, cwd=self.state,
-                                          env={**self.env, LOG_FILE_ENV: str(self.request_log)})
+            self.cloud = subprocess.Popen(
+                [*wizard(), "local", "--port", str(self.port)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                cwd=self.state,
+                env={**self.env, LOG_FILE_ENV: str(self.request_log)},
+            )
         finally:
             os.close(log)
         deadline = time.monotonic() + 30
@@ -316,10 +337,14 @@ class Soak:
 
         creds = owner.load()
         assert creds is not None
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
-                            aws_access_key_id=creds.access_key_id, aws_secret_access_key=creds.secret_access_key,
-                            config=Config(retries={"total_max_attempts": 1, "mode": "standard"},
-                                          connect_timeout=10, read_timeout=30))
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id=creds.access_key_id,
+            aws_secret_access_key=creds.secret_access_key,
+            config=Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=30),
+        )
 
     def write_config(self, name: str, function: str, api: str, route: str) -> Path:
         import yaml
@@ -385,8 +410,19 @@ class Soak:
 
     # the data plane, one wrk per sample period
     def wrk(self, seconds: int, script: Path, pause_ms: float) -> int:
-        argv = ["wrk", "-t1", f"-c{self.args.connections}", f"-d{seconds}s", "--timeout", "5s", "-s", str(script),
-                self.url, "--", f"{pause_ms:.3f}"]
+        argv = [
+            "wrk",
+            "-t1",
+            f"-c{self.args.connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(script),
+            self.url,
+            "--",
+            f"{pause_ms:.3f}",
+        ]
         code, out, err = self.run(argv, seconds + 60)
         match = re.search(r"(\d+) requests in", out)
         if code != 0 or not match:
@@ -401,8 +437,7 @@ class Soak:
             self.tally.bad("wrk", example="no SOAK line in wrk's output")
         sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
         if sock:
-            self.tally.bad("data plane socket errors", sum(int(g) for g in sock.groups()),
-                           example=sock.group(0))
+            self.tally.bad("data plane socket errors", sum(int(g) for g in sock.groups()), example=sock.group(0))
         return int(match.group(1))
 
     def sample(self, requests: int, period_requests: int, period_s: float, since: float) -> Sample:
@@ -417,13 +452,20 @@ class Soak:
             values = [ms for n, ms in window if n == name]
             probes[name] = (percentile(values, 50), percentile(values, 99))
         return Sample(
-            elapsed=now, requests=requests, rps=period_requests / period_s if period_s > 0 else 0.0,
-            unexpected=self.tally.total(), cloud_kb=vm_rss_kb(self.cloud.pid),
-            workers_kb=sum(vm_rss_kb(k) for k in kids), probes=probes,
-            state_bytes=tree_size(self.state), snapshot_bytes=file_size(self.cloud_dir / "control-plane.pickle"),
+            elapsed=now,
+            requests=requests,
+            rps=period_requests / period_s if period_s > 0 else 0.0,
+            unexpected=self.tally.total(),
+            cloud_kb=vm_rss_kb(self.cloud.pid),
+            workers_kb=sum(vm_rss_kb(k) for k in kids),
+            probes=probes,
+            state_bytes=tree_size(self.state),
+            snapshot_bytes=file_size(self.cloud_dir / "control-plane.pickle"),
             logs_bytes=file_size(self.cloud_dir / "logs.jsonl"),
             request_log_bytes=file_size(self.request_log, self.request_log.with_name("local-cloud.log.1")),
-            cycles=cycles, updates=updates)
+            cycles=cycles,
+            updates=updates,
+        )
 
     def soak(self) -> tuple[list[Sample], int]:
         args = self.args
@@ -445,16 +487,32 @@ class Soak:
         script.write_text(PACED_LUA % {"delay": DELAY_LUA if args.rate > 0 else "", "body": HELLO_BODY})
         pacing = f"paced to ~{args.rate} req/s" if args.rate > 0 else "flat out"
         print(f"local cloud on {self.endpoint}, state in {self.state}")
-        print(f"{args.minutes:g} min, a sample every {args.sample_s} s: wrk -t1 -c{args.connections} {pacing} on "
-              f"{self.url}; " + ("no code updates; " if args.no_updates else f"a code update every {args.update_s:g} s; ")
-              + ("no deploy cycles; " if args.no_cycles else "deploy/test/destroy cycles; ")
-              + f"{args.probes} GetCallerIdentity + ListFunctions probes per sample", flush=True)
+        print(
+            f"{args.minutes:g} min, a sample every {args.sample_s} s: wrk -t1 -c{args.connections} {pacing} on "
+            f"{self.url}; "
+            + ("no code updates; " if args.no_updates else f"a code update every {args.update_s:g} s; ")
+            + ("no deploy cycles; " if args.no_cycles else "deploy/test/destroy cycles; ")
+            + f"{args.probes} GetCallerIdentity + ListFunctions probes per sample",
+            flush=True,
+        )
 
-        samples = [Sample(0.0, 0, 0.0, 0, vm_rss_kb(self.cloud.pid),  # type: ignore[union-attr]
-                          sum(vm_rss_kb(k) for k in descendants(self.cloud.pid)),  # type: ignore[union-attr]
-                          {}, tree_size(self.state), file_size(self.cloud_dir / "control-plane.pickle"),
-                          file_size(self.cloud_dir / "logs.jsonl"),
-                          file_size(self.request_log, self.request_log.with_name("local-cloud.log.1")), 0, 0)]
+        samples = [
+            Sample(
+                0.0,
+                0,
+                0.0,
+                0,
+                vm_rss_kb(self.cloud.pid),  # type: ignore[union-attr]
+                sum(vm_rss_kb(k) for k in descendants(self.cloud.pid)),  # type: ignore[union-attr]
+                {},
+                tree_size(self.state),
+                file_size(self.cloud_dir / "control-plane.pickle"),
+                file_size(self.cloud_dir / "logs.jsonl"),
+                file_size(self.request_log, self.request_log.with_name("local-cloud.log.1")),
+                0,
+                0,
+            )
+        ]
         print_header()
         print_row(samples[0])
         duration = args.minutes * 60
@@ -510,8 +568,10 @@ class Soak:
             try:
                 self.cloud.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                print(f"the local cloud (pid {self.cloud.pid}) did not stop within 20 s of SIGTERM; killed it",
-                      file=sys.stderr)
+                print(
+                    f"the local cloud (pid {self.cloud.pid}) did not stop within 20 s of SIGTERM; killed it",
+                    file=sys.stderr,
+                )
                 for pid in [self.cloud.pid, *kids]:
                     try:
                         os.kill(pid, signal.SIGKILL)
@@ -520,8 +580,9 @@ class Soak:
                 self.cloud.wait()
         # A command that found no cloud on the port would have started one in
         # the background; stop whatever of this key pair answers there.
-        subprocess.run([*wizard(), "local", "--stop", "--port", str(self.port)], env=self.env,
-                       capture_output=True, timeout=30)
+        subprocess.run(
+            [*wizard(), "local", "--stop", "--port", str(self.port)], env=self.env, capture_output=True, timeout=30
+        )
         if self.args.keep:
             print(f"kept {self.root}")
         else:
@@ -529,8 +590,21 @@ class Soak:
 
 
 # -- output ------------------------------------------------------------------
-COLUMNS = ("elapsed", "requests", "req/s", "unexp", "cloud MB", "workers MB", "STS p50/p99 ms", "List p50/p99 ms",
-           "state KB", "snap KB", "logs KB", "reqlog KB", "cyc/upd")
+COLUMNS = (
+    "elapsed",
+    "requests",
+    "req/s",
+    "unexp",
+    "cloud MB",
+    "workers MB",
+    "STS p50/p99 ms",
+    "List p50/p99 ms",
+    "state KB",
+    "snap KB",
+    "logs KB",
+    "reqlog KB",
+    "cyc/upd",
+)
 WIDTHS = (7, 9, 6, 5, 8, 10, 14, 15, 8, 7, 7, 9, 7)
 
 
@@ -543,10 +617,21 @@ def print_row(s: Sample) -> None:
         p50, p99 = s.probes.get(name, (float("nan"), float("nan")))
         return "-" if math.isnan(p50) else f"{p50:.1f}/{p99:.1f}"
 
-    cells = (f"{s.elapsed:.0f} s", f"{s.requests:,}", f"{s.rps:,.0f}", str(s.unexpected), f"{s.cloud_kb / 1024:.1f}",
-             f"{s.workers_kb / 1024:.1f}", pair("GetCallerIdentity"), pair("ListFunctions"),
-             f"{s.state_bytes / 1024:,.0f}", f"{s.snapshot_bytes / 1024:,.0f}", f"{s.logs_bytes / 1024:,.0f}",
-             f"{s.request_log_bytes / 1024:,.0f}", f"{s.cycles}/{s.updates}")
+    cells = (
+        f"{s.elapsed:.0f} s",
+        f"{s.requests:,}",
+        f"{s.rps:,.0f}",
+        str(s.unexpected),
+        f"{s.cloud_kb / 1024:.1f}",
+        f"{s.workers_kb / 1024:.1f}",
+        pair("GetCallerIdentity"),
+        pair("ListFunctions"),
+        f"{s.state_bytes / 1024:,.0f}",
+        f"{s.snapshot_bytes / 1024:,.0f}",
+        f"{s.logs_bytes / 1024:,.0f}",
+        f"{s.request_log_bytes / 1024:,.0f}",
+        f"{s.cycles}/{s.updates}",
+    )
     print("  ".join(c.rjust(w) for c, w in zip(cells, WIDTHS)), flush=True)
 
 
@@ -556,9 +641,11 @@ def summarize(samples: list[Sample], requests: int, tally: Tally, duration: floa
     end = samples[-1]
     after_first = next((s for s in samples[1:] if s.elapsed >= window - 0.5), end)
     print()
-    print(f"summary ({end.elapsed:.0f} s, {requests:,} data-plane requests, {end.cycles} deploy/test/destroy cycles"
-          + (f" of {percentile(tally.cycle_seconds, 50):.1f} s median" if tally.cycle_seconds else "")
-          + f", {end.updates} code updates)")
+    print(
+        f"summary ({end.elapsed:.0f} s, {requests:,} data-plane requests, {end.cycles} deploy/test/destroy cycles"
+        + (f" of {percentile(tally.cycle_seconds, 50):.1f} s median" if tally.cycle_seconds else "")
+        + f", {end.updates} code updates)"
+    )
     total = tally.total()
     detail = ", ".join(f"{kind} {count}" for kind, count in sorted(tally.unexpected.items()))
     print(f"  zero unexpected answers:   {'yes' if total == 0 else 'no'} ({total}{': ' + detail if detail else ''})")
@@ -570,9 +657,11 @@ def summarize(samples: list[Sample], requests: int, tally: Tally, duration: floa
     ratio = end.rss_kb / after_first.rss_kb if after_first.rss_kb else float("inf")
     cloud_ratio = end.cloud_kb / after_first.cloud_kb if after_first.cloud_kb else float("inf")
     ok = ratio <= 1.2
-    print(f"  RSS end / after {window:.0f} s:     {ratio:.2f} (target <= 1.2: {'ok' if ok else 'FAILED'}); cloud + workers "
-          f"{after_first.rss_kb / 1024:.1f} -> {end.rss_kb / 1024:.1f} MB, cloud alone "
-          f"{after_first.cloud_kb / 1024:.1f} -> {end.cloud_kb / 1024:.1f} MB ({cloud_ratio:.2f})")
+    print(
+        f"  RSS end / after {window:.0f} s:     {ratio:.2f} (target <= 1.2: {'ok' if ok else 'FAILED'}); cloud + workers "
+        f"{after_first.rss_kb / 1024:.1f} -> {end.rss_kb / 1024:.1f} MB, cloud alone "
+        f"{after_first.cloud_kb / 1024:.1f} -> {end.cloud_kb / 1024:.1f} MB ({cloud_ratio:.2f})"
+    )
     if not ok:
         failed.append(f"RSS grew {ratio:.2f}x")
     with tally.lock:
@@ -584,18 +673,22 @@ def summarize(samples: list[Sample], requests: int, tally: Tally, duration: floa
         p_first, p_last = percentile(first, 99), percentile(last, 99)
         probe_ratio = p_last / p_first if first and last and p_first > 0 else float("nan")
         ok = probe_ratio <= 2.0
-        print(f"  {name + ' p99:':<26} first {window:.0f} s {p_first:.1f} ms ({len(first)} calls), last {window:.0f} s "
-              f"{p_last:.1f} ms ({len(last)} calls): {probe_ratio:.2f}x (target <= 2x: {'ok' if ok else 'FAILED'})")
+        print(
+            f"  {name + ' p99:':<26} first {window:.0f} s {p_first:.1f} ms ({len(first)} calls), last {window:.0f} s "
+            f"{p_last:.1f} ms ({len(last)} calls): {probe_ratio:.2f}x (target <= 2x: {'ok' if ok else 'FAILED'})"
+        )
         if not ok:
             failed.append(f"{name} p99 {probe_ratio:.2f}x")
     start = samples[0]
-    print(f"  state dir:                 start {start.state_bytes / 1024:,.0f} KB, after {window:.0f} s "
-          f"{after_first.state_bytes / 1024:,.0f} KB, end {end.state_bytes / 1024:,.0f} KB "
-          f"(control-plane.pickle {start.snapshot_bytes / 1024:,.0f} -> {after_first.snapshot_bytes / 1024:,.0f} -> "
-          f"{end.snapshot_bytes / 1024:,.0f} KB; logs.jsonl {start.logs_bytes / 1024:,.0f} -> "
-          f"{after_first.logs_bytes / 1024:,.0f} -> {end.logs_bytes / 1024:,.0f} KB; request log "
-          f"{start.request_log_bytes / 1024:,.0f} -> {after_first.request_log_bytes / 1024:,.0f} -> "
-          f"{end.request_log_bytes / 1024:,.0f} KB)")
+    print(
+        f"  state dir:                 start {start.state_bytes / 1024:,.0f} KB, after {window:.0f} s "
+        f"{after_first.state_bytes / 1024:,.0f} KB, end {end.state_bytes / 1024:,.0f} KB "
+        f"(control-plane.pickle {start.snapshot_bytes / 1024:,.0f} -> {after_first.snapshot_bytes / 1024:,.0f} -> "
+        f"{end.snapshot_bytes / 1024:,.0f} KB; logs.jsonl {start.logs_bytes / 1024:,.0f} -> "
+        f"{after_first.logs_bytes / 1024:,.0f} -> {end.logs_bytes / 1024:,.0f} KB; request log "
+        f"{start.request_log_bytes / 1024:,.0f} -> {after_first.request_log_bytes / 1024:,.0f} -> "
+        f"{end.request_log_bytes / 1024:,.0f} KB)"
+    )
     if failed:
         print(f"FAILED: {'; '.join(failed)}")
         return 1
@@ -607,8 +700,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Soak test of a long-running local cloud (see the module docstring).")
     parser.add_argument("--minutes", type=float, default=10.0, help="how long the load runs (default 10)")
     parser.add_argument("--sample-s", type=int, default=10, help="seconds between rows (default 10)")
-    parser.add_argument("--rate", type=int, default=1500,
-                        help="data-plane requests/s wrk is paced to (default 1500; 0 = flat out)")
+    parser.add_argument(
+        "--rate", type=int, default=1500, help="data-plane requests/s wrk is paced to (default 1500; 0 = flat out)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8, one thread)")
     parser.add_argument("--update-s", type=float, default=30.0, help="seconds between code updates (default 30)")
     parser.add_argument("--probes", type=int, default=5, help="probes of each kind per sample (default 5)")

@@ -37,8 +37,27 @@ def first_frame_ms() -> float:
     name = f"bench-{uuid.uuid4().hex[:6]}"
     state = tempfile.mkdtemp()
     started = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "env", "TERM=xterm-256color",
-                    exe, "--state-dir", state, "--port", str(free_port())], check=True)
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "env",
+            "TERM=xterm-256color",
+            exe,
+            "--state-dir",
+            state,
+            "--port",
+            str(free_port()),
+        ],
+        check=True,
+    )
     try:
         while time.perf_counter() - started < 10:
             out = subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
@@ -98,8 +117,10 @@ def main() -> int:
     idle, busy = asyncio.run(loop_lag())
     print(f"first frame: median {statistics.median(frames):.0f} ms, max {max(frames):.0f} ms (5 launches in tmux)")
     print(f"event-loop lag, idle: median {statistics.median(idle):.1f} ms, max {max(idle):.1f} ms ({len(idle)} ticks)")
-    print(f"event-loop lag while connect and 'Create function' run: median {statistics.median(busy):.1f} ms, "
-          f"p95 {sorted(busy)[int(len(busy) * 0.95)]:.1f} ms, max {max(busy):.1f} ms ({len(busy)} ticks)")
+    print(
+        f"event-loop lag while connect and 'Create function' run: median {statistics.median(busy):.1f} ms, "
+        f"p95 {sorted(busy)[int(len(busy) * 0.95)]:.1f} ms, max {max(busy):.1f} ms ({len(busy)} ticks)"
+    )
     return 0
 
 

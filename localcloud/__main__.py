@@ -36,8 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     found = client.health(args.port)
     if isinstance(found, client.Health) and found.owned:
-        _say(f"A local cloud is already running on port {args.port}; stop it with "
-             f"'apigw-wizard local --stop --port {args.port}'.")
+        _say(
+            f"A local cloud is already running on port {args.port}; stop it with "
+            f"'apigw-wizard local --stop --port {args.port}'."
+        )
         return 1
     if isinstance(found, client.Health):
         _say(f"{client.not_owned_message(args.port)}; pass --port with another port (e.g. --port {args.port + 1}).")
@@ -55,12 +57,16 @@ def main(argv: list[str] | None = None) -> int:
         _say(str(exc))
         return 1
     except OSError as exc:
-        _say(f"could not use {exc.filename or 'the state folder'} ({exc.strerror or exc}); free some space or "
-             "make it writable, then run the command again")
+        _say(
+            f"could not use {exc.filename or 'the state folder'} ({exc.strerror or exc}); free some space or "
+            "make it writable, then run the command again"
+        )
         return 1
     print(f"Local cloud listening on {cloud.endpoint} (state in {cloud.state_dir}); Ctrl+C to stop", flush=True)
-    print(f"  AWS API calls:  eval \"$(apigw-wizard local --env --port {cloud.port})\", then aws/boto3/terraform",
-          flush=True)
+    print(
+        f'  AWS API calls:  eval "$(apigw-wizard local --env --port {cloud.port})", then aws/boto3/terraform',
+        flush=True,
+    )
     print(f"  Invoke URLs:    {cloud.endpoint}/_aws/execute-api/<api-id>/<path>", flush=True)
     print(f"              or  http://<api-id>.execute-api.localhost:{cloud.port}/<path>", flush=True)
     cloud.serve_forever(early=True)

@@ -38,8 +38,11 @@ async def read_body(receive: Any, limit: int) -> bytes:
 
 
 async def respond(send: Any, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-    raw = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in headers
-           if k.lower() not in SERVER_OWNED_HEADERS]
+    raw = [
+        (k.lower().encode("latin-1"), v.encode("latin-1", "replace"))
+        for k, v in headers
+        if k.lower() not in SERVER_OWNED_HEADERS
+    ]
     raw.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
@@ -76,5 +79,3 @@ def clock() -> str:
     if _clock_cache[0] != now:
         _clock_cache[:] = [now, time.strftime("%H:%M:%S", time.localtime(now))]
     return _clock_cache[1]
-
-

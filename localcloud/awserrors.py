@@ -13,8 +13,13 @@ from xml.sax.saxutils import escape
 from .moto_bridge import WsgiReply
 from .operations import Operation, _model
 
-_PREFERRED = ("ServiceException", "ServiceFailureException", "ServiceUnavailableException",
-              "InternalServerException", "InternalServerError")
+_PREFERRED = (
+    "ServiceException",
+    "ServiceFailureException",
+    "ServiceUnavailableException",
+    "InternalServerException",
+    "InternalServerError",
+)
 
 
 def server_fault(service: str) -> tuple[str, int]:
@@ -29,29 +34,38 @@ def server_fault(service: str) -> tuple[str, int]:
     return "ServiceUnavailable", 503
 
 
-def render(protocol: str, code: str, status: int, message: str, fault: str = "Sender",
-           access_key: str = "") -> WsgiReply:
+def render(
+    protocol: str, code: str, status: int, message: str, fault: str = "Sender", access_key: str = ""
+) -> WsgiReply:
     """An AWS error answer in a protocol's shape, where botocore's parsers
     look for it: `<ErrorResponse><Error><Code>` (query, EC2), `__type` in
     the body (JSON), `x-amzn-ErrorType` (REST-JSON), `<Error><Code>` (REST-XML)."""
     request_id = str(uuid.uuid4())
     if protocol in ("query", "ec2"):
-        body = (f"<ErrorResponse><Error><Type>{fault}</Type><Code>{escape(code)}</Code>"
-                f"<Message>{escape(message)}</Message></Error><RequestId>{request_id}</RequestId>"
-                "</ErrorResponse>").encode()
+        body = (
+            f"<ErrorResponse><Error><Type>{fault}</Type><Code>{escape(code)}</Code>"
+            f"<Message>{escape(message)}</Message></Error><RequestId>{request_id}</RequestId>"
+            "</ErrorResponse>"
+        ).encode()
         return WsgiReply(status, [("content-type", "text/xml"), ("x-amzn-requestid", request_id)], body)
     if protocol == "rest-xml":
         key = f"<AWSAccessKeyId>{escape(access_key)}</AWSAccessKeyId>" if access_key else ""
-        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{escape(code)}</Code><Message>'
-                f"{escape(message)}</Message>{key}<RequestId>{request_id}</RequestId></Error>").encode()
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{escape(code)}</Code><Message>'
+            f"{escape(message)}</Message>{key}<RequestId>{request_id}</RequestId></Error>"
+        ).encode()
         return WsgiReply(status, [("content-type", "application/xml"), ("x-amz-request-id", request_id)], body)
     if protocol == "json":
         body = json.dumps({"__type": code, "message": message}).encode()
-        return WsgiReply(status, [("content-type", "application/x-amz-json-1.1"), ("x-amzn-requestid", request_id)],
-                         body)
+        return WsgiReply(
+            status, [("content-type", "application/x-amz-json-1.1"), ("x-amzn-requestid", request_id)], body
+        )
     body = json.dumps({"message": message, "Message": message}).encode()
-    return WsgiReply(status, [("content-type", "application/json"), ("x-amzn-errortype", code),
-                              ("x-amzn-requestid", request_id)], body)
+    return WsgiReply(
+        status,
+        [("content-type", "application/json"), ("x-amzn-errortype", code), ("x-amzn-requestid", request_id)],
+        body,
+    )
 
 
 def error_reply(op: Operation, message: str) -> WsgiReply:

@@ -41,16 +41,17 @@ class Health:
         return str(value) if value else None
 
 
-def _request(port: int, method: str, path: str, query: str = "", timeout: float = 2.0,
-             creds: owner.Credentials | None = None) -> tuple[int, bytes]:
+def _request(
+    port: int, method: str, path: str, query: str = "", timeout: float = 2.0, creds: owner.Credentials | None = None
+) -> tuple[int, bytes]:
     headers: dict[str, str] = {}
     if creds is not None:
-        headers = sigv4.sign(method, f"{HOST}:{port}", path, query, b"", creds.access_key_id,
-                             creds.secret_access_key)
+        headers = sigv4.sign(method, f"{HOST}:{port}", path, query, b"", creds.access_key_id, creds.secret_access_key)
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request(method, path + (f"?{query}" if query else ""), body=b"" if method == "POST" else None,
-                     headers=headers)
+        conn.request(
+            method, path + (f"?{query}" if query else ""), body=b"" if method == "POST" else None, headers=headers
+        )
         reply = conn.getresponse()
         return reply.status, reply.read()
     finally:
@@ -73,8 +74,9 @@ def health(port: int, timeout: float = 0.5) -> Health | None | bool:
     return Health(port, True, details if isinstance(details, dict) else {})
 
 
-def _health_answer(port: int, query: str, timeout: float,
-                   creds: owner.Credentials | None) -> dict[str, Any] | None | bool:
+def _health_answer(
+    port: int, query: str, timeout: float, creds: owner.Credentials | None
+) -> dict[str, Any] | None | bool:
     try:
         status, body = _request(port, "GET", HEALTH_PATH, query, timeout, creds)
     except (ConnectionRefusedError, OSError):
@@ -100,8 +102,10 @@ def probe(port: int, timeout: float = 0.5) -> bool | None:
 
 
 def not_owned_message(port: int) -> str:
-    return (f"the local cloud on {HOST}:{port} belongs to another user (it could not prove it holds your key); "
-            "nothing was sent to it")
+    return (
+        f"the local cloud on {HOST}:{port} belongs to another user (it could not prove it holds your key); "
+        "nothing was sent to it"
+    )
 
 
 def invocation(port: int, apigw_request_id: str, timeout: float = 3.0) -> dict[str, Any] | None:

@@ -34,8 +34,14 @@ class PortInUse(RuntimeError):
 
 
 class LocalCloud:
-    def __init__(self, port: int = DEFAULT_PORT, state_dir: Path | None = None, quiet: bool = True,
-                 out: TextIO | None = None, accept_any_credentials: bool = False):
+    def __init__(
+        self,
+        port: int = DEFAULT_PORT,
+        state_dir: Path | None = None,
+        quiet: bool = True,
+        out: TextIO | None = None,
+        accept_any_credentials: bool = False,
+    ):
         from awsrules.privatefiles import default_state_dir, ensure_private_dir
 
         self.requested_port = port
@@ -99,8 +105,9 @@ class LocalCloud:
             sys.setswitchinterval(0.001)
         return self
 
-    def _build_edge(self, protections: list[str] | None = None, release_on_failure: bool = True,
-                    freeze: bool = True) -> None:
+    def _build_edge(
+        self, protections: list[str] | None = None, release_on_failure: bool = True, freeze: bool = True
+    ) -> None:
         """moto, the saved state and the runtime: the slow part of a start."""
         from .edge import Edge
 
@@ -198,10 +205,17 @@ class LocalCloud:
         import uvicorn
 
         app: Any = self.edge if self.edge is not None else self._starting()
-        config = uvicorn.Config(app, http=self._http_protocol(), lifespan="off", access_log=False,
-                                server_header=False, proxy_headers=False, log_level="warning",
-                                timeout_keep_alive=5,
-                                loop="none")
+        config = uvicorn.Config(
+            app,
+            http=self._http_protocol(),
+            lifespan="off",
+            access_log=False,
+            server_header=False,
+            proxy_headers=False,
+            log_level="warning",
+            timeout_keep_alive=5,
+            loop="none",
+        )
         self._server = uvicorn.Server(config)
         self._server.should_exit = self._stop_asked  # a stop asked for while starting
         tasks: list[asyncio.Future[Any]] = []
@@ -231,8 +245,11 @@ class LocalCloud:
             try:
                 save()
             except Exception as exc:  # noqa: BLE001 - the other save and the exit still happen
-                print(f"local cloud: could not save at shutdown ({type(exc).__name__}: {exc})",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"local cloud: could not save at shutdown ({type(exc).__name__}: {exc})",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     # -- answering while the edge is built (serve_forever(early=True)) ----
     def _starting(self) -> Any:
@@ -296,8 +313,10 @@ class LocalCloud:
             reason = f"uvicorn's httptools protocol could not be imported ({exc})"
         if reason is None:
             return EdgeProtocol
-        self.out.write(f"Serving with uvicorn's own HTTP protocol: {reason}. Requests are served as usual, without "
-                       "the direct path for data-plane GETs or the 10 s / 64 KiB request-head limits.\n")
+        self.out.write(
+            f"Serving with uvicorn's own HTTP protocol: {reason}. Requests are served as usual, without "
+            "the direct path for data-plane GETs or the 10 s / 64 KiB request-head limits.\n"
+        )
         self.out.flush()
         return "httptools"
 
@@ -354,8 +373,9 @@ def _bind_loopback6(port: int) -> socket.socket | None:
         sock.close()
         if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EPROTONOSUPPORT):
             return None
-        raise PortInUse(f"port {port} on [::1] is in use ({exc.strerror}); browsers may send localhost URLs "
-                        "there") from None
+        raise PortInUse(
+            f"port {port} on [::1] is in use ({exc.strerror}); browsers may send localhost URLs there"
+        ) from None
     sock.listen(1024)
     sock.setblocking(False)
     return sock

@@ -45,7 +45,9 @@ class ControlPlane:
     def local_endpoint(self, api_id: str) -> str:
         return f"http://{api_id}.execute-api.localhost:{self.port}"
 
-    def handle(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes) -> WsgiReply | None:
+    def handle(
+        self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes
+    ) -> WsgiReply | None:
         """An answer, or None to let moto answer."""
         policy = _POLICY.match(path)
         if policy and method == "POST":
@@ -78,15 +80,22 @@ class ControlPlane:
                 return _error(400, "BadRequestException", "Cannot modify the route key of an API Gateway managed route")
             if "routeKey" in data or "target" in data:
                 return self._check_route(api, data.get("routeKey"), route_id, data.get("target"))
-        if rest.startswith("/integrations/") and method == "DELETE" and ("integration", rest.split("/")[2]) in self.managed:
+        if (
+            rest.startswith("/integrations/")
+            and method == "DELETE"
+            and ("integration", rest.split("/")[2]) in self.managed
+        ):
             return _error(400, "BadRequestException", "Cannot delete an API Gateway managed integration")
         if rest == "/integrations" and method == "POST" or rest.startswith("/integrations/") and method == "PATCH":
             return self._check_integration(api, data, creating=method == "POST")
         if rest == "/stages" and method == "POST":
             name = data.get("stageName")
             if not isinstance(name, str) or (name != "$default" and not STAGE_NAME_RE.fullmatch(name)):
-                return _error(400, "BadRequestException",
-                              "Stage name must be $default or 1-128 letters, digits, hyphens or underscores")
+                return _error(
+                    400,
+                    "BadRequestException",
+                    "Stage name must be $default or 1-128 letters, digits, hyphens or underscores",
+                )
             if name in api.stages:
                 return _error(409, "ConflictException", f"Stage already exists: {name}")
         if rest.startswith("/stages/") and method == "PATCH":
@@ -117,19 +126,39 @@ class ControlPlane:
             api.api_endpoint = self.local_endpoint(api_id)
             created["apiEndpoint"] = api.api_endpoint
         if target:
-            integration = json.loads(self._moto("POST", f"/v2/apis/{api_id}/integrations", {
-                "integrationType": "AWS_PROXY", "integrationUri": target, "integrationMethod": "POST",
-                "payloadFormatVersion": "2.0", "timeoutInMillis": 30000}, headers).body)
-            route = json.loads(self._moto("POST", f"/v2/apis/{api_id}/routes", {
-                "routeKey": route_key or "$default", "target": f"integrations/{integration['integrationId']}"},
-                headers).body)
+            integration = json.loads(
+                self._moto(
+                    "POST",
+                    f"/v2/apis/{api_id}/integrations",
+                    {
+                        "integrationType": "AWS_PROXY",
+                        "integrationUri": target,
+                        "integrationMethod": "POST",
+                        "payloadFormatVersion": "2.0",
+                        "timeoutInMillis": 30000,
+                    },
+                    headers,
+                ).body
+            )
+            route = json.loads(
+                self._moto(
+                    "POST",
+                    f"/v2/apis/{api_id}/routes",
+                    {"routeKey": route_key or "$default", "target": f"integrations/{integration['integrationId']}"},
+                    headers,
+                ).body
+            )
             self._moto("POST", f"/v2/apis/{api_id}/stages", {"stageName": "$default", "autoDeploy": True}, headers)
-            self.managed |= {("integration", integration["integrationId"]), ("route", route["routeId"]),
-                             ("stage", f"{api_id}/$default")}
+            self.managed |= {
+                ("integration", integration["integrationId"]),
+                ("route", route["routeId"]),
+                ("stage", f"{api_id}/$default"),
+            }
         return _ok(201, created)
 
-    def _moto(self, method: str, path: str, data: dict[str, Any], headers: list[tuple[str, str]],
-              query: str = "") -> WsgiReply:
+    def _moto(
+        self, method: str, path: str, data: dict[str, Any], headers: list[tuple[str, str]], query: str = ""
+    ) -> WsgiReply:
         keep = [(k, v) for k, v in headers if k.lower() in ("authorization", "host", "x-amz-date", "user-agent")]
         body = json.dumps(data).encode()
         return self.moto.call(method, path, query, keep + [("Content-Type", "application/json")], body, self.port)
@@ -143,7 +172,9 @@ class ControlPlane:
                 return _error(400, "BadRequestException", f"Invalid route key: {exc}")
             for other in api.routes.values():
                 if other.route_id != route_id and _shape(other.route_key) == shape:
-                    return _error(409, "ConflictException", f"Route with key {other.route_key} already exists for this API")
+                    return _error(
+                        409, "ConflictException", f"Route with key {other.route_key} already exists for this API"
+                    )
         if isinstance(target, str) and target.startswith("integrations/"):
             if target.removeprefix("integrations/") not in api.integrations:
                 return _error(400, "BadRequestException", f"Invalid integration target: {target}")
@@ -155,8 +186,11 @@ class ControlPlane:
         if fmt is not None and fmt not in PAYLOAD_FORMATS:
             return _error(400, "BadRequestException", f"Invalid payload format version {fmt}; allowed: 1.0, 2.0")
         if creating and api.protocol_type == "HTTP" and kind == "AWS_PROXY" and fmt is None:
-            return _error(400, "BadRequestException",
-                          "PayloadFormatVersion is required for an AWS_PROXY integration on an HTTP API (1.0 or 2.0)")
+            return _error(
+                400,
+                "BadRequestException",
+                "PayloadFormatVersion is required for an AWS_PROXY integration on an HTTP API (1.0 or 2.0)",
+            )
         if creating and kind == "HTTP_PROXY" and fmt not in (None, "1.0"):
             return _error(400, "BadRequestException", "HTTP_PROXY integrations support only payload format 1.0")
         return None
@@ -177,11 +211,17 @@ class ControlPlane:
                 except Exception:  # noqa: BLE001 - moto raises when there is no policy yet
                     statements = []
         if any(s.get("Sid") == data.get("StatementId") for s in statements):
-            body = json.dumps({"Type": "User", "message": f"The statement id ({data.get('StatementId')}) provided "
-                                                          "already exists. Please provide a new statement id, or "
-                                                          "remove the existing statement."}).encode()
-            return WsgiReply(409, [("Content-Type", "application/json"),
-                                   ("x-amzn-ErrorType", "ResourceConflictException")], body)
+            body = json.dumps(
+                {
+                    "Type": "User",
+                    "message": f"The statement id ({data.get('StatementId')}) provided "
+                    "already exists. Please provide a new statement id, or "
+                    "remove the existing statement.",
+                }
+            ).encode()
+            return WsgiReply(
+                409, [("Content-Type", "application/json"), ("x-amzn-ErrorType", "ResourceConflictException")], body
+            )
         return None
 
     # -- what moto lacks ---------------------------------------------------
@@ -215,8 +255,9 @@ class ControlPlane:
                 if stage and stage not in api.stages:
                     return _error(400, "BadRequestException", f"Invalid stage identifier specified {stage}")
                 if stage and api.stages[stage].auto_deploy:
-                    return _error(400, "BadRequestException",
-                                  f"Stage {stage} has auto-deploy enabled; AWS deploys it by itself")
+                    return _error(
+                        400, "BadRequestException", f"Stage {stage} has auto-deploy enabled; AWS deploys it by itself"
+                    )
                 deployment = self.deployments.create(api, stage, data.get("description", ""))
                 self.moto.bump()
                 return _ok(201, deployment.to_json())

@@ -26,16 +26,20 @@ def start_background(port: int, state_dir: Path) -> None:
         # 0600: the log names resources and must not be world-readable.
         log = os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
     except OSError as exc:
-        raise StartFailed(f"cannot write the local cloud's log {path} ({exc.strerror}); "
-                          "make the folder writable and free some space") from None
+        raise StartFailed(
+            f"cannot write the local cloud's log {path} ({exc.strerror}); make the folder writable and free some space"
+        ) from None
     try:
         proc = subprocess.Popen(
             # localcloud's own entry, not the wizard's: it answers health as soon
             # as it holds the port and loads moto while serving (__main__.py).
             [sys.executable, "-m", "localcloud", "local", "--port", str(port), "--state-dir", str(state_dir)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # not killed by the terminal's Ctrl+C
-            cwd=str(state_dir), close_fds=True,
+            cwd=str(state_dir),
+            close_fds=True,
             env={**os.environ, LOG_FILE_ENV: str(path)},  # the cloud rotates it as it grows
         )
     finally:
@@ -62,4 +66,3 @@ def stop(port: int, timeout_s: float = 10.0) -> bool:
     while time.monotonic() < deadline and probe(port) is not None:
         time.sleep(0.05)
     return True
-

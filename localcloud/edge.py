@@ -72,9 +72,13 @@ class Edge:
             self._local_endpoints()
             self.moto.bump()
 
-        self.saver = ControlSaver(self.store, self.moto.lock,
-                                  lambda: {"deployments": self.deployments, "managed": self.control.managed},
-                                  restored, lambda line: print(line, file=sys.stderr, flush=True))
+        self.saver = ControlSaver(
+            self.store,
+            self.moto.lock,
+            lambda: {"deployments": self.deployments, "managed": self.control.managed},
+            restored,
+            lambda line: print(line, file=sys.stderr, flush=True),
+        )
         self.saver.good = good
         self.runtime = Runtime(state_dir, f"http://127.0.0.1:{port}", self.sink)
         self.runtime.code_loader = self._code
@@ -126,8 +130,11 @@ class Edge:
         # uvicorn hands names over lowercased already. x-moto-* would let a
         # caller pick moto's account or options: never passed on.
         # moto reads "_" and "-" alike in header names, so both spellings go.
-        headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in scope["headers"]
-                   if not k.replace(b"_", b"-").startswith(b"x-moto-")]
+        headers = [
+            (k.decode("latin-1"), v.decode("utf-8", "replace"))
+            for k, v in scope["headers"]
+            if not k.replace(b"_", b"-").startswith(b"x-moto-")
+        ]
         head = dict(headers)
         hosts = [v for k, v in headers if k == "host"]
         host = hosts[0] if len(hosts) == 1 else ""  # none, or two to choose from: refused
@@ -146,8 +153,9 @@ class Edge:
                 status = await _answer(send, gate.forbidden("Forbidden"))
             elif path.startswith(MOTO_API_PREFIX):
                 kind, why = "refused", "moto's own API is not served"
-                status = await _answer(send, gate.Answer(404, [("content-type", "application/json")],
-                                                         b'{"message":"Not Found"}'))
+                status = await _answer(
+                    send, gate.Answer(404, [("content-type", "application/json")], b'{"message":"Not Found"}')
+                )
             else:
                 kind, status, why = await self._signed(scope, receive, send, headers, head)
         except TooLarge:
@@ -160,15 +168,20 @@ class Edge:
             import traceback
 
             self.log("".join(traceback.format_exception(exc)).rstrip())
-            body = b'{"message":"Internal Server Error"}' if kind == "execute-api" else json.dumps(
-                {"message": f"local cloud error: {type(exc).__name__}: {exc}"}).encode()
+            body = (
+                b'{"message":"Internal Server Error"}'
+                if kind == "execute-api"
+                else json.dumps({"message": f"local cloud error: {type(exc).__name__}: {exc}"}).encode()
+            )
             with contextlib.suppress(Exception):
-                await respond(send, 500, [("content-type", "application/json"),
-                                          ("x-amzn-errortype", "InternalFailure")], body)
+                await respond(
+                    send, 500, [("content-type", "application/json"), ("x-amzn-errortype", "InternalFailure")], body
+                )
         self.log_request(method, path, status, started, kind, why)
 
-    async def _signed(self, scope: dict[str, Any], receive: Any, send: Any, headers: list[tuple[str, str]],
-                      head: dict[str, str]) -> tuple[str, int, str]:
+    async def _signed(
+        self, scope: dict[str, Any], receive: Any, send: Any, headers: list[tuple[str, str]], head: dict[str, str]
+    ) -> tuple[str, int, str]:
         """AWS API calls and admin paths: (kind, status, why) once the
         signature is checked; health answers everyone, with its details
         and ownership proof for the owner."""
@@ -188,11 +201,17 @@ class Edge:
             status = await _answer(send, gate.error_answer(err.code, protocol, err.detail, err.access_key))
             if err.code == "DENIED":
                 return "refused", status, f"a handler's role does not allow it: {err.detail}"
-            return "refused", status, (f"not signed with this cloud's key ({err.detail}); for other tools run: "
-                                       f'eval "$(apigw-wizard local --env --port {self.port})"')
+            return (
+                "refused",
+                status,
+                (
+                    f"not signed with this cloud's key ({err.detail}); for other tools run: "
+                    f'eval "$(apigw-wizard local --env --port {self.port})"'
+                ),
+            )
         replay = Replay(body, receive)
         if path.startswith(INVOCATIONS_PATH) and method == "GET":
-            return "inspect", await self._inspect(send, path[len(INVOCATIONS_PATH):]), ""
+            return "inspect", await self._inspect(send, path[len(INVOCATIONS_PATH) :]), ""
         if path == SHUTDOWN_PATH and method == "POST":
             await respond(send, 202, [], b"")
             self.shutdown()
@@ -210,8 +229,9 @@ class Edge:
         session = self.roles.issue(info.arn, info.name, info.role)
         return session.access_key, session.secret, session.token
 
-    async def _health(self, send: Any, method: str, raw_path: str, query: str, headers: list[tuple[str, str]],
-                      body: bytes) -> int:
+    async def _health(
+        self, send: Any, method: str, raw_path: str, query: str, headers: list[tuple[str, str]], body: bytes
+    ) -> int:
         """Anyone learns that this is a local cloud and gets the proof for
         its nonce (only the owner's cloud can make it); the owner, signing
         the request, also gets the details."""
@@ -229,27 +249,41 @@ class Edge:
         """For the owner: where the state lives (every client keeps its
         ledger beside the resources it records, whichever --state-dir it
         was given) and which protections are off."""
-        return {"port": self.port, "state_dir": str(self.state_dir.parent), "cloud_id": self.cloud_id,
-                "protections_off": list(self.protections_off)}
+        return {
+            "port": self.port,
+            "state_dir": str(self.state_dir.parent),
+            "cloud_id": self.cloud_id,
+            "protections_off": list(self.protections_off),
+        }
 
     def log_request(self, method: str, path: str, status: int, started: float, kind: str, why: str = "") -> None:
         """One line per request; `why` is API Gateway's reason for an error
         it answered itself. Control characters in what a client sent are
         escaped: a path must not forge a log line or drive the terminal."""
         self.last_request = time.monotonic()
-        self.log(f"{clock()} {method} {printable(path)} -> {status} "
-                 f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]" + (f" {printable(why)}" if why else ""))
+        self.log(
+            f"{clock()} {method} {printable(path)} -> {status} "
+            f"({(time.perf_counter() - started) * 1000:.1f} ms) [{kind}]" + (f" {printable(why)}" if why else "")
+        )
 
     # -- execute-api -------------------------------------------------------
-    async def _execute_api(self, scope: dict[str, Any], receive: Any, send: Any, api_id: str, path: str,
-                           headers: list[tuple[str, str]]) -> tuple[int, str]:
+    async def _execute_api(
+        self, scope: dict[str, Any], receive: Any, send: Any, api_id: str, path: str, headers: list[tuple[str, str]]
+    ) -> tuple[int, str]:
         length = next((v for k, v in headers if k == "content-length"), "0")
         if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
             raise TooLarge
         body = await read_body(receive, MAX_REQUEST_BYTES)
         client = scope.get("client") or ("127.0.0.1", 0)
-        request = events.HttpRequest(scope["method"], path, scope["query_string"].decode("latin-1"),
-                                     headers, body, client[0], f"HTTP/{scope.get('http_version', '1.1')}")
+        request = events.HttpRequest(
+            scope["method"],
+            path,
+            scope["query_string"].decode("latin-1"),
+            headers,
+            body,
+            client[0],
+            f"HTTP/{scope.get('http_version', '1.1')}",
+        )
         response, why = await self.execute_api(api_id, request)
         await respond(send, response.status, response.headers, response.body)
         return response.status, why
@@ -289,8 +323,9 @@ class Edge:
         self.logs_dirty = True
 
     # -- Lambda Invoke -----------------------------------------------------
-    async def _invoke(self, scope: dict[str, Any], receive: Any, send: Any, name: str,
-                      headers: list[tuple[str, str]]) -> int:
+    async def _invoke(
+        self, scope: dict[str, Any], receive: Any, send: Any, name: str, headers: list[tuple[str, str]]
+    ) -> int:
         return await invoke_api.serve(self, scope, receive, send, name, headers)
 
     # -- every other AWS API call -----------------------------------------
@@ -311,7 +346,11 @@ class Edge:
                 if op.service == "logs":
                     self.sink.store()
                 with self.moto.lock:  # the change and its ticket in one step
-                    reply = self.control.handle(method, path, query, headers, body) if path.startswith(("/v2/", "/2015-03-31/functions/")) else None
+                    reply = (
+                        self.control.handle(method, path, query, headers, body)
+                        if path.startswith(("/v2/", "/2015-03-31/functions/"))
+                        else None
+                    )
                     if reply is None:
                         reply = self.moto.call(method, path, query, headers, body, self.port, mutating)
                     ticket = self.saver.change() if mutating and reply.status < 300 else 0
@@ -345,7 +384,7 @@ def data_plane_target(host: str, path: str) -> tuple[str, str] | None:
     if host_match:
         return host_match.group(1), path
     if path.startswith(EXECUTE_API_PREFIX):
-        api_id, _, rest = path[len(EXECUTE_API_PREFIX):].partition("/")
+        api_id, _, rest = path[len(EXECUTE_API_PREFIX) :].partition("/")
         return api_id, "/" + rest
     return None
 
@@ -356,9 +395,15 @@ def _inspection(outcome: Any) -> tuple[Any, ...]:
     contexts, events as nested dicts, cost every garbage collection about
     10 % of a warm request's CPU."""
     result = outcome.result
-    return (outcome.route_key, outcome.note, outcome.event,
-            result.request_id if result else None, result.payload if result else None,
-            result.error_type if result else None, result.log if result else ())
+    return (
+        outcome.route_key,
+        outcome.note,
+        outcome.event,
+        result.request_id if result else None,
+        result.payload if result else None,
+        result.error_type if result else None,
+        result.log if result else (),
+    )
 
 
 _SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/")

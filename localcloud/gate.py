@@ -32,38 +32,51 @@ from .awserrors import render
 from .sigv4 import SignatureError, Signed, verify
 
 _API_HOST = re.compile(r"^[a-z0-9]+\.execute-api\.localhost(?::(\d+))?$")
-SIGNATURE_MISMATCH = ("The request signature we calculated does not match the signature you provided. "
-                      "Check your AWS Secret Access Key and signing method. Consult the service documentation "
-                      "for details.")
+SIGNATURE_MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service documentation "
+    "for details."
+)
 INVALID_TOKEN = "The security token included in the request is invalid."
 
 # code -> protocol -> (error code, HTTP status, message or None for the detail)
 _ERRORS: dict[str, dict[str, tuple[str, int, str | None]]] = {
-    "MISSING": {"json": ("MissingAuthenticationTokenException", 400, "Missing Authentication Token"),
-                "query": ("MissingAuthenticationToken", 403, "Request is missing Authentication Token"),
-                "rest-json": ("MissingAuthenticationTokenException", 403, "Missing Authentication Token"),
-                "rest-xml": ("AccessDenied", 403, "Access Denied")},
-    "UNKNOWN_KEY": {"json": ("UnrecognizedClientException", 400, INVALID_TOKEN),
-                    "query": ("InvalidClientTokenId", 403, INVALID_TOKEN),
-                    "rest-json": ("UnrecognizedClientException", 403, INVALID_TOKEN),
-                    "rest-xml": ("InvalidAccessKeyId", 403,
-                                 "The AWS Access Key Id you provided does not exist in our records.")},
-    "MISMATCH": {"json": ("InvalidSignatureException", 400, SIGNATURE_MISMATCH),
-                 "query": ("SignatureDoesNotMatch", 403, SIGNATURE_MISMATCH),
-                 "rest-json": ("InvalidSignatureException", 403, SIGNATURE_MISMATCH),
-                 "rest-xml": ("SignatureDoesNotMatch", 403, SIGNATURE_MISMATCH)},
-    "EXPIRED": {"json": ("InvalidSignatureException", 400, None),
-                "query": ("SignatureDoesNotMatch", 403, None),
-                "rest-json": ("InvalidSignatureException", 403, None),
-                "rest-xml": ("AccessDenied", 403, "Request has expired")},
-    "DENIED": {"json": ("AccessDeniedException", 400, None),
-               "query": ("AccessDenied", 403, None),
-               "rest-json": ("AccessDeniedException", 403, None),
-               "rest-xml": ("AccessDenied", 403, None)},
-    "MALFORMED": {"json": ("IncompleteSignatureException", 400, None),
-                  "query": ("IncompleteSignature", 400, None),
-                  "rest-json": ("IncompleteSignatureException", 403, None),
-                  "rest-xml": ("AuthorizationHeaderMalformed", 400, None)},
+    "MISSING": {
+        "json": ("MissingAuthenticationTokenException", 400, "Missing Authentication Token"),
+        "query": ("MissingAuthenticationToken", 403, "Request is missing Authentication Token"),
+        "rest-json": ("MissingAuthenticationTokenException", 403, "Missing Authentication Token"),
+        "rest-xml": ("AccessDenied", 403, "Access Denied"),
+    },
+    "UNKNOWN_KEY": {
+        "json": ("UnrecognizedClientException", 400, INVALID_TOKEN),
+        "query": ("InvalidClientTokenId", 403, INVALID_TOKEN),
+        "rest-json": ("UnrecognizedClientException", 403, INVALID_TOKEN),
+        "rest-xml": ("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
+    },
+    "MISMATCH": {
+        "json": ("InvalidSignatureException", 400, SIGNATURE_MISMATCH),
+        "query": ("SignatureDoesNotMatch", 403, SIGNATURE_MISMATCH),
+        "rest-json": ("InvalidSignatureException", 403, SIGNATURE_MISMATCH),
+        "rest-xml": ("SignatureDoesNotMatch", 403, SIGNATURE_MISMATCH),
+    },
+    "EXPIRED": {
+        "json": ("InvalidSignatureException", 400, None),
+        "query": ("SignatureDoesNotMatch", 403, None),
+        "rest-json": ("InvalidSignatureException", 403, None),
+        "rest-xml": ("AccessDenied", 403, "Request has expired"),
+    },
+    "DENIED": {
+        "json": ("AccessDeniedException", 400, None),
+        "query": ("AccessDenied", 403, None),
+        "rest-json": ("AccessDeniedException", 403, None),
+        "rest-xml": ("AccessDenied", 403, None),
+    },
+    "MALFORMED": {
+        "json": ("IncompleteSignatureException", 400, None),
+        "query": ("IncompleteSignature", 400, None),
+        "rest-json": ("IncompleteSignatureException", 403, None),
+        "rest-xml": ("AuthorizationHeaderMalformed", 400, None),
+    },
 }
 
 
@@ -145,8 +158,15 @@ class Gate:
                 return value
         return None
 
-    def check(self, method: str, raw_path: str, query: str, headers: list[tuple[str, str]], body: bytes,
-              owner_only: bool = False) -> Signed:
+    def check(
+        self,
+        method: str,
+        raw_path: str,
+        query: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        owner_only: bool = False,
+    ) -> Signed:
         """Who signed the request; raises SignatureError. With
         --accept-any-credentials, AWS API calls pass unsigned or with any
         key (admin paths still need the owner's signature)."""
@@ -161,6 +181,5 @@ class Gate:
         if owner_only and (signed.presigned or signed.service == "s3"):
             # A URL that works for days, or S3's unsigned-body markers, have
             # no place on admin paths.
-            raise SignatureError("MALFORMED", "admin paths take a header signature over the body",
-                                 signed.access_key)
+            raise SignatureError("MALFORMED", "admin paths take a header signature over the body", signed.access_key)
         return signed

@@ -29,8 +29,16 @@ def find_python(runtime: str) -> Python:
     if candidate:
         try:
             probe = subprocess.run(
-                [candidate, "-I", "-S", "-c", "import sys; print(sys.executable); print('%d.%d' % sys.version_info[:2])"],
-                capture_output=True, text=True, timeout=15,
+                [
+                    candidate,
+                    "-I",
+                    "-S",
+                    "-c",
+                    "import sys; print(sys.executable); print('%d.%d' % sys.version_info[:2])",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=15,
             )
             real, version = probe.stdout.split()
             if probe.returncode == 0 and version == wanted:

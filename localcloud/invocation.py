@@ -33,28 +33,54 @@ class Report:
     most leave the bounded buffer unread, and formatting them all was a few
     percent of a warm request."""
 
-    __slots__ = ("request_id", "started_ms", "ended_ms", "between", "duration_ms", "memory_mb", "max_rss_mb",
-                 "init_ms", "status", "error_type")
+    __slots__ = (
+        "request_id",
+        "started_ms",
+        "ended_ms",
+        "between",
+        "duration_ms",
+        "memory_mb",
+        "max_rss_mb",
+        "init_ms",
+        "status",
+        "error_type",
+    )
 
-    def __init__(self, request_id: str, started_ms: int, ended_ms: int, between: list[tuple[int, str]],
-                 duration_ms: float, memory_mb: int, max_rss_mb: int, init_ms: float | None, status: str,
-                 error_type: str | None):
+    def __init__(
+        self,
+        request_id: str,
+        started_ms: int,
+        ended_ms: int,
+        between: list[tuple[int, str]],
+        duration_ms: float,
+        memory_mb: int,
+        max_rss_mb: int,
+        init_ms: float | None,
+        status: str,
+        error_type: str | None,
+    ):
         self.request_id, self.started_ms, self.ended_ms, self.between = request_id, started_ms, ended_ms, between
         self.duration_ms, self.memory_mb, self.max_rss_mb = duration_ms, memory_mb, max_rss_mb
         self.init_ms, self.status, self.error_type = init_ms, status, error_type
 
     def lines(self) -> list[tuple[int, str]]:
         request_id, duration = self.request_id, self.duration_ms
-        report = (f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: {math.ceil(duration)} ms"
-                  f"\tMemory Size: {self.memory_mb} MB\tMax Memory Used: {self.max_rss_mb} MB")
+        report = (
+            f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: {math.ceil(duration)} ms"
+            f"\tMemory Size: {self.memory_mb} MB\tMax Memory Used: {self.max_rss_mb} MB"
+        )
         if self.init_ms is not None:
             report += f"\tInit Duration: {self.init_ms:.2f} ms"
         if self.status in ("timeout", "crash", "error"):
             report += f"\tStatus: {self.status if self.status != 'crash' else 'error'}"
             if self.error_type:
                 report += f"\tError Type: {self.error_type}"
-        return [(self.started_ms, f"START RequestId: {request_id} Version: $LATEST"), *self.between,
-                (self.ended_ms, f"END RequestId: {request_id}"), (self.ended_ms, report)]
+        return [
+            (self.started_ms, f"START RequestId: {request_id} Version: $LATEST"),
+            *self.between,
+            (self.ended_ms, f"END RequestId: {request_id}"),
+            (self.ended_ms, report),
+        ]
 
 
 def log_texts(log: Any) -> list[str]:

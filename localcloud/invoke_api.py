@@ -15,9 +15,9 @@ from .apigatewayv2.views import function_info
 from .moto_bridge import region_of
 
 
-
-async def serve(edge: Any, scope: dict[str, Any], receive: Any, send: Any, name: str,
-                headers: list[tuple[str, str]]) -> int:
+async def serve(
+    edge: Any, scope: dict[str, Any], receive: Any, send: Any, name: str, headers: list[tuple[str, str]]
+) -> int:
     body = await read_body(receive, MAX_CONTROL_BYTES)
     head = dict(headers)
     region = region_of(headers)
@@ -28,9 +28,12 @@ async def serve(edge: Any, scope: dict[str, Any], receive: Any, send: Any, name:
         info = function_info(edge.moto, region, fn) if fn is not None else None
     if info is None or qualifier not in ("$LATEST",):
         message = f"Function not found: arn:aws:lambda:{region}:123456789012:function:{name}"
-        await respond(send, 404, [("content-type", "application/json"),
-                                  ("x-amzn-errortype", "ResourceNotFoundException")],
-                      json.dumps({"Type": "User", "Message": message}).encode())
+        await respond(
+            send,
+            404,
+            [("content-type", "application/json"), ("x-amzn-errortype", "ResourceNotFoundException")],
+            json.dumps({"Type": "User", "Message": message}).encode(),
+        )
         return 404
     invocation = head.get("x-amz-invocation-type", "RequestResponse")
     if invocation == "DryRun":
@@ -51,12 +54,18 @@ async def serve(edge: Any, scope: dict[str, Any], receive: Any, send: Any, name:
     if result.error_type == "RequestTooLargeException":
         # A service error on AWS (413), not a function error.
         message = json.loads(result.payload)["errorMessage"]
-        await respond(send, 413, [("content-type", "application/json"),
-                                  ("x-amzn-errortype", "RequestTooLargeException")],
-                      json.dumps({"Type": "User", "message": message}).encode())
+        await respond(
+            send,
+            413,
+            [("content-type", "application/json"), ("x-amzn-errortype", "RequestTooLargeException")],
+            json.dumps({"Type": "User", "message": message}).encode(),
+        )
         return 413
-    reply = [("content-type", "application/json"), ("x-amz-executed-version", "$LATEST"),
-             ("x-amzn-requestid", result.request_id)]
+    reply = [
+        ("content-type", "application/json"),
+        ("x-amz-executed-version", "$LATEST"),
+        ("x-amzn-requestid", result.request_id),
+    ]
     if result.function_error:
         reply.append(("x-amz-function-error", result.function_error))
     if head.get("x-amz-log-type") == "Tail":
@@ -65,4 +74,3 @@ async def serve(edge: Any, scope: dict[str, Any], receive: Any, send: Any, name:
     await respond(send, 200, reply, result.payload)
     edge._after_invoke()
     return 200
-

@@ -77,8 +77,10 @@ class LogSink:
                             try:
                                 self._put(region, group, stream, lines)
                             except Exception as exc:  # one bad stream must not cost the others their lines
-                                print(f"local cloud: could not store log lines for {group} {stream}: {exc}",
-                                      file=sys.stderr)
+                                print(
+                                    f"local cloud: could not store log lines for {group} {stream}: {exc}",
+                                    file=sys.stderr,
+                                )
 
     def flush(self) -> None:
         """take() and store() at once (on the event loop thread)."""

@@ -39,8 +39,13 @@ WARM_CALLS: tuple[tuple[str, str, str, bytes, tuple[tuple[str, str], ...]], ...]
     ("iam", "POST", "/", b"Action=ListRoles&Version=2010-05-08", (_FORM,)),
     ("lambda", "GET", "/2015-03-31/functions/", b"", ()),
     ("apigateway", "GET", "/v2/apis", b"", ()),
-    ("logs", "POST", "/", b"{}", (("content-type", "application/x-amz-json-1.1"),
-                                  ("x-amz-target", "Logs_20140328.DescribeLogGroups"))),
+    (
+        "logs",
+        "POST",
+        "/",
+        b"{}",
+        (("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "Logs_20140328.DescribeLogGroups")),
+    ),
 )
 
 
@@ -106,8 +111,16 @@ class Moto:
     def bump(self) -> None:
         self.generation += 1
 
-    def call(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
-             server_port: int, mutating: bool | None = None) -> WsgiReply:
+    def call(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        server_port: int,
+        mutating: bool | None = None,
+    ) -> WsgiReply:
         """Run one request through moto's WSGI app (blocking: call it from
         a thread, not the event loop), or answer a repeated read from the cache."""
         cache_key = key_of(method, path, query, headers, body)
@@ -129,8 +142,9 @@ class Moto:
                 self.reads.put(cache_key, stamp, reply.status, reply.headers, reply.body)
         return reply
 
-    def cached(self, method: str, path: str, query: str, headers: list[tuple[str, str]],
-               body: bytes) -> WsgiReply | None:
+    def cached(
+        self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes
+    ) -> WsgiReply | None:
         """The cached answer to a repeated read, or None; never waits (for
         the event loop: a hit needs no thread). None also when the lock is
         held, since a change may be under way: `call` then decides."""
@@ -143,8 +157,9 @@ class Moto:
             self.lock.release()
         return WsgiReply(*hit) if hit is not None else None
 
-    def _wsgi(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
-              server_port: int) -> WsgiReply:
+    def _wsgi(
+        self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes, server_port: int
+    ) -> WsgiReply:
         environ: dict[str, Any] = {
             "REQUEST_METHOD": method,
             "SCRIPT_NAME": "",
@@ -193,9 +208,16 @@ class Moto:
         from .operations import classify
 
         for service, method, path, body, extra in WARM_CALLS:
-            headers = [("host", "127.0.0.1"), ("authorization", f"AWS4-HMAC-SHA256 Credential=WARMUP/20000101/"
-                                                                f"us-east-1/{service}/aws4_request, "
-                                                                "SignedHeaders=host, Signature=0"), *extra]
+            headers = [
+                ("host", "127.0.0.1"),
+                (
+                    "authorization",
+                    f"AWS4-HMAC-SHA256 Credential=WARMUP/20000101/"
+                    f"us-east-1/{service}/aws4_request, "
+                    "SignedHeaders=host, Signature=0",
+                ),
+                *extra,
+            ]
             try:
                 classify(method, path, "", headers, body)  # loads botocore's model of the service
                 with self.lock:

@@ -84,8 +84,14 @@ def _models_read_once() -> None:
         return list(listed[key])
 
     def load_service_model(self: Loader, service_name: str, type_name: str, api_version: str | None = None) -> Any:
-        key = (type(self), found_in(self, service_name), tuple(getattr(self, "extras_types", ())), service_name,
-               type_name, api_version)
+        key = (
+            type(self),
+            found_in(self, service_name),
+            tuple(getattr(self, "extras_types", ())),
+            service_name,
+            type_name,
+            api_version,
+        )
         if key not in loaded:  # shared as one Loader's own cache shares it: callers only read models
             loaded[key] = load_model(self, service_name, type_name, api_version)
         return loaded[key]

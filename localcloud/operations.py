@@ -15,11 +15,35 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
 
-READ_PREFIXES = ("Get", "List", "Describe", "Head", "Search", "Filter", "Lookup", "BatchGet", "Simulate",
-                 "Test", "Check", "Validate", "Preview")
+READ_PREFIXES = (
+    "Get",
+    "List",
+    "Describe",
+    "Head",
+    "Search",
+    "Filter",
+    "Lookup",
+    "BatchGet",
+    "Simulate",
+    "Test",
+    "Check",
+    "Validate",
+    "Preview",
+)
 # Reads whose names do not say so.
-READ_ONLY = frozenset({"Invoke", "InvokeAsync", "InvokeWithResponseStream", "ExportApi", "DecodeAuthorizationMessage",
-                       "AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML", "AssumeRoot"})
+READ_ONLY = frozenset(
+    {
+        "Invoke",
+        "InvokeAsync",
+        "InvokeWithResponseStream",
+        "ExportApi",
+        "DecodeAuthorizationMessage",
+        "AssumeRole",
+        "AssumeRoleWithWebIdentity",
+        "AssumeRoleWithSAML",
+        "AssumeRoot",
+    }
+)
 # Services the snapshot does not hold: Logs are saved on their own, STS keeps nothing.
 NOT_SNAPSHOTTED = frozenset({"logs", "sts"})
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/[a-z0-9-]+/([a-z0-9-]+)/")
@@ -151,12 +175,15 @@ def _rest_match(service: str, method: str, path: str, present: frozenset[str]) -
 
 
 # Paths the edge routes by path, whatever the request is signed for.
-_ROUTED_BY_PATH = ((re.compile(r"^/v2/"), "apigatewayv2", "apigateway"),
-                   (re.compile(r"^/20\d\d-\d\d-\d\d/"), "lambda", "lambda"))
+_ROUTED_BY_PATH = (
+    (re.compile(r"^/v2/"), "apigatewayv2", "apigateway"),
+    (re.compile(r"^/20\d\d-\d\d-\d\d/"), "lambda", "lambda"),
+)
 
 
-def for_role(method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
-             signed_service: str) -> Operation | None:
+def for_role(
+    method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes, signed_service: str
+) -> Operation | None:
     """The operation a request will really run, for judging a handler's
     role key, or None where that is not certain: the service comes from the
     path where the edge routes by path, else from the signature (as moto

@@ -34,9 +34,13 @@ class Credentials:
     secret_access_key: str
 
     def env(self, endpoint: str, region: str) -> dict[str, str]:
-        return {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": self.access_key_id,
-                "AWS_SECRET_ACCESS_KEY": self.secret_access_key, "AWS_REGION": region,
-                "AWS_DEFAULT_REGION": region}
+        return {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": self.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": self.secret_access_key,
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+        }
 
 
 def config_dir() -> Path:
@@ -61,14 +65,18 @@ def _read(path: Path) -> Credentials:
         data = json.loads(path.read_text(encoding="utf-8"))
         creds = Credentials(str(data["access_key_id"]), str(data["secret_access_key"]))
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise OwnerError(f"{path} is not a readable credentials file ({type(exc).__name__}); "
-                         "move it aside and run the command again to make a new key pair") from None
+        raise OwnerError(
+            f"{path} is not a readable credentials file ({type(exc).__name__}); "
+            "move it aside and run the command again to make a new key pair"
+        ) from None
     if len(creds.access_key_id) < 16 or len(creds.secret_access_key) < 20:
-        raise OwnerError(f"{path} holds a key that is too short; move it aside and run the command again "
-                         "to make a new key pair")
+        raise OwnerError(
+            f"{path} holds a key that is too short; move it aside and run the command again to make a new key pair"
+        )
     if path.stat().st_mode & 0o077:
-        raise OwnerError(f"{path} is readable by other users; run 'chmod 600 {path}' "
-                         "(or move it aside to make a new key pair)")
+        raise OwnerError(
+            f"{path} is readable by other users; run 'chmod 600 {path}' (or move it aside to make a new key pair)"
+        )
     return creds
 
 
@@ -95,8 +103,10 @@ def load(create: bool = True) -> Credentials | None:
         finally:
             os.unlink(tmp)
     except OSError as exc:
-        raise OwnerError(f"cannot write the local cloud's credentials to {path} ({exc.strerror}); "
-                         "make that folder writable or set APIGW_WIZARD_CONFIG_DIR") from None
+        raise OwnerError(
+            f"cannot write the local cloud's credentials to {path} ({exc.strerror}); "
+            "make that folder writable or set APIGW_WIZARD_CONFIG_DIR"
+        ) from None
     return _read(path)
 
 

@@ -30,21 +30,24 @@ from awsrules.privatefiles import write_private
 # was tui.local until it became its own package, and the HTTP API's
 # deployments moved into localcloud.apigatewayv2. State saved by either
 # older layout must still load (nothing the user created is lost).
-_MOVED = {"tui.local.deployments": "localcloud.apigatewayv2.deployments",
-          "localcloud.deployments": "localcloud.apigatewayv2.deployments"}
+_MOVED = {
+    "tui.local.deployments": "localcloud.apigatewayv2.deployments",
+    "localcloud.deployments": "localcloud.apigatewayv2.deployments",
+}
 
 
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         module = _MOVED.get(module, module)
         if module == "tui.local" or module.startswith("tui.local."):
-            module = "localcloud" + module[len("tui.local"):]
+            module = "localcloud" + module[len("tui.local") :]
         return super().find_class(module, name)
 
 
 def loads(blob: bytes) -> Any:
     """Unpickle our own 0600 snapshot, mapping moved module paths."""
     return _Unpickler(io.BytesIO(blob)).load()
+
 
 FORMAT = 1
 
@@ -66,8 +69,10 @@ class SaveFailed(Exception):
         self.path = path
         self.cause = cause
         reason = cause.strerror or type(cause).__name__
-        super().__init__(f"could not save the local cloud's state to {path} ({reason}); "
-                         "the change was undone: free space or make the folder writable, then retry")
+        super().__init__(
+            f"could not save the local cloud's state to {path} ({reason}); "
+            "the change was undone: free space or make the folder writable, then retry"
+        )
 
 
 def _weak_dict(items: dict[Any, Any]) -> weakref.WeakValueDictionary[Any, Any]:
@@ -170,12 +175,15 @@ class Store:
             problem = f"it cannot be read back ({type(exc).__name__}: {exc})" if blob else "it is empty"
         if problem:
             aside = set_aside(self.control)
-            raise StateCorrupt(f"the local cloud's state file {self.control} is damaged: {problem}; it was moved "
-                               f"to {aside.name} and the next start begins empty (restore a copy to keep it)")
+            raise StateCorrupt(
+                f"the local cloud's state file {self.control} is damaged: {problem}; it was moved "
+                f"to {aside.name} and the next start begins empty (restore a copy to keep it)"
+            )
         if state["format"] != FORMAT or state["moto"] != moto.__version__:
             raise StateVersionError(
                 f"{self.control} was written by another version (moto {state.get('moto')}); "
-                "move the state folder aside to start afresh")
+                "move the state folder aside to start afresh"
+            )
         extra = self.restore(blob)
         return extra, blob
 
@@ -186,10 +194,18 @@ class Store:
         for account, regions in _logs().items():
             for region, backend in regions.items():
                 for name, group in backend.groups.items():
-                    streams = {s: [[e.timestamp, e.message] for e in stream.events]
-                               for s, stream in group.streams.items()}
-                    records.append({"account": account, "region": region, "group": name,
-                                    "retention": group.retention_in_days, "streams": streams})
+                    streams = {
+                        s: [[e.timestamp, e.message] for e in stream.events] for s, stream in group.streams.items()
+                    }
+                    records.append(
+                        {
+                            "account": account,
+                            "region": region,
+                            "group": name,
+                            "retention": group.retention_in_days,
+                            "streams": streams,
+                        }
+                    )
         return records
 
     def write_logs(self, records: list[dict[str, Any]]) -> None:
@@ -221,15 +237,17 @@ def _load_group(record: dict[str, Any]) -> None:
             backend.create_log_stream(record["group"], stream_name)
         if events:
             group.streams[stream_name].put_log_events(
-                [{"timestamp": int(ts), "message": str(text)} for ts, text in events])
+                [{"timestamp": int(ts), "message": str(text)} for ts, text in events]
+            )
 
 
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise StateError(f"cannot read the local cloud's state file {path} ({exc.strerror}); "
-                         "check its permissions and the disk") from None
+        raise StateError(
+            f"cannot read the local cloud's state file {path} ({exc.strerror}); check its permissions and the disk"
+        ) from None
 
 
 def _shape_problem(state: Any) -> str:

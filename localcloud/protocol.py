@@ -31,8 +31,18 @@ from .edge import Edge, data_plane_target
 # the direct path relies on. Anything else: uvicorn's own protocol.
 TESTED_UVICORN = ("0.54.0",)
 # Methods it overrides or calls through super() / self.
-_RELIED_ON = ("on_message_begin", "on_url", "on_header", "on_headers_complete", "on_message_complete",
-              "on_response_complete", "connection_made", "connection_lost", "data_received", "shutdown")
+_RELIED_ON = (
+    "on_message_begin",
+    "on_url",
+    "on_header",
+    "on_headers_complete",
+    "on_message_complete",
+    "on_response_complete",
+    "connection_made",
+    "connection_lost",
+    "data_received",
+    "shutdown",
+)
 # State it reads or writes, as set by __init__, connection_made and on_message_begin.
 _INIT_STATE = ("config", "loop", "parser", "pipeline", "cycle", "tasks", "server_state")
 _CONNECTION_STATE = ("transport", "client", "flow")
@@ -40,8 +50,14 @@ _REQUEST_STATE = ("url", "headers", "expect_100_continue", "scope")
 _PARSER_METHODS = ("get_method", "get_http_version", "should_keep_alive", "feed_data")
 # uvicorn methods that can meet a _DirectCycle in self.cycle: every attribute
 # they read from a cycle must be one _DirectCycle has.
-_CYCLE_READERS = ("connection_lost", "shutdown", "on_headers_complete", "on_response_complete",
-                  "data_received", "timeout_keep_alive_handler")
+_CYCLE_READERS = (
+    "connection_lost",
+    "shutdown",
+    "on_headers_complete",
+    "on_response_complete",
+    "data_received",
+    "timeout_keep_alive_handler",
+)
 
 
 def unsupported_reason(version: str | None = None) -> str | None:
@@ -58,7 +74,9 @@ def unsupported_reason(version: str | None = None) -> str | None:
         return f"uvicorn's HttpToolsProtocol lacks {', '.join(missing)}"
     if not callable(getattr(httptools, "parse_url", None)):
         return "httptools lacks parse_url"
-    if not (isinstance(STATUS_LINE, dict) and all(isinstance(STATUS_LINE.get(code), bytes) for code in range(100, 600))):
+    if not (
+        isinstance(STATUS_LINE, dict) and all(isinstance(STATUS_LINE.get(code), bytes) for code in range(100, 600))
+    ):
         return "uvicorn's STATUS_LINE is not a table of status lines"
     try:
         missing = _probe_instance()
@@ -98,8 +116,9 @@ def _probe_instance() -> list[str]:
     loop = asyncio.new_event_loop()
     try:
         server_state = ServerState()
-        proto = HttpToolsProtocol(config=Config(app, lifespan="off", log_config=None), server_state=server_state,
-                                  app_state={}, _loop=loop)
+        proto = HttpToolsProtocol(
+            config=Config(app, lifespan="off", log_config=None), server_state=server_state, app_state={}, _loop=loop
+        )
         missing = [name for name in _INIT_STATE if not hasattr(proto, name)]
         missing += ["config.app"] if not hasattr(getattr(proto, "config", None), "app") else []
         missing += ["server_state.default_headers"] if not hasattr(server_state, "default_headers") else []
@@ -140,9 +159,11 @@ _NO_BODY_MARKERS = (b"content-length", b"transfer-encoding", b"expect", b"upgrad
 # would otherwise hold a connection and its buffer for as long as it likes.
 HEAD_TIMEOUT_S = 10.0
 MAX_HEAD_BYTES = 64 * 1024
-_TOO_LARGE_HEAD = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
-                   b"content-length: 45\r\nconnection: close\r\n\r\n"
-                   b'{"message":"Request Header Fields Too Large"}')
+_TOO_LARGE_HEAD = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
+    b"content-length: 45\r\nconnection: close\r\n\r\n"
+    b'{"message":"Request Header Fields Too Large"}'
+)
 
 
 class _Unneeded:

@@ -29,11 +29,26 @@ CACHED_SERVICES = frozenset({"lambda", "apigateway"})  # apigateway: API Gateway
 _REST_PATH = re.compile(r"^/(?:v2/|20\d\d-\d\d-\d\d/)")
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/")
 # What two sends of one call may differ in, whatever the answer.
-VOLATILE_HEADERS = frozenset({
-    "authorization", "x-amz-date", "date", "user-agent", "x-amz-user-agent", "amz-sdk-invocation-id",
-    "amz-sdk-request", "x-amz-content-sha256", "content-length", "connection", "keep-alive", "accept-encoding",
-    "x-amzn-trace-id", "traceparent", "tracestate", "expect",
-})
+VOLATILE_HEADERS = frozenset(
+    {
+        "authorization",
+        "x-amz-date",
+        "date",
+        "user-agent",
+        "x-amz-user-agent",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+        "x-amz-content-sha256",
+        "content-length",
+        "connection",
+        "keep-alive",
+        "accept-encoding",
+        "x-amzn-trace-id",
+        "traceparent",
+        "tracestate",
+        "expect",
+    }
+)
 REQUEST_ID_HEADERS = frozenset({"x-amzn-requestid", "x-amz-request-id"})
 
 
@@ -86,8 +101,9 @@ class ReadCache:
         headers = [(k, str(uuid.uuid4()) if k.lower() in REQUEST_ID_HEADERS else v) for k, v in found.headers]
         return found.status, headers, found.body
 
-    def put(self, key: tuple[Any, ...], stamp: tuple[int, int], status: int, headers: list[tuple[str, str]],
-            body: bytes) -> None:
+    def put(
+        self, key: tuple[Any, ...], stamp: tuple[int, int], status: int, headers: list[tuple[str, str]], body: bytes
+    ) -> None:
         """Keep a 2xx answer read at `stamp` (errors are cheap and rare: not kept)."""
         if not 200 <= status < 300 or len(body) > MAX_ANSWER_BYTES:
             return

@@ -65,9 +65,12 @@ def trim_logs(moto: Any) -> int:
     from moto.logs.models import logs_backends
 
     now_ms = int(time.time() * 1000)
-    return sum(trim_group(group, now_ms)
-               for regions in logs_backends.values() for backend in regions.values()
-               for group in backend.groups.values())
+    return sum(
+        trim_group(group, now_ms)
+        for regions in logs_backends.values()
+        for backend in regions.values()
+        for group in backend.groups.values()
+    )
 
 
 def folder_name(code_sha: str) -> str:
@@ -102,8 +105,11 @@ class CodePruner:
     def prune(self, keep: Iterable[str], now: float | None = None) -> list[str]:
         now = time.monotonic() if now is None else now
         keep = set(keep)
-        present = [e for e in self.code_dir.iterdir() if e.is_dir() and not e.name.startswith(".")] \
-            if self.code_dir.is_dir() else []
+        present = (
+            [e for e in self.code_dir.iterdir() if e.is_dir() and not e.name.startswith(".")]
+            if self.code_dir.is_dir()
+            else []
+        )
         since = {e.name: self.unreferenced_since.get(e.name, now) for e in present if e.name not in keep}
         self.unreferenced_since = since
         removed = []

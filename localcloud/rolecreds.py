@@ -124,12 +124,22 @@ def allowed(documents: list[str], action: str) -> bool:
 
 
 def denial_message(session: Session, action: str) -> str:
-    return (f"User: {session.principal} is not authorized to perform: {action} because no identity-based "
-            f"policy allows the {action} action")
+    return (
+        f"User: {session.principal} is not authorized to perform: {action} because no identity-based "
+        f"policy allows the {action} action"
+    )
 
 
-def authorize(sessions: RoleSessions, moto: Any, signed: Any, method: str, path: str, query: str,
-              headers: list[tuple[str, str]], body: bytes) -> None:
+def authorize(
+    sessions: RoleSessions,
+    moto: Any,
+    signed: Any,
+    method: str,
+    path: str,
+    query: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+) -> None:
     """A handler's call, signed with its execution role's session key:
     allowed only as far as the role's policies allow, for the operation the
     request will really run (operations.for_role). Raises SignatureError."""
@@ -142,9 +152,12 @@ def authorize(sessions: RoleSessions, moto: Any, signed: Any, method: str, path:
         raise SignatureError("UNKNOWN_KEY", "the session token does not belong to this key", signed.access_key)
     op = for_role(method, path, query, headers, body, signed.service)
     if op is None:
-        raise SignatureError("DENIED", f"User: {session.principal} is not authorized to perform this request: "
-                             "its operation is unclear (service, path and protocol markers disagree)",
-                             signed.access_key)
+        raise SignatureError(
+            "DENIED",
+            f"User: {session.principal} is not authorized to perform this request: "
+            "its operation is unclear (service, path and protocol markers disagree)",
+            signed.access_key,
+        )
     action = iam_action(op.service, op.name, method)
     with moto.lock:
         documents = role_documents(session.role_arn)

@@ -160,22 +160,40 @@ class Runtime:
             from . import sandbox  # ctypes: loaded with the first function, not at the cloud's start
 
             sandbox.protect_cloud()  # a prctl: same-uid processes can no longer read this one
-        jail = {"enabled": SANDBOX, "task_root": str(task_root), "read": sorted(site_paths),
-                "tmp_mb": EPHEMERAL_STORAGE_MB}
+        jail = {
+            "enabled": SANDBOX,
+            "task_root": str(task_root),
+            "read": sorted(site_paths),
+            "tmp_mb": EPHEMERAL_STORAGE_MB,
+        }
         worker = await Worker.start(
-            [python.path, "-I", "-S", str(WORKER), json.dumps(jail)], env=self.environment(info, stream, task_root),
-            cwd=str(task_root), stream=stream,
-            on_stray=lambda line: self.sink.add(info, stream, [(_now_ms(), line)]), watchdog=self.watchdog)
-        version = f"{python.version} ({python.path})" + ("" if python.matches else f"; {info.runtime} not found on PATH")
+            [python.path, "-I", "-S", str(WORKER), json.dumps(jail)],
+            env=self.environment(info, stream, task_root),
+            cwd=str(task_root),
+            stream=stream,
+            on_stray=lambda line: self.sink.add(info, stream, [(_now_ms(), line)]),
+            watchdog=self.watchdog,
+        )
+        version = f"{python.version} ({python.path})" + (
+            "" if python.matches else f"; {info.runtime} not found on PATH"
+        )
         now = _now_ms()
-        self.sink.add(info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")])
+        self.sink.add(
+            info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")]
+        )
         try:
-            init = worker.submit({"op": "init", "task_root": str(task_root), "site_paths": sorted(site_paths),
-                                  "ensure_ascii": _version_tuple(info.runtime) < (3, 12),
-                                  # A ceiling on the address space: the function's memory plus room
-                                  # for the interpreter, so a runaway allocation fails in the worker
-                                  # instead of taking the machine down.
-                                  "address_space_mb": info.memory_mb + 1024})
+            init = worker.submit(
+                {
+                    "op": "init",
+                    "task_root": str(task_root),
+                    "site_paths": sorted(site_paths),
+                    "ensure_ascii": _version_tuple(info.runtime) < (3, 12),
+                    # A ceiling on the address space: the function's memory plus room
+                    # for the interpreter, so a runaway allocation fails in the worker
+                    # instead of taking the machine down.
+                    "address_space_mb": info.memory_mb + 1024,
+                }
+            )
             meta, _ = await asyncio.wait_for(init.reply, timeout=max(10.0, info.timeout_s))
         except (WorkerDied, asyncio.TimeoutError):
             worker.kill()
@@ -204,15 +222,27 @@ class Runtime:
             pool = self.pools[info.arn] = Pool(self, info)
         return pool
 
-    async def invoke(self, info: FunctionInfo, payload: bytes, invoked_arn: str | None = None,
-                     client_context: Any = None, trace_root: str | None = None) -> InvokeResult:
+    async def invoke(
+        self,
+        info: FunctionInfo,
+        payload: bytes,
+        invoked_arn: str | None = None,
+        client_context: Any = None,
+        trace_root: str | None = None,
+    ) -> InvokeResult:
         """Run one invocation. `trace_root` is the caller's X-Ray trace
         (API Gateway passes on its X-Amzn-Trace-Id); otherwise a new one."""
         request_id = uuid4_text()
         if len(payload) > SYNC_PAYLOAD_LIMIT:
-            return InvokeResult(request_id, _error_payload(
-                "RequestTooLargeException", f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation"),
-                "RequestTooLargeException", status="error")
+            return InvokeResult(
+                request_id,
+                _error_payload(
+                    "RequestTooLargeException",
+                    f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation",
+                ),
+                "RequestTooLargeException",
+                status="error",
+            )
         pool = self.pool(info)
         for _attempt in range(NOT_STARTED_RETRIES):
             try:
@@ -221,10 +251,13 @@ class Runtime:
                 return self._init_failed(info, request_id, err)
             except (WorkerDied, OSError) as exc:
                 message = f"RequestId: {request_id} Error: Runtime failed to start: {exc}"
-                return InvokeResult(request_id, _error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash")
+                return InvokeResult(
+                    request_id, _error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash"
+                )
             try:
-                return await self._run(pool, worker, info, request_id, payload, invoked_arn or info.arn, client_context,
-                                       trace_root)
+                return await self._run(
+                    pool, worker, info, request_id, payload, invoked_arn or info.arn, client_context, trace_root
+                )
             except NotStarted:
                 continue  # queued behind a call that took its worker down: it never ran, run it elsewhere
             finally:
@@ -236,24 +269,54 @@ class Runtime:
         body = dict(err.error)
         now = _now_ms()
         text = f"[ERROR] {body['errorType']}: {body['errorMessage']}"
-        self.sink.add(info, err.stream, [(now, text), (now, f"INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: {body['errorType']}"),
-                                         (now, f"START RequestId: {request_id} Version: $LATEST"),
-                                         (now, f"END RequestId: {request_id}"),
-                                         (now, f"REPORT RequestId: {request_id}\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: {info.memory_mb} MB\tMax Memory Used: 0 MB\tStatus: error\tError Type: {body['errorType']}")])
+        self.sink.add(
+            info,
+            err.stream,
+            [
+                (now, text),
+                (
+                    now,
+                    f"INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: {body['errorType']}",
+                ),
+                (now, f"START RequestId: {request_id} Version: $LATEST"),
+                (now, f"END RequestId: {request_id}"),
+                (
+                    now,
+                    f"REPORT RequestId: {request_id}\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: {info.memory_mb} MB\tMax Memory Used: 0 MB\tStatus: error\tError Type: {body['errorType']}",
+                ),
+            ],
+        )
         body["requestId"] = request_id
         return InvokeResult(request_id, json.dumps(body).encode(), body["errorType"], [(now, text)], status="error")
 
-    async def _run(self, pool: Pool, worker: Worker, info: FunctionInfo, request_id: str, payload: bytes,
-                   invoked_arn: str, client_context: Any, trace_root: str | None) -> InvokeResult:
+    async def _run(
+        self,
+        pool: Pool,
+        worker: Worker,
+        info: FunctionInfo,
+        request_id: str,
+        payload: bytes,
+        invoked_arn: str,
+        client_context: Any,
+        trace_root: str | None,
+    ) -> InvokeResult:
         status = "ok"
         # The watchdog kills the worker at the function's timeout, which ends
         # the wait below with WorkerDied.
         try:
-            call = worker.submit({"op": "invoke", "id": request_id, "timeout_ms": info.timeout_s * 1000,
-                                  "invoked_arn": invoked_arn, "client_context": client_context,
-                                  "trace_id": (trace_root or f"Root=1-{int(time.time()):08x}-{_rand.getrandbits(96):024x}")
-                                  + ";Sampled=0"},
-                                 payload, timeout_s=info.timeout_s)
+            call = worker.submit(
+                {
+                    "op": "invoke",
+                    "id": request_id,
+                    "timeout_ms": info.timeout_s * 1000,
+                    "invoked_arn": invoked_arn,
+                    "client_context": client_context,
+                    "trace_id": (trace_root or f"Root=1-{int(time.time()):08x}-{_rand.getrandbits(96):024x}")
+                    + ";Sampled=0",
+                },
+                payload,
+                timeout_s=info.timeout_s,
+            )
         except WorkerDied:
             raise NotStarted from None  # it died while handed over to this request
         try:
@@ -272,7 +335,9 @@ class Runtime:
             status = "timeout"
             message = f"RequestId: {request_id} Error: Task timed out after {info.timeout_s:.2f} seconds"
             out = _error_payload("Sandbox.Timedout", message)
-            lines.append((_now_ms(), f"{_iso(_now_ms())} {request_id} Task timed out after {info.timeout_s:.2f} seconds"))
+            lines.append(
+                (_now_ms(), f"{_iso(_now_ms())} {request_id} Task timed out after {info.timeout_s:.2f} seconds")
+            )
             meta = {"error": {"errorType": "Sandbox.Timedout"}}
         elif failure is not None:
             status = "crash"
@@ -315,12 +380,24 @@ class Runtime:
             max_used_mb = info.memory_mb
         if status == "ok" and error is None and len(out) > SYNC_PAYLOAD_LIMIT:
             error = {"errorType": "Function.ResponseSizeTooLarge"}
-            out = _error_payload("Function.ResponseSizeTooLarge",
-                                 f"Response payload size exceeded maximum allowed payload size ({SYNC_PAYLOAD_LIMIT} bytes).")
+            out = _error_payload(
+                "Function.ResponseSizeTooLarge",
+                f"Response payload size exceeded maximum allowed payload size ({SYNC_PAYLOAD_LIMIT} bytes).",
+            )
         if error and status == "ok":
             status = "error"
-        report = Report(request_id, started_ms, now, lines, duration, info.memory_mb, max_used_mb,
-                        worker.init_ms, status, (error or {}).get("errorType"))
+        report = Report(
+            request_id,
+            started_ms,
+            now,
+            lines,
+            duration,
+            info.memory_mb,
+            max_used_mb,
+            worker.init_ms,
+            status,
+            (error or {}).get("errorType"),
+        )
         worker.init_ms = None  # reported once, on the first REPORT
         self.sink.add_report(info, worker.stream, report)
         return InvokeResult(request_id, out, (error or {}).get("errorType"), report, status)
@@ -361,9 +438,20 @@ def _iso(ms: int) -> str:
 # Lambda's runtime is written in Go and reports a signal as Go's os
 # package words it ("Runtime exited with error: signal: killed" for an OOM
 # kill, "signal: segmentation fault"): Go's syscall signal names.
-_GO_SIGNAL_NAMES = {1: "hangup", 2: "interrupt", 3: "quit", 4: "illegal instruction", 6: "aborted",
-                    7: "bus error", 8: "floating point exception", 9: "killed", 11: "segmentation fault",
-                    13: "broken pipe", 14: "alarm clock", 15: "terminated"}
+_GO_SIGNAL_NAMES = {
+    1: "hangup",
+    2: "interrupt",
+    3: "quit",
+    4: "illegal instruction",
+    6: "aborted",
+    7: "bus error",
+    8: "floating point exception",
+    9: "killed",
+    11: "segmentation fault",
+    13: "broken pipe",
+    14: "alarm clock",
+    15: "terminated",
+}
 
 
 def _signal_name(number: int) -> str:

@@ -69,11 +69,37 @@ FILE_ONLY = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_D
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1, 2
 LAMBDA_NPROC = 1024
 
-SYSTEM_READ = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc/ld.so.cache",
-               "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/ssl", "/etc/pki",
-               "/etc/ca-certificates", "/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/host.conf",
-               "/etc/gai.conf", "/etc/services", "/etc/protocols", "/etc/passwd", "/etc/group", "/etc/mime.types",
-               "/sys/devices/system/cpu", "/dev/urandom", "/dev/random", "/dev/zero", "/dev/full")
+SYSTEM_READ = (
+    "/usr",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/bin",
+    "/sbin",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+    "/etc/ssl",
+    "/etc/pki",
+    "/etc/ca-certificates",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/etc/nsswitch.conf",
+    "/etc/host.conf",
+    "/etc/gai.conf",
+    "/etc/services",
+    "/etc/protocols",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/mime.types",
+    "/sys/devices/system/cpu",
+    "/dev/urandom",
+    "/dev/random",
+    "/dev/zero",
+    "/dev/full",
+)
 
 SYS_MOUNT_SETATTR = 442
 AT_FDCWD = -100
@@ -144,8 +170,12 @@ def landlock_abi() -> int:
 
 def _landlock(abi, rules):
     """Allow only `rules` ((path, access) pairs) from now on, for this process and its children."""
-    handled = (1 << 13) - 1 | (FS_REFER if abi >= 2 else 0) | (FS_TRUNCATE if abi >= 3 else 0) | (
-        FS_IOCTL_DEV if abi >= 5 else 0)
+    handled = (
+        (1 << 13) - 1
+        | (FS_REFER if abi >= 2 else 0)
+        | (FS_TRUNCATE if abi >= 3 else 0)
+        | (FS_IOCTL_DEV if abi >= 5 else 0)
+    )
     scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0
     attr = (ctypes.c_uint64 * 3)(handled, 0, scoped)
     libc = _lib()
@@ -244,6 +274,7 @@ def _supervise(child, private_dir, status_r):
         pass
     if private_dir:
         import shutil
+
         shutil.rmtree(private_dir, ignore_errors=True)
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
@@ -257,8 +288,13 @@ def _supervise(child, private_dir, status_r):
 
 def _read_paths(config):
     """The code, and the runtime's Python: prefix, sys.path, given site paths."""
-    paths = [config.get("task_root"), *config.get("read", ()), *(p for p in sys.path if p),
-             os.path.join(sys.prefix, "pyvenv.cfg"), os.path.realpath(sys.executable)]
+    paths = [
+        config.get("task_root"),
+        *config.get("read", ()),
+        *(p for p in sys.path if p),
+        os.path.join(sys.prefix, "pyvenv.cfg"),
+        os.path.realpath(sys.executable),
+    ]
     base = os.path.realpath(sys.base_prefix)
     return [p for p in paths if p] + ([base] if base != "/" else [])
 
@@ -286,8 +322,11 @@ def enter(config: dict) -> dict[str, bool]:
             pass
         # What it must read under /tmp (code of a state dir there, as in tests)
         # is bound back, read-only, into the new /tmp at the same path.
-        keep = [(p, os.open(p, os.O_PATH | os.O_CLOEXEC)) for p in _read_paths(config)
-                if os.path.realpath(p).startswith("/tmp/") and os.path.isdir(p)]
+        keep = [
+            (p, os.open(p, os.O_PATH | os.O_CLOEXEC))
+            for p in _read_paths(config)
+            if os.path.realpath(p).startswith("/tmp/") and os.path.isdir(p)
+        ]
         try:
             _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_mb}m,mode=1777")
             for path, fd in keep:
@@ -302,6 +341,7 @@ def enter(config: dict) -> dict[str, bool]:
     private_dir = None
     if not on["private_tmp"]:
         import tempfile
+
         private_dir = tempfile.mkdtemp(prefix="lambda-tmp-")
         os.environ["TMPDIR"] = os.environ["HOME"] = private_dir
     outer_pid = os.getpid()
@@ -379,9 +419,15 @@ def protections() -> dict[str, bool]:
     global _cache
     if _cache is None:
         import subprocess
+
         try:
-            out = subprocess.run([sys.executable, "-I", "-S", __file__, "--probe"], capture_output=True,
-                                 timeout=20, stdin=subprocess.DEVNULL, cwd="/")
+            out = subprocess.run(
+                [sys.executable, "-I", "-S", __file__, "--probe"],
+                capture_output=True,
+                timeout=20,
+                stdin=subprocess.DEVNULL,
+                cwd="/",
+            )
             found = json.loads(out.stdout.decode().strip().splitlines()[-1])
         except (OSError, ValueError, IndexError, subprocess.SubprocessError):
             found = {}

@@ -24,7 +24,8 @@ MAX_SKEW_S = 15 * 60  # AWS refuses a signature more than 15 minutes off
 MAX_PRESIGNED_S = 7 * 24 * 3600  # AWS's cap on X-Amz-Expires
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _AUTH = re.compile(
-    r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$")
+    r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$"
+)
 _SPACES = re.compile(r"\s+")
 _AMZ_DATE = re.compile(r"[0-9]{8}T[0-9]{6}Z")
 
@@ -103,8 +104,15 @@ def _amz_time(text: str) -> dt.datetime:
     strptime was a fifth of a signature check (~40 us a request)."""
     if not _AMZ_DATE.fullmatch(text):
         raise ValueError(text)
-    return dt.datetime(int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[9:11]), int(text[11:13]),
-                       int(text[13:15]), tzinfo=dt.timezone.utc)
+    return dt.datetime(
+        int(text[0:4]),
+        int(text[4:6]),
+        int(text[6:8]),
+        int(text[9:11]),
+        int(text[11:13]),
+        int(text[13:15]),
+        tzinfo=dt.timezone.utc,
+    )
 
 
 def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
@@ -135,8 +143,9 @@ def canonical_uri(raw_path: str, service: str) -> str:
 
 
 def canonical_query(query: list[tuple[str, str]], presigned: bool) -> str:
-    pairs = sorted((quote(k, safe="-_.~"), quote(v, safe="-_.~")) for k, v in query
-                   if not (presigned and k == "X-Amz-Signature"))
+    pairs = sorted(
+        (quote(k, safe="-_.~"), quote(v, safe="-_.~")) for k, v in query if not (presigned and k == "X-Amz-Signature")
+    )
     return "&".join(f"{k}={v}" for k, v in pairs)
 
 
@@ -150,11 +159,27 @@ def parse_query(raw: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _canonical_request(method: str, raw_path: str, query: list[tuple[str, str]], headers: dict[str, list[str]],
-                       signed: list[str], payload_hash: str, service: str, presigned: bool) -> str:
+def _canonical_request(
+    method: str,
+    raw_path: str,
+    query: list[tuple[str, str]],
+    headers: dict[str, list[str]],
+    signed: list[str],
+    payload_hash: str,
+    service: str,
+    presigned: bool,
+) -> str:
     lines = [f"{name}:{','.join(_SPACES.sub(' ', v.strip()) for v in headers.get(name, []))}" for name in signed]
-    return "\n".join([method, canonical_uri(raw_path, service), canonical_query(query, presigned),
-                      "\n".join(lines) + "\n", ";".join(signed), payload_hash])
+    return "\n".join(
+        [
+            method,
+            canonical_uri(raw_path, service),
+            canonical_query(query, presigned),
+            "\n".join(lines) + "\n",
+            ";".join(signed),
+            payload_hash,
+        ]
+    )
 
 
 def _signature(secret: str, parsed_date: str, region: str, service: str, amz_date: str, request: str) -> str:
@@ -181,8 +206,15 @@ def _payload_hash(header_value: str | None, body: bytes, service: str, presigned
     return actual
 
 
-def verify(method: str, raw_path: str, raw_query: str, header_list: list[tuple[str, str]], body: bytes,
-           secret_for: dict[str, str], now: dt.datetime | None = None) -> Signed:
+def verify(
+    method: str,
+    raw_path: str,
+    raw_query: str,
+    header_list: list[tuple[str, str]],
+    body: bytes,
+    secret_for: dict[str, str],
+    now: dt.datetime | None = None,
+) -> Signed:
     """Check a request's SigV4 signature against the known keys
     (access key -> secret). Raises SignatureError; returns who signed."""
     headers: dict[str, list[str]] = {}
@@ -198,8 +230,9 @@ def verify(method: str, raw_path: str, raw_query: str, header_list: list[tuple[s
     try:
         when = _amz_time(amz_date)
     except ValueError:
-        raise SignatureError("MALFORMED", "X-Amz-Date is missing or not in ISO 8601 basic format",
-                             parsed.access_key) from None
+        raise SignatureError(
+            "MALFORMED", "X-Amz-Date is missing or not in ISO 8601 basic format", parsed.access_key
+        ) from None
     if not amz_date.startswith(parsed.date):
         raise SignatureError("MALFORMED", "the credential scope's date is not X-Amz-Date's", parsed.access_key)
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -211,29 +244,57 @@ def verify(method: str, raw_path: str, raw_query: str, header_list: list[tuple[s
             raise SignatureError("EXPIRED", "the presigned URL has expired", parsed.access_key)
     elif abs(age) > MAX_SKEW_S:
         stamp = now.strftime("%Y%m%dT%H%M%SZ")
-        raise SignatureError("EXPIRED", f"Signature expired: {amz_date} is now earlier than "
-                             f"{stamp} ({stamp} - 15 min.)", parsed.access_key)
-    request = _canonical_request(method, raw_path, query, headers, parsed.signed_headers,
-                                 _payload_hash(first.get("x-amz-content-sha256"), body, parsed.service,
-                                               parsed.presigned, parsed.access_key),
-                                 parsed.service, parsed.presigned)
+        raise SignatureError(
+            "EXPIRED",
+            f"Signature expired: {amz_date} is now earlier than {stamp} ({stamp} - 15 min.)",
+            parsed.access_key,
+        )
+    request = _canonical_request(
+        method,
+        raw_path,
+        query,
+        headers,
+        parsed.signed_headers,
+        _payload_hash(first.get("x-amz-content-sha256"), body, parsed.service, parsed.presigned, parsed.access_key),
+        parsed.service,
+        parsed.presigned,
+    )
     expected = _signature(secret, parsed.date, parsed.region, parsed.service, amz_date, request)
     if not hmac.compare_digest(expected, parsed.signature):
         raise SignatureError("MISMATCH", "the signature does not match", parsed.access_key)
     return Signed(parsed.access_key, parsed.region, parsed.service, parsed.presigned)
 
 
-def sign(method: str, host: str, raw_path: str, raw_query: str, body: bytes, access_key: str, secret: str,
-         region: str = "us-east-1", service: str = "apigw-wizard",
-         now: dt.datetime | None = None) -> dict[str, str]:
+def sign(
+    method: str,
+    host: str,
+    raw_path: str,
+    raw_query: str,
+    body: bytes,
+    access_key: str,
+    secret: str,
+    region: str = "us-east-1",
+    service: str = "apigw-wizard",
+    now: dt.datetime | None = None,
+) -> dict[str, str]:
     """Headers that sign a request (host, x-amz-date, authorization)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     amz_date = now.strftime("%Y%m%dT%H%M%SZ")
     headers = {"host": host, "x-amz-date": amz_date}
     signed = sorted(headers)
-    request = _canonical_request(method, raw_path, parse_query(raw_query), {k: [v] for k, v in headers.items()},
-                                 signed, hashlib.sha256(body).hexdigest(), service, False)
+    request = _canonical_request(
+        method,
+        raw_path,
+        parse_query(raw_query),
+        {k: [v] for k, v in headers.items()},
+        signed,
+        hashlib.sha256(body).hexdigest(),
+        service,
+        False,
+    )
     signature = _signature(secret, amz_date[:8], region, service, amz_date, request)
     scope = f"{access_key}/{amz_date[:8]}/{region}/{service}/aws4_request"
-    headers["authorization"] = f"{ALGORITHM} Credential={scope}, SignedHeaders={';'.join(signed)}, Signature={signature}"
+    headers["authorization"] = (
+        f"{ALGORITHM} Credential={scope}, SignedHeaders={';'.join(signed)}, Signature={signature}"
+    )
     return headers

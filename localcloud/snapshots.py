@@ -19,8 +19,14 @@ from .persist import SaveFailed, Store
 
 
 class ControlSaver:
-    def __init__(self, store: Store, lock: Any, extra: Callable[[], dict[str, Any]],
-                 restored: Callable[[dict[str, Any]], None], log: Callable[[str], None]):
+    def __init__(
+        self,
+        store: Store,
+        lock: Any,
+        extra: Callable[[], dict[str, Any]],
+        restored: Callable[[dict[str, Any]], None],
+        log: Callable[[str], None],
+    ):
         self.store = store
         self.lock = lock  # moto's
         self.extra = extra

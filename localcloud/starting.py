@@ -89,8 +89,14 @@ class Starting:
                 protections = await self.protections if self.protections is not None else []
             except Exception:  # noqa: BLE001 - the probe's own failure; health must still answer
                 protections = []
-            answer.update({"port": self.port, "state_dir": str(self.state_dir.parent), "cloud_id": self.cloud_id,
-                           "protections_off": list(protections)})
+            answer.update(
+                {
+                    "port": self.port,
+                    "state_dir": str(self.state_dir.parent),
+                    "cloud_id": self.cloud_id,
+                    "protections_off": list(protections),
+                }
+            )
         await respond(send, 200, [("content-type", "application/json")], json.dumps(answer).encode())
 
     async def _failed(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -102,8 +108,9 @@ class Starting:
         head = {k.decode("latin-1"): v.decode("utf-8", "replace") for k, v in scope["headers"]}
         protocol = gate_mod.protocol_of(head, scope["query_string"].decode("latin-1"), body)
         # A 4xx, so SDKs say it at once instead of retrying a 5xx until the cloud is gone.
-        reply = render(protocol, START_FAILED_CODE, 400, f"the local cloud could not start: {self.failed}",
-                       fault="Receiver")
+        reply = render(
+            protocol, START_FAILED_CODE, 400, f"the local cloud could not start: {self.failed}", fault="Receiver"
+        )
         try:
             await respond(send, reply.status, reply.headers, reply.body)
         except Exception as exc:  # noqa: BLE001 - a client gone away must not cost the others their answer

@@ -28,8 +28,10 @@ class StateLocked(StateError):
 
 
 def unwritable(path: Path, exc: OSError) -> StateError:
-    return StateError(f"cannot write to the local cloud's state folder {path} ({exc.strerror}); "
-                      "make it writable and free some space, or pass --state-dir with another folder")
+    return StateError(
+        f"cannot write to the local cloud's state folder {path} ({exc.strerror}); "
+        "make it writable and free some space, or pass --state-dir with another folder"
+    )
 
 
 def hold(state_dir: Path, port: int) -> int:
@@ -47,8 +49,10 @@ def hold(state_dir: Path, port: int) -> int:
         pid = holder[0] if holder else "unknown"
         where = f" on port {holder[1]}" if len(holder) > 1 else ""
         stop = f"'apigw-wizard local --stop --port {holder[1]}'" if len(holder) > 1 else f"'kill {pid}'"
-        raise StateLocked(f"another local cloud (pid {pid}{where}) is using the state folder {state_dir}; "
-                          f"use that one, stop it with {stop}, or pass --state-dir with another folder") from None
+        raise StateLocked(
+            f"another local cloud (pid {pid}{where}) is using the state folder {state_dir}; "
+            f"use that one, stop it with {stop}, or pass --state-dir with another folder"
+        ) from None
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {port}\n".encode(), 0)
@@ -69,9 +73,11 @@ def cloud_id(state_dir: Path) -> str:
         if _ID.match(text):
             return text
         aside = set_aside(path)
-        raise StateError(f"the local cloud's id file {path} is damaged; it was moved to {aside.name}: "
-                         "move it back if it was edited by mistake (ledgers name this id), or start again "
-                         "for a new id")
+        raise StateError(
+            f"the local cloud's id file {path} is damaged; it was moved to {aside.name}: "
+            "move it back if it was edited by mistake (ledgers name this id), or start again "
+            "for a new id"
+        )
     new = uuid.uuid4().hex
     from awsrules.privatefiles import write_private
 

@@ -123,11 +123,13 @@ class LambdaContext:
         sys.stdout.write(str(message))
 
     def __repr__(self):
-        return (f"LambdaContext([aws_request_id={self.aws_request_id},log_group_name={self.log_group_name},"
-                f"log_stream_name={self.log_stream_name},function_name={self.function_name},"
-                f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
-                f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
-                f"identity={self.identity}])")
+        return (
+            f"LambdaContext([aws_request_id={self.aws_request_id},log_group_name={self.log_group_name},"
+            f"log_stream_name={self.log_stream_name},function_name={self.function_name},"
+            f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
+            f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
+            f"identity={self.identity}])"
+        )
 
 
 class RequestIdFilter(logging.Filter):
@@ -202,7 +204,7 @@ class PeakMemory:
     def _own_kb(self):
         data = os.pread(_STATUS[1], 4096, 0)
         start = data.find(b"VmHWM:")
-        return int(data[start + 6:data.index(b"kB", start)])
+        return int(data[start + 6 : data.index(b"kB", start)])
 
     def update(self):
         """The peak RSS so far, in KB."""
@@ -240,16 +242,19 @@ def limit_address_space(megabytes):
 def load_handler(spec):
     module_name, dot, func_name = spec.rpartition(".")
     if not dot or not module_name:
-        return None, _error("Runtime.MalformedHandlerName",
-                            f"Bad handler '{spec}': not enough values to unpack (expected 2, got 1)")
+        return None, _error(
+            "Runtime.MalformedHandlerName", f"Bad handler '{spec}': not enough values to unpack (expected 2, got 1)"
+        )
     import importlib
 
     try:
         module = importlib.import_module(module_name.replace("/", "."))
     except SyntaxError as exc:
-        return None, _error("Runtime.UserCodeSyntaxError",
-                            f"Syntax error in module '{module_name}': {exc.msg} ({os.path.basename(exc.filename or '')}, line {exc.lineno})",
-                            stack=[f'  File "{exc.filename}" Line {exc.lineno}\n        {(exc.text or "").strip()}\n'])
+        return None, _error(
+            "Runtime.UserCodeSyntaxError",
+            f"Syntax error in module '{module_name}': {exc.msg} ({os.path.basename(exc.filename or '')}, line {exc.lineno})",
+            stack=[f'  File "{exc.filename}" Line {exc.lineno}\n        {(exc.text or "").strip()}\n'],
+        )
     except ImportError as exc:
         return None, _error("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}")
     except Exception as exc:  # the module's own top-level code failed
@@ -311,8 +316,9 @@ def main():
 
     started = time.perf_counter()
     handler, init_error = load_handler(os.environ["_HANDLER"])
-    channel.write({"op": "ready", "init_ms": (time.perf_counter() - started) * 1000, "error": init_error,
-                   "logs": capture.take()})
+    channel.write(
+        {"op": "ready", "init_ms": (time.perf_counter() - started) * 1000, "error": init_error, "logs": capture.take()}
+    )
     if init_error:
         return
 
@@ -352,8 +358,15 @@ def main():
         # Runtime.OutOfMemory) and this one reads no further request (one may
         # already wait in the pipe; the gateway runs it elsewhere).
         retire = peak_kb > memory.memory_mb * 1024
-        reply = {"op": "result", "error": error, "logs": capture.take(), "duration_ms": duration_ms,
-                 "max_rss_mb": peak_kb // 1024, "retire": retire, "out_of_memory": retire}
+        reply = {
+            "op": "result",
+            "error": error,
+            "logs": capture.take(),
+            "duration_ms": duration_ms,
+            "max_rss_mb": peak_kb // 1024,
+            "retire": retire,
+            "out_of_memory": retire,
+        }
         if retire:
             channel.write(reply)
             return

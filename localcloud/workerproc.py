@@ -69,7 +69,10 @@ class _Frames(asyncio.Protocol):
             end = HEADER.size + meta_len + payload_len
             if len(buffer) < end:
                 return
-            meta, payload = bytes(buffer[HEADER.size:HEADER.size + meta_len]), bytes(buffer[HEADER.size + meta_len:end])
+            meta, payload = (
+                bytes(buffer[HEADER.size : HEADER.size + meta_len]),
+                bytes(buffer[HEADER.size + meta_len : end]),
+            )
             del buffer[:end]
             self.on_frame(meta, payload)
 
@@ -124,8 +127,15 @@ class Worker:
     a second behind it for a fast handler, so the worker finds its next
     request waiting instead of sleeping until it is woken (see pool.py)."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], stream: str, frames: _Frames, stdin: asyncio.WriteTransport,
-                 loop: asyncio.AbstractEventLoop, watchdog: Watchdog):
+    def __init__(
+        self,
+        proc: subprocess.Popen[bytes],
+        stream: str,
+        frames: _Frames,
+        stdin: asyncio.WriteTransport,
+        loop: asyncio.AbstractEventLoop,
+        watchdog: Watchdog,
+    ):
         self.loop = loop  # kept: asyncio.get_running_loop() makes a getpid() system call
         self.watchdog = watchdog  # enforces each call's timeout
         self.proc = proc
@@ -144,10 +154,25 @@ class Worker:
         frames.on_close = self._closed
 
     @classmethod
-    async def start(cls, args: list[str], env: dict[str, str], cwd: str, stream: str,
-                    on_stray: Callable[[str], None], watchdog: Watchdog) -> Worker:
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=env, cwd=cwd, start_new_session=True, close_fds=True)
+    async def start(
+        cls,
+        args: list[str],
+        env: dict[str, str],
+        cwd: str,
+        stream: str,
+        on_stray: Callable[[str], None],
+        watchdog: Watchdog,
+    ) -> Worker:
+        proc = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+            close_fds=True,
+        )
         loop = asyncio.get_running_loop()
         try:
             _, frames = await loop.connect_read_pipe(_Frames, proc.stdout)
@@ -193,9 +218,13 @@ class Worker:
         # Lambda stops an environment the moment it outgrows its memory size,
         # not when the call returns: a call that has run a while has its
         # memory looked at a few times a second (fast calls never are).
-        if (self.memory_limit_mb and call.deadline is not None and call.timeout_s is not None
-                and now - (call.deadline - call.timeout_s) >= MEMORY_WATCH_AFTER_S
-                and now - self.memory_checked >= MEMORY_WATCH_EVERY_S):
+        if (
+            self.memory_limit_mb
+            and call.deadline is not None
+            and call.timeout_s is not None
+            and now - (call.deadline - call.timeout_s) >= MEMORY_WATCH_AFTER_S
+            and now - self.memory_checked >= MEMORY_WATCH_EVERY_S
+        ):
             self.memory_checked = now
             if largest_rss_mb(self.proc.pid) > self.memory_limit_mb:
                 call.out_of_memory = True

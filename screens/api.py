@@ -35,13 +35,21 @@ class ApiScreen(StepScreen):
             with Vertical(id="integration"):
                 yield Label("Lambda integration (payload 2.0 is the console's default)")
                 yield Field("Function", select([(fn, fn)], value=fn, allow_blank=False, id="function"))
-                yield Field("Payload", select([("2.0", "2.0"), ("1.0", "1.0")], value=api.payload_format,
-                                              allow_blank=False, id="payload"))
-                yield Field("API name", text_input(api.name, id="api-name", validators=[FieldValidator(fields.api_name)]))
+                yield Field(
+                    "Payload",
+                    select([("2.0", "2.0"), ("1.0", "1.0")], value=api.payload_format, allow_blank=False, id="payload"),
+                )
+                yield Field(
+                    "API name", text_input(api.name, id="api-name", validators=[FieldValidator(fields.api_name)])
+                )
             with Vertical(id="routes"):
                 yield DataTable(id="route-table", cursor_type="row")
-                yield Field("New route", text_input(placeholder="e.g. GET /pets/{id}", id="new-route",
-                                               validators=[FieldValidator(fields.route_key)]))
+                yield Field(
+                    "New route",
+                    text_input(
+                        placeholder="e.g. GET /pets/{id}", id="new-route", validators=[FieldValidator(fields.route_key)]
+                    ),
+                )
                 with Horizontal(classes="actions"):
                     yield button("Add", id="add-route")
                     yield button("Remove selected", id="remove-route")
@@ -87,8 +95,9 @@ class ApiScreen(StepScreen):
 
     def _show(self) -> None:
         self.query_one(ContentSwitcher).current = self.pane
-        marks = " › ".join(f"[reverse] {i} {TITLES[p]} [/]" if p == self.pane else f"{i} {TITLES[p]}"
-                           for i, p in enumerate(PANES, 1))
+        marks = " › ".join(
+            f"[reverse] {i} {TITLES[p]} [/]" if p == self.pane else f"{i} {TITLES[p]}" for i, p in enumerate(PANES, 1)
+        )
         self.query_one("#substeps", Static).update(marks)
         button = self.query_one("#next", Button)
         done = self.state.step_done("api")
@@ -102,12 +111,14 @@ class ApiScreen(StepScreen):
     def _summarise(self) -> None:
         state = self.state
         api = state.config.api
-        lines = [f"API        {api.name} (HTTP)",
-                 f"Integration Lambda {state.integration_function or state.config.function.name}, "
-                 f"payload {api.payload_format}, 30000 ms",
-                 f"Routes     {', '.join(api.routes)}",
-                 f"Stage      {api.stage}, auto-deploy {'on' if api.auto_deploy else 'off'}",
-                 "Permission lambda:InvokeFunction for apigateway.amazonaws.com, scoped to this API"]
+        lines = [
+            f"API        {api.name} (HTTP)",
+            f"Integration Lambda {state.integration_function or state.config.function.name}, "
+            f"payload {api.payload_format}, 30000 ms",
+            f"Routes     {', '.join(api.routes)}",
+            f"Stage      {api.stage}, auto-deploy {'on' if api.auto_deploy else 'off'}",
+            "Permission lambda:InvokeFunction for apigateway.amazonaws.com, scoped to this API",
+        ]
         if state.result and state.result.invoke_url:
             lines.append(f"Invoke URL {state.result.invoke_url}")
         self.query_one("#summary", Static).update("\n".join(lines))
@@ -154,12 +165,18 @@ class ApiScreen(StepScreen):
         if self.pane == "integration":
             chosen = str(self.query_one("#function", Select).value)
             state.integration_function = None if chosen == state.config.function.name else chosen
-            state.update("api", name=self.query_one("#api-name", Input).value,
-                         payload_format=str(self.query_one("#payload", Select).value))
+            state.update(
+                "api",
+                name=self.query_one("#api-name", Input).value,
+                payload_format=str(self.query_one("#payload", Select).value),
+            )
             self._fill_routes()
         elif self.pane == "stages":
-            state.update("api", stage=self.query_one("#stage", Input).value,
-                         auto_deploy=self.query_one("#auto-deploy", Switch).value)
+            state.update(
+                "api",
+                stage=self.query_one("#stage", Input).value,
+                auto_deploy=self.query_one("#auto-deploy", Switch).value,
+            )
         self._dirty = self._dirty or before != (state.config.api, state.integration_function)
 
     @on(Button.Pressed, "#add-route")
@@ -204,6 +221,3 @@ class ApiScreen(StepScreen):
 
     def _failed(self) -> None:
         self.query_one("#next", Button).disabled = False
-
-
-

@@ -75,8 +75,13 @@ class StepScreen(Screen[None]):
         self.app.refresh_subtitle()
 
     # -- backend calls ---------------------------------------------------------
-    def call_backend(self, name: str, call: Callable[[Callable[[Event], None]], Any],
-                     done: Callable[[Any], None], failed: Callable[[], None] = lambda: None) -> None:
+    def call_backend(
+        self,
+        name: str,
+        call: Callable[[Callable[[Event], None]], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[], None] = lambda: None,
+    ) -> None:
         """Run `call(emit)` in a thread worker; `done(result)` on success,
         the error funnel (with Retry) on failure."""
         self._handlers[name] = (done, failed)
@@ -89,8 +94,9 @@ class StepScreen(Screen[None]):
 
         # Exclusive per kind of call: a new "ledger" listing must not cancel
         # a "destroy" that a dialog's callback has just started.
-        self.run_worker(job, name=name, group=f"aws-{name}", thread=True, exclusive=True, exit_on_error=False,
-                        description=name)
+        self.run_worker(
+            job, name=name, group=f"aws-{name}", thread=True, exclusive=True, exit_on_error=False, description=name
+        )
         self._last_call = (name, call, done, failed)
 
     def on_step_progress(self, message: StepProgress) -> None:

@@ -57,8 +57,9 @@ class CleanupScreen(StepScreen):
                 self.query_one("#delete", Button).disabled = True
                 self.call_backend("destroy", self.backend.destroy, self._deleted)
 
-        self.app.push_screen(ConfirmModal(f"Delete {len(self.items)} resources?", body, "Delete all", danger=True),
-                             confirmed)
+        self.app.push_screen(
+            ConfirmModal(f"Delete {len(self.items)} resources?", body, "Delete all", danger=True), confirmed
+        )
 
     def _deleted(self, deleted: list[str]) -> None:
         self.query_one(ProgressLog).event("done", f"Deleted {len(deleted)} resources; nothing is left.")

@@ -33,23 +33,41 @@ class FunctionScreen(StepScreen):
         yield Label("Create function: author from scratch", classes="step-title")
         with VerticalScroll(id="function-form"):
             yield Field("Name", text_input(fn.name, id="name", validators=[FieldValidator(fields.function_name)]))
-            yield Field("Runtime", select([(fn.runtime, fn.runtime)], value=fn.runtime, allow_blank=False, id="runtime"))
-            yield Field("Architecture", select([(a, a) for a in ("x86_64", "arm64")], value=fn.architecture,
-                                               allow_blank=False, id="architecture"))
-            yield Field("Code", text_input(fn.code if fn.code == "hello" else fn.code, id="code",
-                                      placeholder="hello, or a .py file, a folder or a .zip",
-                                      validators=[FieldValidator(lambda v: fields.code(v, Path.cwd()))]))
+            yield Field(
+                "Runtime", select([(fn.runtime, fn.runtime)], value=fn.runtime, allow_blank=False, id="runtime")
+            )
+            yield Field(
+                "Architecture",
+                select(
+                    [(a, a) for a in ("x86_64", "arm64")], value=fn.architecture, allow_blank=False, id="architecture"
+                ),
+            )
+            yield Field(
+                "Code",
+                text_input(
+                    fn.code if fn.code == "hello" else fn.code,
+                    id="code",
+                    placeholder="hello, or a .py file, a folder or a .zip",
+                    validators=[FieldValidator(lambda v: fields.code(v, Path.cwd()))],
+                ),
+            )
             yield Static(Syntax(HELLO_CODE, "python", theme="ansi_dark", line_numbers=False), id="code-view")
             role_options = [("Create a new role with basic Lambda permissions", NEW_ROLE)]
             if fn.role != NEW_ROLE:
                 role_options.append((fn.role, fn.role))
             yield Field("Execution role", select(role_options, value=fn.role, allow_blank=False, id="role"))
             with Collapsible(title="Advanced settings", collapsed=True):
-                yield Field("Handler", text_input(fn.handler, id="handler", validators=[FieldValidator(fields.handler)]))
-                yield Field("Memory (MB)", text_input(str(fn.memory_mb), id="memory",
-                                                 validators=[FieldValidator(fields.memory_mb, as_int)]))
-                yield Field("Timeout (s)", text_input(str(fn.timeout_s), id="timeout",
-                                                 validators=[FieldValidator(fields.timeout_s, as_int)]))
+                yield Field(
+                    "Handler", text_input(fn.handler, id="handler", validators=[FieldValidator(fields.handler)])
+                )
+                yield Field(
+                    "Memory (MB)",
+                    text_input(str(fn.memory_mb), id="memory", validators=[FieldValidator(fields.memory_mb, as_int)]),
+                )
+                yield Field(
+                    "Timeout (s)",
+                    text_input(str(fn.timeout_s), id="timeout", validators=[FieldValidator(fields.timeout_s, as_int)]),
+                )
         with Horizontal(classes="actions"):
             yield button("Create function", id="create", variant="primary")
             yield button("Next: HTTP API", id="next", variant="success", disabled=True)
@@ -123,10 +141,17 @@ class FunctionScreen(StepScreen):
             self.notify(problem, severity="error", timeout=8, markup=False)
             return False
         old_name = self.state.config.function.name
-        self.state.update("function", name=value("#name"), runtime=str(self.query_one("#runtime", Select).value),
-                          architecture=str(self.query_one("#architecture", Select).value), code=code,
-                          handler=value("#handler"), memory_mb=int(value("#memory")),
-                          timeout_s=int(value("#timeout")), role=str(self.query_one("#role", Select).value))
+        self.state.update(
+            "function",
+            name=value("#name"),
+            runtime=str(self.query_one("#runtime", Select).value),
+            architecture=str(self.query_one("#architecture", Select).value),
+            code=code,
+            handler=value("#handler"),
+            memory_mb=int(value("#memory")),
+            timeout_s=int(value("#timeout")),
+            role=str(self.query_one("#role", Select).value),
+        )
         self._follow_rename(old_name, value("#name"))
         return True
 
@@ -158,4 +183,3 @@ class FunctionScreen(StepScreen):
     @on(Button.Pressed, "#next")
     def next_step(self) -> None:
         self.app.goto("api")
-

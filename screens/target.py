@@ -31,8 +31,10 @@ class TargetScreen(StepScreen):
         with Vertical(id="aws-fields"):
             yield Field("Profile", select([], prompt="default credential chain", id="profile", allow_blank=True))
             yield Field("Region", text_input(config.region, id="region", validators=[FieldValidator(fields.region)]))
-            yield Field("Endpoint", text_input(self.state.endpoint_url or "", id="endpoint",
-                                          placeholder="optional: an emulator's URL"))
+            yield Field(
+                "Endpoint",
+                text_input(self.state.endpoint_url or "", id="endpoint", placeholder="optional: an emulator's URL"),
+            )
         yield Static("", id="identity")
         with Horizontal(classes="actions"):
             yield button("Continue", id="continue", variant="primary")
@@ -75,9 +77,11 @@ class TargetScreen(StepScreen):
             region_input.focus()
             return
         profile = self.query_one("#profile", Select).value
-        self.state.update(target="aws" if aws else "local",
-                          region=region_input.value if aws else self.state.config.region,
-                          profile=profile if aws and isinstance(profile, str) else None)
+        self.state.update(
+            target="aws" if aws else "local",
+            region=region_input.value if aws else self.state.config.region,
+            profile=profile if aws and isinstance(profile, str) else None,
+        )
         self.state.endpoint_url = (self.query_one("#endpoint", Input).value.strip() or None) if aws else None
         self.backend.reset()
         self.query_one("#continue", Button).disabled = True
@@ -102,15 +106,21 @@ class TargetScreen(StepScreen):
         log = self.query_one(ProgressLog)
         for note in state.notes:
             log.event("info", note)
-        self.query_one("#identity", Static).update(Content.assemble(
-            "Signed in as ", (state.identity.arn, "bold"),
-            f"\nAccount {state.identity.account}, region {state.config.region}"))
+        self.query_one("#identity", Static).update(
+            Content.assemble(
+                "Signed in as ",
+                (state.identity.arn, "bold"),
+                f"\nAccount {state.identity.account}, region {state.config.region}",
+            )
+        )
         log.event("done", f"Account {state.identity.account} ({state.config.target})")
         self.refresh_sidebar()
         if state.config.target == "aws" and not state.billing_confirmed:
-            body = (f"The next steps create a Lambda function, an IAM role and policy and an HTTP API in account "
-                    f"{state.identity.account}, region {state.config.region}. They may cost money; the "
-                    "Clean up step deletes them.")
+            body = (
+                f"The next steps create a Lambda function, an IAM role and policy and an HTTP API in account "
+                f"{state.identity.account}, region {state.config.region}. They may cost money; the "
+                "Clean up step deletes them."
+            )
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
@@ -120,6 +130,3 @@ class TargetScreen(StepScreen):
             self.app.push_screen(ConfirmModal("Create real AWS resources?", body, "Continue"), confirmed)
             return
         self.app.goto("function")
-
-
-

@@ -9,6 +9,7 @@ import json
 import os
 import shlex
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from textual import on, work
@@ -22,6 +23,9 @@ from awsrules.limits import TEST_METHODS
 from tui.state import TestRecord
 
 from .base import StepScreen
+
+if TYPE_CHECKING:  # the tester (and httpx) load when the first request is sent
+    from tui.services.tester import TestRequest
 from .forms import Field, button, first_invalid, select, text_input
 from .validators import FieldValidator
 
@@ -78,11 +82,16 @@ class TestScreen(StepScreen):
     def _ssh_hint(self) -> Content | None:
         """Over SSH a loopback URL only works on the server: say how to
         reach it from the laptop's browser."""
-        if self.state.config.target != "local" or not (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT")):
+        if self.state.config.target != "local" or not (
+            os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT")
+        ):
             return None
         port = self.state.port
-        return Content.assemble("Over SSH: run ", (f"ssh -L {port}:127.0.0.1:{port} <this host>", "bold"),
-                                " on your laptop, then open the same URL in its browser.")
+        return Content.assemble(
+            "Over SSH: run ",
+            (f"ssh -L {port}:127.0.0.1:{port} <this host>", "bold"),
+            " on your laptop, then open the same URL in its browser.",
+        )
 
     def _url(self) -> str:
         base = (self.state.result.invoke_url if self.state.result else "").rstrip("/")
@@ -112,28 +121,38 @@ class TestScreen(StepScreen):
         self.run_request(TestRequest(method, self._url(), self._headers(), body))
 
     @work(exclusive=True, group="send", exit_on_error=False)
-    async def run_request(self, request: object) -> None:
+    async def run_request(self, request: TestRequest) -> None:
         """An async worker: a new send cancels the one in flight."""
         from tui.services.errors import WizardError
         from tui.services.tester import send_async
 
         sent_ms = int(time.time() * 1000)
         try:
-            reply = await send_async(request)  # type: ignore[arg-type]
+            reply = await send_async(request)
         except WizardError as err:
             self.query_one("#status", Static).update(Content.styled(err.sentence(), "red"))
-            self.state.history.append(TestRecord(request.method, request.url, None, 0, err.code))  # type: ignore[attr-defined]
+            self.state.history.append(TestRecord(request.method, request.url, None, 0, err.code))
             self._history()
             return
         colour = "green" if reply.status < 400 else "red"
-        self.query_one("#status", Static).update(Content.assemble(
-            (f"{reply.status} {reply.reason}", f"bold {colour}"),
-            f"  {reply.elapsed_ms:.0f} ms  {len(reply.body)} bytes  {reply.header('content-type') or ''}"))
+        self.query_one("#status", Static).update(
+            Content.assemble(
+                (f"{reply.status} {reply.reason}", f"bold {colour}"),
+                f"  {reply.elapsed_ms:.0f} ms  {len(reply.body)} bytes  {reply.header('content-type') or ''}",
+            )
+        )
         self.query_one("#out-body", Static).update(_pretty(reply.text))
         self.query_one("#out-headers", Static).update("\n".join(f"{k}: {v}" for k, v in reply.headers))
         self.query_one("#response", TabbedContent).active = "tab-body"
-        self.state.history.append(TestRecord(request.method, request.url, reply.status, reply.elapsed_ms,  # type: ignore[attr-defined]
-                                             reply.text[:40].replace("\n", " ")))
+        self.state.history.append(
+            TestRecord(
+                request.method,
+                request.url,
+                reply.status,
+                reply.elapsed_ms,
+                reply.text[:40].replace("\n", " "),
+            )
+        )
         self._history()
         self.refresh_sidebar()
         request_id = reply.header("apigw-requestid") or ""
@@ -158,15 +177,19 @@ class TestScreen(StepScreen):
         event = invocation.get("event")
         reason = invocation.get("note") or ""
         self.query_one("#out-event", Static).update(
-            json.dumps(event, indent=2) if event else f"The function was not invoked: {reason}")
+            json.dumps(event, indent=2) if event else f"The function was not invoked: {reason}"
+        )
         returned = invocation.get("returned")
         self.query_one("#out-returned", Static).update(
             (_pretty(returned) if returned is not None else f"Nothing: {reason}")
-            + (f"\n\nAPI Gateway: {reason}" if reason and returned is not None else ""))
+            + (f"\n\nAPI Gateway: {reason}" if reason and returned is not None else "")
+        )
 
     def _history(self) -> None:
-        rows = [f"{r.status or 'ERR':>4}  {r.elapsed_ms:6.0f} ms  {r.method:<6} {urlsplit(r.url).path}  {r.summary}"
-                for r in reversed(self.state.history)]
+        rows = [
+            f"{r.status or 'ERR':>4}  {r.elapsed_ms:6.0f} ms  {r.method:<6} {urlsplit(r.url).path}  {r.summary}"
+            for r in reversed(self.state.history)
+        ]
         self.query_one("#out-history", Static).update("\n".join(rows))
 
     @on(Button.Pressed, "#copy-url")
@@ -189,6 +212,3 @@ class TestScreen(StepScreen):
     @on(Button.Pressed, "#cleanup")
     def cleanup(self) -> None:
         self.app.goto("cleanup")
-
-
-

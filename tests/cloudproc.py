@@ -26,8 +26,13 @@ HOST_CANARY = "HOST_ONLY_CANARY"
 
 
 class LocalCloudProcess:
-    def __init__(self, state_dir: Path, port: int | None = None, extra_args: list[str] | None = None,
-                 env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        state_dir: Path,
+        port: int | None = None,
+        extra_args: list[str] | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.state_dir = state_dir
         self.extra_args = extra_args or []
         self.extra_env = env or {}
@@ -38,12 +43,29 @@ class LocalCloudProcess:
 
     def start(self) -> LocalCloudProcess:
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "AWS_SECRET_ACCESS_KEY": HOST_SECRET, HOST_CANARY: "1",
-               "AWS_ACCESS_KEY_ID": "AKIAHOSTKEY000000000", **self.extra_env}
+        env = {
+            **os.environ,
+            "AWS_SECRET_ACCESS_KEY": HOST_SECRET,
+            HOST_CANARY: "1",
+            "AWS_ACCESS_KEY_ID": "AKIAHOSTKEY000000000",
+            **self.extra_env,
+        }
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen([*wizard_exe(), "local", "--port", str(self.port), "--state-dir",
-                                          str(self.state_dir), *self.extra_args], stdout=log, stderr=subprocess.STDOUT, env=env,
-                                         stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(
+                [
+                    *wizard_exe(),
+                    "local",
+                    "--port",
+                    str(self.port),
+                    "--state-dir",
+                    str(self.state_dir),
+                    *self.extra_args,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -75,8 +97,13 @@ class LocalCloudProcess:
 
         creds = owner.load()
         assert creds is not None
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id=creds.access_key_id, aws_secret_access_key=creds.secret_access_key)
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=creds.access_key_id,
+            aws_secret_access_key=creds.secret_access_key,
+        )
 
 
 def owner_env(port: int) -> dict[str, str]:
@@ -90,7 +117,7 @@ def owner_env(port: int) -> dict[str, str]:
     env = {}
     for line in proc.stdout.splitlines():
         if line.startswith("export "):
-            name, _, value = line[len("export "):].partition("=")
+            name, _, value = line[len("export ") :].partition("=")
             env[name] = shlex.split(value)[0]
     return env
 
@@ -101,16 +128,25 @@ def owner_kw(port: int) -> dict[str, str]:
 
     creds = owner.load()
     assert creds is not None
-    return {"endpoint_url": f"http://127.0.0.1:{port}", "region_name": "us-east-1",
-            "aws_access_key_id": creds.access_key_id, "aws_secret_access_key": creds.secret_access_key}
+    return {
+        "endpoint_url": f"http://127.0.0.1:{port}",
+        "region_name": "us-east-1",
+        "aws_access_key_id": creds.access_key_id,
+        "aws_secret_access_key": creds.secret_access_key,
+    }
 
 
 def client_for(cloud: LocalCloudProcess, config_dir: Path, service: str) -> Any:
     """A boto3 client signed with the key pair kept in another config folder
     (another user's, in tests of who may use a cloud)."""
     data = json.loads((config_dir / "local-cloud-credentials.json").read_text())
-    return boto3.client(service, endpoint_url=cloud.endpoint, region_name="us-east-1",
-                        aws_access_key_id=data["access_key_id"], aws_secret_access_key=data["secret_access_key"])
+    return boto3.client(
+        service,
+        endpoint_url=cloud.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=data["access_key_id"],
+        aws_secret_access_key=data["secret_access_key"],
+    )
 
 
 def zip_files(files: dict[str, str | bytes]) -> bytes:
@@ -160,18 +196,33 @@ class Deployed:
                 events = []
             if events:
                 time.sleep(0.05)
-                return [e["message"] for e in logs.filter_log_events(logGroupName=f"/aws/lambda/{self.function}")["events"]]
+                return [
+                    e["message"] for e in logs.filter_log_events(logGroupName=f"/aws/lambda/{self.function}")["events"]
+                ]
             time.sleep(0.05)
         return []
 
 
-def create_function(cloud: LocalCloudProcess, code: str | bytes | dict[str, str | bytes], *,
-                    handler: str = "lambda_function.lambda_handler", timeout: int = 3, memory: int = 128,
-                    env: dict[str, str] | None = None, runtime: str = "python3.14", name: str | None = None) -> tuple[str, str]:
+def create_function(
+    cloud: LocalCloudProcess,
+    code: str | bytes | dict[str, str | bytes],
+    *,
+    handler: str = "lambda_function.lambda_handler",
+    timeout: int = 3,
+    memory: int = 128,
+    env: dict[str, str] | None = None,
+    runtime: str = "python3.14",
+    name: str | None = None,
+) -> tuple[str, str]:
     iam, lam = cloud.client("iam"), cloud.client("lambda")
     name = name or f"fn-{uuid.uuid4().hex[:8]}"
-    trust = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                                       "Action": "sts:AssumeRole"}]})
+    trust = json.dumps(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ]
+        }
+    )
     role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
     if isinstance(code, str):
         data = zip_files({"lambda_function.py": code})
@@ -179,30 +230,54 @@ def create_function(cloud: LocalCloudProcess, code: str | bytes | dict[str, str 
         data = zip_files(code)
     else:
         data = code
-    fn = lam.create_function(FunctionName=name, Runtime=runtime, Role=role, Handler=handler,
-                             Code={"ZipFile": data}, Timeout=timeout, MemorySize=memory,
-                             Environment={"Variables": env or {}})
+    fn = lam.create_function(
+        FunctionName=name,
+        Runtime=runtime,
+        Role=role,
+        Handler=handler,
+        Code={"ZipFile": data},
+        Timeout=timeout,
+        MemorySize=memory,
+        Environment={"Variables": env or {}},
+    )
     return name, fn["FunctionArn"]
 
 
-def deploy(cloud: LocalCloudProcess, code: str | bytes | dict[str, str | bytes], *, routes: tuple[str, ...] = ("ANY /echo",),
-           payload: str = "2.0", stage: str = "$default", auto_deploy: bool = True, permission: bool = True,
-           integration_timeout_ms: int = 30000, stage_variables: dict[str, str] | None = None,
-           **fn_kwargs: Any) -> Deployed:
+def deploy(
+    cloud: LocalCloudProcess,
+    code: str | bytes | dict[str, str | bytes],
+    *,
+    routes: tuple[str, ...] = ("ANY /echo",),
+    payload: str = "2.0",
+    stage: str = "$default",
+    auto_deploy: bool = True,
+    permission: bool = True,
+    integration_timeout_ms: int = 30000,
+    stage_variables: dict[str, str] | None = None,
+    **fn_kwargs: Any,
+) -> Deployed:
     name, arn = create_function(cloud, code, **fn_kwargs)
     api_client = cloud.client("apigatewayv2")
     api = api_client.create_api(Name=f"api-{name}", ProtocolType="HTTP")["ApiId"]
-    integ = api_client.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=arn,
-                                          PayloadFormatVersion=payload, TimeoutInMillis=integration_timeout_ms,
-                                          IntegrationMethod="POST")["IntegrationId"]
+    integ = api_client.create_integration(
+        ApiId=api,
+        IntegrationType="AWS_PROXY",
+        IntegrationUri=arn,
+        PayloadFormatVersion=payload,
+        TimeoutInMillis=integration_timeout_ms,
+        IntegrationMethod="POST",
+    )["IntegrationId"]
     for key in routes:
         api_client.create_route(ApiId=api, RouteKey=key, Target=f"integrations/{integ}")
-    api_client.create_stage(ApiId=api, StageName=stage, AutoDeploy=auto_deploy,
-                            StageVariables=stage_variables or {})
+    api_client.create_stage(ApiId=api, StageName=stage, AutoDeploy=auto_deploy, StageVariables=stage_variables or {})
     if permission:
         cloud.client("lambda").add_permission(
-            FunctionName=name, StatementId="apigw", Action="lambda:InvokeFunction",
-            Principal="apigateway.amazonaws.com", SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api}/*")
+            FunctionName=name,
+            StatementId="apigw",
+            Action="lambda:InvokeFunction",
+            Principal="apigateway.amazonaws.com",
+            SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api}/*",
+        )
     return Deployed(cloud, name, arn, api, integ, stage)
 
 

@@ -90,12 +90,20 @@ def wizard_exe() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "tui"]
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the installed command as a user would, never with a terminal."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([*wizard_exe(), *args], capture_output=True, text=True, env=full_env,
-                          cwd=cwd or ROOT, stdin=subprocess.DEVNULL, timeout=timeout)
+    return subprocess.run(
+        [*wizard_exe(), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
 
 
 def deploy_json(*extra: str, env: dict[str, str] | None = None) -> dict[str, object]:

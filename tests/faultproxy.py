@@ -43,12 +43,24 @@ CALLS: dict[str, tuple[str, str, str | None]] = {
     "DeletePolicy": ("POST", r"^/$", "DeletePolicy"),
     "DeleteRole": ("POST", r"^/$", "DeleteRole"),
 }
-_CONFLICT = {"iam": ("EntityAlreadyExists", 409), "lambda": ("ResourceConflictException", 409),
-             "apigw": ("ConflictException", 409), "logs": ("ResourceAlreadyExistsException", 400)}
-_THROTTLE = {"iam": ("Throttling", 400), "lambda": ("TooManyRequestsException", 429),
-             "apigw": ("TooManyRequestsException", 429), "logs": ("ThrottlingException", 400)}
-_DENIED = {"iam": ("AccessDenied", 403), "lambda": ("AccessDeniedException", 403),
-           "apigw": ("AccessDeniedException", 403), "logs": ("AccessDeniedException", 400)}
+_CONFLICT = {
+    "iam": ("EntityAlreadyExists", 409),
+    "lambda": ("ResourceConflictException", 409),
+    "apigw": ("ConflictException", 409),
+    "logs": ("ResourceAlreadyExistsException", 400),
+}
+_THROTTLE = {
+    "iam": ("Throttling", 400),
+    "lambda": ("TooManyRequestsException", 429),
+    "apigw": ("TooManyRequestsException", 429),
+    "logs": ("ThrottlingException", 400),
+}
+_DENIED = {
+    "iam": ("AccessDenied", 403),
+    "lambda": ("AccessDeniedException", 403),
+    "apigw": ("AccessDeniedException", 403),
+    "logs": ("AccessDeniedException", 400),
+}
 
 
 @dataclass
@@ -114,15 +126,20 @@ class Proxy:
             def _error(self, name: str, fault: str) -> None:
                 service = proxy.service_of(name)
                 if fault == "propagation":
-                    code, status, message = ("InvalidParameterValueException", 400,
-                                             "The role defined for the function cannot be assumed by Lambda.")
+                    code, status, message = (
+                        "InvalidParameterValueException",
+                        400,
+                        "The role defined for the function cannot be assumed by Lambda.",
+                    )
                 else:
                     table = {"throttle": _THROTTLE, "denied": _DENIED, "conflict": _CONFLICT}[fault]
                     code, status = table[service]
                     message = f"injected {fault} for {name}"
                 if service == "iam":
-                    data = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}"
-                            f"</Message></Error><RequestId>x</RequestId></ErrorResponse>").encode()
+                    data = (
+                        f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}"
+                        f"</Message></Error><RequestId>x</RequestId></ErrorResponse>"
+                    ).encode()
                     ctype = "text/xml"
                 elif service == "logs":
                     data = json.dumps({"__type": code, "message": message}).encode()
@@ -200,12 +217,14 @@ class Proxy:
 
         from localcloud import owner
 
-        kept = {k: v for k, v in headers.items()  # type: ignore[attr-defined]
-                if k.lower() not in ("authorization", "x-amz-date", "x-amz-security-token", "host")}
+        kept = {
+            k: v
+            for k, v in headers.items()  # type: ignore[attr-defined]
+            if k.lower() not in ("authorization", "x-amz-date", "x-amz-security-token", "host")
+        }
         scope = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/", headers.get("Authorization", ""))  # type: ignore[attr-defined]
         region, service = scope.groups() if scope else ("us-east-1", "sts")
-        request = AWSRequest(method=method, url=f"http://127.0.0.1:{self.upstream_port}{path}", data=body,
-                             headers=kept)
+        request = AWSRequest(method=method, url=f"http://127.0.0.1:{self.upstream_port}{path}", data=body, headers=kept)
         creds = owner.load()
         assert creds is not None
         SigV4Auth(Credentials(creds.access_key_id, creds.secret_access_key), service, region).add_auth(request)

@@ -23,8 +23,13 @@ def _screen_class(step: str) -> type[Screen[None]]:
     from screens.target import TargetScreen
     from screens.test import TestScreen
 
-    return {"target": TargetScreen, "function": FunctionScreen, "api": ApiScreen, "test": TestScreen,
-            "cleanup": CleanupScreen}[step]
+    return {
+        "target": TargetScreen,
+        "function": FunctionScreen,
+        "api": ApiScreen,
+        "test": TestScreen,
+        "cleanup": CleanupScreen,
+    }[step]
 
 
 class WizardApp(App[None]):
@@ -75,16 +80,23 @@ class WizardApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for number, step in enumerate(STEPS, 1):
-            yield SystemCommand(f"Go to step {number}: {STEP_TITLES[step]}", f"Jump to {STEP_TITLES[step]}",
-                                lambda step=step: self.goto(step))
+            yield SystemCommand(
+                f"Go to step {number}: {STEP_TITLES[step]}",
+                f"Jump to {STEP_TITLES[step]}",
+                lambda step=step: self.goto(step),
+            )
         yield SystemCommand("Clean up", "Delete everything this wizard created", lambda: self.goto("cleanup"))
-        yield SystemCommand("Show the AWS CLI equivalent", "The commands that do the same by hand",
-                            self.action_show_cli)
-        yield SystemCommand("Export: CloudFormation, SAM or AWS CLI script",
-                            "The configured stack as a template or a script (nothing is deployed)",
-                            self.action_export)
-        yield SystemCommand("Toggle dark / light theme", "Switch between the dark and light theme",
-                            self.action_toggle_theme)
+        yield SystemCommand(
+            "Show the AWS CLI equivalent", "The commands that do the same by hand", self.action_show_cli
+        )
+        yield SystemCommand(
+            "Export: CloudFormation, SAM or AWS CLI script",
+            "The configured stack as a template or a script (nothing is deployed)",
+            self.action_export,
+        )
+        yield SystemCommand(
+            "Toggle dark / light theme", "Switch between the dark and light theme", self.action_toggle_theme
+        )
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -115,9 +127,14 @@ class WizardApp(App[None]):
         where = self.state.state_dir
         if config.target == "local":
             where = local_ledger_dir(self.state.port, where)
-        found = [(scope, count) for scope, count in list_ledgers(where)
-                 if scope.target == config.target and scope.function == config.function.name
-                 and scope.api == config.api.name and count]
+        found = [
+            (scope, count)
+            for scope, count in list_ledgers(where)
+            if scope.target == config.target
+            and scope.function == config.function.name
+            and scope.api == config.api.name
+            and count
+        ]
         if found:
             self.call_from_thread(self._offer, found[0][0].stack, found[0][1])
 

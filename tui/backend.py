@@ -49,8 +49,13 @@ class Backend:
         """The stack's ledger; with `on_event`, locked for a step that creates
         or deletes (a CLI deploy of the same stack waits, and so do we)."""
         lock = on_event is not None
-        return open_ledger(self.conn.cloud, self.state.config, self.state.ledger_dir or self.state.state_dir,
-                           lock=lock, on_wait=lambda m: on_event(Event("ledger", "info", m)) if on_event else None)
+        return open_ledger(
+            self.conn.cloud,
+            self.state.config,
+            self.state.ledger_dir or self.state.state_dir,
+            lock=lock,
+            on_wait=lambda m: on_event(Event("ledger", "info", m)) if on_event else None,
+        )
 
     def profiles(self) -> list[str]:
         from .services.session import list_profiles
@@ -94,7 +99,11 @@ class Backend:
         ledger = self.ledger()
         if not ledger.resources:
             return None
-        return self.create_api(lambda _e: None) if ledger.find("AWS::ApiGatewayV2::Api") else self.create_function(lambda _e: None)
+        return (
+            self.create_api(lambda _e: None)
+            if ledger.find("AWS::ApiGatewayV2::Api")
+            else self.create_function(lambda _e: None)
+        )
 
     # -- lists for pickers -------------------------------------------------
     def functions(self) -> list[str]:

@@ -31,21 +31,33 @@ def _port(text: str) -> int:
 
 
 def _common(parser: argparse.ArgumentParser, config_required: bool = False) -> None:
-    parser.add_argument("--config", type=Path, required=config_required, metavar="FILE",
-                        help="YAML config (see sample_config.yaml); defaults to the tutorial's choices")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        required=config_required,
+        metavar="FILE",
+        help="YAML config (see sample_config.yaml); defaults to the tutorial's choices",
+    )
     parser.add_argument("--target", choices=("local", "aws"), help="local cloud (default) or AWS")
     parser.add_argument("--profile", help="AWS profile (aws target)")
     parser.add_argument("--region", help="AWS region, e.g. us-east-1")
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT,
-                        help=f"local cloud port (default {DEFAULT_PORT})")
-    parser.add_argument("--state-dir", type=Path, metavar="DIR",
-                        help="where ledgers and local cloud state live (default: $XDG_DATA_HOME/apigw-wizard)")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"local cloud port (default {DEFAULT_PORT})")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help="where ledgers and local cloud state live (default: $XDG_DATA_HOME/apigw-wizard)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="apigw-wizard", description=(
-        "Create a Lambda function behind an HTTP API, as the AWS console tutorial does, "
-        "on a Docker-free local cloud (default) or on AWS."))
+    parser = _Parser(
+        prog="apigw-wizard",
+        description=(
+            "Create a Lambda function behind an HTTP API, as the AWS console tutorial does, "
+            "on a Docker-free local cloud (default) or on AWS."
+        ),
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _common(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
@@ -59,8 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(test)
     test.add_argument("--method", help="HTTP method (default: test.method)")
     test.add_argument("--path", help="path after the invoke URL (default: test.path)")
-    test.add_argument("-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
-                      help="request header, repeatable")
+    test.add_argument(
+        "-H", "--header", action="append", default=[], metavar="'NAME: VALUE'", help="request header, repeatable"
+    )
     test.add_argument("-d", "--data", help="request body (@FILE reads a file)")
     test.add_argument("--json", action="store_true", help="print status, headers, body, elapsed_ms as JSON")
 
@@ -69,23 +82,37 @@ def build_parser() -> argparse.ArgumentParser:
     destroy.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     export = sub.add_parser("export", help="write the stack as a CloudFormation or SAM template, or an AWS CLI script")
-    export.add_argument("--config", type=Path, metavar="FILE",
-                        help="YAML config (see sample_config.yaml); defaults to the tutorial's choices")
-    export.add_argument("--format", required=True, choices=EXPORT_FORMATS,
-                        help="cloudformation (a template), sam (a SAM template) or cli (a bash script)")
+    export.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="YAML config (see sample_config.yaml); defaults to the tutorial's choices",
+    )
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=EXPORT_FORMATS,
+        help="cloudformation (a template), sam (a SAM template) or cli (a bash script)",
+    )
     export.add_argument("--out", type=Path, metavar="FILE", help="write it to FILE instead of stdout")
 
     local = sub.add_parser("local", help="run the local cloud in the foreground")
     local.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     local.add_argument("--state-dir", type=Path, metavar="DIR", help="where its state lives")
     local.add_argument("--stop", action="store_true", help="stop the local cloud running on --port")
-    local.add_argument("--env", action="store_true",
-                       help="print export lines (endpoint, key pair, region) for the AWS CLI, SDKs and Terraform: "
-                            'eval "$(apigw-wizard local --env)"')
+    local.add_argument(
+        "--env",
+        action="store_true",
+        help="print export lines (endpoint, key pair, region) for the AWS CLI, SDKs and Terraform: "
+        'eval "$(apigw-wizard local --env)"',
+    )
     local.add_argument("--region", default=None, help="region for --env (default $AWS_REGION or us-east-1)")
-    local.add_argument("--accept-any-credentials", action="store_true",
-                       help="accept AWS API calls signed with any key, or unsigned (for tools that insist on "
-                            "dummy keys); every other check stays on")
+    local.add_argument(
+        "--accept-any-credentials",
+        action="store_true",
+        help="accept AWS API calls signed with any key, or unsigned (for tools that insist on "
+        "dummy keys); every other check stays on",
+    )
     return parser
 
 
@@ -102,8 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             return commands.wizard(args)
         return int(getattr(commands, args.command)(args))
     except KeyboardInterrupt:
-        print("Interrupted. Run the same command again to resume; 'destroy' removes what was created.",
-              file=sys.stderr)
+        print("Interrupted. Run the same command again to resume; 'destroy' removes what was created.", file=sys.stderr)
         return 130
 
 

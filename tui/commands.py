@@ -62,8 +62,10 @@ def _guard(func: Any) -> Any:
             return 1
         except OSError as err:  # a full or read-only disk: say which file, never a traceback
             where = f" {err.filename}" if err.filename else ""
-            _err(f"could not use{where} ({err.strerror or err}); free some space or make it writable, "
-                 "then run the command again")
+            _err(
+                f"could not use{where} ({err.strerror or err}); free some space or make it writable, "
+                "then run the command again"
+            )
             return 1
 
     return run
@@ -108,8 +110,10 @@ def deploy(args: argparse.Namespace) -> int:
         raise
     conn = _connect(args, config)
     ident = conn.cloud.identity()
-    _err(f"Deploying {config.function.name} + {config.api.name} to {conn.cloud.target.describe()}, "
-         f"account {ident.account}")
+    _err(
+        f"Deploying {config.function.name} + {config.api.name} to {conn.cloud.target.describe()}, "
+        f"account {ident.account}"
+    )
     if config.target == "aws":
         _confirm(f"This creates real AWS resources in account {ident.account} ({config.region}).", args.yes)
     ledger = open_ledger(conn.cloud, config, conn.state_dir, lock=True, on_wait=_err)
@@ -133,9 +137,12 @@ def _deployed_url(conn: Any, config: config_mod.Config, ledger: Any) -> str:
     recorded = ledger.find("AWS::ApiGatewayV2::Api")
     api = http_api.get_api(conn.cloud, recorded.id) if recorded else None
     if api is None:
-        raise WizardError("find the deployed API", "NotDeployed",
-                          f"nothing is deployed for {config.function.name} + {config.api.name} on this target",
-                          "Run 'apigw-wizard deploy' with the same --config and --target first.")
+        raise WizardError(
+            "find the deployed API",
+            "NotDeployed",
+            f"nothing is deployed for {config.function.name} + {config.api.name} on this target",
+            "Run 'apigw-wizard deploy' with the same --config and --target first.",
+        )
     return conn.url_for(api.get("ApiEndpoint", ""), api["ApiId"], config.api.stage)
 
 
@@ -197,8 +204,10 @@ def destroy(args: argparse.Namespace) -> int:
     ledger = open_ledger(conn.cloud, config, conn.state_dir, lock=True, on_wait=_err)
     doomed = plan(ledger)
     if not doomed:
-        print(f"Nothing to delete: the ledger for {config.function.name} + {config.api.name} "
-              f"on {conn.cloud.target.describe()} is empty.")
+        print(
+            f"Nothing to delete: the ledger for {config.function.name} + {config.api.name} "
+            f"on {conn.cloud.target.describe()} is empty."
+        )
         return 0
     _err("This deletes: " + "; ".join(describe(r) for r in doomed))
     _confirm(f"Delete these {len(doomed)} resources?", args.yes)
@@ -215,8 +224,11 @@ def local(args: argparse.Namespace) -> int:
         return _print_env(args)
     if args.stop:
         stopped = client.stop(args.port)
-        print(f"Stopped the local cloud on port {args.port}." if stopped
-              else f"No local cloud of yours was running on port {args.port}.")
+        print(
+            f"Stopped the local cloud on port {args.port}."
+            if stopped
+            else f"No local cloud of yours was running on port {args.port}."
+        )
         return 0
     try:
         client.load_credentials()
@@ -225,8 +237,10 @@ def local(args: argparse.Namespace) -> int:
         return 1
     found = client.health(args.port)
     if isinstance(found, client.Health) and found.owned:
-        _err(f"A local cloud is already running on port {args.port}; stop it with "
-             f"'apigw-wizard local --stop --port {args.port}'.")
+        _err(
+            f"A local cloud is already running on port {args.port}; stop it with "
+            f"'apigw-wizard local --stop --port {args.port}'."
+        )
         return 1
     if isinstance(found, client.Health):
         _err(f"{client.not_owned_message(args.port)}; pass --port with another port (e.g. --port {args.port + 1}).")
@@ -238,13 +252,18 @@ def local(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 1
     print(f"Local cloud listening on {cloud.endpoint} (state in {cloud.state_dir}); Ctrl+C to stop", flush=True)
-    print(f"  AWS API calls:  eval \"$(apigw-wizard local --env --port {cloud.port})\", then aws/boto3/terraform",
-          flush=True)
+    print(
+        f'  AWS API calls:  eval "$(apigw-wizard local --env --port {cloud.port})", then aws/boto3/terraform',
+        flush=True,
+    )
     print(f"  Invoke URLs:    {cloud.endpoint}/_aws/execute-api/<api-id>/<path>", flush=True)
     print(f"              or  http://<api-id>.execute-api.localhost:{cloud.port}/<path>", flush=True)
     if args.accept_any_credentials:
-        print("  WARNING: --accept-any-credentials: AWS API calls are not checked for this user's key; "
-              "anyone who can reach the port can use it.", flush=True)
+        print(
+            "  WARNING: --accept-any-credentials: AWS API calls are not checked for this user's key; "
+            "anyone who can reach the port can use it.",
+            flush=True,
+        )
     for missing in cloud.edge.protections_off:
         print(f"  Sandbox protection off: {missing}", flush=True)
     cloud.serve_forever()  # uvicorn stops cleanly on Ctrl+C and SIGTERM

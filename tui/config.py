@@ -168,7 +168,9 @@ def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = 
                 if value is None:
                     continue
                 if not isinstance(value, dict):
-                    problems.append(f"{where(dotted)}: {dotted}: {value!r} is not a mapping; allowed keys: {', '.join(rule)}")
+                    problems.append(
+                        f"{where(dotted)}: {dotted}: {value!r} is not a mapping; allowed keys: {', '.join(rule)}"
+                    )
                     continue
                 out[key] = check(value, rule, dotted + ".")
             else:

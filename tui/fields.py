@@ -84,9 +84,7 @@ def handler(value: Any) -> str:
     text = _text(value, "module.function, e.g. lambda_function.lambda_handler")
     module, dot, func = text.rpartition(".")
     if not dot or not module or not func or any(c.isspace() for c in text) or len(text) > 128:
-        raise FieldError(
-            f"{text!r} is not a handler; allowed: module.function, e.g. lambda_function.lambda_handler"
-        )
+        raise FieldError(f"{text!r} is not a handler; allowed: module.function, e.g. lambda_function.lambda_handler")
     return text
 
 
@@ -129,16 +127,14 @@ def role(value: Any) -> str:
         return text
     if text.startswith("arn:") and ":iam::" in text and ":role/" in text:
         return text
-    raise FieldError(
-        f"{text!r} is not a role; allowed: new (a console-style role), an IAM role name, or a role ARN"
-    )
+    raise FieldError(f"{text!r} is not a role; allowed: new (a console-style role), an IAM role name, or a role ARN")
 
 
 def environment(value: Any) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise FieldError(f"{value!r} is not a mapping; allowed: NAME: \"value\" pairs")
+        raise FieldError(f'{value!r} is not a mapping; allowed: NAME: "value" pairs')
     out: dict[str, str] = {}
     for key, val in value.items():
         if not isinstance(key, str) or not limits.ENV_KEY_RE.fullmatch(key):
@@ -149,7 +145,7 @@ def environment(value: Any) -> dict[str, str]:
         if key in limits.RESERVED_ENV:
             raise FieldError(f"{key} is reserved by Lambda; allowed: any other name")
         if not isinstance(val, str):
-            raise FieldError(f"{key}: {val!r} is not text; allowed: text values, so quote it, e.g. {key}: \"{val}\"")
+            raise FieldError(f'{key}: {val!r} is not text; allowed: text values, so quote it, e.g. {key}: "{val}"')
         out[key] = val
     size = sum(len(k.encode()) + len(v.encode()) for k, v in out.items())
     if size > limits.ENV_TOTAL_BYTES:
@@ -168,7 +164,7 @@ def payload_format(value: Any) -> str:
     # An unquoted 2.0 in YAML is a float; take it as the user meant it.
     text = f"{value:.1f}" if isinstance(value, float) else value
     if text not in limits.PAYLOAD_FORMATS:
-        raise FieldError(f"{value!r} is not a payload format version; allowed: \"2.0\", \"1.0\"")
+        raise FieldError(f'{value!r} is not a payload format version; allowed: "2.0", "1.0"')
     return text
 
 
@@ -184,7 +180,7 @@ def routes(value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
-        raise FieldError(f"{value!r} is not a list of route keys; allowed: e.g. [\"ANY /my-function\"]")
+        raise FieldError(f'{value!r} is not a list of route keys; allowed: e.g. ["ANY /my-function"]')
     if len(value) > limits.MAX_ROUTES:
         raise FieldError(f"{len(value)} routes; allowed: at most {limits.MAX_ROUTES} per API")
     seen: dict[str, str] = {}

@@ -38,49 +38,82 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
         target = Target("aws", config.region, config.profile, endpoint_url or None)
         return Connection(Cloud(target), aws_invoke_url, state_dir=state_dir)
     # The emulator's door loads only here, so the CLI and the first frame need none of it.
-    from localcloud.client import (Health, OwnerError, StartFailed, health, load_credentials, log_path,
-                                   not_owned_message, start_background)
+    from localcloud.client import (
+        Health,
+        OwnerError,
+        StartFailed,
+        health,
+        load_credentials,
+        log_path,
+        not_owned_message,
+        start_background,
+    )
 
     port = DEFAULT_PORT if port is None else port
     try:
         creds = load_credentials()
     except OwnerError as exc:
-        raise WizardError("read the local cloud's credentials", "BadCredentialsFile", str(exc),
-                          "Fix or move the file as it says, then try again.") from None
+        raise WizardError(
+            "read the local cloud's credentials",
+            "BadCredentialsFile",
+            str(exc),
+            "Fix or move the file as it says, then try again.",
+        ) from None
     assert creds is not None
     found = health(port)
     if found is False:
-        raise WizardError(f"use the local cloud on port {port}", "PortInUse",
-                          f"another program answers on {HOST}:{port}",
-                          "Stop it, or pass --port with a free port (the same one to every command).")
+        raise WizardError(
+            f"use the local cloud on port {port}",
+            "PortInUse",
+            f"another program answers on {HOST}:{port}",
+            "Stop it, or pass --port with a free port (the same one to every command).",
+        )
     if isinstance(found, Health) and not found.owned:
-        raise WizardError(f"use the local cloud on port {port}", "NotYourLocalCloud", not_owned_message(port),
-                          f"Pass --port with another port (e.g. --port {port + 1}) to start your own.")
+        raise WizardError(
+            f"use the local cloud on port {port}",
+            "NotYourLocalCloud",
+            not_owned_message(port),
+            f"Pass --port with another port (e.g. --port {port + 1}) to start your own.",
+        )
     notes = []
     if found is None:
         try:
             start_background(port, state_dir)
         except StartFailed as exc:
-            raise WizardError("start the local cloud", "LocalCloudStartFailed", str(exc),
-                              f"See {log_path(state_dir)}, or pass --port with a free port.") from None
+            raise WizardError(
+                "start the local cloud",
+                "LocalCloudStartFailed",
+                str(exc),
+                f"See {log_path(state_dir)}, or pass --port with a free port.",
+            ) from None
         notes.append(started_note(port))
         found = health(port)
     endpoint = f"http://{HOST}:{port}"
-    cloud = Cloud(Target("local", config.region, endpoint_url=endpoint, access_key=creds.access_key_id,
-                         secret_key=creds.secret_access_key))
+    cloud = Cloud(
+        Target(
+            "local",
+            config.region,
+            endpoint_url=endpoint,
+            access_key=creds.access_key_id,
+            secret_key=creds.secret_access_key,
+        )
+    )
     cloud_dir = ledger_dir(found, state_dir)
     if cloud_dir.resolve() != state_dir.resolve():
-        notes.append(f"The local cloud on port {port} keeps its state in {cloud_dir}; "
-                     "the ledger is kept there too.")
+        notes.append(f"The local cloud on port {port} keeps its state in {cloud_dir}; the ledger is kept there too.")
     if isinstance(found, Health) and found.details.get("protections_off"):
-        notes.append("Handler sandbox protections off on this machine: "
-                     + "; ".join(str(p) for p in found.details["protections_off"]))
+        notes.append(
+            "Handler sandbox protections off on this machine: "
+            + "; ".join(str(p) for p in found.details["protections_off"])
+        )
     return Connection(cloud, local_invoke_url(port), notes, cloud_dir)
 
 
 def started_note(port: int) -> str:
-    return (f"Started the local cloud in the background on http://{HOST}:{port} "
-            f"(stop it with 'apigw-wizard local --stop --port {port}').")
+    return (
+        f"Started the local cloud in the background on http://{HOST}:{port} "
+        f"(stop it with 'apigw-wizard local --stop --port {port}')."
+    )
 
 
 def ledger_dir(found: object, state_dir: Path) -> Path:

@@ -19,8 +19,9 @@ def test_deploy_from_nothing_then_the_first_get(tmp_path: Path) -> None:
     port = free_port()
     state = tmp_path / "state"
     try:
-        proc = run_cli("deploy", "--config", str(SAMPLE), "--yes", "--json", "--port", str(port),
-                       "--state-dir", str(state))
+        proc = run_cli(
+            "deploy", "--config", str(SAMPLE), "--yes", "--json", "--port", str(port), "--state-dir", str(state)
+        )
         assert proc.returncode == 0, proc.stderr
         assert "Started the local cloud in the background" in proc.stderr
         reply = httpx.get(json.loads(proc.stdout)["test_url"], timeout=30)
@@ -37,8 +38,9 @@ def test_a_damaged_state_is_said_to_the_command_that_started_the_cloud(tmp_path:
     cloud_dir.mkdir(parents=True)
     (cloud_dir / "control-plane.pickle").write_bytes(b"\x80\x05garbage")
     started = time.monotonic()
-    proc = run_cli("deploy", "--config", str(SAMPLE), "--yes", "--port", str(port),
-                   "--state-dir", str(tmp_path / "state"))
+    proc = run_cli(
+        "deploy", "--config", str(SAMPLE), "--yes", "--port", str(port), "--state-dir", str(tmp_path / "state")
+    )
     text = proc.stdout + proc.stderr
     assert proc.returncode == 1 and "Traceback" not in text, text
     assert "LocalCloudStartFailed" in proc.stderr and "control-plane.pickle" in proc.stderr, proc.stderr
@@ -56,8 +58,17 @@ def test_a_damaged_state_is_said_to_the_command_that_started_the_cloud(tmp_path:
     else:
         raise AssertionError("the cloud that could not start still holds its port")
     try:
-        again = run_cli("deploy", "--config", str(SAMPLE), "--yes", "--json", "--port", str(port),
-                        "--state-dir", str(tmp_path / "state"))
+        again = run_cli(
+            "deploy",
+            "--config",
+            str(SAMPLE),
+            "--yes",
+            "--json",
+            "--port",
+            str(port),
+            "--state-dir",
+            str(tmp_path / "state"),
+        )
         assert again.returncode == 0, again.stderr
     finally:
         run_cli("local", "--stop", "--port", str(port))

@@ -80,9 +80,12 @@ def test_a_hostile_page_can_neither_change_nor_read_nor_stop_the_cloud(cloud: An
     before = _starts(cloud, deployed.function)
     # CORS for the data plane is the API's business (its own config), not
     # the cloud's; this page only needs the request to reach the function.
-    page = (ATTACK.replace("CLOUD", cloud.endpoint).replace("FUNCTION", deployed.function)
-            .replace("REBOUND", f"http://evil.test:{cloud.port}")
-            .replace("DATAPLANE", f"{deployed.base}/echo")).encode()
+    page = (
+        ATTACK.replace("CLOUD", cloud.endpoint)
+        .replace("FUNCTION", deployed.function)
+        .replace("REBOUND", f"http://evil.test:{cloud.port}")
+        .replace("DATAPLANE", f"{deployed.base}/echo")
+    ).encode()
     _Page.body = page
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Page)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -91,7 +94,8 @@ def test_a_hostile_page_can_neither_change_nor_read_nor_stop_the_cloud(cloud: An
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM,
                 # evil.test resolves to loopback, as a rebinding DNS server makes it.
-                args=["--no-sandbox", "--host-resolver-rules=MAP evil.test 127.0.0.1"])
+                args=["--no-sandbox", "--host-resolver-rules=MAP evil.test 127.0.0.1"],
+            )
             try:
                 tab = browser.new_page()
                 tab.goto(f"http://evil.test:{server.server_address[1]}/")
@@ -107,8 +111,12 @@ def test_a_hostile_page_can_neither_change_nor_read_nor_stop_the_cloud(cloud: An
     assert cloud.proc.poll() is None, "the page stopped the cloud"
     assert cloud.client("lambda").get_function(FunctionName=deployed.function)  # not reset
     log = cloud.log_text("(DNS rebinding?)")
-    for path in ("/moto-api/reset", "/moto-api/recorder/start-recording", "/_apigw-wizard/shutdown",
-                 f"/2015-03-31/functions/{deployed.function}/invocations"):
+    for path in (
+        "/moto-api/reset",
+        "/moto-api/recorder/start-recording",
+        "/_apigw-wizard/shutdown",
+        f"/2015-03-31/functions/{deployed.function}/invocations",
+    ):
         assert f"POST {path} -> 403" in log, path  # refused, and the log says why
     assert "a page on 'http://evil.test:" in log and "(DNS rebinding?)" in log
     # Only the data-plane request ran the function; the page's invoke did not.

@@ -31,8 +31,15 @@ def test_missing_config_file_is_exit_2(tmp_path: Path) -> None:
     ],
 )
 def test_cli_exits_2_with_one_line_and_no_traceback(tmp_path: Path, old: str, new: str) -> None:
-    proc = run_cli("deploy", "--config", str(variant(tmp_path, old, new)), "--yes", "--json",
-                   "--state-dir", str(tmp_path / "state"))
+    proc = run_cli(
+        "deploy",
+        "--config",
+        str(variant(tmp_path, old, new)),
+        "--yes",
+        "--json",
+        "--state-dir",
+        str(tmp_path / "state"),
+    )
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, lines
@@ -53,8 +60,16 @@ def test_a_rejected_config_leaves_no_local_cloud_running(tmp_path: Path) -> None
     from tests.conftest import free_port
 
     port = free_port()
-    proc = run_cli("deploy", "--config", str(variant(tmp_path, "memory_mb: 128", "memory_mb: 64")), "--yes",
-                   "--port", str(port), "--state-dir", str(tmp_path / "state"))
+    proc = run_cli(
+        "deploy",
+        "--config",
+        str(variant(tmp_path, "memory_mb: 128", "memory_mb: 64")),
+        "--yes",
+        "--port",
+        str(port),
+        "--state-dir",
+        str(tmp_path / "state"),
+    )
     assert proc.returncode == 2, proc.stderr
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0  # nothing listens there

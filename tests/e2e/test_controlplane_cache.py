@@ -52,8 +52,9 @@ def test_function_reads_see_updates_tags_and_deletes(cloud: Any) -> None:
     lam.untag_resource(Resource=arn, TagKeys=["team"])
     assert twice(lam.list_tags, Resource=arn)[0]["Tags"] == {}
 
-    lam.add_permission(FunctionName=name, StatementId="s1", Action="lambda:InvokeFunction",
-                       Principal="apigateway.amazonaws.com")
+    lam.add_permission(
+        FunctionName=name, StatementId="s1", Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com"
+    )
     policy, _ = twice(lam.get_policy, FunctionName=name)
     assert "s1" in policy["Policy"]
     lam.remove_permission(FunctionName=name, StatementId="s1")
@@ -105,8 +106,11 @@ def test_api_reads_see_updates_tags_and_deletes(cloud: Any) -> None:
 def test_reads_after_an_invoke_see_its_logs(cloud: Any) -> None:
     """An invoke writes log groups and events as a side effect, not through
     an API call: Logs reads must show them (they are never cached)."""
-    deployed = deploy(cloud, 'def lambda_handler(e, c):\n    print("line-" + e["rawQueryString"])\n    return 1\n',
-                      routes=("GET /log",))
+    deployed = deploy(
+        cloud,
+        'def lambda_handler(e, c):\n    print("line-" + e["rawQueryString"])\n    return 1\n',
+        routes=("GET /log",),
+    )
     logs = cloud.client("logs")
     group = f"/aws/lambda/{deployed.function}"
     for n in range(3):
@@ -131,10 +135,14 @@ def test_reads_are_still_refused_without_the_owners_signature(cloud: Any) -> Non
     unsigned = httpx.get(f"{cloud.endpoint}/2015-03-31/functions/")
     assert unsigned.status_code == 403
     assert "Functions" not in unsigned.text
-    forged = httpx.get(f"{cloud.endpoint}/2015-03-31/functions/", headers={
-        "Authorization": "AWS4-HMAC-SHA256 Credential=LKIAAAAAAAAAAAAAAAAA/20260101/us-east-1/lambda/aws4_request, "
-                         "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64,
-        "x-amz-date": "20260101T000000Z"})
+    forged = httpx.get(
+        f"{cloud.endpoint}/2015-03-31/functions/",
+        headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=LKIAAAAAAAAAAAAAAAAA/20260101/us-east-1/lambda/aws4_request, "
+            "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64,
+            "x-amz-date": "20260101T000000Z",
+        },
+    )
     assert forged.status_code == 403 and "Functions" not in forged.text
     assert json.loads(forged.text)
 
@@ -144,7 +152,9 @@ def test_the_data_plane_follows_a_change_read_back_from_the_cache(cloud: Any) ->
     lam = cloud.client("lambda")
     assert deployed.get("/v").text == "one"
     twice(lam.get_function, FunctionName=deployed.function)
-    lam.update_function_code(FunctionName=deployed.function,
-                             ZipFile=zip_files({"lambda_function.py": 'def lambda_handler(e, c):\n    return "two"\n'}))
+    lam.update_function_code(
+        FunctionName=deployed.function,
+        ZipFile=zip_files({"lambda_function.py": 'def lambda_handler(e, c):\n    return "two"\n'}),
+    )
     assert twice(lam.get_function, FunctionName=deployed.function)[0]["Configuration"]["CodeSha256"]
     assert deployed.get("/v").text == "two"

@@ -39,8 +39,13 @@ def everything(c: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def aws_cli(env: dict[str, str], *args: str) -> Any:
-    proc = subprocess.run([sys.executable, "-m", "awscli", *args, "--output", "json"], capture_output=True,
-                          text=True, env={**os.environ, **env}, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "awscli", *args, "--output", "json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -69,7 +74,11 @@ def test_deploy_creates_exactly_the_console_resources(aws_env: dict[str, str], c
 
     fn = clients["lambda"].get_function(FunctionName="my-function")["Configuration"]
     assert (fn["Runtime"], fn["Handler"], fn["MemorySize"], fn["Timeout"]) == (
-        "python3.14", "lambda_function.lambda_handler", 128, 3)
+        "python3.14",
+        "lambda_function.lambda_handler",
+        128,
+        3,
+    )
     assert fn["Architectures"] == ["x86_64"] and fn["Role"] == role["Arn"]
     # The uploaded zip is the console's default code, byte for byte.
     package = build("hello")
@@ -82,10 +91,16 @@ def test_deploy_creates_exactly_the_console_resources(aws_env: dict[str, str], c
     integrations = clients["apigatewayv2"].get_integrations(ApiId=api_id)["Items"]
     assert len(integrations) == 1
     integ = integrations[0]
-    assert (integ["IntegrationType"], integ["PayloadFormatVersion"], integ["TimeoutInMillis"]) == ("AWS_PROXY", "2.0", 30000)
+    assert (integ["IntegrationType"], integ["PayloadFormatVersion"], integ["TimeoutInMillis"]) == (
+        "AWS_PROXY",
+        "2.0",
+        30000,
+    )
     assert integ["IntegrationUri"] == fn["FunctionArn"] and integ["IntegrationMethod"] == "POST"
     routes = clients["apigatewayv2"].get_routes(ApiId=api_id)["Items"]
-    assert [(r["RouteKey"], r["Target"]) for r in routes] == [("ANY /my-function", f"integrations/{integ['IntegrationId']}")]
+    assert [(r["RouteKey"], r["Target"]) for r in routes] == [
+        ("ANY /my-function", f"integrations/{integ['IntegrationId']}")
+    ]
     stages = clients["apigatewayv2"].get_stages(ApiId=api_id)["Items"]
     assert [(s["StageName"], s["AutoDeploy"]) for s in stages] == [("$default", True)]
 
@@ -100,10 +115,13 @@ def test_deploy_creates_exactly_the_console_resources(aws_env: dict[str, str], c
     # The AWS CLI, as a user would run it, sees the same.
     assert [f["FunctionName"] for f in aws_cli(aws_env, "lambda", "list-functions")["Functions"]] == ["my-function"]
     assert [r["RouteKey"] for r in aws_cli(aws_env, "apigatewayv2", "get-routes", "--api-id", api_id)["Items"]] == [
-        "ANY /my-function"]
+        "ANY /my-function"
+    ]
 
 
-def test_second_deploy_creates_nothing_and_destroy_leaves_nothing(aws_env: dict[str, str], clients: dict[str, Any]) -> None:
+def test_second_deploy_creates_nothing_and_destroy_leaves_nothing(
+    aws_env: dict[str, str], clients: dict[str, Any]
+) -> None:
     first = deploy_json(*AWS, env=aws_env)
     before = everything(clients)
     second = deploy_json(*AWS, env=aws_env)
@@ -120,8 +138,9 @@ def test_second_deploy_creates_nothing_and_destroy_leaves_nothing(aws_env: dict[
     assert again.returncode == 0 and "Nothing to delete" in again.stdout
 
 
-def test_changed_code_and_settings_are_updated_in_place(aws_env: dict[str, str], clients: dict[str, Any],
-                                                       tmp_path: Path) -> None:
+def test_changed_code_and_settings_are_updated_in_place(
+    aws_env: dict[str, str], clients: dict[str, Any], tmp_path: Path
+) -> None:
     deploy_json(*AWS, env=aws_env)
     (tmp_path / "lambda_function.py").write_text("def lambda_handler(event, context):\n    return 'v2'\n")
     cfg = tmp_path / "c.yaml"
@@ -133,14 +152,18 @@ def test_changed_code_and_settings_are_updated_in_place(aws_env: dict[str, str],
     assert fn["CodeSha256"] == build(str(tmp_path / "lambda_function.py")).sha256
 
 
-def test_routes_converge_and_permissions_follow(aws_env: dict[str, str], clients: dict[str, Any], tmp_path: Path) -> None:
+def test_routes_converge_and_permissions_follow(
+    aws_env: dict[str, str], clients: dict[str, Any], tmp_path: Path
+) -> None:
     cfg = tmp_path / "c.yaml"
     cfg.write_text('api:\n  routes: ["ANY /my-function", "GET /pets/{id}"]\n')
     out = deploy_json("--target", "aws", "--config", str(cfg), env=aws_env)
     keys = sorted(r["RouteKey"] for r in clients["apigatewayv2"].get_routes(ApiId=out["api_id"])["Items"])
     assert keys == ["ANY /my-function", "GET /pets/{id}"]
-    sources = sorted(s["Condition"]["ArnLike"]["AWS:SourceArn"] for s in json.loads(
-        clients["lambda"].get_policy(FunctionName="my-function")["Policy"])["Statement"])
+    sources = sorted(
+        s["Condition"]["ArnLike"]["AWS:SourceArn"]
+        for s in json.loads(clients["lambda"].get_policy(FunctionName="my-function")["Policy"])["Statement"]
+    )
     assert sources[0].endswith(f"{out['api_id']}/*/*/my-function")
     assert sources[1].endswith(f"{out['api_id']}/*/GET/pets/*")
     cfg.write_text('api:\n  routes: ["ANY /my-function"]\n')
@@ -152,8 +175,13 @@ def test_routes_converge_and_permissions_follow(aws_env: dict[str, str], clients
 
 def test_existing_function_not_ours_is_refused(aws_env: dict[str, str], clients: dict[str, Any]) -> None:
     role = clients["iam"].create_role(RoleName="someone", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    clients["lambda"].create_function(FunctionName="my-function", Runtime="python3.12", Role=role,
-                                      Handler="x.y", Code={"ZipFile": build("hello").zip_bytes})
+    clients["lambda"].create_function(
+        FunctionName="my-function",
+        Runtime="python3.12",
+        Role=role,
+        Handler="x.y",
+        Code={"ZipFile": build("hello").zip_bytes},
+    )
     proc = run_cli("deploy", *AWS, "--yes", env=aws_env)
     assert proc.returncode == 1
     assert "ResourceConflictException" in proc.stderr and "not created by apigw-wizard" in proc.stderr
@@ -166,8 +194,13 @@ def test_existing_function_not_ours_is_refused(aws_env: dict[str, str], clients:
 
 
 def test_existing_role_is_used_as_is(aws_env: dict[str, str], clients: dict[str, Any], tmp_path: Path) -> None:
-    trust = json.dumps({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                                       "Action": "sts:AssumeRole"}]})
+    trust = json.dumps(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ]
+        }
+    )
     arn = clients["iam"].create_role(RoleName="mine", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
     cfg = tmp_path / "c.yaml"
     cfg.write_text("function:\n  role: mine\n")
@@ -191,18 +224,23 @@ def _inject_role_propagation(cloud: Cloud, times: int) -> list[int]:
         if len(calls) <= times:
             from botocore.awsrequest import AWSResponse
 
-            body = json.dumps({"Type": "User", "message": "The role defined for the function cannot be assumed by Lambda."})
+            body = json.dumps(
+                {"Type": "User", "message": "The role defined for the function cannot be assumed by Lambda."}
+            )
             response = AWSResponse("", 400, {"x-amzn-errortype": "InvalidParameterValueException"}, None)
-            return response, {"Error": {"Code": "InvalidParameterValueException",
-                                        "Message": json.loads(body)["message"]}, "ResponseMetadata": {"HTTPStatusCode": 400}}
+            return response, {
+                "Error": {"Code": "InvalidParameterValueException", "Message": json.loads(body)["message"]},
+                "ResponseMetadata": {"HTTPStatusCode": 400},
+            }
         return None
 
     cloud.client("lambda").meta.events.register("before-call.lambda.CreateFunction", hook)
     return calls
 
 
-def test_iam_propagation_error_is_retried(aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-                                          tmp_path: Path) -> None:
+def test_iam_propagation_error_is_retried(
+    aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(functions, "RETRY_DELAYS", (0.01,))
     cloud = _cloud(aws_env)
     calls = _inject_role_propagation(cloud, times=2)
@@ -216,7 +254,8 @@ def test_iam_propagation_error_is_retried(aws_env: dict[str, str], monkeypatch: 
 
 
 def test_iam_propagation_gives_up_at_the_deadline_and_keeps_the_ledger(
-        aws_env: dict[str, str], clients: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    aws_env: dict[str, str], clients: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(functions, "RETRY_DELAYS", (0.05,))
     monkeypatch.setattr(functions, "RETRY_DEADLINE_S", 0.2)
     cloud = _cloud(aws_env)

@@ -22,8 +22,17 @@ from tui.services import functions
 from tui.services.errors import WizardError
 from tui.services.session import Cloud, Target
 
-CREATES = ["CreateRole", "CreatePolicy", "AttachRolePolicy", "CreateFunction", "CreateApi", "CreateIntegration",
-           "CreateRoute", "CreateStage", "AddPermission"]
+CREATES = [
+    "CreateRole",
+    "CreatePolicy",
+    "AttachRolePolicy",
+    "CreateFunction",
+    "CreateApi",
+    "CreateIntegration",
+    "CreateRoute",
+    "CreateStage",
+    "AddPermission",
+]
 DELETES = ["DeleteApi", "DeleteFunction", "DeleteLogGroup", "DetachRolePolicy", "DeletePolicy", "DeleteRole"]
 
 
@@ -37,8 +46,10 @@ def proxy(cloud: Any) -> Iterator[Proxy]:
 def stack_config() -> Config:
     suffix = uuid.uuid4().hex[:6]
     config = Config()
-    return Config(function=type(config.function)(name=f"fm-{suffix}"),
-                  api=type(config.api)(name=f"fm-api-{suffix}", routes=(f"ANY /fm-{suffix}",)))
+    return Config(
+        function=type(config.function)(name=f"fm-{suffix}"),
+        api=type(config.api)(name=f"fm-api-{suffix}", routes=(f"ANY /fm-{suffix}",)),
+    )
 
 
 def inventory(cloud: Any, config: Config) -> dict[str, int]:
@@ -63,7 +74,11 @@ def inventory(cloud: Any, config: Config) -> dict[str, int]:
 
 def policies_for(cloud: Any, ledger: Any) -> list[str]:
     names = {r.id for r in ledger.all("AWS::IAM::ManagedPolicy")}
-    return [p["PolicyName"] for p in cloud.client("iam").list_policies(Scope="Local")["Policies"] if p["PolicyName"] in names]
+    return [
+        p["PolicyName"]
+        for p in cloud.client("iam").list_policies(Scope="Local")["Policies"]
+        if p["PolicyName"] in names
+    ]
 
 
 ONE_EACH = {"roles": 1, "functions": 1, "apis": 1, "integrations": 1, "routes": 1, "stages": 1, "permissions": 1}
@@ -75,16 +90,25 @@ def run(proxy: Proxy, config: Config, tmp_path: Path, read_timeout: float = 65.0
 
     creds = owner.load()
     assert creds is not None
-    cloud = Cloud(Target("local", "us-east-1", endpoint_url=proxy.endpoint, read_timeout_s=read_timeout,
-                         access_key=creds.access_key_id, secret_key=creds.secret_access_key))
+    cloud = Cloud(
+        Target(
+            "local",
+            "us-east-1",
+            endpoint_url=proxy.endpoint,
+            read_timeout_s=read_timeout,
+            access_key=creds.access_key_id,
+            secret_key=creds.secret_access_key,
+        )
+    )
     ledger = open_ledger(cloud, config, tmp_path)
     return cloud, ledger, Deployer(cloud, config, ledger)
 
 
 @pytest.mark.parametrize("call", CREATES)
 @pytest.mark.parametrize("fault", ["throttle", "drop", "lost", "conflict"])
-def test_transient_faults_are_ridden_out_with_no_duplicate(cloud: Any, proxy: Proxy, tmp_path: Path,
-                                                           call: str, fault: str) -> None:
+def test_transient_faults_are_ridden_out_with_no_duplicate(
+    cloud: Any, proxy: Proxy, tmp_path: Path, call: str, fault: str
+) -> None:
     if fault == "conflict" and call == "AttachRolePolicy":
         pytest.skip("attaching is not a create: there is nothing to conflict with")
     config = stack_config()
@@ -111,8 +135,9 @@ def test_read_timeouts_are_ridden_out_with_no_duplicate(cloud: Any, proxy: Proxy
 
 
 @pytest.mark.parametrize("call", CREATES)
-def test_access_denied_stops_cleanly_and_destroy_removes_what_was_made(cloud: Any, proxy: Proxy, tmp_path: Path,
-                                                                       call: str) -> None:
+def test_access_denied_stops_cleanly_and_destroy_removes_what_was_made(
+    cloud: Any, proxy: Proxy, tmp_path: Path, call: str
+) -> None:
     config = stack_config()
     proxy.inject(call, "denied", times=10)
     wiz_cloud, ledger, deployer = run(proxy, config, tmp_path)
@@ -133,8 +158,9 @@ def test_access_denied_stops_cleanly_and_destroy_removes_what_was_made(cloud: An
     assert inventory(cloud, config) == NONE and policies_for(cloud, ledger) == []
 
 
-def test_iam_propagation_error_is_retried_through_the_proxy(cloud: Any, proxy: Proxy, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_iam_propagation_error_is_retried_through_the_proxy(
+    cloud: Any, proxy: Proxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(functions, "RETRY_DELAYS", (0.05,))
     config = stack_config()
     proxy.inject("CreateFunction", "propagation", times=3)
@@ -148,7 +174,8 @@ def test_iam_propagation_error_is_retried_through_the_proxy(cloud: Any, proxy: P
 @pytest.mark.parametrize("call", DELETES)
 @pytest.mark.parametrize("fault", ["throttle", "lost", "denied"])
 def test_destroy_rides_out_transient_faults_and_resumes_after_permanent_ones(
-        cloud: Any, proxy: Proxy, tmp_path: Path, call: str, fault: str) -> None:
+    cloud: Any, proxy: Proxy, tmp_path: Path, call: str, fault: str
+) -> None:
     config = stack_config()
     wiz_cloud, ledger, deployer = run(proxy, config, tmp_path)
     deployer.run()

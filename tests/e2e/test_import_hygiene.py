@@ -12,11 +12,27 @@ import pytest
 from tests.conftest import ROOT
 
 UI_FREE = [
-    "tui.services.session", "tui.services.roles", "tui.services.functions", "tui.services.http_api",
-    "tui.services.permissions", "tui.services.logs", "tui.services.tester", "tui.stack.ledger",
-    "tui.services.errors", "tui.services.packaging", "localcloud.cloud", "localcloud.daemon",
-    "tui.stack.engine", "tui.stack.destroy", "tui.config", "tui.targets", "tui.backend", "tui.state", "localcloud.edge",
-    "localcloud.apigatewayv2.gateway", "localcloud.runtime",
+    "tui.services.session",
+    "tui.services.roles",
+    "tui.services.functions",
+    "tui.services.http_api",
+    "tui.services.permissions",
+    "tui.services.logs",
+    "tui.services.tester",
+    "tui.stack.ledger",
+    "tui.services.errors",
+    "tui.services.packaging",
+    "localcloud.cloud",
+    "localcloud.daemon",
+    "tui.stack.engine",
+    "tui.stack.destroy",
+    "tui.config",
+    "tui.targets",
+    "tui.backend",
+    "tui.state",
+    "localcloud.edge",
+    "localcloud.apigatewayv2.gateway",
+    "localcloud.runtime",
 ]
 
 
@@ -35,8 +51,10 @@ def test_cli_import_does_not_load_boto3_or_moto() -> None:
 
 def test_the_wizard_paints_before_boto3_or_moto_load() -> None:
     """boto3 and moto load in the first worker, after the first frame."""
-    code = ("import sys, tui.app, screens.target, screens.function, screens.api, screens.test, screens.cleanup; "
-            "print(sorted(m for m in ('boto3', 'botocore', 'moto') if m in sys.modules))")
+    code = (
+        "import sys, tui.app, screens.target, screens.function, screens.api, screens.test, screens.cleanup; "
+        "print(sorted(m for m in ('boto3', 'botocore', 'moto') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -82,7 +100,6 @@ def test_the_first_frame_loads_no_emulator_boto3_or_moto_module(tmp_path: Path) 
     script = tmp_path / "first_frame.py"  # Textual reads an App subclass's source file
     script.write_text(FIRST_FRAME)
     seen = tmp_path / "loaded.txt"
-    out = subprocess.run([sys.executable, str(script), str(seen)], capture_output=True, text=True, cwd=ROOT,
-                         timeout=60)
+    out = subprocess.run([sys.executable, str(script), str(seen)], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert seen.read_text() == "[]"

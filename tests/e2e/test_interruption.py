@@ -31,26 +31,48 @@ def proxy(cloud: Any) -> Iterator[Proxy]:
 
 def write_config(tmp_path: Path, config: Any) -> Path:
     path = tmp_path / "c.yaml"
-    path.write_text(f"function:\n  name: {config.function.name}\napi:\n  name: {config.api.name}\n"
-                    f"  routes: [\"{config.api.routes[0]}\"]\n")
+    path.write_text(
+        f"function:\n  name: {config.function.name}\napi:\n  name: {config.api.name}\n"
+        f'  routes: ["{config.api.routes[0]}"]\n'
+    )
     return path
 
 
 @pytest.mark.parametrize(
     ("call", "sig"),
-    [(call, signal.SIGKILL) for call in ("CreateRole", "CreatePolicy", "CreateFunction", "CreateApi",
-                                         "CreateIntegration", "CreateRoute", "CreateStage", "AddPermission")]
+    [
+        (call, signal.SIGKILL)
+        for call in (
+            "CreateRole",
+            "CreatePolicy",
+            "CreateFunction",
+            "CreateApi",
+            "CreateIntegration",
+            "CreateRoute",
+            "CreateStage",
+            "AddPermission",
+        )
+    ]
     + [(call, signal.SIGINT) for call in ("CreateRole", "CreateFunction", "CreateApi", "AddPermission")],
 )
-def test_killed_deploy_resumes_without_duplicates(cloud: Any, proxy: Proxy, tmp_path: Path, call: str, sig: int) -> None:
+def test_killed_deploy_resumes_without_duplicates(
+    cloud: Any, proxy: Proxy, tmp_path: Path, call: str, sig: int
+) -> None:
     config = stack_config()
     path = write_config(tmp_path, config)
-    env = {**os.environ, "AWS_ENDPOINT_URL": proxy.endpoint, "AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t",
-           "AWS_DEFAULT_REGION": "us-east-1", "APIGW_WIZARD_STATE_DIR": str(tmp_path / "state")}
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": proxy.endpoint,
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "APIGW_WIZARD_STATE_DIR": str(tmp_path / "state"),
+    }
     rule = proxy.inject(call, "hold")
     args = ["deploy", "--target", "aws", "--config", str(path), "--yes", "--json"]
-    proc = subprocess.Popen([*wizard_exe(), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*wizard_exe(), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 30
     while rule.seen == 0 and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -93,8 +115,10 @@ def test_local_cloud_killed_mid_write_restarts_with_every_acknowledged_resource(
         # Kill while a create may still be being saved.
         import threading
 
-        threading.Thread(target=lambda: _quietly(iam.create_role, RoleName=f"late-{round_number}",
-                                                 AssumeRolePolicyDocument="{}"), daemon=True).start()
+        threading.Thread(
+            target=lambda: _quietly(iam.create_role, RoleName=f"late-{round_number}", AssumeRolePolicyDocument="{}"),
+            daemon=True,
+        ).start()
         time.sleep(0.005 * round_number)
         running.stop(signal.SIGKILL)
     final = LocalCloudProcess(state, port=port).start()

@@ -26,16 +26,23 @@ def test_quick_create_expands_like_aws(cloud: Any) -> None:
     assert created["ApiEndpoint"] == f"http://{api_id}.execute-api.localhost:{cloud.port}"
     [integration] = api.get_integrations(ApiId=api_id)["Items"]
     assert (integration["IntegrationType"], integration["PayloadFormatVersion"], integration["IntegrationUri"]) == (
-        "AWS_PROXY", "2.0", arn)
+        "AWS_PROXY",
+        "2.0",
+        arn,
+    )
     assert [r["RouteKey"] for r in api.get_routes(ApiId=api_id)["Items"]] == ["$default"]
     [stage] = api.get_stages(ApiId=api_id)["Items"]
     assert stage["StageName"] == "$default" and stage["AutoDeploy"] is True
     # Quick create adds no invoke permission (as on AWS): 500 until one is added.
     url = f"{cloud.endpoint}/_aws/execute-api/{api_id}/any/path"
     assert httpx.get(url).status_code == 500
-    cloud.client("lambda").add_permission(FunctionName=name, StatementId="s", Action="lambda:InvokeFunction",
-                                          Principal="apigateway.amazonaws.com",
-                                          SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*/$default")
+    cloud.client("lambda").add_permission(
+        FunctionName=name,
+        StatementId="s",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*/$default",
+    )
     response = httpx.get(url)
     assert response.status_code == 200 and response.text == "/any/path"  # $default catches every path
 
@@ -92,8 +99,9 @@ def test_stage_validation(cloud: Any) -> None:
 
 
 def test_stage_without_auto_deploy_is_served_only_after_a_deployment(cloud: Any) -> None:
-    deployed = deploy(cloud, "def lambda_handler(e, c):\n    return 'v1'\n", routes=("GET /x",), stage="prod",
-                      auto_deploy=False)
+    deployed = deploy(
+        cloud, "def lambda_handler(e, c):\n    return 'v1'\n", routes=("GET /x",), stage="prod", auto_deploy=False
+    )
     api = cloud.client("apigatewayv2")
     assert deployed.get("/x").status_code == 404
     deployment = api.create_deployment(ApiId=deployed.api_id, StageName="prod")
@@ -159,8 +167,12 @@ def test_deploy_then_curl_the_test_url(tmp_path: Path) -> None:
 def test_duplicate_statement_id_is_a_conflict(cloud: Any) -> None:
     name, _ = create_function(cloud, "def lambda_handler(e, c):\n    return 1\n")
     lam = cloud.client("lambda")
-    kwargs = {"FunctionName": name, "StatementId": "same", "Action": "lambda:InvokeFunction",
-              "Principal": "apigateway.amazonaws.com"}
+    kwargs = {
+        "FunctionName": name,
+        "StatementId": "same",
+        "Action": "lambda:InvokeFunction",
+        "Principal": "apigateway.amazonaws.com",
+    }
     lam.add_permission(**kwargs)
     with pytest.raises(lam.exceptions.ResourceConflictException):
         lam.add_permission(**kwargs)

@@ -38,8 +38,13 @@ def test_basic_get_event_fields(echo: Deployed) -> None:
     ctx = event["requestContext"]
     assert ctx["accountId"] == "123456789012" and ctx["apiId"] == echo.api_id
     assert ctx["domainName"] == f"{echo.api_id}.execute-api.localhost" and ctx["domainPrefix"] == echo.api_id
-    assert ctx["http"] == {"method": "GET", "path": "/echo", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
-                           "userAgent": "conformance/1"}
+    assert ctx["http"] == {
+        "method": "GET",
+        "path": "/echo",
+        "protocol": "HTTP/1.1",
+        "sourceIp": "127.0.0.1",
+        "userAgent": "conformance/1",
+    }
     assert ctx["routeKey"] == "ANY /echo" and ctx["stage"] == "$default"
     assert re.fullmatch(r"[A-Za-z0-9+/]{15}=", ctx["requestId"])
     assert response.headers["apigw-requestid"] == ctx["requestId"]
@@ -55,9 +60,12 @@ def test_basic_get_event_fields(echo: Deployed) -> None:
 
 def test_the_function_runs_in_the_trace_api_gateway_started(cloud: Any) -> None:
     """_X_AMZN_TRACE_ID continues the X-Amzn-Trace-Id that API Gateway adds."""
-    api = deploy(cloud, "import json, os\ndef lambda_handler(event, context):\n"
-                        "    return {'statusCode': 200, 'body': json.dumps([event['headers']['x-amzn-trace-id'],"
-                        " os.environ['_X_AMZN_TRACE_ID']])}\n")
+    api = deploy(
+        cloud,
+        "import json, os\ndef lambda_handler(event, context):\n"
+        "    return {'statusCode': 200, 'body': json.dumps([event['headers']['x-amzn-trace-id'],"
+        " os.environ['_X_AMZN_TRACE_ID']])}\n",
+    )
     for _ in range(2):
         header, env = api.get("/echo").json()
         assert env == f"{header};Sampled=0"

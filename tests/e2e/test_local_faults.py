@@ -17,8 +17,12 @@ FAST = "def lambda_handler(event, context):\n    return 'fast'\n"
 
 
 def test_megabytes_of_output_are_bounded_and_the_request_still_answers(cloud: Any) -> None:
-    api = deploy(cloud, "import sys\ndef lambda_handler(e, c):\n    print('x' * 10_000_000)\n"
-                        "    for i in range(200_000):\n        print(i)\n    return 'done'\n", timeout=20)
+    api = deploy(
+        cloud,
+        "import sys\ndef lambda_handler(e, c):\n    print('x' * 10_000_000)\n"
+        "    for i in range(200_000):\n        print(i)\n    return 'done'\n",
+        timeout=20,
+    )
     response = api.get("/echo")
     assert response.status_code == 200 and response.text == "done"
     lines = api.logs()
@@ -28,8 +32,10 @@ def test_megabytes_of_output_are_bounded_and_the_request_still_answers(cloud: An
 
 
 def test_allocating_past_the_memory_size_is_out_of_memory_and_the_worker_is_replaced(cloud: Any) -> None:
-    code = ("import os\nBLOB = []\ndef lambda_handler(e, c):\n    if e.get('rawQueryString') == 'big':\n"
-            "        BLOB.append(bytearray(300 * 1024 * 1024))\n    return os.getpid()\n")
+    code = (
+        "import os\nBLOB = []\ndef lambda_handler(e, c):\n    if e.get('rawQueryString') == 'big':\n"
+        "        BLOB.append(bytearray(300 * 1024 * 1024))\n    return os.getpid()\n"
+    )
     api = deploy(cloud, code, memory=128, timeout=10)
     first = api.get("/echo").text
     response = api.get("/echo?big")
@@ -66,8 +72,10 @@ def test_a_slow_client_does_not_block_others(cloud: Any) -> None:
     api.get("/echo")
     slow = socket.create_connection(("127.0.0.1", cloud.port), timeout=5)
     try:
-        slow.sendall(b"POST /_aws/execute-api/" + api.api_id.encode() + b"/echo HTTP/1.1\r\nHost: x\r\n"
-                     b"Content-Length: 1000000\r\n\r\n" + b"a" * 10)  # and then nothing more
+        slow.sendall(
+            b"POST /_aws/execute-api/" + api.api_id.encode() + b"/echo HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Length: 1000000\r\n\r\n" + b"a" * 10
+        )  # and then nothing more
         started = time.perf_counter()
         for _ in range(10):
             assert api.get("/echo").text == "fast"

@@ -16,7 +16,7 @@ from tests.cloudproc import Deployed, deploy, zip_folder
 # The worker must run the interpreter pip built the packages for.
 RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
-ASGI_APP = '''
+ASGI_APP = """
 from mangum import Mangum
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, PlainTextResponse
@@ -37,9 +37,9 @@ async def echo(request):
 
 app = Starlette(routes=[Route("/hello/{name}", hello), Route("/echo", echo, methods=["POST"])])
 handler = Mangum(app, lifespan="off")
-'''
+"""
 
-POWERTOOLS_APP = '''
+POWERTOOLS_APP = """
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
@@ -60,13 +60,26 @@ def create_todo():
 
 def lambda_handler(event, context):
     return app.resolve(event, context)
-'''
+"""
 
 
 def _package(tmp: Path, source: str, *requirements: str) -> bytes:
     (tmp / "app.py").write_text(source)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--target", str(tmp), *requirements], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+            str(tmp),
+            *requirements,
+        ],
+        check=True,
+        timeout=300,
+    )
     return zip_folder(tmp)
 
 

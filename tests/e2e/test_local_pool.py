@@ -47,8 +47,18 @@ def _runtime(tmp_path: Path) -> tuple[Runtime, FunctionInfo]:
     runtime = Runtime(tmp_path, "http://127.0.0.1:1", LogSink(None))  # type: ignore[arg-type]
     data = zip_files({"lambda_function.py": HANDLER})
     runtime.code_loader = lambda _info: data
-    info = FunctionInfo("queued", "arn:aws:lambda:us-east-1:123456789012:function:queued", "us-east-1",
-                        "123456789012", "python3.12", "lambda_function.lambda_handler", 128, 1, (), "cXVldWVk")
+    info = FunctionInfo(
+        "queued",
+        "arn:aws:lambda:us-east-1:123456789012:function:queued",
+        "us-east-1",
+        "123456789012",
+        "python3.12",
+        "lambda_function.lambda_handler",
+        128,
+        1,
+        (),
+        "cXVldWVk",
+    )
     return runtime, info
 
 
@@ -106,13 +116,18 @@ def test_a_queued_request_gets_its_own_full_timeout(tmp_path: Path) -> None:
     assert quick.status == "ok" and sum(line.startswith("REPORT") for line in quick.logs) == 1
 
 
-@pytest.mark.parametrize(("ahead", "error_type"), [
-    ({"sleep": 5}, "Sandbox.Timedout"),
-    ({"sleep": 0.3, "exit": 1}, "Runtime.ExitError"),
-    ({"hog": 1}, "Runtime.OutOfMemory"),
-], ids=["timeout", "crash", "out-of-memory"])
-def test_a_request_queued_behind_a_failure_runs_on_another_worker(tmp_path: Path, ahead: dict[str, Any],
-                                                                   error_type: str) -> None:
+@pytest.mark.parametrize(
+    ("ahead", "error_type"),
+    [
+        ({"sleep": 5}, "Sandbox.Timedout"),
+        ({"sleep": 0.3, "exit": 1}, "Runtime.ExitError"),
+        ({"hog": 1}, "Runtime.OutOfMemory"),
+    ],
+    ids=["timeout", "crash", "out-of-memory"],
+)
+def test_a_request_queued_behind_a_failure_runs_on_another_worker(
+    tmp_path: Path, ahead: dict[str, Any], error_type: str
+) -> None:
     runtime, info = _runtime(tmp_path)
     seen = asyncio.run(_scenario(runtime, info, ahead))
     _queued(seen)
@@ -205,8 +220,9 @@ def _max_used(result: Any) -> int:
 
 
 @pytest.mark.parametrize("sandbox", [True, False], ids=["sandboxed", "unsandboxed"])
-def test_the_invocation_that_crosses_the_memory_size_is_the_one_that_fails(tmp_path: Path, sandbox: bool,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_invocation_that_crosses_the_memory_size_is_the_one_that_fails(
+    tmp_path: Path, sandbox: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 9 (c): a handler that allocated 600 MB and freed it before
     returning answered 200 on a warm worker, and a later, innocent request
     on that worker was failed as Runtime.OutOfMemory. On AWS the invocation
@@ -237,10 +253,14 @@ def test_the_invocation_that_crosses_the_memory_size_is_the_one_that_fails(tmp_p
     # As AWS answers an OOM-killed invocation (captures cited in runtime.py _run).
     assert crossing.error_type == "Runtime.OutOfMemory" and crossing.function_error == "Unhandled"
     body = json.loads(crossing.payload)
-    assert body == {"errorType": "Runtime.OutOfMemory",
-                    "errorMessage": f"RequestId: {crossing.request_id} Error: Runtime exited with error: signal: killed"}
+    assert body == {
+        "errorType": "Runtime.OutOfMemory",
+        "errorMessage": f"RequestId: {crossing.request_id} Error: Runtime exited with error: signal: killed",
+    }
     report = _report(crossing)
-    assert report.endswith("\tMemory Size: 128 MB\tMax Memory Used: 128 MB\tStatus: error\tError Type: Runtime.OutOfMemory")
+    assert report.endswith(
+        "\tMemory Size: 128 MB\tMax Memory Used: 128 MB\tStatus: error\tError Type: Runtime.OutOfMemory"
+    )
     # The environment was replaced; no later request is blamed.
     assert all(r.status == "ok" and r.error_type is None for r in after), [r.payload for r in after]
     pids_before = {json.loads(r.payload)["pid"] for r in before}
@@ -248,12 +268,11 @@ def test_the_invocation_that_crosses_the_memory_size_is_the_one_that_fails(tmp_p
     assert all(_max_used(r) < info.memory_mb for r in after)
 
 
-
-
 async def _load(url: str, clients: int, until: asyncio.Event, answers: list[tuple[int, str]]) -> None:
     import httpx
 
     async with httpx.AsyncClient(timeout=40, limits=httpx.Limits(max_connections=clients)) as client:
+
         async def one() -> None:
             while not until.is_set():
                 response = await client.get(url)
@@ -292,18 +311,21 @@ def test_code_updates_under_load_lose_no_request(cloud: Any) -> None:
     def update_25_times() -> None:
         for n in range(1, 26):
             time.sleep(0.25)  # long enough for the new version to be warm and queueing
-            lam.update_function_code(FunctionName=api.function,
-                                     ZipFile=zip_files({"lambda_function.py": PLAIN.replace("VERSION", f"v{n}")}))
+            lam.update_function_code(
+                FunctionName=api.function, ZipFile=zip_files({"lambda_function.py": PLAIN.replace("VERSION", f"v{n}")})
+            )
 
     if shutil.which("wrk"):
-        wrk = subprocess.Popen(["wrk", "-t2", "-c32", "-d12s", "--timeout", "10s", api.base + "/echo"],
-                               stdout=subprocess.PIPE, text=True)
+        wrk = subprocess.Popen(
+            ["wrk", "-t2", "-c32", "-d12s", "--timeout", "10s", api.base + "/echo"], stdout=subprocess.PIPE, text=True
+        )
         time.sleep(0.5)
         update_25_times()
         output = wrk.communicate(timeout=60)[0]
         requests, non_2xx, socket_errors = _wrk_errors(output)
         assert requests > 1000 and non_2xx == 0 and socket_errors == 0, output  # other work may share the 2 cores
     else:
+
         async def scenario() -> None:
             done = asyncio.Event()
             load = asyncio.ensure_future(_load(api.base + "/echo", 32, done, answers))
@@ -331,7 +353,11 @@ def test_after_crash_timeout_and_out_of_memory_a_burst_answers_200(cloud: Any) -
     api = deploy_plain = __import__("tests.cloudproc", fromlist=["deploy"]).deploy(
         # 5 s: time enough for the 600 MB allocation on a loaded machine,
         # which a 1 s timeout turned into a timeout instead of the OOM.
-        cloud, PLAIN.replace("VERSION", "ok"), timeout=5, memory=128)
+        cloud,
+        PLAIN.replace("VERSION", "ok"),
+        timeout=5,
+        memory=128,
+    )
     del deploy_plain
     url = api.base + "/echo"
 
@@ -363,8 +389,10 @@ def test_a_call_that_outgrows_its_memory_is_stopped_while_it_runs(cloud: Any) ->
 
     from tests.cloudproc import create_function
 
-    code = ("import time\nBLOB = []\ndef lambda_handler(e, c):\n    BLOB.append(bytearray(300 << 20))\n"
-            "    time.sleep(20)\n    return 'survived'\n")
+    code = (
+        "import time\nBLOB = []\ndef lambda_handler(e, c):\n    BLOB.append(bytearray(300 << 20))\n"
+        "    time.sleep(20)\n    return 'survived'\n"
+    )
     name, _ = create_function(cloud, code, timeout=30, memory=128)
     started = time.monotonic()
     reply = cloud.client("lambda").invoke(FunctionName=name, Payload=b"{}")

@@ -47,17 +47,24 @@ def _read(sock: socket.socket, count: int) -> list[tuple[int, dict[str, str], by
 
 
 def _get(api: Deployed, query: str, extra: str = "", version: str = "1.1") -> bytes:
-    return (f"GET /_aws/execute-api/{api.api_id}/echo?{query} HTTP/{version}\r\nHost: 127.0.0.1\r\n{extra}\r\n").encode()
+    return (
+        f"GET /_aws/execute-api/{api.api_id}/echo?{query} HTTP/{version}\r\nHost: 127.0.0.1\r\n{extra}\r\n"
+    ).encode()
 
 
 def test_pipelined_requests_of_both_paths_are_answered_in_order(api: Deployed) -> None:
-    post = (f"POST /_aws/execute-api/{api.api_id}/echo?n=2 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            "Content-Length: 1\r\n\r\nx").encode()
+    post = (
+        f"POST /_aws/execute-api/{api.api_id}/echo?n=2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\n\r\nx"
+    ).encode()
     with _connect(api) as sock:
         sock.sendall(_get(api, "n=1") + post + _get(api, "n=3") + _get(api, "n=4"))
         answers = _read(sock, 4)
     assert [(status, body) for status, _, body in answers] == [
-        (200, b"GET n=1"), (200, b"POST n=2"), (200, b"GET n=3"), (200, b"GET n=4")]
+        (200, b"GET n=1"),
+        (200, b"POST n=2"),
+        (200, b"GET n=3"),
+        (200, b"GET n=4"),
+    ]
     assert len({headers["apigw-requestid"] for _, headers, _ in answers}) == 4
 
 
@@ -115,9 +122,11 @@ def test_another_uvicorn_falls_back_to_its_own_protocol_and_still_serves(tmp_pat
 
     port = free_port()
     log = tmp_path / "cloud.log"
-    code = ("import sys, uvicorn\nuvicorn.__version__ = '99.0.0'  # as if another release were installed\n"
-            "from tui.cli import main\n"
-            f"sys.exit(main(['local', '--port', '{port}', '--state-dir', {str(tmp_path / 'state')!r}]))\n")
+    code = (
+        "import sys, uvicorn\nuvicorn.__version__ = '99.0.0'  # as if another release were installed\n"
+        "from tui.cli import main\n"
+        f"sys.exit(main(['local', '--port', '{port}', '--state-dir', {str(tmp_path / 'state')!r}]))\n"
+    )
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -173,13 +182,17 @@ def test_a_uvicorn_missing_relied_on_state_falls_back_to_stock_httptools(tmp_pat
         api = deploy(cloud, ECHO_METHOD)
         assert api.get("/echo", params={"n": "1"}).text == "GET n=1"
         assert api.request("POST", "/echo?n=2", content=b"x").text == "POST n=2"
-        post = (f"POST /_aws/execute-api/{api.api_id}/echo?n=2 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                "Content-Length: 1\r\n\r\nx").encode()
+        post = (
+            f"POST /_aws/execute-api/{api.api_id}/echo?n=2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\n\r\nx"
+        ).encode()
         with _connect(api) as sock:
             sock.sendall(_get(api, "n=1") + post + _get(api, "n=3"))
             answers = _read(sock, 3)
-        assert [(status, body) for status, _, body in answers] == [(200, b"GET n=1"), (200, b"POST n=2"),
-                                                                   (200, b"GET n=3")]
+        assert [(status, body) for status, _, body in answers] == [
+            (200, b"GET n=1"),
+            (200, b"POST n=2"),
+            (200, b"GET n=3"),
+        ]
         assert cloud.log.read_text().count("uvicorn's own HTTP protocol") == 1
     finally:
         if cloud.proc is not None and cloud.proc.poll() is None:

@@ -19,10 +19,22 @@ def lambda_handler(event, context):
 @pytest.fixture(scope="module")
 def pets(cloud: Any) -> Deployed:
     # The AWS docs' worked example, plus tie-break cases.
-    return deploy(cloud, ROUTE_ECHO, routes=(
-        "GET /pets/dog/1", "GET /pets/dog/{id}", "GET /pets/{proxy+}", "ANY /{proxy+}", "$default",
-        "ANY /things", "GET /things", "POST /only-post", "ANY /a/{x}/c", "ANY /a/b/{y}",
-    ))
+    return deploy(
+        cloud,
+        ROUTE_ECHO,
+        routes=(
+            "GET /pets/dog/1",
+            "GET /pets/dog/{id}",
+            "GET /pets/{proxy+}",
+            "ANY /{proxy+}",
+            "$default",
+            "ANY /things",
+            "GET /things",
+            "POST /only-post",
+            "ANY /a/{x}/c",
+            "ANY /a/b/{y}",
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -99,8 +111,18 @@ def test_console_hello_world_is_exactly_what_aws_sends(cloud: Any) -> None:
 
 
 def test_cookies_become_set_cookie_and_multivalue_headers_are_ignored(cloud: Any) -> None:
-    api = deploy(cloud, returning({"statusCode": 200, "cookies": ["a=1; Path=/", "b=2"], "body": "x",
-                                   "multiValueHeaders": {"X-Ignored": ["1", "2"]}, "headers": {"X-Kept": "yes"}}))
+    api = deploy(
+        cloud,
+        returning(
+            {
+                "statusCode": 200,
+                "cookies": ["a=1; Path=/", "b=2"],
+                "body": "x",
+                "multiValueHeaders": {"X-Ignored": ["1", "2"]},
+                "headers": {"X-Kept": "yes"},
+            }
+        ),
+    )
     response = api.get("/echo")
     assert response.headers.get_list("set-cookie") == ["a=1; Path=/", "b=2"]
     assert "x-ignored" not in response.headers and response.headers["x-kept"] == "yes"
@@ -130,12 +152,14 @@ def test_function_errors_and_malformed_output_are_500(cloud: Any, code: str) -> 
 def test_payload_1_0_without_status_code_is_500(cloud: Any) -> None:
     api = deploy(cloud, returning("just a string"), payload="1.0")
     assert api.get("/echo").status_code == 500
-    ok = deploy(cloud, returning({"statusCode": 202, "multiValueHeaders": {"X-M": ["1", "2"]}, "body": "ok"}),
-                payload="1.0")
+    ok = deploy(
+        cloud, returning({"statusCode": 202, "multiValueHeaders": {"X-M": ["1", "2"]}, "body": "ok"}), payload="1.0"
+    )
     response = ok.get("/echo")
     assert response.status_code == 202 and response.headers.get_list("x-m") == ["1", "2"]
-    split = deploy(cloud, returning({"statusCode": 200, "multiValueHeaders": {"X-M": ["1", "2\r\nx-evil: 1"]}}),
-                   payload="1.0")
+    split = deploy(
+        cloud, returning({"statusCode": 200, "multiValueHeaders": {"X-M": ["1", "2\r\nx-evil: 1"]}}), payload="1.0"
+    )
     response = split.get("/echo")
     assert response.status_code == 500 and "x-evil" not in response.headers
 
@@ -151,19 +175,30 @@ def test_missing_invoke_permission_is_500_and_the_handler_never_runs(cloud: Any)
 
 
 def test_permission_scoped_to_another_route_does_not_open_this_one(cloud: Any) -> None:
-    api = deploy(cloud, "def lambda_handler(event, context):\n    return 'x'\n", permission=False,
-                 routes=("ANY /open", "ANY /closed"))
+    api = deploy(
+        cloud,
+        "def lambda_handler(event, context):\n    return 'x'\n",
+        permission=False,
+        routes=("ANY /open", "ANY /closed"),
+    )
     cloud.client("lambda").add_permission(
-        FunctionName=api.function, StatementId="s", Action="lambda:InvokeFunction",
+        FunctionName=api.function,
+        StatementId="s",
+        Action="lambda:InvokeFunction",
         Principal="apigateway.amazonaws.com",
-        SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api.api_id}/*/*/open")
+        SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api.api_id}/*/*/open",
+    )
     assert api.get("/open").status_code == 200
     assert api.get("/closed").status_code == 500
 
 
 def test_integration_timeout_is_503(cloud: Any) -> None:
-    api = deploy(cloud, "import time\ndef lambda_handler(event, context):\n    time.sleep(1.5)\n    return 'late'\n",
-                 integration_timeout_ms=300, timeout=5)
+    api = deploy(
+        cloud,
+        "import time\ndef lambda_handler(event, context):\n    time.sleep(1.5)\n    return 'late'\n",
+        integration_timeout_ms=300,
+        timeout=5,
+    )
     response = api.get("/echo")
     assert response.status_code == 503 and response.text == '{"message":"Service Unavailable"}'
 
@@ -211,7 +246,12 @@ def test_the_test_screen_can_ask_what_the_function_saw_and_returned(cloud: Any) 
     closed = deploy(cloud, "def lambda_handler(event, context):\n    return 'x'\n", permission=False)
     refused = closed.get("/echo")
     found = invocation(cloud.port, refused.headers["apigw-requestid"])
-    assert found is not None and found["event"] is None and found["returned"] is None and "no permission" in found["note"]
+    assert (
+        found is not None and found["event"] is None and found["returned"] is None and "no permission" in found["note"]
+    )
     assert invocation(cloud.port, "unknown") is None
     # Not for anyone but the owner: what a function saw may hold secrets.
-    assert httpx.get(f"{cloud.endpoint}/_apigw-wizard/invocations/{response.headers['apigw-requestid']}").status_code == 403
+    assert (
+        httpx.get(f"{cloud.endpoint}/_apigw-wizard/invocations/{response.headers['apigw-requestid']}").status_code
+        == 403
+    )

@@ -90,13 +90,17 @@ def test_environment_is_lambdas_and_never_the_hosts(cloud: Any, introspect: str)
 def test_warm_worker_is_reused_and_a_code_change_is_cold(cloud: Any, introspect: str) -> None:
     pids = {invoke(cloud, introspect)[1]["pid"] for _ in range(5)}
     assert len(pids) == 1
-    cloud.client("lambda").update_function_configuration(FunctionName=introspect, Environment={"Variables": {"MY_SETTING": "off"}})
+    cloud.client("lambda").update_function_configuration(
+        FunctionName=introspect, Environment={"Variables": {"MY_SETTING": "off"}}
+    )
     _, out = invoke(cloud, introspect)
     assert out["pid"] not in pids and out["env"]["MY_SETTING"] == "off"
 
 
 def test_concurrent_requests_get_more_workers(cloud: Any) -> None:
-    api = deploy(cloud, "import os, time\ndef lambda_handler(event, context):\n    time.sleep(0.3)\n    return os.getpid()\n")
+    api = deploy(
+        cloud, "import os, time\ndef lambda_handler(event, context):\n    time.sleep(0.3)\n    return os.getpid()\n"
+    )
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(lambda _i: api.get("/echo"), range(4)))
     assert all(a.status_code == 200 for a in answers), [(a.status_code, a.text) for a in answers]
@@ -105,7 +109,9 @@ def test_concurrent_requests_get_more_workers(cloud: Any) -> None:
 
 def test_a_burst_of_slow_requests_still_runs_in_parallel(cloud: Any) -> None:
     """Workers beyond one per CPU start after a short grace, not never."""
-    api = deploy(cloud, "import os, time\ndef lambda_handler(event, context):\n    time.sleep(0.5)\n    return os.getpid()\n")
+    api = deploy(
+        cloud, "import os, time\ndef lambda_handler(event, context):\n    time.sleep(0.5)\n    return os.getpid()\n"
+    )
     api.get("/echo")  # one warm worker to start from
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
@@ -119,9 +125,12 @@ def test_a_burst_of_slow_requests_still_runs_in_parallel(cloud: Any) -> None:
 def test_output_below_python_reaches_the_log_even_when_long(cloud: Any) -> None:
     """fd 1 and 2 written directly (as C extensions do) become log lines,
     a line far over the pipe's buffer included, and the worker goes on."""
-    api = deploy(cloud, "import os\ndef lambda_handler(event, context):\n"
-                        "    os.write(1, b'x' * 100000 + b'\\nfrom fd one\\n')\n"
-                        "    os.write(2, b'from fd two\\n')\n    return 'ok'\n")
+    api = deploy(
+        cloud,
+        "import os\ndef lambda_handler(event, context):\n"
+        "    os.write(1, b'x' * 100000 + b'\\nfrom fd one\\n')\n"
+        "    os.write(2, b'from fd two\\n')\n    return 'ok'\n",
+    )
     assert api.get("/echo").text == "ok"
     assert api.get("/echo").text == "ok"
     for _ in range(40):
@@ -171,19 +180,36 @@ def test_log_tail_through_invoke(cloud: Any) -> None:
 @pytest.mark.parametrize(
     ("files", "handler", "error_type", "message"),
     [
-        ({"lambda_function.py": "import no_such_module\n"}, "lambda_function.lambda_handler",
-         "Runtime.ImportModuleError", "Unable to import module 'lambda_function': No module named 'no_such_module'"),
-        ({"lambda_function.py": "x = 1\n"}, "lambda_function.lambda_handler",
-         "Runtime.HandlerNotFound", "Handler 'lambda_handler' missing on module 'lambda_function'"),
-        ({"lambda_function.py": "def broken(:\n"}, "lambda_function.lambda_handler",
-         "Runtime.UserCodeSyntaxError", "Syntax error in module 'lambda_function'"),
+        (
+            {"lambda_function.py": "import no_such_module\n"},
+            "lambda_function.lambda_handler",
+            "Runtime.ImportModuleError",
+            "Unable to import module 'lambda_function': No module named 'no_such_module'",
+        ),
+        (
+            {"lambda_function.py": "x = 1\n"},
+            "lambda_function.lambda_handler",
+            "Runtime.HandlerNotFound",
+            "Handler 'lambda_handler' missing on module 'lambda_function'",
+        ),
+        (
+            {"lambda_function.py": "def broken(:\n"},
+            "lambda_function.lambda_handler",
+            "Runtime.UserCodeSyntaxError",
+            "Syntax error in module 'lambda_function'",
+        ),
         ({"lambda_function.py": "x = 1\n"}, "nodot", "Runtime.MalformedHandlerName", "Bad handler 'nodot'"),
-        ({"lambda_function.py": "def lambda_handler(e, c):\n    return {1}\n"}, "lambda_function.lambda_handler",
-         "Runtime.MarshalError", "Unable to marshal response"),
+        (
+            {"lambda_function.py": "def lambda_handler(e, c):\n    return {1}\n"},
+            "lambda_function.lambda_handler",
+            "Runtime.MarshalError",
+            "Unable to marshal response",
+        ),
     ],
 )
-def test_runtime_errors_are_named_as_lambda_names_them(cloud: Any, files: dict[str, str], handler: str,
-                                                       error_type: str, message: str) -> None:
+def test_runtime_errors_are_named_as_lambda_names_them(
+    cloud: Any, files: dict[str, str], handler: str, error_type: str, message: str
+) -> None:
     name, _ = create_function(cloud, zip_files(files), handler=handler)  # type: ignore[arg-type]
     reply, out = invoke(cloud, name)
     assert reply["FunctionError"] == "Unhandled"
@@ -227,8 +253,24 @@ def test_aws_cli_invoke_runs_the_real_handler(cloud: Any, tmp_path: Any) -> None
     out = tmp_path / "out.json"
     # As a user would: eval "$(apigw-wizard local --env)", then the AWS CLI.
     env = {**os.environ, **owner_env(cloud.port)}
-    proc = subprocess.run([sys.executable, "-m", "awscli", "--endpoint-url", cloud.endpoint, "lambda", "invoke",
-                           "--function-name", name, str(out)], capture_output=True, text=True, env=env, timeout=60)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "awscli",
+            "--endpoint-url",
+            cloud.endpoint,
+            "lambda",
+            "invoke",
+            "--function-name",
+            name,
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(out.read_text()) == {"statusCode": 200, "body": '"Hello from Lambda!"'}
 
@@ -243,8 +285,18 @@ def test_concurrent_cold_starts_extract_the_code_once(tmp_path: Any) -> None:
     loads: list[int] = []
     runtime = Runtime(tmp_path, "http://127.0.0.1:1", None)  # type: ignore[arg-type]
     runtime.code_loader = lambda _info: loads.append(1) or data
-    info = FunctionInfo("f", "arn:aws:lambda:us-east-1:123456789012:function:f", "us-east-1", "123456789012",
-                        "python3.12", "lambda_function.lambda_handler", 128, 3, (), "c2hhMjU2+/=")
+    info = FunctionInfo(
+        "f",
+        "arn:aws:lambda:us-east-1:123456789012:function:f",
+        "us-east-1",
+        "123456789012",
+        "python3.12",
+        "lambda_function.lambda_handler",
+        128,
+        3,
+        (),
+        "c2hhMjU2+/=",
+    )
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         roots = list(pool.map(lambda _i: runtime.task_root(info), range(8)))
     assert len(set(roots)) == 1 and loads == [1]

@@ -65,8 +65,11 @@ def test_a_stop_asked_for_while_the_cloud_starts_is_not_lost(tmp_path: Path) -> 
 
     log = tmp_path / "cloud.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([*wizard_exe(), "local", "--port", str(free_port()), "--state-dir", str(tmp_path)],
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [*wizard_exe(), "local", "--port", str(free_port()), "--state-dir", str(tmp_path)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         for _ in range(600):
             if "Local cloud listening" in log.read_text():

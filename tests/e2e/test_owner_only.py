@@ -44,23 +44,28 @@ def _error(call: Any) -> tuple[str, int]:
 def test_unsigned_and_foreign_keys_get_awss_own_errors(cloud: Any) -> None:
     unsigned = Config(signature_version=UNSIGNED)
     assert _error(lambda: _client(cloud, "lambda", config=unsigned).list_functions()) == (
-        "MissingAuthenticationTokenException", 403)
+        "MissingAuthenticationTokenException",
+        403,
+    )
     assert _error(lambda: _client(cloud, "sts", config=unsigned).get_caller_identity())[0] == (
-        "MissingAuthenticationToken")
+        "MissingAuthenticationToken"
+    )
     stranger = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "x" * 40}
-    assert _error(lambda: _client(cloud, "lambda", **stranger).list_functions()) == (
-        "UnrecognizedClientException", 403)
+    assert _error(lambda: _client(cloud, "lambda", **stranger).list_functions()) == ("UnrecognizedClientException", 403)
     assert _error(lambda: _client(cloud, "sts", **stranger).get_caller_identity()) == ("InvalidClientTokenId", 403)
     assert _error(lambda: _client(cloud, "logs", **stranger).describe_log_groups())[0] == (
-        "UnrecognizedClientException")
-    assert _error(lambda: _client(cloud, "iam", **stranger).create_role(
-        RoleName="evil", AssumeRolePolicyDocument="{}")) == ("InvalidClientTokenId", 403)
+        "UnrecognizedClientException"
+    )
+    assert _error(
+        lambda: _client(cloud, "iam", **stranger).create_role(RoleName="evil", AssumeRolePolicyDocument="{}")
+    ) == ("InvalidClientTokenId", 403)
     env = owner_env(cloud.port)
     wrong_secret = {"aws_access_key_id": env["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": "not-the-secret"}
     assert _error(lambda: _client(cloud, "lambda", **wrong_secret).list_functions()) == (
-        "InvalidSignatureException", 403)
-    assert _error(lambda: _client(cloud, "sts", **wrong_secret).get_caller_identity()) == (
-        "SignatureDoesNotMatch", 403)
+        "InvalidSignatureException",
+        403,
+    )
+    assert _error(lambda: _client(cloud, "sts", **wrong_secret).get_caller_identity()) == ("SignatureDoesNotMatch", 403)
     # Nothing the strangers tried was created; the owner is served as before.
     assert "evil" not in [r["RoleName"] for r in cloud.client("iam").list_roles()["Roles"]]
     assert cloud.client("sts").get_caller_identity()["Account"] == "123456789012"
@@ -71,25 +76,35 @@ def test_unsigned_and_foreign_keys_get_awss_own_errors(cloud: Any) -> None:
 def test_env_lines_work_for_boto3_and_the_aws_cli(cloud: Any, tmp_path: Path) -> None:
     env = owner_env(cloud.port)
     assert env["AWS_ENDPOINT_URL"] == cloud.endpoint and env["AWS_REGION"]
-    sts = boto3.Session(aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-                        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"]).client(
-        "sts", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"])
+    sts = boto3.Session(
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"]
+    ).client("sts", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"])
     assert sts.get_caller_identity()["Account"] == "123456789012"
     clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    proc = subprocess.run([sys.executable, "-m", "awscli", "sts", "get-caller-identity"], capture_output=True,
-                          text=True, env={**clean, **env, "AWS_CONFIG_FILE": str(tmp_path / "none")}, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "awscli", "sts", "get-caller-identity"],
+        capture_output=True,
+        text=True,
+        env={**clean, **env, "AWS_CONFIG_FILE": str(tmp_path / "none")},
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["Account"] == "123456789012"
 
 
-@pytest.mark.parametrize("host", ["evil.example:{port}", "127.0.0.1:1", "attacker.test",
-                                  "abc.execute-api.localhost.evil.example:{port}"])
+@pytest.mark.parametrize(
+    "host", ["evil.example:{port}", "127.0.0.1:1", "attacker.test", "abc.execute-api.localhost.evil.example:{port}"]
+)
 def test_dns_rebinding_host_is_refused_before_routing(cloud: Any, host: str) -> None:
     deployed = deploy(cloud, ECHO)
     host = host.format(port=cloud.port)
-    for method, path in [("GET", f"/_aws/execute-api/{deployed.api_id}/echo"),
-                         ("POST", "/2015-03-31/functions/x/invocations"), ("POST", "/moto-api/reset"),
-                         ("POST", "/_apigw-wizard/shutdown"), ("GET", "/_apigw-wizard/health")]:
+    for method, path in [
+        ("GET", f"/_aws/execute-api/{deployed.api_id}/echo"),
+        ("POST", "/2015-03-31/functions/x/invocations"),
+        ("POST", "/moto-api/reset"),
+        ("POST", "/_apigw-wizard/shutdown"),
+        ("GET", "/_apigw-wizard/health"),
+    ]:
         response = httpx.request(method, cloud.endpoint + path, headers={"host": host}, timeout=10)
         assert response.status_code == 403, (method, path, response.text)
     assert deployed.get("/echo").status_code == 200  # the right host still works
@@ -97,12 +112,20 @@ def test_dns_rebinding_host_is_refused_before_routing(cloud: Any, host: str) -> 
 
 def test_cross_origin_requests_are_refused_except_on_the_data_plane(cloud: Any) -> None:
     deployed = deploy(cloud, ECHO)
-    for origin in ({"origin": "http://evil.example"}, {"origin": "null"},
-                   {"referer": "http://evil.example/page.html"}):
-        for path in ("/moto-api/reset", "/2015-03-31/functions/x/invocations", "/_apigw-wizard/shutdown",
-                     "/moto-api/recorder/start-recording", "/"):
-            response = httpx.post(cloud.endpoint + path, content=b"Action=GetCallerIdentity",
-                                  headers={"content-type": "text/plain", **origin}, timeout=10)
+    for origin in ({"origin": "http://evil.example"}, {"origin": "null"}, {"referer": "http://evil.example/page.html"}):
+        for path in (
+            "/moto-api/reset",
+            "/2015-03-31/functions/x/invocations",
+            "/_apigw-wizard/shutdown",
+            "/moto-api/recorder/start-recording",
+            "/",
+        ):
+            response = httpx.post(
+                cloud.endpoint + path,
+                content=b"Action=GetCallerIdentity",
+                headers={"content-type": "text/plain", **origin},
+                timeout=10,
+            )
             assert response.status_code == 403, (path, origin)
             assert "access-control-allow-origin" not in response.headers
         # A public API stays public: browsers and front ends reach it.
@@ -139,8 +162,15 @@ def test_another_users_cloud_on_the_port_is_refused_and_sent_nothing(tmp_path: P
     other_config = tmp_path / "other-user-config"
     running = LocalCloudProcess(tmp_path / "other", env={"APIGW_WIZARD_CONFIG_DIR": str(other_config)}).start()
     try:
-        proc = run_cli("deploy", "--config", str(SAMPLE), "--port", str(running.port), "--json",
-                       env={"APIGW_WIZARD_STATE_DIR": str(tmp_path / "mine")})
+        proc = run_cli(
+            "deploy",
+            "--config",
+            str(SAMPLE),
+            "--port",
+            str(running.port),
+            "--json",
+            env={"APIGW_WIZARD_STATE_DIR": str(tmp_path / "mine")},
+        )
         assert proc.returncode == 1
         assert "belongs to another user" in proc.stderr and "--port" in proc.stderr
         assert "Traceback" not in proc.stderr
@@ -158,7 +188,7 @@ def test_another_local_user_cannot_use_the_cloud(cloud: Any, tmp_path: Path) -> 
     """As uid `nobody`: a made-up SigV4 header, moto's API, admin paths and
     the owner's key file; none of it works."""
     deployed = deploy(cloud, ECHO)
-    script = (f'''
+    script = f"""
 import http.client, json, os
 out = {{}}
 def call(method, path, body=b"", headers=None):
@@ -181,9 +211,15 @@ try:
 except OSError as exc:
     out["key_file"] = type(exc).__name__
 print(json.dumps(out))
-''')
-    proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-"],
-                          input=script, capture_output=True, text=True, timeout=60, cwd="/")
+"""
+    proc = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["create_role"][0] == 403 and "InvalidClientTokenId" in out["create_role"][1]
@@ -219,7 +255,7 @@ def test_oversized_and_stalled_request_heads(cloud: Any) -> None:
     assert "\nFORGED" not in log and "\x1b[31m" not in log and "\\x0aFORGED" in log
 
 
-ROLE_PROBE = '''
+ROLE_PROBE = """
 import boto3
 
 def lambda_handler(event, context):
@@ -234,7 +270,7 @@ def lambda_handler(event, context):
         except Exception as exc:
             out[name] = getattr(exc, "response", {}).get("Error", {}).get("Code", type(exc).__name__)
     return out
-'''
+"""
 
 
 def test_handler_credentials_do_what_the_execution_role_allows(cloud: Any) -> None:
@@ -250,8 +286,13 @@ def test_handler_credentials_do_what_the_execution_role_allows(cloud: Any) -> No
         return json.loads(reply["Payload"].read())
 
     assert probe() == {"delete": "AccessDeniedException", "list": "AccessDeniedException", "identity": "ok"}
-    cloud.client("iam").put_role_policy(RoleName=f"{name}-role", PolicyName="list", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:List*", "Resource": "*"}]}))
+    cloud.client("iam").put_role_policy(
+        RoleName=f"{name}-role",
+        PolicyName="list",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:List*", "Resource": "*"}]}
+        ),
+    )
     assert probe() == {"delete": "AccessDeniedException", "list": "ok", "identity": "ok"}
     assert lam.get_function(FunctionName=victim)  # still there
     assert "a handler's role does not allow it" in cloud.log_text("a handler's role does not allow it")

@@ -58,7 +58,7 @@ FORM = {"content-type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 # A handler signing its own requests with its execution role's session key,
 # adding whatever headers it likes (botocore signs them).
-SIGNER = '''
+SIGNER = """
 import json, os, urllib.error, urllib.request
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -80,17 +80,26 @@ def call(method, path, body, headers, service):
 
 def lambda_handler(event, context):
     return {name: call(*args) for name, args in event.items()}
-'''
+"""
 DISGUISE = {"x-amz-target": "Logs_20140328.PutLogEvents"}
 
 
 def _basic_role_function(cloud: Any, code: str) -> str:
     """A function whose role has only the console's basic logs policy (tui/services/roles.py)."""
     name, _ = create_function(cloud, code, timeout=30)
-    cloud.client("iam").put_role_policy(RoleName=f"{name}-role", PolicyName="basic", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "*"},
-            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}))
+    cloud.client("iam").put_role_policy(
+        RoleName=f"{name}-role",
+        PolicyName="basic",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "*"},
+                    {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
+                ],
+            }
+        ),
+    )
     return name
 
 
@@ -109,9 +118,15 @@ def test_role_key_cannot_disguise_an_invoke_as_a_logs_call(cloud: Any) -> None:
     victim, _ = create_function(cloud, "def lambda_handler(e, c):\n    return 'victim-output'\n")
     attacker = _basic_role_function(cloud, SIGNER)
     path = f"/2015-03-31/functions/{victim}/invocations"
-    got = _as_handler(cloud, attacker, {"plain": ["POST", path, "{}", {}, "lambda"],
-                                        "target": ["POST", path, "{}", DISGUISE, "lambda"],
-                                        "query": ["POST", path + "?Action=PutLogEvents", "{}", {}, "logs"]})
+    got = _as_handler(
+        cloud,
+        attacker,
+        {
+            "plain": ["POST", path, "{}", {}, "lambda"],
+            "target": ["POST", path, "{}", DISGUISE, "lambda"],
+            "query": ["POST", path + "?Action=PutLogEvents", "{}", {}, "logs"],
+        },
+    )
     assert got["plain"][0] == 403  # the honest request is refused...
     for how in ("target", "query"):  # ...and so must be the disguised ones
         assert got[how][0] in (400, 403) and "victim-output" not in got[how][1], (how, got[how])
@@ -126,8 +141,15 @@ def test_role_key_cannot_grant_itself_more_by_a_disguised_iam_call(cloud: Any) -
     document = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
     from urllib.parse import urlencode
 
-    body = urlencode({"Action": "PutRolePolicy", "Version": "2010-05-08", "RoleName": f"{attacker}-role",
-                      "PolicyName": "pwn", "PolicyDocument": document})
+    body = urlencode(
+        {
+            "Action": "PutRolePolicy",
+            "Version": "2010-05-08",
+            "RoleName": f"{attacker}-role",
+            "PolicyName": "pwn",
+            "PolicyDocument": document,
+        }
+    )
     got = _as_handler(cloud, attacker, {"escalate": ["POST", "/", body, {**DISGUISE, **FORM}, "iam"]})
     policies = cloud.client("iam").list_role_policies(RoleName=f"{attacker}-role")["PolicyNames"]
     assert "pwn" not in policies, got
@@ -138,10 +160,15 @@ def test_role_key_never_reaches_admin_paths(cloud: Any) -> None:
     """Attack: a handler signs shutdown, invocation records and health with its
     session key (honestly, and disguised). Admin paths are the owner's only."""
     attacker = _basic_role_function(cloud, SIGNER)
-    got = _as_handler(cloud, attacker, {
-        "shutdown": ["POST", "/_apigw-wizard/shutdown", "", DISGUISE, "logs"],
-        "records": ["GET", "/_apigw-wizard/invocations/x", "", {}, "lambda"],
-        "health": ["GET", "/_apigw-wizard/health", "", {}, "lambda"]})
+    got = _as_handler(
+        cloud,
+        attacker,
+        {
+            "shutdown": ["POST", "/_apigw-wizard/shutdown", "", DISGUISE, "logs"],
+            "records": ["GET", "/_apigw-wizard/invocations/x", "", {}, "lambda"],
+            "health": ["GET", "/_apigw-wizard/health", "", {}, "lambda"],
+        },
+    )
     assert got["shutdown"][0] in (400, 403) and got["records"][0] in (400, 403), got
     assert "state_dir" not in got["health"][1] and "cloud_id" not in got["health"][1]
     assert cloud.proc.poll() is None
@@ -182,20 +209,39 @@ def test_path_host_and_framing_tricks_reach_neither_moto_api_nor_admin(cloud: An
     port, name = cloud.port, deployed.function
     ours = f"Host: 127.0.0.1:{port}\r\n"
     tail = "Content-Length: 0\r\nConnection: close\r\n\r\n"
-    attempts = [f"POST {p} HTTP/1.1\r\n{ours}{tail}" for p in (
-        "//moto-api/reset", "/moto-api%2freset", "/./moto-api/reset", "/%6doto-api/reset",
-        "/_aws/execute-api/../moto-api/reset", f"http://127.0.0.1:{port}/moto-api/reset",
-        "/_apigw-wizard%2fshutdown", "/_apigw-wizard/./shutdown", "//_apigw-wizard/shutdown",
-        "/latest/meta-data/iam/security-credentials/")]
-    attempts += [f"POST /_apigw-wizard/shutdown HTTP/1.1\r\nHost: {h}\r\n{tail}" for h in (
-        f"127.0.0.1:{port}.", f"localhost.:{port}", f"[::ffff:127.0.0.1]:{port}", f"127.1:{port}",
-        f"x.execute-api.localhost.:{port}")]
-    attempts += ["POST /_apigw-wizard/shutdown HTTP/1.0\r\nContent-Length: 0\r\n\r\n",
-                 f"POST /_apigw-wizard/shutdown HTTP/1.1\r\n{ours}Origin: http://127.0.0.1:{port}.evil.test\r\n{tail}",
-                 f"POST /_apigw-wizard/shutdown HTTP/1.1\r\n{ours}Transfer-Encoding: chunked\r\n"
-                 "Expect: 100-continue\r\nConnection: close\r\n\r\n0\r\n\r\n",
-                 f"GET /_aws/execute-api/{deployed.api_id}/echo HTTP/1.1\r\n{ours}\r\n"
-                 f"POST /_apigw-wizard/shutdown HTTP/1.1\r\n{ours}{tail}"]
+    attempts = [
+        f"POST {p} HTTP/1.1\r\n{ours}{tail}"
+        for p in (
+            "//moto-api/reset",
+            "/moto-api%2freset",
+            "/./moto-api/reset",
+            "/%6doto-api/reset",
+            "/_aws/execute-api/../moto-api/reset",
+            f"http://127.0.0.1:{port}/moto-api/reset",
+            "/_apigw-wizard%2fshutdown",
+            "/_apigw-wizard/./shutdown",
+            "//_apigw-wizard/shutdown",
+            "/latest/meta-data/iam/security-credentials/",
+        )
+    ]
+    attempts += [
+        f"POST /_apigw-wizard/shutdown HTTP/1.1\r\nHost: {h}\r\n{tail}"
+        for h in (
+            f"127.0.0.1:{port}.",
+            f"localhost.:{port}",
+            f"[::ffff:127.0.0.1]:{port}",
+            f"127.1:{port}",
+            f"x.execute-api.localhost.:{port}",
+        )
+    ]
+    attempts += [
+        "POST /_apigw-wizard/shutdown HTTP/1.0\r\nContent-Length: 0\r\n\r\n",
+        f"POST /_apigw-wizard/shutdown HTTP/1.1\r\n{ours}Origin: http://127.0.0.1:{port}.evil.test\r\n{tail}",
+        f"POST /_apigw-wizard/shutdown HTTP/1.1\r\n{ours}Transfer-Encoding: chunked\r\n"
+        "Expect: 100-continue\r\nConnection: close\r\n\r\n0\r\n\r\n",
+        f"GET /_aws/execute-api/{deployed.api_id}/echo HTTP/1.1\r\n{ours}\r\n"
+        f"POST /_apigw-wizard/shutdown HTTP/1.1\r\n{ours}{tail}",
+    ]
     for attempt in attempts:
         out = _raw(cloud, attempt.encode())
         statuses = [s for s in re.findall(rb"HTTP/1\.[01] (\d{3}) ", out) if s != b"100"]

@@ -19,7 +19,7 @@ from tests.cloudproc import HOST_CANARY, HOST_SECRET, LocalCloudProcess, create_
 
 pytestmark = pytest.mark.slow
 
-HOSTILE = r'''
+HOSTILE = r"""
 import errno, os, signal
 def lambda_handler(event, context):
     got = {"read": [], "wrote": [], "signalled": [], "tmp_error": None}
@@ -79,7 +79,7 @@ def lambda_handler(event, context):
     finally:
         os.remove("/tmp/fill")
     return got
-'''
+"""
 VICTIM = "import os\nSECRET = 'VICTIM_CODE'\ndef lambda_handler(e, c):\n    return os.getpid()\n"
 
 
@@ -92,8 +92,10 @@ def jailed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalClou
     base = Path(tempfile.mkdtemp(prefix="apigw-sandbox-test-", dir="/var/tmp"))
     home = base / "home"
     home.mkdir()
-    for name, text in ((".aws/credentials", "[default]\naws_secret_access_key = HOME_SECRET\n"),
-                       (".ssh/id_ed25519", "PRIVATE KEY\n")):
+    for name, text in (
+        (".aws/credentials", "[default]\naws_secret_access_key = HOME_SECRET\n"),
+        (".ssh/id_ed25519", "PRIVATE KEY\n"),
+    ):
         (home / name).parent.mkdir(exist_ok=True)
         (home / name).write_text(text)
         (home / name).chmod(0o600)
@@ -128,11 +130,22 @@ def test_a_hostile_handler_reaches_nothing_outside_its_sandbox(jailed: tuple[Loc
     code = [p for p in (state / "code").iterdir() if p.is_dir()] if (state / "code").exists() else []
     victim_files = [str(p) for p in (state / "code").rglob("lambda_function.py") if b"VICTIM_CODE" in p.read_bytes()]
     assert victim_files
-    event = {"secret": HOST_SECRET, "canary": HOST_CANARY, "pids": [cloud.proc.pid, *_worker_pids(cloud.proc.pid)],
-             "files": [str(home / ".aws/credentials"), str(home / ".ssh/id_ed25519")], "state_dir": str(cloud.state_dir),
-             "write_dirs": [str(cloud.state_dir), str(state), str(home), str(state / "pycache"),
-                            str(state / "lambda-home"), *(str(p) for p in code)],
-             "victim_files": victim_files}
+    event = {
+        "secret": HOST_SECRET,
+        "canary": HOST_CANARY,
+        "pids": [cloud.proc.pid, *_worker_pids(cloud.proc.pid)],
+        "files": [str(home / ".aws/credentials"), str(home / ".ssh/id_ed25519")],
+        "state_dir": str(cloud.state_dir),
+        "write_dirs": [
+            str(cloud.state_dir),
+            str(state),
+            str(home),
+            str(state / "pycache"),
+            str(state / "lambda-home"),
+            *(str(p) for p in code),
+        ],
+        "victim_files": victim_files,
+    }
     got = _invoke(cloud, hostile, event)
     assert got["read"] == [], got["read"]  # no environ, no HOME secrets, no state or other code
     # Judged on the host: a state dir under /tmp (as here) shows up inside the
@@ -144,8 +157,9 @@ def test_a_hostile_handler_reaches_nothing_outside_its_sandbox(jailed: tuple[Loc
     assert all(Path(p).stat().st_mode & 0o077 == 0 for p in event["files"])
     assert got["tmp_error"] in ("ENOSPC", "EFBIG"), got["tmp_error"]  # /tmp is capped at 512 MB
     assert isinstance(_invoke(cloud, victim), int)  # the cloud and the sibling answer still
-    assert all(b"VICTIM_CODE'\ndef" in Path(p).read_bytes() and Path(p).stat().st_mode & 0o222 == 0
-               for p in victim_files)
+    assert all(
+        b"VICTIM_CODE'\ndef" in Path(p).read_bytes() and Path(p).stat().st_mode & 0o222 == 0 for p in victim_files
+    )
 
 
 def test_ordinary_handlers_still_work(jailed: tuple[LocalCloudProcess, Path]) -> None:
@@ -155,12 +169,14 @@ def test_ordinary_handlers_still_work(jailed: tuple[LocalCloudProcess, Path]) ->
     name, _ = create_function(cloud, HELLO_CODE)
     hello = _invoke(cloud, name, {})
     assert hello["statusCode"] == 200 and "errorType" not in hello, hello
-    code = ("import os, json, hashlib, decimal\n"
-            "def lambda_handler(e, c):\n"
-            "    own = open(os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'data.txt')).read()\n"
-            "    with open('/tmp/note', 'w') as f:\n        f.write(own + '!')\n"
-            "    return {'own': own, 'tmp': open('/tmp/note').read(), 'sha': hashlib.sha256(b'x').hexdigest()[:8],\n"
-            "            'pid_is_1': os.getpid() == 1}\n")
+    code = (
+        "import os, json, hashlib, decimal\n"
+        "def lambda_handler(e, c):\n"
+        "    own = open(os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'data.txt')).read()\n"
+        "    with open('/tmp/note', 'w') as f:\n        f.write(own + '!')\n"
+        "    return {'own': own, 'tmp': open('/tmp/note').read(), 'sha': hashlib.sha256(b'x').hexdigest()[:8],\n"
+        "            'pid_is_1': os.getpid() == 1}\n"
+    )
     name, _ = create_function(cloud, {"lambda_function.py": code, "data.txt": "mine"})
     assert _invoke(cloud, name) == {"own": "mine", "tmp": "mine!", "sha": "2d711642", "pid_is_1": False}
 
@@ -206,9 +222,19 @@ def test_without_user_namespaces_the_cloud_runs_and_says_what_is_off(tmp_path: P
     if probe.returncode != 0:
         pytest.skip("unprivileged user namespaces are off here already")
     with open(log, "wb") as out:
-        proc = subprocess.Popen(["unshare", "-U", "--map-root-user", "sh", "-c",
-                                 f"echo 0 > /proc/sys/user/max_user_namespaces && exec {inner}"],
-                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HOME": str(home)})
+        proc = subprocess.Popen(
+            [
+                "unshare",
+                "-U",
+                "--map-root-user",
+                "sh",
+                "-c",
+                f"echo 0 > /proc/sys/user/max_user_namespaces && exec {inner}",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "HOME": str(home)},
+        )
     try:
         env = {"APIGW_WIZARD_STATE_DIR": str(tmp_path / "state")}
         for _ in range(200):
@@ -221,9 +247,12 @@ def test_without_user_namespaces_the_cloud_runs_and_says_what_is_off(tmp_path: P
         assert "protections off" in deployed.stderr  # the CLI (and the wizard's Target step) show it
         assert httpx.get(json.loads(deployed.stdout)["test_url"], timeout=30).text == '"Hello from Lambda!"'
         reader = LocalCloudProcess(tmp_path / "state", port)
-        name, _ = create_function(reader, "def lambda_handler(e, c):\n    try:\n"
-                                  f"        return open({str(home / '.aws' / 'credentials')!r}).read()\n"
-                                  "    except OSError as exc:\n        return type(exc).__name__\n")
+        name, _ = create_function(
+            reader,
+            "def lambda_handler(e, c):\n    try:\n"
+            f"        return open({str(home / '.aws' / 'credentials')!r}).read()\n"
+            "    except OSError as exc:\n        return type(exc).__name__\n",
+        )
         assert _invoke(reader, name) == "PermissionError"  # Landlock still holds
     finally:
         proc.terminate()

@@ -51,7 +51,7 @@ def test_every_listening_socket_is_loopback(cloud: Any) -> None:
                 target = os.readlink(fd)
             except OSError:
                 continue
-            inode = target[len("socket:["):-1] if target.startswith("socket:[") else None
+            inode = target[len("socket:[") : -1] if target.startswith("socket:[") else None
             if inode in listening:
                 seen.append(listening[inode])
     assert seen, "found no listening socket for the local cloud"
@@ -60,18 +60,39 @@ def test_every_listening_socket_is_loopback(cloud: Any) -> None:
 
 
 ALLOWED_ENV = {
-    "PATH", "LANG", "TZ", "HOME", "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_REGION", "AWS_DEFAULT_REGION",
-    "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY",
-    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+    "PATH",
+    "LANG",
+    "TZ",
+    "HOME",
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_RUNTIME_API",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ENDPOINT_URL",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
     "LC_CTYPE",  # set by CPython itself on some platforms
 }
 
 
 def test_handlers_see_only_lambdas_environment(cloud: Any) -> None:
-    name, _ = create_function(cloud, "import os\ndef lambda_handler(e, c):\n    return dict(os.environ)\n",
-                              env={"MINE": "1"})
+    name, _ = create_function(
+        cloud, "import os\ndef lambda_handler(e, c):\n    return dict(os.environ)\n", env={"MINE": "1"}
+    )
     env = json.loads(cloud.client("lambda").invoke(FunctionName=name)["Payload"].read())
     assert set(env) - ALLOWED_ENV == {"MINE"}
     assert HOST_SECRET not in json.dumps(env)
@@ -126,8 +147,9 @@ def test_permission_and_role_policy_are_scoped(aws_env: dict[str, str], clients:
     run_cli("destroy", "--target", "aws", "--config", str(SAMPLE), "--yes", env=aws_env)
 
 
-async def test_no_secret_is_ever_on_the_wizards_screen(aws_env: dict[str, str], tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_no_secret_is_ever_on_the_wizards_screen(
+    aws_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.e2e.test_wizard_pilot import enter_through_to_test, until
     from tui.app import WizardApp
     from tui.config import Config

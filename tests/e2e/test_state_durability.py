@@ -29,8 +29,9 @@ from tests.e2e.test_fault_matrix import inventory, stack_config
 @contextlib.contextmanager
 def tmpfs(path: Path, size: str = "4m", options: str = "") -> Iterator[Path]:
     path.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}{options}", "tmpfs", str(path)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}{options}", "tmpfs", str(path)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs to fill up ({mounted.stderr.strip() or 'mount failed'}); needs root")
     try:
@@ -59,8 +60,10 @@ def fill(folder: Path) -> Path:
 
 def write_config(tmp_path: Path, config: Any) -> Path:
     path = tmp_path / f"{config.function.name}.yaml"
-    path.write_text(f"function:\n  name: {config.function.name}\napi:\n  name: {config.api.name}\n"
-                    f"  routes: [\"{config.api.routes[0]}\"]\n")
+    path.write_text(
+        f"function:\n  name: {config.function.name}\napi:\n  name: {config.api.name}\n"
+        f'  routes: ["{config.api.routes[0]}"]\n'
+    )
     return path
 
 
@@ -75,16 +78,21 @@ def test_a_full_disk_undoes_the_change_and_answers_in_each_protocol(tmp_path: Pa
     with tmpfs(tmp_path / "state" / "local-cloud") as disk:
         cloud = LocalCloudProcess(tmp_path / "state").start()
         try:
-            kept = deploy(cloud, "def lambda_handler(e, c):\n    print('line', e.get('rawQueryString'))\n"
-                                 "    return 'ok'\n")
+            kept = deploy(
+                cloud, "def lambda_handler(e, c):\n    print('line', e.get('rawQueryString'))\n    return 'ok'\n"
+            )
             assert kept.get("/echo?before").text == "ok"
             filler = fill(disk)
             lam, iam = cloud.client("lambda"), cloud.client("iam")
             role = iam.get_role(RoleName=f"{kept.function}-role")["Role"]["Arn"]
             with pytest.raises(botocore.exceptions.ClientError) as failed:
-                lam.create_function(FunctionName="on-full-disk", Runtime="python3.14", Role=role,
-                                    Handler="lambda_function.lambda_handler",
-                                    Code={"ZipFile": zip_files({"lambda_function.py": ECHO})})
+                lam.create_function(
+                    FunctionName="on-full-disk",
+                    Runtime="python3.14",
+                    Role=role,
+                    Handler="lambda_function.lambda_handler",
+                    Code={"ZipFile": zip_files({"lambda_function.py": ECHO})},
+                )
             assert failed.value.response["Error"]["Code"] == "ServiceException"
             assert "control-plane.pickle" in failed.value.response["Error"]["Message"]
             assert "on-full-disk" not in [f["FunctionName"] for f in lam.list_functions()["Functions"]]
@@ -103,9 +111,13 @@ def test_a_full_disk_undoes_the_change_and_answers_in_each_protocol(tmp_path: Pa
             while not (logs.exists() and b"during" in logs.read_bytes()) and time.monotonic() < deadline:
                 time.sleep(0.2)
             assert b"during" in logs.read_bytes()
-            assert lam.create_function(FunctionName="after-full-disk", Runtime="python3.14", Role=role,
-                                       Handler="lambda_function.lambda_handler",
-                                       Code={"ZipFile": zip_files({"lambda_function.py": ECHO})})
+            assert lam.create_function(
+                FunctionName="after-full-disk",
+                Runtime="python3.14",
+                Role=role,
+                Handler="lambda_function.lambda_handler",
+                Code={"ZipFile": zip_files({"lambda_function.py": ECHO})},
+            )
             assert cloud.stop() == 0
             log = cloud.log.read_text()
             assert "could not save the local cloud's state to" in log and "No space left on device" in log
@@ -144,8 +156,10 @@ def test_concurrent_deploys_of_one_config_create_one_stack(tmp_path: Path) -> No
         config = stack_config()
         path = write_config(tmp_path, config)
         args = [*wizard_exe(), "deploy", "--config", str(path), "--port", str(cloud.port), "--yes", "--json"]
-        runs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 stdin=subprocess.DEVNULL) for _ in range(2)]
+        runs = [
+            subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+            for _ in range(2)
+        ]
         outputs = [run.communicate(timeout=180) for run in runs]
         assert [run.returncode for run in runs] == [0, 0], outputs
         assert json.loads(outputs[0][0])["api_id"] == json.loads(outputs[1][0])["api_id"]

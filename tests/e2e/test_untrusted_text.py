@@ -54,8 +54,13 @@ async def test_brackets_in_errors_paths_and_typed_values_are_shown_as_typed(clou
     # A deployed stack whose endpoint refuses connections: sending fails
     # with an error sentence that quotes the URL.
     refusing = free_port()
-    state.result = DeployResult("local", "us-east-1", "123456789012", "my-function",
-                                invoke_url=f"http://127.0.0.1:{refusing}/_aws/execute-api/abc/")
+    state.result = DeployResult(
+        "local",
+        "us-east-1",
+        "123456789012",
+        "my-function",
+        invoke_url=f"http://127.0.0.1:{refusing}/_aws/execute-api/abc/",
+    )
     app = WizardApp(state)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(ErrorModal("call [/]", "Code[x]", f"AWS said {HOSTILE}", f"try {HOSTILE}"))
@@ -68,16 +73,21 @@ async def test_brackets_in_errors_paths_and_typed_values_are_shown_as_typed(clou
         await until(pilot, screen_is(app, "test"), "the test step")
         assert "/pets[/][x]" in _text(app, "#url")
         app.screen.query_one("#send").press()  # type: ignore[attr-defined]
-        await until(pilot, lambda: f"127.0.0.1:{refusing}" in _text(app, "#status")
-                    and "Sending" not in _text(app, "#status"),
-                    "the error")
+        await until(
+            pilot,
+            lambda: f"127.0.0.1:{refusing}" in _text(app, "#status") and "Sending" not in _text(app, "#status"),
+            "the error",
+        )
         assert "/pets[/][x]" in _text(app, "#status")
         app.goto("function")  # type: ignore[attr-defined]
         await until(pilot, screen_is(app, "function"), "the function step")
         name = app.screen.query_one("#name", Input)
         name.value = "bad[/]name[x]"
-        await until(pilot, lambda: "bad[/]name[x]" in " ".join(str(s.render()) for s in app.screen.query(".field-error")),
-                    "the field's reason")
+        await until(
+            pilot,
+            lambda: "bad[/]name[x]" in " ".join(str(s.render()) for s in app.screen.query(".field-error")),
+            "the field's reason",
+        )
         assert app.is_running
 
 
@@ -85,8 +95,10 @@ async def test_a_hostile_page_title_in_the_response_does_not_reach_markup(cloud:
     """A function's content type and body with markup-like text."""
     from tests.cloudproc import deploy
 
-    code = ("def lambda_handler(e, c):\n"
-            "    return {'statusCode': 200, 'headers': {'content-type': 'text/plain; x=[/][b]'}, 'body': '[/] [x]'}\n")
+    code = (
+        "def lambda_handler(e, c):\n"
+        "    return {'statusCode': 200, 'headers': {'content-type': 'text/plain; x=[/][b]'}, 'body': '[/] [x]'}\n"
+    )
     api = deploy(cloud, code, routes=("ANY /echo",))
     state = WizardState(Config(), tmp_path / "state", cloud.port)
     state.update("test", path="/echo")
@@ -152,8 +164,10 @@ def shown(widget: Widget) -> str:
 
 
 CELL_PX = 12.2  # the width of one terminal cell in Textual's SVG screenshots
-_TEXT = re.compile(r'<text [^>]*?x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
-                   r'clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>')
+_TEXT = re.compile(
+    r'<text [^>]*?x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+    r'clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>'
+)
 
 
 def screen_lines(app: WizardApp) -> list[str]:
@@ -180,7 +194,7 @@ def squash(text: str) -> str:
 def in_box(app: WizardApp, widget: Widget) -> str:
     """The screen's cells inside a widget's region, squashed."""
     region = widget.region
-    return squash("".join(row[region.x:region.right] for row in screen_lines(app)[region.y:region.bottom]))
+    return squash("".join(row[region.x : region.right] for row in screen_lines(app)[region.y : region.bottom]))
 
 
 def reason_box(control: Input) -> Widget:
@@ -193,10 +207,12 @@ def log_text(log: RichLog) -> str:
     return "\n".join(strip.text for strip in log.lines)
 
 
-async def on_screen(pilot: Pilot[Any], app: WizardApp, text: str, what: str,
-                    box: Callable[[], Widget] | None = None) -> None:
+async def on_screen(
+    pilot: Pilot[Any], app: WizardApp, text: str, what: str, box: Callable[[], Widget] | None = None
+) -> None:
     """`text` is on screen, on one line, or wrapped inside the widget `box()`
     (looked up at each try: a pushed screen mounts a moment later)."""
+
     def seen() -> bool:
         if box is None:
             return text in screen_text(app)
@@ -243,11 +259,18 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
         await on_screen(pilot, app, f"dev{HOSTILE}", "the profile list", lambda: profile.query_one(SelectOverlay))
         profile.expanded = False
         profile.value = f"dev{HOSTILE}"
-        await on_screen(pilot, app, f"dev{HOSTILE}", "the chosen profile",
-                        lambda: profile.query_one(SelectCurrent).query_one("#label"))
+        await on_screen(
+            pilot,
+            app,
+            f"dev{HOSTILE}",
+            "the chosen profile",
+            lambda: profile.query_one(SelectCurrent).query_one("#label"),
+        )
         region = app.screen.query_one("#region", Input)
         region.value = "us[/]x[/"
-        await on_screen(pilot, app, "'us[/]x[/' is not an AWS region name", "the region's reason", lambda: reason_box(region))
+        await on_screen(
+            pilot, app, "'us[/]x[/' is not an AWS region name", "the region's reason", lambda: reason_box(region)
+        )
         app.screen.query_one("#local", RadioButton).value = True
         await pilot.pause()
         assert fits(app, "#continue")
@@ -266,15 +289,21 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
         role.expanded = False
         name = app.screen.query_one("#name", Input)
         name.value = "bad[/]name[x]x[/"
-        await on_screen(pilot, app, "'bad[/]name[x]x[/' is not a valid function name", "the name's reason",
-                        lambda: reason_box(name))
+        await on_screen(
+            pilot, app, "'bad[/]name[x]x[/' is not a valid function name", "the name's reason", lambda: reason_box(name)
+        )
         name.value = state.config.function.name
         app.screen.query_one(Collapsible).collapsed = False
         handler = app.screen.query_one("#handler", Input)
         handler.value = "[b]h[/b][x].x[/"
         app.screen.query_one("#create", Button).press()
-        await until(pilot, lambda: any("module '[b]h[/b][x]' of handler '[b]h[/b][x].x[/'" in shown(t)
-                                       for t in app.screen.query(Toast)), "the handler notification")
+        await until(
+            pilot,
+            lambda: any(
+                "module '[b]h[/b][x]' of handler '[b]h[/b][x].x[/'" in shown(t) for t in app.screen.query(Toast)
+            ),
+            "the handler notification",
+        )
         await on_screen(pilot, app, "module '[b]h[/b][x]' of", "the notification on screen")
         handler.value = "lambda_function.lambda_handler"
         app.screen.query_one(Collapsible).collapsed = True
@@ -286,7 +315,9 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
         assert shown(app.screen.query_one("#error-message", Static)) == f"Code{HOSTILE}: AWS said {HOSTILE}"
         assert shown(app.screen.query_one("#error-hint", Static)) == f"\nNext: try {HOSTILE}"
         await on_screen(pilot, app, f"Could not create {HOSTILE}", "the error's title")
-        await on_screen(pilot, app, f"AWS said {HOSTILE}", "the error on screen", lambda: app.screen.query_one("#error-message"))
+        await on_screen(
+            pilot, app, f"AWS said {HOSTILE}", "the error on screen", lambda: app.screen.query_one("#error-message")
+        )
         assert fits(app, "#retry")
         app.screen.query_one("#retry", Button).press()
         await until(pilot, lambda: state.step_done("function"), "the function (on Retry)")
@@ -340,7 +371,9 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
 
         # Modals fed from a ledger's stack name and from text to copy.
         app.push_screen(ResumeModal(f"stack{HOSTILE}", 3))
-        await on_screen(pilot, app, f"3 resources for stack{HOSTILE}", "the resume offer", lambda: app.screen.query_one(Vertical))
+        await on_screen(
+            pilot, app, f"3 resources for stack{HOSTILE}", "the resume offer", lambda: app.screen.query_one(Vertical)
+        )
         assert fits(app, "#continue")
         app.screen.dismiss("fresh")
         app.push_screen(TextModal(f"title{HOSTILE}", HOSTILE))
@@ -351,17 +384,23 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
         app.goto("cleanup")
         await until(pilot, screen_is(app, "cleanup"), "the clean-up step")
         await until(pilot, lambda: bool(app.screen.query("#items")), "the clean-up list")
-        await until(pilot, lambda: f"AWS::Some::Thing {HOSTILE}" in shown(app.screen.query_one("#items", Static)),
-                    "the ledger list")
-        await on_screen(pilot, app, f"AWS::Some::Thing {HOSTILE}", "the list on screen",
-                        lambda: app.screen.query_one("#items"))
+        await until(
+            pilot,
+            lambda: f"AWS::Some::Thing {HOSTILE}" in shown(app.screen.query_one("#items", Static)),
+            "the ledger list",
+        )
+        await on_screen(
+            pilot, app, f"AWS::Some::Thing {HOSTILE}", "the list on screen", lambda: app.screen.query_one("#items")
+        )
         assert fits(app, "#delete")
         app.screen.query_one("#delete", Button).press()
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
-        await on_screen(pilot, app, f"AWS::Some::Thing {HOSTILE}", "the confirmation's list",
-                        lambda: app.screen.query_one(Vertical))
+        await on_screen(
+            pilot, app, f"AWS::Some::Thing {HOSTILE}", "the confirmation's list", lambda: app.screen.query_one(Vertical)
+        )
         app.screen.query_one("#yes", Button).press()
         await until(pilot, lambda: "Deleted" in log_text(app.screen.query_one(ProgressLog)), "the deletion")
         assert app.is_running and app.return_code is None
-    assert state.config.function.name not in [f["FunctionName"] for f in
-                                              cloud.client("lambda").list_functions()["Functions"]]
+    assert state.config.function.name not in [
+        f["FunctionName"] for f in cloud.client("lambda").list_functions()["Functions"]
+    ]

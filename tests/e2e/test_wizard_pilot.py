@@ -46,8 +46,11 @@ async def enter_through_to_test(pilot: Pilot[Any], app: WizardApp) -> None:
         await pilot.press("enter")
     await until(pilot, screen_is(app, "function"), "the function step")
     await pilot.press("enter")
-    await until(pilot, lambda: app.state.step_done("function") and app.focused is not None
-                and app.focused.id == "next", "the function to be created")
+    await until(
+        pilot,
+        lambda: app.state.step_done("function") and app.focused is not None and app.focused.id == "next",
+        "the function to be created",
+    )
     await pilot.press("enter")
     await until(pilot, screen_is(app, "api"), "the API step")
     for _ in range(3):  # integrations -> routes -> stages -> review
@@ -75,7 +78,9 @@ def local_state(cloud: Any, tmp_path: Path) -> WizardState:
     return state
 
 
-async def test_enter_at_each_step_reaches_hello_and_clean_up_leaves_nothing(cloud: Any, local_state: WizardState) -> None:
+async def test_enter_at_each_step_reaches_hello_and_clean_up_leaves_nothing(
+    cloud: Any, local_state: WizardState
+) -> None:
     app = WizardApp(local_state)
     async with app.run_test(size=SIZE) as pilot:
         await enter_through_to_test(pilot, app)
@@ -84,8 +89,11 @@ async def test_enter_at_each_step_reaches_hello_and_clean_up_leaves_nothing(clou
         record = local_state.history[-1]
         assert record.status == 200 and record.summary == '"Hello from Lambda!"'
         assert "200 OK" in str(app.screen.query_one("#status", Static).render())
-        await until(pilot, lambda: "START RequestId" in str(app.screen.query_one("#out-logs", Static).render()),
-                    "the function's log lines")
+        await until(
+            pilot,
+            lambda: "START RequestId" in str(app.screen.query_one("#out-logs", Static).render()),
+            "the function's log lines",
+        )
         event_text = str(app.screen.query_one("#out-event", Static).render())
         assert '"routeKey": "ANY /wiz-' in event_text and '"version": "2.0"' in event_text
         assert "Hello from Lambda!" in str(app.screen.query_one("#out-returned", Static).render())
@@ -95,16 +103,18 @@ async def test_enter_at_each_step_reaches_hello_and_clean_up_leaves_nothing(clou
         await pilot.click("#delete")
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
         await pilot.press("enter")
-        await until(pilot, lambda: "Nothing to delete" in str(app.screen.query_one("#items", Static).render()),
-                    "the deletion")
+        await until(
+            pilot, lambda: "Nothing to delete" in str(app.screen.query_one("#items", Static).render()), "the deletion"
+        )
     name = local_state.config.function.name
     assert name not in [f["FunctionName"] for f in cloud.client("lambda").list_functions()["Functions"]]
     assert local_state.config.api.name not in [a["Name"] for a in cloud.client("apigatewayv2").get_apis()["Items"]]
     assert not any(r["RoleName"].startswith(f"{name}-role-") for r in cloud.client("iam").list_roles()["Roles"])
 
 
-async def test_aws_target_against_stock_moto_reaches_the_test_step(aws_env: dict[str, str], tmp_path: Path,
-                                                                  clients: dict[str, Any]) -> None:
+async def test_aws_target_against_stock_moto_reaches_the_test_step(
+    aws_env: dict[str, str], tmp_path: Path, clients: dict[str, Any]
+) -> None:
     state = WizardState(Config(target="aws"), tmp_path / "state", 1)
     app = WizardApp(state)
     async with app.run_test(size=SIZE) as pilot:
@@ -116,7 +126,9 @@ async def test_aws_target_against_stock_moto_reaches_the_test_step(aws_env: dict
         assert state.result.invoke_url.endswith(".amazonaws.com/")
     assert [f["FunctionName"] for f in clients["lambda"].list_functions()["Functions"]] == ["my-function"]
     [api] = clients["apigatewayv2"].get_apis()["Items"]
-    assert [r["RouteKey"] for r in clients["apigatewayv2"].get_routes(ApiId=api["ApiId"])["Items"]] == ["ANY /my-function"]
+    assert [r["RouteKey"] for r in clients["apigatewayv2"].get_routes(ApiId=api["ApiId"])["Items"]] == [
+        "ANY /my-function"
+    ]
 
 
 async def test_invalid_function_name_blocks_create_and_says_why(cloud: Any, local_state: WizardState) -> None:
@@ -174,12 +186,17 @@ class FailingBackend(Backend):
 
     def create_function(self, on_event: Any) -> Any:
         FailingBackend.calls += 1
-        raise WizardError("create the function my-function", "AccessDeniedException",
-                          "User is not authorized to perform: lambda:CreateFunction",
-                          "Your credentials lack this permission: ask for it, or use another --profile.")
+        raise WizardError(
+            "create the function my-function",
+            "AccessDeniedException",
+            "User is not authorized to perform: lambda:CreateFunction",
+            "Your credentials lack this permission: ask for it, or use another --profile.",
+        )
 
 
-async def test_a_failing_service_reaches_the_error_funnel_and_retry_calls_again(cloud: Any, local_state: WizardState) -> None:
+async def test_a_failing_service_reaches_the_error_funnel_and_retry_calls_again(
+    cloud: Any, local_state: WizardState
+) -> None:
     FailingBackend.calls = 0
     app = WizardApp(local_state, FailingBackend(local_state))
     async with app.run_test(size=SIZE) as pilot:
@@ -219,14 +236,18 @@ async def test_launch_with_a_ledger_offers_resume(cloud: Any, local_state: Wizar
         await pilot.click("#delete")
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
         await pilot.press("enter")
-        await until(pilot, lambda: "Nothing to delete" in str(app.screen.query_one("#items", Static).render()), "deletion")
+        await until(
+            pilot, lambda: "Nothing to delete" in str(app.screen.query_one("#items", Static).render()), "deletion"
+        )
 
 
 async def test_command_palette_commands(cloud: Any, local_state: WizardState) -> None:
     app = WizardApp(local_state)
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert {"Go to step 4: Test", "Clean up", "Show the AWS CLI equivalent", "Toggle dark / light theme"} <= set(titles)
+        assert {"Go to step 4: Test", "Clean up", "Show the AWS CLI equivalent", "Toggle dark / light theme"} <= set(
+            titles
+        )
         theme = app.theme
         app.action_toggle_theme()
         assert app.theme != theme

@@ -37,10 +37,16 @@ class FixedBackend(Backend):
         return ["my-function"]
 
     def ledger_items(self) -> list[str]:
-        return ["invoke permission 0123456789abcdef0123456789abcdef (ANY /my-function)", "stage $default",
-                "route abcdefg (ANY /my-function)", "integration hijklmn", "HTTP API a1b2c3d4e5 (my-http-api)",
-                "function my-function", "policy AWSLambdaBasicExecutionRole-00000000-0000-4000-8000-000000000000",
-                "role my-function-role-abcd1234"]
+        return [
+            "invoke permission 0123456789abcdef0123456789abcdef (ANY /my-function)",
+            "stage $default",
+            "route abcdefg (ANY /my-function)",
+            "integration hijklmn",
+            "HTTP API a1b2c3d4e5 (my-http-api)",
+            "function my-function",
+            "policy AWSLambdaBasicExecutionRole-00000000-0000-4000-8000-000000000000",
+            "role my-function-role-abcd1234",
+        ]
 
 
 def make_app(tmp_path: Path, step: str, target: str = "local") -> WizardApp:
@@ -48,9 +54,14 @@ def make_app(tmp_path: Path, step: str, target: str = "local") -> WizardApp:
     if step != "target":
         state.identity = Identity("123456789012", "arn:aws:sts::123456789012:user/learner")
     if step in ("api", "test", "cleanup"):
-        state.result = DeployResult("local", "us-east-1", "123456789012", "my-function",
-                                    function_arn="arn:aws:lambda:us-east-1:123456789012:function:my-function",
-                                    role_arn="arn:aws:iam::123456789012:role/service-role/my-function-role-abcd1234")
+        state.result = DeployResult(
+            "local",
+            "us-east-1",
+            "123456789012",
+            "my-function",
+            function_arn="arn:aws:lambda:us-east-1:123456789012:function:my-function",
+            role_arn="arn:aws:iam::123456789012:role/service-role/my-function-role-abcd1234",
+        )
     if step in ("test", "cleanup"):
         state.result.api_id = "a1b2c3d4e5"
         state.result.invoke_url = "http://127.0.0.1:4580/_aws/execute-api/a1b2c3d4e5/"

@@ -22,8 +22,24 @@ class Tmux:
     def __init__(self, command: list[str], env: dict[str, str] | None = None, width: int = 80, height: int = 24):
         self.name = f"wiz-{uuid.uuid4().hex[:8]}"
         assignments = [f"{k}={v}" for k, v in (env or {}).items()]
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-                        "env", "TERM=xterm-256color", *assignments, *command], check=True)
+        subprocess.run(
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                str(width),
+                "-y",
+                str(height),
+                "env",
+                "TERM=xterm-256color",
+                *assignments,
+                *command,
+            ],
+            check=True,
+        )
 
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
@@ -99,8 +115,9 @@ def test_keystrokes_only_reach_hello_from_lambda(tmp_path: Path) -> None:
         run_cli("local", "--stop", "--port", port)
 
 
-def test_aws_target_with_aws_endpoint_url_reaches_the_test_step(aws_env: dict[str, str], tmp_path: Path,
-                                                                clients: dict[str, object]) -> None:
+def test_aws_target_with_aws_endpoint_url_reaches_the_test_step(
+    aws_env: dict[str, str], tmp_path: Path, clients: dict[str, object]
+) -> None:
     tmux = Tmux([*wizard_exe(), "--target", "aws", "--state-dir", str(tmp_path / "state")], env=aws_env)
     try:
         screen = enter_to_the_test_step(tmux, billing_question=True)

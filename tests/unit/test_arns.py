@@ -11,10 +11,17 @@ from tui.config import Config
 from tui.stack.cli_equivalent import commands
 
 
-@pytest.mark.parametrize(("region", "partition"), [
-    ("us-east-1", "aws"), ("eu-west-3", "aws"), ("cn-north-1", "aws-cn"), ("cn-northwest-1", "aws-cn"),
-    ("us-gov-west-1", "aws-us-gov"), ("us-gov-east-1", "aws-us-gov"),
-])
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [
+        ("us-east-1", "aws"),
+        ("eu-west-3", "aws"),
+        ("cn-north-1", "aws-cn"),
+        ("cn-northwest-1", "aws-cn"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("us-gov-east-1", "aws-us-gov"),
+    ],
+)
 def test_partition_comes_from_botocore(region: str, partition: str) -> None:
     assert arns.partition(region) == partition
     assert arns.function_arn(region, "123456789012", "f") == f"arn:{partition}:lambda:{region}:123456789012:function:f"

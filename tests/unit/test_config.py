@@ -75,7 +75,7 @@ def test_relative_code_path_resolves_against_config_folder(tmp_path: Path) -> No
         ("auto_deploy: true", "auto_deploy: maybe", "api.auto_deploy", "true, false"),
         ("method: GET", "method: FETCH", "test.method", "GET, POST"),
         ("environment: {}", "environment: {AWS_REGION: x}", "function.environment", "reserved"),
-        ("environment: {}", "environment: {DEBUG: 1}", "function.environment", 'quote it'),
+        ("environment: {}", "environment: {DEBUG: 1}", "function.environment", "quote it"),
         ("role: new", "role: 'not a role!'", "function.role", "new"),
         ("region: us-east-1", "regoin: us-east-1", "regoin", "allowed keys here: target, region"),
         ("  name: my-http-api", "  nmae: my-http-api", "api.nmae", "allowed keys here: name"),
@@ -118,5 +118,3 @@ def test_runtime_lifecycle_follows_the_date() -> None:
     with pytest.raises(fields.FieldError, match="blocks creating"):
         fields.runtime("python3.10", today=dt.date(2026, 11, 30))
     assert limits.newest_runtime() == "python3.14"
-
-

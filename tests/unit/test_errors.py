@@ -39,7 +39,9 @@ def test_client_errors_carry_code_message_and_next_step(code: str, hint: str, tr
 
 
 def test_role_propagation_error_is_transient_with_its_own_advice() -> None:
-    err = _stubbed_error("InvalidParameterValueException", "The role defined for the function cannot be assumed by Lambda.")
+    err = _stubbed_error(
+        "InvalidParameterValueException", "The role defined for the function cannot be assumed by Lambda."
+    )
     assert err.transient and "lambda.amazonaws.com" in err.hint
 
 
@@ -51,7 +53,11 @@ def test_role_propagation_error_is_transient_with_its_own_advice() -> None:
         (bx.UnauthorizedSSOTokenError(), "SSOTokenExpired", "aws sso login"),
         (bx.ProfileNotFound(profile="nope"), "ProfileNotFound", "--profile"),
         (bx.NoRegionError(), "NoRegion", "--region"),
-        (bx.EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), "EndpointConnectionError", "apigw-wizard local"),
+        (
+            bx.EndpointConnectionError(endpoint_url="http://127.0.0.1:1"),
+            "EndpointConnectionError",
+            "apigw-wizard local",
+        ),
         (bx.ReadTimeoutError(endpoint_url="http://x"), "EndpointConnectionError", "AWS_ENDPOINT_URL"),
     ],
 )

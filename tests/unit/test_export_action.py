@@ -14,8 +14,9 @@ from tui.stack.render import render
 from tui.widgets.export import ExportModal, free_path
 
 
-async def test_palette_export_saves_each_format_without_overwriting(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_palette_export_saves_each_format_without_overwriting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = make_app(tmp_path, "target")
     async with app.run_test(size=(80, 24)) as pilot:

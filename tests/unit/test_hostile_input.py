@@ -21,20 +21,53 @@ from awsrules import routekeys
 from tui import config
 from tui.config import ConfigError
 
-KEYS = ["target", "region", "profile", "function", "api", "test", "name", "runtime", "architecture", "handler",
-        "code", "memory_mb", "timeout_s", "role", "environment", "payload_format", "routes", "stage",
-        "auto_deploy", "method", "path", "bogus"]
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
-                    st.text(max_size=40), st.sampled_from(["hello", "$default", "ANY /x", "python3.14", "2.0"]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)),
-                      max_leaves=12)
+KEYS = [
+    "target",
+    "region",
+    "profile",
+    "function",
+    "api",
+    "test",
+    "name",
+    "runtime",
+    "architecture",
+    "handler",
+    "code",
+    "memory_mb",
+    "timeout_s",
+    "role",
+    "environment",
+    "payload_format",
+    "routes",
+    "stage",
+    "auto_deploy",
+    "method",
+    "path",
+    "bogus",
+]
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.sampled_from(["hello", "$default", "ANY /x", "python3.14", "2.0"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)),
+    max_leaves=12,
+)
 documents = st.dictionaries(st.sampled_from(KEYS), values, max_size=6)
 # Derandomized: CI runs the same examples every time, so a red build is a
 # regression, never a new draw. HYPOTHESIS_EXPLORE=1 draws new examples.
 DERANDOMIZE = not os.environ.get("HYPOTHESIS_EXPLORE")
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=DERANDOMIZE,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=DERANDOMIZE,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @SETTINGS
@@ -62,9 +95,12 @@ def test_any_text_file_is_a_config_or_clear_errors(tmp_path: Path, text: str) ->
 
 
 @settings(max_examples=500, deadline=None, derandomize=DERANDOMIZE)
-@given(key=st.one_of(st.text(max_size=60), st.builds(lambda m, p: f"{m} {p}",
-                                                     st.sampled_from(["GET", "ANY", "get", "FOO", ""]),
-                                                     st.text(max_size=40))))
+@given(
+    key=st.one_of(
+        st.text(max_size=60),
+        st.builds(lambda m, p: f"{m} {p}", st.sampled_from(["GET", "ANY", "get", "FOO", ""]), st.text(max_size=40)),
+    )
+)
 def test_any_route_key_parses_or_says_why(key: str) -> None:
     try:
         parsed = routekeys.parse(key)
@@ -84,11 +120,18 @@ segment = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_s
 header_value = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40).map(str.strip)
 
 
-@settings(max_examples=60, deadline=None, derandomize=DERANDOMIZE, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(parts=st.lists(segment, max_size=4), query=st.dictionaries(segment, segment, max_size=3),
-       header=header_value, method=st.sampled_from(["GET", "POST", "DELETE", "PATCH", "OPTIONS"]))
-def test_any_path_query_and_header_gets_the_aws_answer(echo: Deployed, parts: list[str], query: dict[str, str],
-                                                       header: str, method: str) -> None:
+@settings(
+    max_examples=60, deadline=None, derandomize=DERANDOMIZE, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    parts=st.lists(segment, max_size=4),
+    query=st.dictionaries(segment, segment, max_size=3),
+    header=header_value,
+    method=st.sampled_from(["GET", "POST", "DELETE", "PATCH", "OPTIONS"]),
+)
+def test_any_path_query_and_header_gets_the_aws_answer(
+    echo: Deployed, parts: list[str], query: dict[str, str], header: str, method: str
+) -> None:
     path = "/" + "/".join(quote(p, safe="") for p in parts)
     raw_query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query.items())
     url = f"{echo.base}{path}" + (f"?{raw_query}" if raw_query else "")

@@ -25,9 +25,13 @@ REGION = "us-east-1"
 def cloud(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cloud]:
     from moto import mock_aws
 
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-                       "AWS_DEFAULT_REGION": REGION}.items():
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
         monkeypatch.setenv(key, value)
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(key, raising=False)
@@ -44,10 +48,18 @@ def test_deploy_twice_creates_once_and_records_cloudformation_types(cloud: Cloud
     events: list[Event] = []
     ledger = ledger_for(cloud, tmp_path)
     first = Deployer(cloud, Config(), ledger, events.append).run()
-    assert sorted(r.type for r in ledger.resources) == sorted([
-        "AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::Lambda::Function", "AWS::ApiGatewayV2::Api",
-        "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Stage",
-        "AWS::Lambda::Permission"])
+    assert sorted(r.type for r in ledger.resources) == sorted(
+        [
+            "AWS::IAM::Role",
+            "AWS::IAM::ManagedPolicy",
+            "AWS::Lambda::Function",
+            "AWS::ApiGatewayV2::Api",
+            "AWS::ApiGatewayV2::Integration",
+            "AWS::ApiGatewayV2::Route",
+            "AWS::ApiGatewayV2::Stage",
+            "AWS::Lambda::Permission",
+        ]
+    )
     assert len(first.created) == 8 and first.created[0].startswith("iam_role:")  # deploy --json's words
     again = Deployer(cloud, Config(), ledger).run()
     assert again.created == [] and again.api_id == first.api_id
@@ -81,13 +93,18 @@ def test_a_lost_create_is_adopted_not_duplicated(cloud: Cloud, tmp_path: Path) -
     made: list[str] = []
 
     def make_then_lose() -> Any:
-        reply = cloud.client("apigatewayv2").create_api(Name="x", ProtocolType="HTTP",
-                                                        Tags={api.TOKEN_TAG: "tok"})
+        reply = cloud.client("apigatewayv2").create_api(Name="x", ProtocolType="HTTP", Tags={api.TOKEN_TAG: "tok"})
         made.append(reply["ApiId"])
         raise WizardError("create the API", "ServiceUnavailable", "connection reset", "retry", transient=True)
 
-    real = intent.create(ledger, cloud, api.KIND, Resource(api.KIND.type, "pending-tok", extra={"token": "tok"}),
-                         make_then_lose, lambda reply: Resource(api.KIND.type, reply["ApiId"]))
+    real = intent.create(
+        ledger,
+        cloud,
+        api.KIND,
+        Resource(api.KIND.type, "pending-tok", extra={"token": "tok"}),
+        make_then_lose,
+        lambda reply: Resource(api.KIND.type, reply["ApiId"]),
+    )
     assert real.id == made[0] and [r.id for r in ledger.resources] == made
 
 

@@ -21,7 +21,9 @@ def test_ledger_is_private_and_records_immediately(tmp_path: Path) -> None:
     assert stat.S_IMODE(ledger.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(ledger.path.parent.stat().st_mode) == 0o700
     again = Ledger.open(tmp_path, SCOPE)  # what another process would read
-    assert [(r.type, r.id, r.account, r.target) for r in again.resources] == [("AWS::IAM::Role", "r1", "123456789012", "local")]
+    assert [(r.type, r.id, r.account, r.target) for r in again.resources] == [
+        ("AWS::IAM::Role", "r1", "123456789012", "local")
+    ]
     assert list_ledgers(tmp_path) == [(SCOPE, 1)]
     again.remove(again.resources[0])
     assert not ledger.path.exists()
@@ -75,5 +77,7 @@ def test_zip_that_escapes_its_folder_is_refused(tmp_path: Path) -> None:
 def test_handler_module_check(tmp_path: Path) -> None:
     assert handler_module_problem("hello", "lambda_function.lambda_handler") is None
     (tmp_path / "app.py").write_text("")
-    assert "app.lambda_handler" in (handler_module_problem(str(tmp_path / "app.py"), "lambda_function.lambda_handler") or "")
+    assert "app.lambda_handler" in (
+        handler_module_problem(str(tmp_path / "app.py"), "lambda_function.lambda_handler") or ""
+    )
     assert handler_module_problem(str(tmp_path / "app.py"), "app.handler") is None

@@ -49,8 +49,9 @@ def test_botocore_models_are_read_once_and_equal_to_a_fresh_read(moto: Any) -> N
     import gzip
 
     path = latest / "service-2.json"
-    raw = json.loads(path.read_text() if path.exists() else gzip.decompress((latest / "service-2.json.gz")
-                                                                              .read_bytes()))
+    raw = json.loads(
+        path.read_text() if path.exists() else gzip.decompress((latest / "service-2.json.gz").read_bytes())
+    )
     assert model["operations"].keys() == raw["operations"].keys()
     listed = first.list_available_services("service-2")
     listed.append("not-a-service")  # a caller's change stays its own

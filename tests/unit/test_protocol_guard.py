@@ -36,7 +36,8 @@ def test_a_missing_method_refuses_the_direct_path(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_missing_attribute_makes_the_cloud_choose_stock_httptools_and_say_so_once(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delattr(HttpToolsProtocol, "on_response_complete")
     out = io.StringIO()
     assert _chosen(out) == "httptools"
@@ -63,7 +64,8 @@ def test_instance_state_renamed_by_init_refuses_the_direct_path(monkeypatch: pyt
 
 @pytest.mark.parametrize("state", ["url", "headers", "scope", "expect_100_continue"])
 def test_request_state_renamed_by_on_message_begin_refuses_the_direct_path(
-        monkeypatch: pytest.MonkeyPatch, state: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, state: str
+) -> None:
     original = HttpToolsProtocol.on_message_begin
 
     def renaming_begin(self: Any) -> None:
@@ -111,6 +113,7 @@ def test_a_cycle_attribute_the_direct_cycle_lacks_refuses_the_direct_path(monkey
     """uvicorn reading something new from self.cycle would raise on a
     _DirectCycle (it has __slots__): the guard reads the methods that can
     meet one."""
+
     def shutdown(self: Any) -> None:
         if self.cycle is None or self.cycle.response_complete:
             self.transport.close()
@@ -138,5 +141,4 @@ def test_a_short_status_line_table_refuses_the_direct_path(monkeypatch: pytest.M
 
 
 def test_another_version_is_refused_before_anything_else() -> None:
-    assert protocol.unsupported_reason("0.55.0") == (
-        "uvicorn 0.55.0 is not one this protocol was tested with (0.54.0)")
+    assert protocol.unsupported_reason("0.55.0") == ("uvicorn 0.55.0 is not one this protocol was tested with (0.54.0)")

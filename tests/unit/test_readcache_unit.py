@@ -14,17 +14,29 @@ from localcloud.readcache import MAX_ANSWER_BYTES, ReadCache, key_of
 REGION = "eu-west-3"  # a region no other in-process test uses
 
 
-def auth(service: str = "apigateway", key: str = "LKIAOWNER0000000", region: str = REGION,
-         date: str = "20260101", signature: str = "a" * 64) -> str:
-    return (f"AWS4-HMAC-SHA256 Credential={key}/{date}/{region}/{service}/aws4_request, "
-            f"SignedHeaders=host;x-amz-date, Signature={signature}")
+def auth(
+    service: str = "apigateway",
+    key: str = "LKIAOWNER0000000",
+    region: str = REGION,
+    date: str = "20260101",
+    signature: str = "a" * 64,
+) -> str:
+    return (
+        f"AWS4-HMAC-SHA256 Credential={key}/{date}/{region}/{service}/aws4_request, "
+        f"SignedHeaders=host;x-amz-date, Signature={signature}"
+    )
 
 
 def headers(**kw: Any) -> list[tuple[str, str]]:
     extra = kw.pop("extra", [])
-    sent = [("host", "127.0.0.1:4566"), ("authorization", auth(**kw)), ("x-amz-date", "20260101T000000Z"),
-            ("user-agent", f"Boto3/1 {uuid.uuid4()}"), ("amz-sdk-invocation-id", str(uuid.uuid4())),
-            ("amz-sdk-request", "attempt=1; max=3")]
+    sent = [
+        ("host", "127.0.0.1:4566"),
+        ("authorization", auth(**kw)),
+        ("x-amz-date", "20260101T000000Z"),
+        ("user-agent", f"Boto3/1 {uuid.uuid4()}"),
+        ("amz-sdk-invocation-id", str(uuid.uuid4())),
+        ("amz-sdk-request", "attempt=1; max=3"),
+    ]
     return sent + extra
 
 
@@ -35,10 +47,15 @@ def test_two_sends_of_one_call_share_a_key() -> None:
     assert first is not None and first == second
 
 
-@pytest.mark.parametrize("change", [
-    {"key": "LKIAOTHERKEY0000"}, {"region": "us-east-1"}, {"extra": [("x-amz-security-token", "t")]},
-    {"extra": [("accept", "application/xml")]},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"key": "LKIAOTHERKEY0000"},
+        {"region": "us-east-1"},
+        {"extra": [("x-amz-security-token", "t")]},
+        {"extra": [("accept", "application/xml")]},
+    ],
+)
 def test_who_signed_and_what_else_was_sent_are_in_the_key(change: dict[str, Any]) -> None:
     assert key_of("GET", "/v2/apis", "", headers(), b"") != key_of("GET", "/v2/apis", "", headers(**change), b"")
 
@@ -49,13 +66,16 @@ def test_path_and_query_are_in_the_key() -> None:
     assert base != key_of("GET", "/2015-03-31/functions/f", "", headers(service="lambda"), b"")
 
 
-@pytest.mark.parametrize("method,path,service", [
-    ("POST", "/v2/apis", "apigateway"),  # a write
-    ("HEAD", "/v2/apis", "apigateway"),
-    ("GET", "/", "sts"),  # STS's Get* calls hand out fresh credentials
-    ("GET", "/v2/apis", "iam"),  # signed for a service whose reads are not kept
-    ("GET", "/_apigw-wizard/health", "apigateway"),
-])
+@pytest.mark.parametrize(
+    "method,path,service",
+    [
+        ("POST", "/v2/apis", "apigateway"),  # a write
+        ("HEAD", "/v2/apis", "apigateway"),
+        ("GET", "/", "sts"),  # STS's Get* calls hand out fresh credentials
+        ("GET", "/v2/apis", "iam"),  # signed for a service whose reads are not kept
+        ("GET", "/_apigw-wizard/health", "apigateway"),
+    ],
+)
 def test_only_rest_gets_of_lambda_and_api_gateway_are_kept(method: str, path: str, service: str) -> None:
     assert key_of(method, path, "", headers(service=service), b"") is None
 
@@ -102,11 +122,18 @@ def moto() -> Any:
     return Moto()
 
 
-def call(moto: Any, method: str, path: str, data: dict[str, Any] | None = None, service: str = "apigateway",
-         mutating: bool | None = None) -> tuple[int, Any]:
+def call(
+    moto: Any,
+    method: str,
+    path: str,
+    data: dict[str, Any] | None = None,
+    service: str = "apigateway",
+    mutating: bool | None = None,
+) -> tuple[int, Any]:
     body = json.dumps(data).encode() if data is not None else b""
-    reply = moto.call(method, path, "", headers(service=service) + [("content-type", "application/json")], body,
-                      4566, mutating)
+    reply = moto.call(
+        method, path, "", headers(service=service) + [("content-type", "application/json")], body, 4566, mutating
+    )
     return reply.status, json.loads(reply.body) if reply.body else None
 
 

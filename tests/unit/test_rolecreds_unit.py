@@ -9,10 +9,19 @@ import json
 
 from localcloud.rolecreds import RoleSessions, allowed, iam_action
 
-BASIC = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "arn:aws:logs:us-east-1:123456789012:*"},
-    {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-     "Resource": ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-function:*"]}]})
+BASIC = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "arn:aws:logs:us-east-1:123456789012:*"},
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-function:*"],
+            },
+        ],
+    }
+)
 
 
 def test_the_consoles_basic_role_allows_only_logs() -> None:

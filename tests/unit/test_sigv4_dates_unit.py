@@ -14,9 +14,20 @@ def test_a_basic_format_time_is_read_as_utc() -> None:
     assert _amz_time("20260102T030405Z") == dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
 
 
-@pytest.mark.parametrize("text", ["20261302T030405Z", "20260230T000000Z", "20260102T240000Z", "20260102T030405",
-                                  "2026-01-02T03:04:05Z", "20260102T030405Z\n", " 20260102T030405Z",
-                                  "\u0662\u0660\u0662\u0666" + "0102T030405Z", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20261302T030405Z",
+        "20260230T000000Z",
+        "20260102T240000Z",
+        "20260102T030405",
+        "2026-01-02T03:04:05Z",
+        "20260102T030405Z\n",
+        " 20260102T030405Z",
+        "\u0662\u0660\u0662\u0666" + "0102T030405Z",
+        "",
+    ],
+)
 def test_anything_else_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         _amz_time(text)

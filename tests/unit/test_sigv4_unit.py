@@ -19,8 +19,16 @@ KEY, SECRET = "LKIAABCDEFGHIJKLMNOP", "s3cr3t-s3cr3t-s3cr3t-s3cr3t"
 KEYS = {KEY: SECRET}
 
 
-def _signed(method: str, url: str, body: bytes = b"", headers: dict[str, str] | None = None,
-            service: str = "lambda", auth_cls: type = SigV4Auth, key: str = KEY, secret: str = SECRET) -> AWSRequest:
+def _signed(
+    method: str,
+    url: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    service: str = "lambda",
+    auth_cls: type = SigV4Auth,
+    key: str = KEY,
+    secret: str = SECRET,
+) -> AWSRequest:
     request = AWSRequest(method=method, url=url, data=body, headers=headers or {})
     auth_cls(Credentials(key, secret), service, "us-east-1").add_auth(request)
     return request
@@ -33,21 +41,41 @@ def _verify(request: AWSRequest, body: bytes = b"", path: str | None = None) -> 
     return verify(request.method, path if path is not None else parts.path, parts.query, headers, body, KEYS)
 
 
-@pytest.mark.parametrize(("method", "url", "body", "headers", "service"), [
-    # REST-JSON with an ARN in the path (percent-encoded once on the wire, twice in the canonical URI)
-    ("POST", "http://127.0.0.1:4580/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3A"
-             "function%3Amy-function/invocations", b'{"a": 1}', {"Content-Type": "application/json"}, "lambda"),
-    # query protocol (STS, IAM): form body
-    ("POST", "http://127.0.0.1:4580/", b"Action=GetCallerIdentity&Version=2011-06-15",
-     {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}, "sts"),
-    # JSON protocol (CloudWatch Logs)
-    ("POST", "http://localhost:4580/", b"{}", {"X-Amz-Target": "Logs_20140328.DescribeLogGroups",
-                                              "Content-Type": "application/x-amz-json-1.1"}, "logs"),
-    # a query string with characters that need encoding, and a repeated key
-    ("GET", "http://127.0.0.1:4580/v2/apis?maxResults=5&nextToken=a%2Bb%3D%3D&x=2&x=1", b"", {}, "apigateway"),
-])
-def test_botocore_signed_requests_verify(method: str, url: str, body: bytes, headers: dict[str, str],
-                                         service: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "url", "body", "headers", "service"),
+    [
+        # REST-JSON with an ARN in the path (percent-encoded once on the wire, twice in the canonical URI)
+        (
+            "POST",
+            "http://127.0.0.1:4580/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3A"
+            "function%3Amy-function/invocations",
+            b'{"a": 1}',
+            {"Content-Type": "application/json"},
+            "lambda",
+        ),
+        # query protocol (STS, IAM): form body
+        (
+            "POST",
+            "http://127.0.0.1:4580/",
+            b"Action=GetCallerIdentity&Version=2011-06-15",
+            {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            "sts",
+        ),
+        # JSON protocol (CloudWatch Logs)
+        (
+            "POST",
+            "http://localhost:4580/",
+            b"{}",
+            {"X-Amz-Target": "Logs_20140328.DescribeLogGroups", "Content-Type": "application/x-amz-json-1.1"},
+            "logs",
+        ),
+        # a query string with characters that need encoding, and a repeated key
+        ("GET", "http://127.0.0.1:4580/v2/apis?maxResults=5&nextToken=a%2Bb%3D%3D&x=2&x=1", b"", {}, "apigateway"),
+    ],
+)
+def test_botocore_signed_requests_verify(
+    method: str, url: str, body: bytes, headers: dict[str, str], service: str
+) -> None:
     signed = _verify(_signed(method, url, body, headers, service), body)
     assert signed.access_key == KEY  # type: ignore[attr-defined]
     assert signed.service == service  # type: ignore[attr-defined]
@@ -112,11 +140,25 @@ def test_own_signer_round_trips() -> None:
 
 def test_host_allowlist_and_origins() -> None:
     gate = Gate(4580, KEY, SECRET)
-    for host in ("127.0.0.1:4580", "localhost:4580", "[::1]:4580", "abc123.execute-api.localhost:4580", "localhost",
-                 "127.0.0.1", "abc123.execute-api.localhost"):
+    for host in (
+        "127.0.0.1:4580",
+        "localhost:4580",
+        "[::1]:4580",
+        "abc123.execute-api.localhost:4580",
+        "localhost",
+        "127.0.0.1",
+        "abc123.execute-api.localhost",
+    ):
         assert gate.host_allowed(host), host
-    for host in ("evil.example:4580", "127.0.0.1:4581", "evil.example", "abc.execute-api.localhost:80", "",
-                 "127.0.0.1.nip.io:4580", "localhost.:4580"):
+    for host in (
+        "evil.example:4580",
+        "127.0.0.1:4581",
+        "evil.example",
+        "abc.execute-api.localhost:80",
+        "",
+        "127.0.0.1.nip.io:4580",
+        "localhost.:4580",
+    ):
         assert not gate.host_allowed(host), host
     assert gate.foreign_origin([("origin", "http://localhost:4580")]) is None
     assert gate.foreign_origin([("origin", "null")]) == "null"
@@ -131,7 +173,9 @@ def test_errors_take_each_protocols_shape() -> None:
     from xml.etree import ElementTree
 
     assert protocol_of({"x-amz-target": "Logs_20140328.X"}, "", b"") == "json"
-    assert protocol_of({"content-type": "application/x-www-form-urlencoded"}, "", b"Action=GetCallerIdentity") == "query"
+    assert (
+        protocol_of({"content-type": "application/x-www-form-urlencoded"}, "", b"Action=GetCallerIdentity") == "query"
+    )
     assert protocol_of({}, "", b"", "s3") == "rest-xml"
     assert protocol_of({}, "", b"") == "rest-json"
     answer = error_answer("UNKNOWN_KEY", "query", "")
@@ -151,8 +195,9 @@ def test_a_declared_body_hash_must_be_the_bodys_and_markers_are_s3s() -> None:
     import hashlib
 
     body = b"Action=GetCallerIdentity&Version=2011-06-15"
-    request = _signed("POST", "http://127.0.0.1:4580/", body, {"Content-Type": "application/x-www-form-urlencoded"},
-                      "sts")
+    request = _signed(
+        "POST", "http://127.0.0.1:4580/", body, {"Content-Type": "application/x-www-form-urlencoded"}, "sts"
+    )
     parts = urlsplit(request.url)
     headers = [(k.lower(), v) for k, v in request.headers.items()] + [("host", parts.netloc)]
     swapped = b"Action=CreateRole&RoleName=swapped"

@@ -21,8 +21,14 @@ PORT = 4599
 
 def scope(path: str, query: str = "", headers: dict[str, str] | None = None, method: str = "GET") -> dict[str, Any]:
     sent = {"host": f"127.0.0.1:{PORT}", **(headers or {})}
-    return {"type": "http", "method": method, "path": path, "raw_path": path.encode(),
-            "query_string": query.encode(), "headers": [(k.encode(), v.encode()) for k, v in sent.items()]}
+    return {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "headers": [(k.encode(), v.encode()) for k, v in sent.items()],
+    }
 
 
 async def run(app: Any, request: dict[str, Any], body: bytes = b"") -> tuple[int, dict[str, Any] | str]:
@@ -64,8 +70,9 @@ async def test_the_owner_gets_the_details_once_protections_are_known(starting: S
     loop = asyncio.get_running_loop()
     starting.protections = loop.create_future()
     loop.call_later(0.05, starting.protections.set_result, ["no seccomp"])
-    signed = sign("GET", f"127.0.0.1:{PORT}", "/_apigw-wizard/health", "", b"", creds.access_key_id,
-                  creds.secret_access_key)
+    signed = sign(
+        "GET", f"127.0.0.1:{PORT}", "/_apigw-wizard/health", "", b"", creds.access_key_id, creds.secret_access_key
+    )
     status, body = await run(starting, scope("/_apigw-wizard/health", headers=signed))
     assert status == 200 and isinstance(body, dict)
     assert body["protections_off"] == ["no seccomp"] and body["cloud_id"] == "cid"
@@ -94,13 +101,20 @@ async def test_other_requests_wait_for_the_edge_then_go_to_it(starting: Starting
     assert seen == ["/v2/apis", "/_apigw-wizard/health"]
 
 
-@pytest.mark.parametrize("request_scope,body,where", [
-    (scope("/v2/apis"), b"", "message"),  # REST-JSON: the message in the body
-    (scope("/", method="POST", headers={"content-type": "application/x-www-form-urlencoded"}),
-     b"Action=GetRole&RoleName=r", "xml"),  # query protocol: an XML ErrorResponse
-])
-async def test_a_failed_start_answers_why_in_the_apis_protocol(starting: Starting, request_scope: dict[str, Any],
-                                                             body: bytes, where: str) -> None:
+@pytest.mark.parametrize(
+    "request_scope,body,where",
+    [
+        (scope("/v2/apis"), b"", "message"),  # REST-JSON: the message in the body
+        (
+            scope("/", method="POST", headers={"content-type": "application/x-www-form-urlencoded"}),
+            b"Action=GetRole&RoleName=r",
+            "xml",
+        ),  # query protocol: an XML ErrorResponse
+    ],
+)
+async def test_a_failed_start_answers_why_in_the_apis_protocol(
+    starting: Starting, request_scope: dict[str, Any], body: bytes, where: str
+) -> None:
     waiting = asyncio.ensure_future(run(starting, request_scope, body))
     await asyncio.sleep(0.01)
     starting.done(failed="the state file control-plane.pickle is damaged")

@@ -26,22 +26,26 @@ def signed(service: str, *extra: tuple[str, str]) -> list[tuple[str, str]]:
     return [("authorization", AUTH.format(service)), *extra]
 
 
-@pytest.mark.parametrize(("method", "path", "headers", "body", "name", "changes"), [
-    ("POST", "/", signed("sts", FORM), b"Action=GetCallerIdentity&Version=2011-06-15", "GetCallerIdentity", False),
-    ("POST", "/", signed("iam", FORM), b"Action=ListRoles", "ListRoles", False),
-    ("POST", "/", signed("iam", FORM), b"Action=CreateRole&RoleName=r", "CreateRole", True),
-    ("GET", "/2015-03-31/functions/", signed("lambda"), b"", "ListFunctions", False),
-    ("POST", "/2015-03-31/functions", signed("lambda"), b"{}", "CreateFunction", True),
-    ("PUT", "/2015-03-31/functions/f/code", signed("lambda"), b"{}", "UpdateFunctionCode", True),
-    ("POST", "/2015-03-31/functions/f/invocations", signed("lambda"), b"{}", "Invoke", False),
-    ("POST", "/2015-03-31/functions/f/policy", signed("lambda"), b"{}", "AddPermission", True),
-    ("DELETE", "/2015-03-31/functions/f", [], b"", "DeleteFunction", True),  # unsigned: found by path
-    ("GET", "/v2/apis/a1/routes", signed("apigateway"), b"", "GetRoutes", False),
-    ("POST", "/v2/apis/a1/deployments", signed("apigateway"), b"{}", "CreateDeployment", True),
-    ("POST", "/", signed("logs", ("x-amz-target", "Logs_20140328.PutLogEvents")), b"{}", "PutLogEvents", False),
-])
-def test_operations_are_named_from_the_service_model(method: str, path: str, headers: list[tuple[str, str]],
-                                                      body: bytes, name: str, changes: bool) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "body", "name", "changes"),
+    [
+        ("POST", "/", signed("sts", FORM), b"Action=GetCallerIdentity&Version=2011-06-15", "GetCallerIdentity", False),
+        ("POST", "/", signed("iam", FORM), b"Action=ListRoles", "ListRoles", False),
+        ("POST", "/", signed("iam", FORM), b"Action=CreateRole&RoleName=r", "CreateRole", True),
+        ("GET", "/2015-03-31/functions/", signed("lambda"), b"", "ListFunctions", False),
+        ("POST", "/2015-03-31/functions", signed("lambda"), b"{}", "CreateFunction", True),
+        ("PUT", "/2015-03-31/functions/f/code", signed("lambda"), b"{}", "UpdateFunctionCode", True),
+        ("POST", "/2015-03-31/functions/f/invocations", signed("lambda"), b"{}", "Invoke", False),
+        ("POST", "/2015-03-31/functions/f/policy", signed("lambda"), b"{}", "AddPermission", True),
+        ("DELETE", "/2015-03-31/functions/f", [], b"", "DeleteFunction", True),  # unsigned: found by path
+        ("GET", "/v2/apis/a1/routes", signed("apigateway"), b"", "GetRoutes", False),
+        ("POST", "/v2/apis/a1/deployments", signed("apigateway"), b"{}", "CreateDeployment", True),
+        ("POST", "/", signed("logs", ("x-amz-target", "Logs_20140328.PutLogEvents")), b"{}", "PutLogEvents", False),
+    ],
+)
+def test_operations_are_named_from_the_service_model(
+    method: str, path: str, headers: list[tuple[str, str]], body: bytes, name: str, changes: bool
+) -> None:
     op = classify(method, path, "", headers, body)
     assert op.name == name and op.changes_state is changes
 
@@ -122,8 +126,10 @@ def event(ts: int) -> Any:
 
 
 def test_a_log_group_keeps_its_newest_events_and_drops_emptied_streams() -> None:
-    streams = {"old": SimpleNamespace(events=[event(t) for t in range(0, 5000)]),
-               "new": SimpleNamespace(events=[event(t) for t in range(5000, 17000)])}
+    streams = {
+        "old": SimpleNamespace(events=[event(t) for t in range(0, 5000)]),
+        "new": SimpleNamespace(events=[event(t) for t in range(5000, 17000)]),
+    }
     group = SimpleNamespace(streams=streams, retention_in_days=None)
     dropped = retention.trim_group(group, now_ms=10**13)
     assert dropped == 7000 and list(streams) == ["new"]
@@ -133,8 +139,9 @@ def test_a_log_group_keeps_its_newest_events_and_drops_emptied_streams() -> None
 
 def test_a_retention_the_user_set_is_honoured() -> None:
     now = 100 * 86_400_000
-    group = SimpleNamespace(streams={"s": SimpleNamespace(events=[event(now - 2 * 86_400_000), event(now)])},
-                            retention_in_days=1)
+    group = SimpleNamespace(
+        streams={"s": SimpleNamespace(events=[event(now - 2 * 86_400_000), event(now)])}, retention_in_days=1
+    )
     assert retention.trim_group(group, now) == 1
 
 
@@ -155,8 +162,11 @@ def scope(endpoint: str) -> Scope:
 def test_a_ledger_keyed_by_port_is_found_under_the_cloud_id(tmp_path: Path) -> None:
     old = Ledger.open(tmp_path, scope("http://127.0.0.1:4580"))
     old.add(Resource("AWS::IAM::Role", "fn-role"))
-    new = Ledger.open(tmp_path, scope("local-cloud:abc"),
-                      legacy=lambda s: str(s.get("endpoint", "")).startswith("http") and s.get("function") == "fn")
+    new = Ledger.open(
+        tmp_path,
+        scope("local-cloud:abc"),
+        legacy=lambda s: str(s.get("endpoint", "")).startswith("http") and s.get("function") == "fn",
+    )
     assert [r.id for r in new.resources] == ["fn-role"]
     assert not old.path.exists()
     assert json.loads(new.path.read_text())["scope"]["endpoint"] == "local-cloud:abc"

@@ -46,8 +46,12 @@ _CODES: dict[str, _Rule] = {
     "ExpiredToken": _Rule("Your session has expired: refresh it (for SSO: aws sso login) and retry."),
     "ExpiredTokenException": _Rule("Your session has expired: refresh it (for SSO: aws sso login) and retry."),
     "RequestExpired": _Rule("Your session has expired or the clock is off: refresh it and retry."),
-    "InvalidClientTokenId": _Rule("The access key is not valid: check the profile's credentials, or use --target local."),
-    "UnrecognizedClientException": _Rule("The access key is not valid: check the profile's credentials, or use --target local."),
+    "InvalidClientTokenId": _Rule(
+        "The access key is not valid: check the profile's credentials, or use --target local."
+    ),
+    "UnrecognizedClientException": _Rule(
+        "The access key is not valid: check the profile's credentials, or use --target local."
+    ),
     "SignatureDoesNotMatch": _Rule("The secret key does not match: check the profile's credentials."),
     "Throttling": _THROTTLE,
     "ThrottlingException": _THROTTLE,
@@ -57,8 +61,12 @@ _CODES: dict[str, _Rule] = {
     "ServiceException": _Rule("The AWS service failed; retry in a moment.", transient=True),
     "InternalFailure": _Rule("The AWS service failed; retry in a moment.", transient=True),
     "LimitExceeded": _Rule("An account quota is reached: delete unused resources or ask AWS for a higher quota."),
-    "LimitExceededException": _Rule("An account quota is reached: delete unused resources or ask AWS for a higher quota."),
-    "ResourceConflictException": _Rule("The resource already exists or is busy: pick another name, or retry in a moment."),
+    "LimitExceededException": _Rule(
+        "An account quota is reached: delete unused resources or ask AWS for a higher quota."
+    ),
+    "ResourceConflictException": _Rule(
+        "The resource already exists or is busy: pick another name, or retry in a moment."
+    ),
     "ConflictException": _Rule("That already exists: pick another name or route."),
     "EntityAlreadyExists": _Rule("That already exists: pick another name."),
     "BadRequestException": _Rule("API Gateway refused the value: correct it and retry."),
@@ -82,38 +90,63 @@ def translate(exc: BaseException, action: str) -> WizardError:
         code = str(err.get("Code") or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
         message = str(err.get("Message") or "")
         if code == "InvalidParameterValueException" and ROLE_NOT_ASSUMABLE in message:
-            return WizardError(action, code, message,
-                               "The role's trust policy must allow lambda.amazonaws.com; new roles can take "
-                               "a minute to propagate, so retry, or pick another role.", transient=True)
+            return WizardError(
+                action,
+                code,
+                message,
+                "The role's trust policy must allow lambda.amazonaws.com; new roles can take "
+                "a minute to propagate, so retry, or pick another role.",
+                transient=True,
+            )
         if not message and code.isdigit():
             message = f"HTTP {code} from the endpoint (the operation may not be supported there)"
         rule = _CODES.get(code, _Rule("Check the message above, correct the cause and retry."))
         return WizardError(action, code, message, rule.hint, rule.transient)
     if isinstance(exc, bx.NoCredentialsError):
-        return WizardError(action, "NoCredentials", "no AWS credentials were found",
-                           "Run 'aws configure' or 'aws sso login', set AWS_PROFILE or --profile, "
-                           "or use --target local, which needs no account.")
+        return WizardError(
+            action,
+            "NoCredentials",
+            "no AWS credentials were found",
+            "Run 'aws configure' or 'aws sso login', set AWS_PROFILE or --profile, "
+            "or use --target local, which needs no account.",
+        )
     if isinstance(exc, (bx.SSOTokenLoadError, bx.UnauthorizedSSOTokenError, bx.TokenRetrievalError)):
-        return WizardError(action, "SSOTokenExpired", str(exc),
-                           "Your SSO session has expired or was never started: run 'aws sso login' "
-                           "(with --profile if you use one) and retry.")
+        return WizardError(
+            action,
+            "SSOTokenExpired",
+            str(exc),
+            "Your SSO session has expired or was never started: run 'aws sso login' "
+            "(with --profile if you use one) and retry.",
+        )
     if isinstance(exc, bx.ProfileNotFound):
-        return WizardError(action, "ProfileNotFound", str(exc),
-                           "Name a profile from ~/.aws/config with --profile, or leave it out.")
+        return WizardError(
+            action, "ProfileNotFound", str(exc), "Name a profile from ~/.aws/config with --profile, or leave it out."
+        )
     if isinstance(exc, bx.NoRegionError):
-        return WizardError(action, "NoRegion", "no region is set",
-                           "Pass --region (e.g. us-east-1) or set region in the config.")
-    if isinstance(exc, (bx.EndpointConnectionError, bx.ConnectionClosedError, bx.ReadTimeoutError,
-                        bx.ConnectTimeoutError)):
-        return WizardError(action, "EndpointConnectionError", str(exc),
-                           "The endpoint did not answer: check the network and AWS_ENDPOINT_URL, "
-                           "or start the local cloud with 'apigw-wizard local'.", transient=True)
+        return WizardError(
+            action, "NoRegion", "no region is set", "Pass --region (e.g. us-east-1) or set region in the config."
+        )
+    if isinstance(
+        exc, (bx.EndpointConnectionError, bx.ConnectionClosedError, bx.ReadTimeoutError, bx.ConnectTimeoutError)
+    ):
+        return WizardError(
+            action,
+            "EndpointConnectionError",
+            str(exc),
+            "The endpoint did not answer: check the network and AWS_ENDPOINT_URL, "
+            "or start the local cloud with 'apigw-wizard local'.",
+            transient=True,
+        )
     if isinstance(exc, bx.ParamValidationError):
         return WizardError(action, "ParamValidationError", str(exc), "Correct the value and retry.")
     if isinstance(exc, bx.BotoCoreError):
         return WizardError(action, type(exc).__name__, str(exc), "Check the message, correct the cause and retry.")
-    return WizardError(action, type(exc).__name__, str(exc) or repr(exc),
-                       "This is unexpected: retry, and report it if it happens again.")
+    return WizardError(
+        action,
+        type(exc).__name__,
+        str(exc) or repr(exc),
+        "This is unexpected: retry, and report it if it happens again.",
+    )
 
 
 def error_code(exc: BaseException) -> str:

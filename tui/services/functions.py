@@ -61,8 +61,9 @@ def is_role_propagation(err: WizardError) -> bool:
     return err.code == "InvalidParameterValueException" and ROLE_NOT_ASSUMABLE in err.message
 
 
-def create_function(cloud: Cloud, spec: FunctionSpec, notify: Notify = lambda _m: None,
-                    sleep: Callable[[float], None] = time.sleep) -> dict[str, Any]:
+def create_function(
+    cloud: Cloud, spec: FunctionSpec, notify: Notify = lambda _m: None, sleep: Callable[[float], None] = time.sleep
+) -> dict[str, Any]:
     """CreateFunction, retried only on the IAM propagation error, with a
     deadline (the same message also means a really wrong role)."""
     started = time.monotonic()
@@ -92,7 +93,9 @@ def create_function(cloud: Cloud, spec: FunctionSpec, notify: Notify = lambda _m
             elapsed = time.monotonic() - started
             if elapsed + delay > RETRY_DEADLINE_S:
                 raise WizardError(
-                    f"create the function {spec.name}", err.code, err.message,
+                    f"create the function {spec.name}",
+                    err.code,
+                    err.message,
                     f"Lambda still cannot assume the role after {elapsed:.0f} s: check that its trust "
                     "policy allows lambda.amazonaws.com, then retry.",
                 ) from err
@@ -117,8 +120,12 @@ def _wait(cloud: Cloud, waiter: str, name: str, action: str) -> None:
     except WaiterError as exc:
         last = exc.last_response or {}
         reason = (last.get("Configuration") or {}).get("StateReason") or str(exc)
-        raise WizardError(action, "FunctionNotActive", reason,
-                          "Open the function's logs or state reason, fix the cause and deploy again.") from exc
+        raise WizardError(
+            action,
+            "FunctionNotActive",
+            reason,
+            "Open the function's logs or state reason, fix the cause and deploy again.",
+        ) from exc
     except Exception as exc:
         raise translate(exc, action) from exc
 

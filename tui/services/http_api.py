@@ -22,8 +22,14 @@ def _maybe(action: str, func: Any, **kwargs: Any) -> dict[str, Any] | None:
 
 
 def create_api(cloud: Cloud, name: str, tags: dict[str, str] | None = None) -> dict[str, Any]:
-    return call(f"create the HTTP API {name}", cloud.client("apigatewayv2").create_api,
-                Name=name, ProtocolType="HTTP", Description="Created with apigw-wizard", Tags=tags or {})
+    return call(
+        f"create the HTTP API {name}",
+        cloud.client("apigatewayv2").create_api,
+        Name=name,
+        ProtocolType="HTTP",
+        Description="Created with apigw-wizard",
+        Tags=tags or {},
+    )
 
 
 def get_api(cloud: Cloud, api_id: str) -> dict[str, Any] | None:
@@ -53,24 +59,43 @@ def integration_settings(function_arn: str, payload_format: str) -> dict[str, An
 
 
 def create_integration(cloud: Cloud, api_id: str, function_arn: str, payload_format: str) -> dict[str, Any]:
-    return call("create the Lambda integration", cloud.client("apigatewayv2").create_integration,
-                ApiId=api_id, ConnectionType="INTERNET", **integration_settings(function_arn, payload_format))
+    return call(
+        "create the Lambda integration",
+        cloud.client("apigatewayv2").create_integration,
+        ApiId=api_id,
+        ConnectionType="INTERNET",
+        **integration_settings(function_arn, payload_format),
+    )
 
 
 def get_integration(cloud: Cloud, api_id: str, integration_id: str) -> dict[str, Any] | None:
-    return _maybe(f"look up the integration {integration_id}", cloud.client("apigatewayv2").get_integration,
-                  ApiId=api_id, IntegrationId=integration_id)
+    return _maybe(
+        f"look up the integration {integration_id}",
+        cloud.client("apigatewayv2").get_integration,
+        ApiId=api_id,
+        IntegrationId=integration_id,
+    )
 
 
-def update_integration(cloud: Cloud, api_id: str, integration_id: str, function_arn: str,
-                       payload_format: str) -> dict[str, Any]:
-    return call("update the Lambda integration", cloud.client("apigatewayv2").update_integration,
-                ApiId=api_id, IntegrationId=integration_id, **integration_settings(function_arn, payload_format))
+def update_integration(
+    cloud: Cloud, api_id: str, integration_id: str, function_arn: str, payload_format: str
+) -> dict[str, Any]:
+    return call(
+        "update the Lambda integration",
+        cloud.client("apigatewayv2").update_integration,
+        ApiId=api_id,
+        IntegrationId=integration_id,
+        **integration_settings(function_arn, payload_format),
+    )
 
 
 def delete_integration(cloud: Cloud, api_id: str, integration_id: str) -> None:
-    call(f"delete the integration {integration_id}", cloud.client("apigatewayv2").delete_integration,
-         ApiId=api_id, IntegrationId=integration_id)
+    call(
+        f"delete the integration {integration_id}",
+        cloud.client("apigatewayv2").delete_integration,
+        ApiId=api_id,
+        IntegrationId=integration_id,
+    )
 
 
 def get_routes(cloud: Cloud, api_id: str) -> list[dict[str, Any]]:
@@ -82,29 +107,42 @@ def get_integrations(cloud: Cloud, api_id: str) -> list[dict[str, Any]]:
 
 
 def create_route(cloud: Cloud, api_id: str, route_key: str, integration_id: str) -> dict[str, Any]:
-    return call(f"create the route {route_key}", cloud.client("apigatewayv2").create_route,
-                ApiId=api_id, RouteKey=route_key, Target=f"integrations/{integration_id}",
-                AuthorizationType="NONE")
+    return call(
+        f"create the route {route_key}",
+        cloud.client("apigatewayv2").create_route,
+        ApiId=api_id,
+        RouteKey=route_key,
+        Target=f"integrations/{integration_id}",
+        AuthorizationType="NONE",
+    )
 
 
 def delete_route(cloud: Cloud, api_id: str, route_id: str) -> None:
-    call(f"delete the route {route_id}", cloud.client("apigatewayv2").delete_route,
-         ApiId=api_id, RouteId=route_id)
+    call(f"delete the route {route_id}", cloud.client("apigatewayv2").delete_route, ApiId=api_id, RouteId=route_id)
 
 
 def get_stage(cloud: Cloud, api_id: str, stage: str) -> dict[str, Any] | None:
-    return _maybe(f"look up the stage {stage}", cloud.client("apigatewayv2").get_stage,
-                  ApiId=api_id, StageName=stage)
+    return _maybe(f"look up the stage {stage}", cloud.client("apigatewayv2").get_stage, ApiId=api_id, StageName=stage)
 
 
 def create_stage(cloud: Cloud, api_id: str, stage: str, auto_deploy: bool) -> dict[str, Any]:
-    return call(f"create the stage {stage}", cloud.client("apigatewayv2").create_stage,
-                ApiId=api_id, StageName=stage, AutoDeploy=auto_deploy)
+    return call(
+        f"create the stage {stage}",
+        cloud.client("apigatewayv2").create_stage,
+        ApiId=api_id,
+        StageName=stage,
+        AutoDeploy=auto_deploy,
+    )
 
 
 def update_stage(cloud: Cloud, api_id: str, stage: str, auto_deploy: bool) -> dict[str, Any]:
-    return call(f"update the stage {stage}", cloud.client("apigatewayv2").update_stage,
-                ApiId=api_id, StageName=stage, AutoDeploy=auto_deploy)
+    return call(
+        f"update the stage {stage}",
+        cloud.client("apigatewayv2").update_stage,
+        ApiId=api_id,
+        StageName=stage,
+        AutoDeploy=auto_deploy,
+    )
 
 
 def delete_stage(cloud: Cloud, api_id: str, stage: str) -> None:

@@ -21,8 +21,9 @@ def log_group(function: str) -> str:
     return f"/aws/lambda/{function}"
 
 
-def recent_events(cloud: Cloud, function: str, since_ms: int | None = None, limit: int = 200,
-                  pattern: str | None = None) -> list[LogEvent]:
+def recent_events(
+    cloud: Cloud, function: str, since_ms: int | None = None, limit: int = 200, pattern: str | None = None
+) -> list[LogEvent]:
     """Up to `limit` events of the function's log group, oldest first ([]
     if the group does not exist yet: Lambda creates it on the first invoke).
     All pages: AWS may answer a page with no events and a token to go on."""
@@ -32,8 +33,14 @@ def recent_events(cloud: Cloud, function: str, since_ms: int | None = None, limi
     if pattern:
         kwargs["filterPattern"] = pattern
     try:
-        events = every(f"read the logs of the function {function}", cloud.client("logs"), "filter_log_events",
-                       "events", max_items=limit, **kwargs)
+        events = every(
+            f"read the logs of the function {function}",
+            cloud.client("logs"),
+            "filter_log_events",
+            "events",
+            max_items=limit,
+            **kwargs,
+        )
     except WizardError as err:
         if err.code in NOT_FOUND:
             return []
@@ -44,8 +51,11 @@ def recent_events(cloud: Cloud, function: str, since_ms: int | None = None, limi
 def delete_log_group(cloud: Cloud, function: str) -> bool:
     """Delete the group; False if there was none."""
     try:
-        call(f"delete the log group {log_group(function)}", cloud.client("logs").delete_log_group,
-             logGroupName=log_group(function))
+        call(
+            f"delete the log group {log_group(function)}",
+            cloud.client("logs").delete_log_group,
+            logGroupName=log_group(function),
+        )
         return True
     except WizardError as err:
         if err.code in NOT_FOUND:

@@ -130,12 +130,12 @@ def handler_module_problem(code: str, handler: str) -> str | None:
     if files is None or not module:
         return None
     rel = module.replace(".", "/")
-    if f"{rel}.py" in files or f"{rel}/__init__.py" in files or any(
-        f.startswith(f"{rel}.") and f.endswith((".so", ".pyc")) for f in files
+    if (
+        f"{rel}.py" in files
+        or f"{rel}/__init__.py" in files
+        or any(f.startswith(f"{rel}.") and f.endswith((".so", ".pyc")) for f in files)
     ):
         return None
     candidates = sorted(f[:-3].replace("/", ".") for f in files if f.endswith(".py") and "/" not in f)
-    suggestion = (
-        f"; set handler to e.g. {candidates[0]}.{handler.rpartition('.')[2]}" if candidates else ""
-    )
+    suggestion = f"; set handler to e.g. {candidates[0]}.{handler.rpartition('.')[2]}" if candidates else ""
     return f"module {module!r} of handler {handler!r} is not in the code ({rel}.py not found){suggestion}"

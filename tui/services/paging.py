@@ -10,8 +10,9 @@ from typing import Any
 from .errors import call
 
 
-def every(action: str, client: Any, operation: str, key: str, *, max_items: int | None = None,
-          **kwargs: Any) -> list[Any]:
+def every(
+    action: str, client: Any, operation: str, key: str, *, max_items: int | None = None, **kwargs: Any
+) -> list[Any]:
     """Every item under `key`, from all pages (up to `max_items`); a failure
     on any page becomes one WizardError naming `action`."""
     paginator = client.get_paginator(operation)

@@ -39,8 +39,11 @@ def add_invoke_permission(cloud: Cloud, function: str, statement_id: str, arn: s
 def statements(cloud: Cloud, function: str) -> list[dict[str, Any]]:
     """The function's resource-policy statements ([] when it has none)."""
     try:
-        reply = call(f"read the resource policy of the function {function}",
-                     cloud.client("lambda").get_policy, FunctionName=function)
+        reply = call(
+            f"read the resource policy of the function {function}",
+            cloud.client("lambda").get_policy,
+            FunctionName=function,
+        )
     except WizardError as err:
         if err.code in NOT_FOUND:
             return []
@@ -53,5 +56,9 @@ def find_statement(cloud: Cloud, function: str, statement_id: str) -> dict[str, 
 
 
 def remove_permission(cloud: Cloud, function: str, statement_id: str) -> None:
-    call(f"remove the invoke permission {statement_id}", cloud.client("lambda").remove_permission,
-         FunctionName=function, StatementId=statement_id)
+    call(
+        f"remove the invoke permission {statement_id}",
+        cloud.client("lambda").remove_permission,
+        FunctionName=function,
+        StatementId=statement_id,
+    )

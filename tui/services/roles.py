@@ -21,9 +21,7 @@ from .session import Cloud
 SERVICE_ROLE_PATH = "/service-role/"
 TRUST_POLICY = {
     "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
 
 
@@ -75,13 +73,22 @@ def create_basic_policy(cloud: Cloud, name: str, function: str) -> str:
 
 
 def attach_policy(cloud: Cloud, role: str, policy_arn: str) -> None:
-    call(f"attach the policy to the role {role}", cloud.client("iam").attach_role_policy,
-         RoleName=role, PolicyArn=policy_arn)
+    call(
+        f"attach the policy to the role {role}",
+        cloud.client("iam").attach_role_policy,
+        RoleName=role,
+        PolicyArn=policy_arn,
+    )
 
 
 def policy_attached(cloud: Cloud, role: str, policy_arn: str) -> bool:
-    attached = every(f"list the policies of the role {role}", cloud.client("iam"), "list_attached_role_policies",
-                     "AttachedPolicies", RoleName=role)
+    attached = every(
+        f"list the policies of the role {role}",
+        cloud.client("iam"),
+        "list_attached_role_policies",
+        "AttachedPolicies",
+        RoleName=role,
+    )
     return any(p["PolicyArn"] == policy_arn for p in attached)
 
 
@@ -135,23 +142,34 @@ def delete_role(cloud: Cloud, name: str) -> None:
     iam = cloud.client("iam")
     action = f"list the policies of the role {name}"
     for policy in every(action, iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name):
-        call(f"detach a policy from the role {name}", iam.detach_role_policy,
-             RoleName=name, PolicyArn=policy["PolicyArn"])
+        call(
+            f"detach a policy from the role {name}",
+            iam.detach_role_policy,
+            RoleName=name,
+            PolicyArn=policy["PolicyArn"],
+        )
     for policy_name in every(action, iam, "list_role_policies", "PolicyNames", RoleName=name):
-        call(f"delete an inline policy of the role {name}", iam.delete_role_policy,
-             RoleName=name, PolicyName=policy_name)
+        call(
+            f"delete an inline policy of the role {name}", iam.delete_role_policy, RoleName=name, PolicyName=policy_name
+        )
     call(f"delete the role {name}", iam.delete_role, RoleName=name)
 
 
 def delete_policy(cloud: Cloud, arn: str) -> None:
     iam = cloud.client("iam")
     name = arn.rsplit("/", 1)[-1]
-    for role in every(f"list where the policy {name} is attached", iam, "list_entities_for_policy", "PolicyRoles",
-                      PolicyArn=arn):
+    for role in every(
+        f"list where the policy {name} is attached", iam, "list_entities_for_policy", "PolicyRoles", PolicyArn=arn
+    ):
         call(f"detach the policy {name}", iam.detach_role_policy, RoleName=role["RoleName"], PolicyArn=arn)
-    for version in every(f"list the versions of the policy {name}", iam, "list_policy_versions", "Versions",
-                         PolicyArn=arn):
+    for version in every(
+        f"list the versions of the policy {name}", iam, "list_policy_versions", "Versions", PolicyArn=arn
+    ):
         if not version["IsDefaultVersion"]:
-            call(f"delete a version of the policy {name}", iam.delete_policy_version,
-                 PolicyArn=arn, VersionId=version["VersionId"])
+            call(
+                f"delete a version of the policy {name}",
+                iam.delete_policy_version,
+                PolicyArn=arn,
+                VersionId=version["VersionId"],
+            )
     call(f"delete the policy {name}", iam.delete_policy, PolicyArn=arn)

@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import translate
 
+
 @dataclass(frozen=True)
 class Target:
     kind: str  # "local" | "aws"

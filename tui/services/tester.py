@@ -73,8 +73,9 @@ def send(request: TestRequest, timeout_s: float = DEFAULT_TIMEOUT_S) -> TestResp
     started = time.perf_counter()
     try:
         with httpx.Client(timeout=timeout_s, trust_env=False) as client:
-            reply = client.request(request.method, request.url, headers=list(request.headers),
-                                   content=request.body or None)
+            reply = client.request(
+                request.method, request.url, headers=list(request.headers), content=request.body or None
+            )
     except httpx.HTTPError as exc:
         raise _fail(request, exc) from exc
     return _response(reply, started)
@@ -84,8 +85,9 @@ async def send_async(request: TestRequest, timeout_s: float = DEFAULT_TIMEOUT_S)
     started = time.perf_counter()
     try:
         async with httpx.AsyncClient(timeout=timeout_s, trust_env=False) as client:
-            reply = await client.request(request.method, request.url, headers=list(request.headers),
-                                         content=request.body or None)
+            reply = await client.request(
+                request.method, request.url, headers=list(request.headers), content=request.body or None
+            )
     except httpx.HTTPError as exc:
         raise _fail(request, exc) from exc
     return _response(reply, started)

@@ -41,15 +41,22 @@ def destroy(cloud: Cloud, ledger: Ledger, on_event: OnEvent = lambda _e: None) -
     for resource in plan(ledger):
         label = describe(resource)
         found = BY_TYPE.get(resource.type)
-        if found and found.deleted_with and any(r.type == found.deleted_with and r.id == resource.parent
-                                                for r in doomed):
+        if (
+            found
+            and found.deleted_with
+            and any(r.type == found.deleted_with and r.id == resource.parent for r in doomed)
+        ):
             ledger.remove(resource)
             deleted.append(label)
             on_event(Event("destroy", "deleted", f"Deleted {label} (with its parent)", resource.id))
             continue
         if found is None:
-            raise WizardError(f"delete {resource.id}", "UnknownResource", f"unknown resource type {resource.type}",
-                              "Remove it by hand; this ledger was written by a newer version.")
+            raise WizardError(
+                f"delete {resource.id}",
+                "UnknownResource",
+                f"unknown resource type {resource.type}",
+                "Remove it by hand; this ledger was written by a newer version.",
+            )
         on_event(Event("destroy", "start", f"Deleting {label}"))
         try:
             found.delete(cloud, resource)

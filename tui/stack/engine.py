@@ -31,8 +31,14 @@ class Deployer:
     """One run of the flow: the kinds call back into it for the ledger,
     progress events and what earlier kinds made."""
 
-    def __init__(self, cloud: Cloud, config: Config, ledger: Ledger, on_event: OnEvent = lambda _e: None,
-                 url_for: UrlFor = aws_invoke_url):
+    def __init__(
+        self,
+        cloud: Cloud,
+        config: Config,
+        ledger: Ledger,
+        on_event: OnEvent = lambda _e: None,
+        url_for: UrlFor = aws_invoke_url,
+    ):
         self.cloud = cloud
         self.config = config
         self.ledger = ledger
@@ -80,8 +86,14 @@ class Deployer:
         """It was in the ledger but is gone from AWS (deleted by hand)."""
         self.ledger.remove(resource)
 
-    def create(self, kind: Kind, pending: Resource, make: Callable[[], Any], build: Callable[[Any], Resource],
-               message: Callable[[Resource], str]) -> Resource:
+    def create(
+        self,
+        kind: Kind,
+        pending: Resource,
+        make: Callable[[], Any],
+        build: Callable[[Any], Resource],
+        message: Callable[[Resource], str],
+    ) -> Resource:
         """Create through the ledger's intent-first path (intent.py)."""
         real = intent.create(self.ledger, self.cloud, kind, pending, make, build)
         self.result.created.append(f"{kind.short}:{real.id}")

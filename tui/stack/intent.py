@@ -35,8 +35,14 @@ def find(cloud: Cloud, kind: Kind, pending: Resource, account: str) -> Resource 
         raise
 
 
-def create(ledger: Ledger, cloud: Cloud, kind: Kind, pending: Resource, make: Callable[[], Any],
-           build: Callable[[Any], Resource]) -> Resource:
+def create(
+    ledger: Ledger,
+    cloud: Cloud,
+    kind: Kind,
+    pending: Resource,
+    make: Callable[[], Any],
+    build: Callable[[Any], Resource],
+) -> Resource:
     """Record the intent, run `make`, and return the real resource, whether
     `make` answered (`build` turns its reply into the resource) or failed in
     a way that may still have created it (then it is found and adopted)."""

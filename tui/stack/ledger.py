@@ -73,15 +73,26 @@ class Ledger:
             self._load()
 
     @classmethod
-    def open(cls, state_dir: Path, scope: Scope, *, lock: bool = False,
-             legacy: Callable[[dict[str, Any]], bool] | None = None,
-             on_wait: Callable[[str], None] = lambda _m: None, wait_s: float = LOCK_WAIT_S) -> Ledger:
+    def open(
+        cls,
+        state_dir: Path,
+        scope: Scope,
+        *,
+        lock: bool = False,
+        legacy: Callable[[dict[str, Any]], bool] | None = None,
+        on_wait: Callable[[str], None] = lambda _m: None,
+        wait_s: float = LOCK_WAIT_S,
+    ) -> Ledger:
         """The stack's ledger. lock=True holds it against other deploys and
         destroys of the stack until close() or exit; `legacy` matches older
         scopes of the same stack, whose ledgers are merged into this one."""
         ledger = cls.__new__(cls)
         ledger.path, ledger.scope, ledger.resources, ledger._lock_fd = (
-            state_dir / "ledgers" / scope.filename(), scope, [], None)
+            state_dir / "ledgers" / scope.filename(),
+            scope,
+            [],
+            None,
+        )
         if lock:
             ledger._take_lock(on_wait, wait_s)
         if legacy is not None:
@@ -96,8 +107,9 @@ class Ledger:
             ensure_private_dir(path.parent)
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError as exc:
-            raise LedgerError(f"cannot create the ledger lock {path} ({exc.strerror}); "
-                              "make the folder writable or pass --state-dir") from None
+            raise LedgerError(
+                f"cannot create the ledger lock {path} ({exc.strerror}); make the folder writable or pass --state-dir"
+            ) from None
         deadline = time.monotonic() + wait_s
         told = False
         while True:
@@ -108,8 +120,10 @@ class Ledger:
                 holder = os.pread(fd, 40, 0).decode("utf-8", "replace").strip() or "unknown"
                 if time.monotonic() >= deadline:
                     os.close(fd)
-                    raise LedgerError(f"another deploy or destroy of {self.scope.stack} (pid {holder}) still holds "
-                                      f"{path} after {wait_s:.0f} s; wait for it to finish, or stop it") from None
+                    raise LedgerError(
+                        f"another deploy or destroy of {self.scope.stack} (pid {holder}) still holds "
+                        f"{path} after {wait_s:.0f} s; wait for it to finish, or stop it"
+                    ) from None
                 if not told:
                     on_wait(f"Waiting for another deploy or destroy of this stack (pid {holder}) to finish...")
                     told = True
@@ -150,8 +164,9 @@ class Ledger:
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
-            raise LedgerError(f"cannot read the ledger {self.path} ({exc.strerror}); "
-                              "check its permissions and run the command again") from None
+            raise LedgerError(
+                f"cannot read the ledger {self.path} ({exc.strerror}); check its permissions and run the command again"
+            ) from None
         try:
             data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict):
@@ -160,9 +175,11 @@ class Ledger:
             if not isinstance(version, int) or version < 1:
                 raise TypeError(f"its version is {version!r}, not a whole number from 1 to {LEDGER_VERSION}")
             if version > LEDGER_VERSION:
-                raise NewerLedger(f"the ledger {self.path} was written by a newer apigw-wizard (ledger version "
-                                  f"{version}; this one reads 1 to {LEDGER_VERSION}): upgrade apigw-wizard "
-                                  "(pip install -U apigw-wizard) and run the command again")
+                raise NewerLedger(
+                    f"the ledger {self.path} was written by a newer apigw-wizard (ledger version "
+                    f"{version}; this one reads 1 to {LEDGER_VERSION}): upgrade apigw-wizard "
+                    "(pip install -U apigw-wizard) and run the command again"
+                )
             items = data.get("resources", [])
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                 raise TypeError("its resources are not a list of objects")
@@ -176,9 +193,11 @@ class Ledger:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
             os.replace(self.path, aside)
             reason = "it is not UTF-8 JSON" if isinstance(exc, ValueError) else str(exc)
-            raise LedgerError(f"the ledger {self.path} is damaged ({reason}); it was moved to {aside.name}: "
-                              "repair it and move it back, or delete the resources it lists by hand, "
-                              "then run the command again") from None
+            raise LedgerError(
+                f"the ledger {self.path} is damaged ({reason}); it was moved to {aside.name}: "
+                "repair it and move it back, or delete the resources it lists by hand, "
+                "then run the command again"
+            ) from None
 
     def save(self) -> None:
         body = {
@@ -189,8 +208,10 @@ class Ledger:
         try:
             write_private(self.path, json.dumps(body, indent=2).encode())
         except OSError as exc:
-            raise LedgerError(f"could not write the ledger {self.path} ({exc.strerror}); free some space or make "
-                              "the folder writable, then run the command again (it resumes)") from None
+            raise LedgerError(
+                f"could not write the ledger {self.path} ({exc.strerror}); free some space or make "
+                "the folder writable, then run the command again (it resumes)"
+            ) from None
 
     def add(self, resource: Resource) -> Resource:
         resource.region = resource.region or self.scope.region
@@ -209,8 +230,11 @@ class Ledger:
         new.target = new.target or old.target or self.scope.target
         new.created_at = new.created_at or old.created_at or _now()
         new.extra = {k: v for k, v in new.extra.items() if k != "pending"}
-        self.resources = [r for r in self.resources
-                          if not (r.type == old.type and r.id == old.id) and not (r.type == new.type and r.id == new.id)]
+        self.resources = [
+            r
+            for r in self.resources
+            if not (r.type == old.type and r.id == old.id) and not (r.type == new.type and r.id == new.id)
+        ]
         self.resources.append(new)
         self.save()
         return new

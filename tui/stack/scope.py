@@ -13,8 +13,14 @@ from .ledger import Ledger, Scope
 from ..services.session import Cloud
 
 
-def open_ledger(cloud: Cloud, config: Config, state_dir: Path, *, lock: bool = False,
-                on_wait: Callable[[str], None] = lambda _m: None) -> Ledger:
+def open_ledger(
+    cloud: Cloud,
+    config: Config,
+    state_dir: Path,
+    *,
+    lock: bool = False,
+    on_wait: Callable[[str], None] = lambda _m: None,
+) -> Ledger:
     """The stack's ledger; lock=True for a deploy or destroy (held until exit
     or ledger.close()), so two runs of one config cannot both create it."""
     ident = cloud.identity()
@@ -29,9 +35,13 @@ def open_ledger(cloud: Cloud, config: Config, state_dir: Path, *, lock: bool = F
             endpoint = f"local-cloud:{found_id}"
 
             def legacy(old: dict[str, Any]) -> bool:
-                return (old.get("target") == "local" and str(old.get("endpoint") or "").startswith("http")
-                        and (old.get("account"), old.get("region"), old.get("function"), old.get("api"))
-                        == (ident.account, cloud.region, config.function.name, config.api.name))
+                return (
+                    old.get("target") == "local"
+                    and str(old.get("endpoint") or "").startswith("http")
+                    and (old.get("account"), old.get("region"), old.get("function"), old.get("api"))
+                    == (ident.account, cloud.region, config.function.name, config.api.name)
+                )
+
     scope = Scope(cloud.target.kind, ident.account, cloud.region, endpoint, config.function.name, config.api.name)
     return Ledger.open(state_dir, scope, lock=lock, legacy=legacy, on_wait=on_wait)
 

@@ -58,8 +58,9 @@ class ErrorModal(ModalScreen[str]):
             # AWS error text is untrusted: it is shown as written, never read as markup.
             yield Label(Content(f"Could not {action}"), classes="title")
             with VerticalScroll():
-                yield Static(Content.assemble((code, "bold"), ": ", message) if code else Content(message),
-                             id="error-message")
+                yield Static(
+                    Content.assemble((code, "bold"), ": ", message) if code else Content(message), id="error-message"
+                )
                 yield Static(Content(f"\nNext: {hint}"), id="error-hint")
             with Horizontal():
                 if self.can_retry:

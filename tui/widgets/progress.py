@@ -6,9 +6,16 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import RichLog
 
-MARKS = {"created": ("+", "green"), "updated": ("~", "yellow"), "reused": ("=", "cyan"),
-         "deleted": ("-", "magenta"), "info": (" ", ""), "start": (">", "bold"), "done": ("*", "bold green"),
-         "failed": ("!", "bold red")}
+MARKS = {
+    "created": ("+", "green"),
+    "updated": ("~", "yellow"),
+    "reused": ("=", "cyan"),
+    "deleted": ("-", "magenta"),
+    "info": (" ", ""),
+    "start": (">", "bold"),
+    "done": ("*", "bold green"),
+    "failed": ("!", "bold red"),
+}
 
 
 class ProgressLog(RichLog):

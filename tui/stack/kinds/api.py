@@ -40,9 +40,13 @@ class ApiKind(Kind):
                 replies.append(http_api.create_api(run.cloud, name, {TOKEN_TAG: token}))
                 return replies[-1]
 
-            real = run.create(self, Resource(self.type, f"pending-{token}", extra={"token": token, "name": name}),
-                              make, lambda reply: Resource(self.type, reply["ApiId"], extra={"name": name}),
-                              lambda r: f"Created HTTP API {name} ({r.id})")
+            real = run.create(
+                self,
+                Resource(self.type, f"pending-{token}", extra={"token": token, "name": name}),
+                make,
+                lambda reply: Resource(self.type, reply["ApiId"], extra={"name": name}),
+                lambda r: f"Created HTTP API {name} ({r.id})",
+            )
             kept = [r for r in replies if r.get("ApiId") == real.id]
             api = kept[0] if kept else (http_api.get_api(run.cloud, real.id) or {"ApiId": real.id})
             # Made just now: it has no routes, stages or integrations to look for.
@@ -68,12 +72,14 @@ class ApiKind(Kind):
         http_api.delete_api(cloud, resource.id)
 
     def cli(self, ctx: RenderContext) -> list[str]:
-        return ctx.capture("API_ID", "ApiId", [
-            f"aws apigatewayv2 create-api --name {ctx.sh(ctx.config.api.name)} --protocol-type HTTP"])
+        return ctx.capture(
+            "API_ID",
+            "ApiId",
+            [f"aws apigatewayv2 create-api --name {ctx.sh(ctx.config.api.name)} --protocol-type HTTP"],
+        )
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        return {LOGICAL_ID: {"Type": self.type, "Properties": {"Name": ctx.config.api.name,
-                                                               "ProtocolType": "HTTP"}}}
+        return {LOGICAL_ID: {"Type": self.type, "Properties": {"Name": ctx.config.api.name, "ProtocolType": "HTTP"}}}
 
     def sam(self, ctx: RenderContext) -> Template:
         if not sam_explicit(ctx):

@@ -37,10 +37,20 @@ class FunctionKind(Kind):
         try:
             package = build(fn.code)
         except (PackagingError, OSError) as exc:
-            raise WizardError(f"package the code {fn.code}", "PackagingError", str(exc),
-                              "Fix function.code and retry.") from exc
-        return functions.FunctionSpec(fn.name, fn.runtime, fn.architecture, fn.handler, fn.memory_mb,
-                                      fn.timeout_s, role_arn, package, dict(fn.environment))
+            raise WizardError(
+                f"package the code {fn.code}", "PackagingError", str(exc), "Fix function.code and retry."
+            ) from exc
+        return functions.FunctionSpec(
+            fn.name,
+            fn.runtime,
+            fn.architecture,
+            fn.handler,
+            fn.memory_mb,
+            fn.timeout_s,
+            role_arn,
+            package,
+            dict(fn.environment),
+        )
 
     def ensure(self, run: Run) -> str:
         fn = run.config.function
@@ -50,18 +60,24 @@ class FunctionKind(Kind):
         current = functions.get_function(run.cloud, fn.name)
         recorded = run.ledger.find(self.type, id=fn.name)
         if current is not None and recorded is None:
-            raise WizardError(f"create the function {fn.name}", "ResourceConflictException",
-                              f"a function named {fn.name} already exists in {run.cloud.region} and was not "
-                              "created by apigw-wizard", "Choose another function.name, or delete that function.")
+            raise WizardError(
+                f"create the function {fn.name}",
+                "ResourceConflictException",
+                f"a function named {fn.name} already exists in {run.cloud.region} and was not created by apigw-wizard",
+                "Choose another function.name, or delete that function.",
+            )
         if current is None:
             if recorded:
                 run.forget(recorded)
             real = run.create(
-                self, Resource(self.type, fn.name),
-                lambda: functions.create_function(run.cloud, spec,
-                                                  notify=lambda m: run.emit_event("function", "info", m)),
+                self,
+                Resource(self.type, fn.name),
+                lambda: functions.create_function(
+                    run.cloud, spec, notify=lambda m: run.emit_event("function", "info", m)
+                ),
                 lambda reply: Resource(self.type, fn.name, reply["FunctionArn"]),
-                lambda r: f"Created function {r.id}")
+                lambda r: f"Created function {r.id}",
+            )
             run.emit_event("function", "info", "Waiting for the function to become Active")
             functions.wait_active(run.cloud, fn.name)
             run.facts["new_function"] = fn.name  # made just now: no resource policy yet
@@ -74,8 +90,10 @@ class FunctionKind(Kind):
     def _update(self, run: Run, current: dict[str, Any], spec: functions.FunctionSpec) -> str:
         name, cloud = spec.name, run.cloud
         changed = False
-        if (current.get("Architectures", ["x86_64"]) != [spec.architecture]
-                or current.get("CodeSha256") != spec.package.sha256):
+        if (
+            current.get("Architectures", ["x86_64"]) != [spec.architecture]
+            or current.get("CodeSha256") != spec.package.sha256
+        ):
             functions.wait_updated(cloud, name)
             functions.update_code(cloud, spec)
             run.emit_event("function", "updated", f"Updated the code of {name}", current["FunctionArn"])
@@ -167,8 +185,15 @@ class FunctionKind(Kind):
         else:
             base = ctx.base_dir or Path.cwd()
             props["CodeUri"] = os.path.relpath(fn.code, base) if _same_drive(fn.code, base) else fn.code
-        props.update({"Handler": handler(ctx), "Runtime": fn.runtime, "Architectures": [fn.architecture],
-                      "MemorySize": fn.memory_mb, "Timeout": fn.timeout_s})
+        props.update(
+            {
+                "Handler": handler(ctx),
+                "Runtime": fn.runtime,
+                "Architectures": [fn.architecture],
+                "MemorySize": fn.memory_mb,
+                "Timeout": fn.timeout_s,
+            }
+        )
         if fn.role != "new":
             props["Role"] = role_ref(ctx)
         if fn.environment:
@@ -181,15 +206,20 @@ class FunctionKind(Kind):
         if fn.code == "hello":
             return {}
         return {
-            "CodeS3Bucket": {"Type": "String", "Description": f"The S3 bucket that holds the zip of {fn.name}'s "
-                                                              "code (how to build and upload it: top of this file)"},
-            "CodeS3Key": {"Type": "String", "Default": f"{fn.name}.zip",
-                          "Description": "The zip's key in CodeS3Bucket"},
+            "CodeS3Bucket": {
+                "Type": "String",
+                "Description": f"The S3 bucket that holds the zip of {fn.name}'s "
+                "code (how to build and upload it: top of this file)",
+            },
+            "CodeS3Key": {
+                "Type": "String",
+                "Default": f"{fn.name}.zip",
+                "Description": "The zip's key in CodeS3Bucket",
+            },
         }
 
     def outputs(self, ctx: RenderContext, sam: bool = False) -> dict[str, Any]:
-        return {"FunctionArn": {"Description": "The Lambda function",
-                                "Value": {"Fn::GetAtt": [LOGICAL_ID, "Arn"]}}}
+        return {"FunctionArn": {"Description": "The Lambda function", "Value": {"Fn::GetAtt": [LOGICAL_ID, "Arn"]}}}
 
     @staticmethod
     def code(ctx: RenderContext) -> dict[str, Any]:
@@ -220,8 +250,12 @@ def package(code: str, work: str) -> list[str]:
     uploaded as it is and needs none."""
     out = f'"{work}/function.zip"'
     if code == "hello":
-        return [f"cat >\"{work}/{HELLO_FILE}\" <<'PYTHON'", *HELLO_CODE.rstrip("\n").split("\n"), "PYTHON",
-                f'(cd "{work}" && zip -q -X function.zip {HELLO_FILE})']
+        return [
+            f"cat >\"{work}/{HELLO_FILE}\" <<'PYTHON'",
+            *HELLO_CODE.rstrip("\n").split("\n"),
+            "PYTHON",
+            f'(cd "{work}" && zip -q -X function.zip {HELLO_FILE})',
+        ]
     if code.endswith(".zip"):
         return []
     if not Path(code).is_dir():
@@ -241,7 +275,7 @@ def until_role_ready() -> list[str]:
         "  local attempt",
         f"  for attempt in $(seq 1 {attempts}); do",
         '    if "$@" 2>"${WORK}/stderr"; then return 0; fi',
-        f"    grep -qF {shlex.quote(ROLE_NOT_ASSUMABLE)} \"${{WORK}}/stderr\" || break",
+        f'    grep -qF {shlex.quote(ROLE_NOT_ASSUMABLE)} "${{WORK}}/stderr" || break',
         '    echo "The new role is not assumable yet (attempt ${attempt}); retrying in 5 s" >&2',
         "    sleep 5",
         "  done",

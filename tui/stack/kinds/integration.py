@@ -40,10 +40,12 @@ class IntegrationKind(Kind):
             run.forget(recorded)
         if current is None:
             real = run.create(
-                self, Resource(self.type, f"pending-{run.new_token()}", parent=api_id, extra={"uri": fn_arn}),
+                self,
+                Resource(self.type, f"pending-{run.new_token()}", parent=api_id, extra={"uri": fn_arn}),
                 lambda: http_api.create_integration(run.cloud, api_id, fn_arn, fmt),
                 lambda reply: Resource(self.type, reply["IntegrationId"], parent=api_id),
-                lambda r: f"Created integration {r.id} -> {fn_name}")
+                lambda r: f"Created integration {r.id} -> {fn_name}",
+            )
             current = {"IntegrationId": real.id}
         elif current.get("IntegrationUri") != fn_arn or current.get("PayloadFormatVersion") != fmt:
             http_api.update_integration(run.cloud, api_id, current["IntegrationId"], fn_arn, fmt)
@@ -61,8 +63,11 @@ class IntegrationKind(Kind):
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
         api_id = pending.parent or ""
         # Every page: a retry's duplicate may be on the last.
-        matches = [i for i in http_api.get_integrations(cloud, api_id)
-                   if i.get("IntegrationUri") == pending.extra.get("uri") and i.get("IntegrationType") == "AWS_PROXY"]
+        matches = [
+            i
+            for i in http_api.get_integrations(cloud, api_id)
+            if i.get("IntegrationUri") == pending.extra.get("uri") and i.get("IntegrationType") == "AWS_PROXY"
+        ]
         for duplicate in matches[1:]:
             http_api.delete_integration(cloud, api_id, duplicate["IntegrationId"])
         return Resource(self.type, matches[0]["IntegrationId"], parent=pending.parent) if matches else None
@@ -72,20 +77,30 @@ class IntegrationKind(Kind):
 
     def cli(self, ctx: RenderContext) -> list[str]:
         fn_arn = function_arn(ctx.region, ctx.account, ctx.config.function.name)
-        return ctx.capture("INTEGRATION_ID", "IntegrationId", [
-            f"aws apigatewayv2 create-integration --api-id {ctx.sh(ctx.api_id)} --integration-type AWS_PROXY \\",
-            f"  --integration-method POST --integration-uri {ctx.sh(fn_arn)} \\",
-            f"  --payload-format-version {ctx.config.api.payload_format} --timeout-in-millis {INTEGRATION_TIMEOUT_MS}"])
+        return ctx.capture(
+            "INTEGRATION_ID",
+            "IntegrationId",
+            [
+                f"aws apigatewayv2 create-integration --api-id {ctx.sh(ctx.api_id)} --integration-type AWS_PROXY \\",
+                f"  --integration-method POST --integration-uri {ctx.sh(fn_arn)} \\",
+                f"  --payload-format-version {ctx.config.api.payload_format} --timeout-in-millis {INTEGRATION_TIMEOUT_MS}",
+            ],
+        )
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        return {LOGICAL_ID: {"Type": self.type, "Properties": {
-            "ApiId": {"Ref": API_ID},
-            "IntegrationType": "AWS_PROXY",
-            "IntegrationMethod": "POST",
-            "IntegrationUri": {"Fn::GetAtt": [FUNCTION_ID, "Arn"]},
-            "PayloadFormatVersion": ctx.config.api.payload_format,
-            "TimeoutInMillis": INTEGRATION_TIMEOUT_MS,
-        }}}
+        return {
+            LOGICAL_ID: {
+                "Type": self.type,
+                "Properties": {
+                    "ApiId": {"Ref": API_ID},
+                    "IntegrationType": "AWS_PROXY",
+                    "IntegrationMethod": "POST",
+                    "IntegrationUri": {"Fn::GetAtt": [FUNCTION_ID, "Arn"]},
+                    "PayloadFormatVersion": ctx.config.api.payload_format,
+                    "TimeoutInMillis": INTEGRATION_TIMEOUT_MS,
+                },
+            }
+        }
 
     def sam(self, ctx: RenderContext) -> Template:
         return {}  # each HttpApi event makes it (payload format: the route kind's events)

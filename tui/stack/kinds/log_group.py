@@ -35,8 +35,14 @@ class LogGroupKind(Kind):
         return logs.delete_log_group(cloud, function)
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        return {self.logical_id: {"Type": self.type, "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
-                                  "Properties": {"LogGroupName": logs.log_group(ctx.config.function.name)}}}
+        return {
+            self.logical_id: {
+                "Type": self.type,
+                "DeletionPolicy": "Delete",
+                "UpdateReplacePolicy": "Delete",
+                "Properties": {"LogGroupName": logs.log_group(ctx.config.function.name)},
+            }
+        }
 
 
 KIND = LogGroupKind()

@@ -34,8 +34,10 @@ class PermissionKind(Kind):
         run.settle(self)
         new_function = run.facts.get("new_function") == fn  # made just now: its policy is empty
         current = {} if new_function else {s.get("Sid"): s for s in permissions.statements(run.cloud, fn)}
-        wanted = {key: permissions.source_arn(run.cloud.region, run.result.account, api_id, key)
-                  for key in run.config.api.routes}
+        wanted = {
+            key: permissions.source_arn(run.cloud.region, run.result.account, api_id, key)
+            for key in run.config.api.routes
+        }
         for recorded in run.ledger.all(self.type):
             if recorded.extra.get("source_arn") not in wanted.values():
                 if recorded.id in current:
@@ -57,9 +59,13 @@ class PermissionKind(Kind):
         def make() -> Any:
             return permissions.add_invoke_permission(run.cloud, fn, sid, arn)
 
-        run.create(self, Resource(self.type, sid, parent=fn, extra=dict(extra)), make,
-                   lambda _reply: Resource(self.type, sid, parent=fn, extra=dict(extra)),
-                   lambda r: f"Allowed apigateway.amazonaws.com to invoke {fn} from {r.extra['source_arn']}")
+        run.create(
+            self,
+            Resource(self.type, sid, parent=fn, extra=dict(extra)),
+            make,
+            lambda _reply: Resource(self.type, sid, parent=fn, extra=dict(extra)),
+            lambda r: f"Allowed apigateway.amazonaws.com to invoke {fn} from {r.extra['source_arn']}",
+        )
 
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
         found = permissions.find_statement(cloud, pending.parent or "", pending.id)
@@ -74,20 +80,31 @@ class PermissionKind(Kind):
         for key in ctx.config.api.routes:
             arn = execute_api_arn(ctx.region, ctx.account, ctx.api_id, parse(key).source_arn_suffix())
             # The console's statement ids are 32 hex characters (permissions.new_statement_id).
-            lines += ctx.quiet([
-                f"aws lambda add-permission --function-name {ctx.sh(name)} "
-                f"--statement-id {ctx.fresh_id(16, '<32-hex-id>')} \\",
-                f"  --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn {ctx.sh(arn)}"])
+            lines += ctx.quiet(
+                [
+                    f"aws lambda add-permission --function-name {ctx.sh(name)} "
+                    f"--statement-id {ctx.fresh_id(16, '<32-hex-id>')} \\",
+                    f"  --action lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn {ctx.sh(arn)}",
+                ]
+            )
         return lines
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        return {f"{route_id}Permission": {"Type": self.type, "Properties": {
-            "Action": "lambda:InvokeFunction",
-            "FunctionName": {"Ref": FUNCTION_ID},
-            "Principal": "apigateway.amazonaws.com",
-            "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                                     f"${{{API_ID}}}/{parse(key).source_arn_suffix()}"},
-        }} for key, route_id in logical_ids(ctx.config.api.routes).items()}
+        return {
+            f"{route_id}Permission": {
+                "Type": self.type,
+                "Properties": {
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": {"Ref": FUNCTION_ID},
+                    "Principal": "apigateway.amazonaws.com",
+                    "SourceArn": {
+                        "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+                        f"${{{API_ID}}}/{parse(key).source_arn_suffix()}"
+                    },
+                },
+            }
+            for key, route_id in logical_ids(ctx.config.api.routes).items()
+        }
 
     def sam(self, ctx: RenderContext) -> Template:
         return {}  # SAM adds the permission for each HttpApi event

@@ -37,10 +37,13 @@ class PolicyKind(Kind):
         if recorded is None:
             name = roles.new_policy_name()
             fn_name = run.config.function.name
-            recorded = run.create(self, Resource(self.type, name),
-                                  lambda: roles.create_basic_policy(run.cloud, name, fn_name),
-                                  lambda arn: Resource(self.type, name, arn),
-                                  lambda r: f"Created policy {r.id} (logs for /aws/lambda/{fn_name})")
+            recorded = run.create(
+                self,
+                Resource(self.type, name),
+                lambda: roles.create_basic_policy(run.cloud, name, fn_name),
+                lambda arn: Resource(self.type, name, arn),
+                lambda r: f"Created policy {r.id} (logs for /aws/lambda/{fn_name})",
+            )
         if role_name and (made_now or not roles.policy_attached(run.cloud, role_name, recorded.arn or "")):
             roles.attach_policy(run.cloud, role_name, recorded.arn or "")
             run.emit_event("policy", "info", f"Attached {recorded.id} to {role_name}")
@@ -62,14 +65,25 @@ class PolicyKind(Kind):
         name = ctx.var("POLICY_NAME", "AWSLambdaBasicExecutionRole-<uuid>")
         arn = ctx.var("POLICY_ARN", policy_arn(ctx.region, ctx.account, f"service-role/{name}"))
         # The console's name, AWSLambdaBasicExecutionRole-<uuid4> (roles.new_policy_name).
-        named = ['POLICY_UUID="$(random_hex 16)"',
-                 'POLICY_NAME="AWSLambdaBasicExecutionRole-${POLICY_UUID:0:8}-${POLICY_UUID:8:4}-'
-                 '${POLICY_UUID:12:4}-${POLICY_UUID:16:4}-${POLICY_UUID:20:12}"'] if ctx.script else []
+        named = (
+            [
+                'POLICY_UUID="$(random_hex 16)"',
+                'POLICY_NAME="AWSLambdaBasicExecutionRole-${POLICY_UUID:0:8}-${POLICY_UUID:8:4}-'
+                '${POLICY_UUID:12:4}-${POLICY_UUID:16:4}-${POLICY_UUID:20:12}"',
+            ]
+            if ctx.script
+            else []
+        )
         return [
             *named,
-            *ctx.capture("POLICY_ARN", "Policy.Arn", [
-                f"aws iam create-policy --policy-name {ctx.sh(name)} --path {roles.SERVICE_ROLE_PATH} \\",
-                f"  --policy-document {ctx.sh(document)}"]),
+            *ctx.capture(
+                "POLICY_ARN",
+                "Policy.Arn",
+                [
+                    f"aws iam create-policy --policy-name {ctx.sh(name)} --path {roles.SERVICE_ROLE_PATH} \\",
+                    f"  --policy-document {ctx.sh(document)}",
+                ],
+            ),
             f"aws iam attach-role-policy --role-name {ctx.sh(RoleKind.name(ctx))} \\",
             f"  --policy-arn {ctx.sh(arn)}",
         ]
@@ -79,17 +93,28 @@ class PolicyKind(Kind):
         if fn.role != "new":
             return {}
         logs = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
-        document = {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": {"Fn::Sub": f"{logs}:*"}},
-            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-             "Resource": [{"Fn::Sub": f"{logs}:log-group:/aws/lambda/{fn.name}:*"}]},
-        ]}  # roles.basic_policy_document, with the template's pseudo parameters
-        return {"MyFunctionBasicExecutionPolicy": {"Type": self.type, "Properties": {
-            "Path": roles.SERVICE_ROLE_PATH,
-            "Description": f"Basic execution (CloudWatch Logs) for {fn.name}",
-            "PolicyDocument": document,
-            "Roles": [{"Ref": ROLE_ID}],
-        }}}
+        document = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": {"Fn::Sub": f"{logs}:*"}},
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": [{"Fn::Sub": f"{logs}:log-group:/aws/lambda/{fn.name}:*"}],
+                },
+            ],
+        }  # roles.basic_policy_document, with the template's pseudo parameters
+        return {
+            "MyFunctionBasicExecutionPolicy": {
+                "Type": self.type,
+                "Properties": {
+                    "Path": roles.SERVICE_ROLE_PATH,
+                    "Description": f"Basic execution (CloudWatch Logs) for {fn.name}",
+                    "PolicyDocument": document,
+                    "Roles": [{"Ref": ROLE_ID}],
+                },
+            }
+        }
 
     def sam(self, ctx: RenderContext) -> Template:
         return {}  # SAM's AWSLambdaBasicExecutionRole covers it

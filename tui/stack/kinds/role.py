@@ -38,8 +38,13 @@ class RoleKind(Kind):
             run.forget(recorded)
         if role is None:
             name = roles.new_role_name(fn.name)
-            real = run.create(self, Resource(self.type, name), lambda: roles.create_role(run.cloud, name, fn.name),
-                              lambda reply: Resource(self.type, name, reply["Arn"]), lambda r: f"Created role {r.id}")
+            real = run.create(
+                self,
+                Resource(self.type, name),
+                lambda: roles.create_role(run.cloud, name, fn.name),
+                lambda reply: Resource(self.type, name, reply["Arn"]),
+                lambda r: f"Created role {r.id}",
+            )
             role = {"RoleName": name, "Arn": real.arn}
         else:
             assert recorded is not None
@@ -53,11 +58,19 @@ class RoleKind(Kind):
         run.emit_event("role", "start", f"Using the existing role {name}")
         role = roles.get_role(run.cloud, name)
         if role is None:
-            raise WizardError(f"use the role {name}", "NoSuchEntity", "the role does not exist",
-                              "Set function.role to an existing role name or ARN, or to new.")
+            raise WizardError(
+                f"use the role {name}",
+                "NoSuchEntity",
+                "the role does not exist",
+                "Set function.role to an existing role name or ARN, or to new.",
+            )
         if not roles.lambda_can_assume(role):
-            run.emit_event("role", "info", f"Warning: the trust policy of {role['RoleName']} does not name "
-                                           "lambda.amazonaws.com; Lambda will refuse it")
+            run.emit_event(
+                "role",
+                "info",
+                f"Warning: the trust policy of {role['RoleName']} does not name "
+                "lambda.amazonaws.com; Lambda will refuse it",
+            )
         run.result.role_arn = role["Arn"]
         return str(role["Arn"])
 
@@ -88,19 +101,29 @@ class RoleKind(Kind):
         trust = json.dumps(roles.TRUST_POLICY, separators=(",", ":"))
         # The same name as roles.new_role_name: IAM role names stop at 64 characters.
         named = [f'ROLE_NAME="{fn.name[:50]}-role-$(random_hex 4)"'] if ctx.script else []
-        return named + ctx.capture("ROLE_ARN", "Role.Arn", [
-            f"aws iam create-role --role-name {ctx.sh(self.name(ctx))} --path {roles.SERVICE_ROLE_PATH} \\",
-            f"  --description {ctx.sh(description(fn.name))} \\",
-            f"  --assume-role-policy-document {ctx.sh(trust)}"])
+        return named + ctx.capture(
+            "ROLE_ARN",
+            "Role.Arn",
+            [
+                f"aws iam create-role --role-name {ctx.sh(self.name(ctx))} --path {roles.SERVICE_ROLE_PATH} \\",
+                f"  --description {ctx.sh(description(fn.name))} \\",
+                f"  --assume-role-policy-document {ctx.sh(trust)}",
+            ],
+        )
 
     def cloudformation(self, ctx: RenderContext) -> Template:
         if ctx.config.function.role != "new":
             return {}
-        return {LOGICAL_ID: {"Type": self.type, "Properties": {
-            "Path": roles.SERVICE_ROLE_PATH,
-            "AssumeRolePolicyDocument": roles.TRUST_POLICY,
-            "Description": description(ctx.config.function.name),
-        }}}
+        return {
+            LOGICAL_ID: {
+                "Type": self.type,
+                "Properties": {
+                    "Path": roles.SERVICE_ROLE_PATH,
+                    "AssumeRolePolicyDocument": roles.TRUST_POLICY,
+                    "Description": description(ctx.config.function.name),
+                },
+            }
+        }
 
     def sam(self, ctx: RenderContext) -> Template:
         return {}  # SAM makes the execution role for a function that names none

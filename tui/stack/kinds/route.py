@@ -68,14 +68,18 @@ class RouteKind(Kind):
         for key in wanted:
             route = existing.get(parse(key).shape)
             if route is not None and route.get("Target") != f"integrations/{integration}":
-                raise WizardError(f"create the route {key}", "ConflictException",
-                                  f"the API already has the route {route['RouteKey']} with another target",
-                                  "Remove that route in the API, or choose another route key.")
+                raise WizardError(
+                    f"create the route {key}",
+                    "ConflictException",
+                    f"the API already has the route {route['RouteKey']} with another target",
+                    "Remove that route in the API, or choose another route key.",
+                )
             if route is None:
                 self._create(run, api_id, integration, key)
             else:
                 recorded = run.ledger.find(self.type, id=route["RouteId"]) or Resource(
-                    self.type, route["RouteId"], parent=api_id, extra={"route_key": key})
+                    self.type, route["RouteId"], parent=api_id, extra={"route_key": key}
+                )
                 run.reuse(self, recorded, f"Route {key} exists")
         run.result.routes = wanted
         return wanted
@@ -87,8 +91,13 @@ class RouteKind(Kind):
         def build(reply: Any) -> Resource:
             return Resource(self.type, reply["RouteId"], parent=api_id, extra={"route_key": key})
 
-        run.create(self, Resource(self.type, f"pending-{key}", parent=api_id, extra={"route_key": key}),
-                   make, build, lambda r: f"Created route {r.extra['route_key']}")
+        run.create(
+            self,
+            Resource(self.type, f"pending-{key}", parent=api_id, extra={"route_key": key}),
+            make,
+            build,
+            lambda r: f"Created route {r.extra['route_key']}",
+        )
 
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
         key = pending.extra["route_key"]
@@ -103,16 +112,29 @@ class RouteKind(Kind):
 
     def cli(self, ctx: RenderContext) -> list[str]:
         target = f"integrations/{ctx.integration_id}"
-        return [line for key in ctx.config.api.routes for line in ctx.quiet([
-            f"aws apigatewayv2 create-route --api-id {ctx.sh(ctx.api_id)} --route-key {ctx.sh(key)} "
-            f"--target {ctx.sh(target)}"])]
+        return [
+            line
+            for key in ctx.config.api.routes
+            for line in ctx.quiet(
+                [
+                    f"aws apigatewayv2 create-route --api-id {ctx.sh(ctx.api_id)} --route-key {ctx.sh(key)} "
+                    f"--target {ctx.sh(target)}"
+                ]
+            )
+        ]
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        return {route_id: {"Type": self.type, "Properties": {
-            "ApiId": {"Ref": API_ID},
-            "RouteKey": key,
-            "Target": {"Fn::Sub": f"integrations/${{{INTEGRATION_ID}}}"},
-        }} for key, route_id in logical_ids(ctx.config.api.routes).items()}
+        return {
+            route_id: {
+                "Type": self.type,
+                "Properties": {
+                    "ApiId": {"Ref": API_ID},
+                    "RouteKey": key,
+                    "Target": {"Fn::Sub": f"integrations/${{{INTEGRATION_ID}}}"},
+                },
+            }
+            for key, route_id in logical_ids(ctx.config.api.routes).items()
+        }
 
     def sam(self, ctx: RenderContext) -> Template:
         """An HttpApi event per route on the function (SAM spec, HttpApi

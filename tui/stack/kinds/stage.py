@@ -28,7 +28,9 @@ class StageKind(Kind):
     def ensure(self, run: Run) -> str:
         api_id = run.result.api_id or run.need("AWS::ApiGatewayV2::Api")
         api = run.config.api
-        run.emit_event("stage", "start", f"Creating stage {api.stage} (auto-deploy {'on' if api.auto_deploy else 'off'})")
+        run.emit_event(
+            "stage", "start", f"Creating stage {api.stage} (auto-deploy {'on' if api.auto_deploy else 'off'})"
+        )
         run.settle(self)
         recorded = run.ledger.find(self.type, parent=api_id, id=api.stage)
         new_api = run.facts.get("new_api") == api_id  # made just now: it has no stage yet
@@ -36,10 +38,13 @@ class StageKind(Kind):
         if current is None:
             if recorded:
                 run.forget(recorded)
-            run.create(self, Resource(self.type, api.stage, parent=api_id),
-                       lambda: http_api.create_stage(run.cloud, api_id, api.stage, api.auto_deploy),
-                       lambda _reply: Resource(self.type, api.stage, parent=api_id),
-                       lambda r: f"Created stage {r.id}")
+            run.create(
+                self,
+                Resource(self.type, api.stage, parent=api_id),
+                lambda: http_api.create_stage(run.cloud, api_id, api.stage, api.auto_deploy),
+                lambda _reply: Resource(self.type, api.stage, parent=api_id),
+                lambda r: f"Created stage {r.id}",
+            )
         elif bool(current.get("AutoDeploy")) != api.auto_deploy:
             http_api.update_stage(run.cloud, api_id, api.stage, api.auto_deploy)
             run.emit_event("stage", "updated", f"Set auto-deploy {'on' if api.auto_deploy else 'off'} on {api.stage}")
@@ -47,8 +52,9 @@ class StageKind(Kind):
             run.reuse(self, recorded or Resource(self.type, api.stage, parent=api_id), f"Stage {api.stage} exists")
         if not api.auto_deploy:
             deployment = http_api.create_deployment(run.cloud, api_id, api.stage)
-            run.emit_event("stage", "info",
-                           f"Deployed to {api.stage} (deployment {deployment.get('DeploymentId', '?')})")
+            run.emit_event(
+                "stage", "info", f"Deployed to {api.stage} (deployment {deployment.get('DeploymentId', '?')})"
+            )
         run.result.stage = api.stage
         run.result.invoke_url = run.url_for(run.result.api_endpoint, api_id, api.stage)
         run.result.test_url = run.result.invoke_url.rstrip("/") + run.config.test.path
@@ -63,11 +69,16 @@ class StageKind(Kind):
 
     def cli(self, ctx: RenderContext) -> list[str]:
         api = ctx.config.api
-        lines = ctx.quiet([f"aws apigatewayv2 create-stage --api-id {ctx.sh(ctx.api_id)} "
-                           f"--stage-name {ctx.sh(api.stage)} --{'auto-deploy' if api.auto_deploy else 'no-auto-deploy'}"])
+        lines = ctx.quiet(
+            [
+                f"aws apigatewayv2 create-stage --api-id {ctx.sh(ctx.api_id)} "
+                f"--stage-name {ctx.sh(api.stage)} --{'auto-deploy' if api.auto_deploy else 'no-auto-deploy'}"
+            ]
+        )
         if not api.auto_deploy:
-            lines += ctx.quiet([f"aws apigatewayv2 create-deployment --api-id {ctx.sh(ctx.api_id)} "
-                                f"--stage-name {ctx.sh(api.stage)}"])
+            lines += ctx.quiet(
+                [f"aws apigatewayv2 create-deployment --api-id {ctx.sh(ctx.api_id)} --stage-name {ctx.sh(api.stage)}"]
+            )
         return lines
 
     def script_outputs(self, ctx: RenderContext) -> list[str]:
@@ -94,13 +105,19 @@ class StageKind(Kind):
         from .route import logical_ids
 
         api = ctx.config.api
-        out: Template = {LOGICAL_ID: {"Type": self.type, "Properties": {
-            "ApiId": {"Ref": API_ID}, "StageName": api.stage, "AutoDeploy": api.auto_deploy}}}
+        out: Template = {
+            LOGICAL_ID: {
+                "Type": self.type,
+                "Properties": {"ApiId": {"Ref": API_ID}, "StageName": api.stage, "AutoDeploy": api.auto_deploy},
+            }
+        }
         if not api.auto_deploy:
             # A stage without auto-deploy serves only a deployment made after its routes.
-            deployment: dict[str, Any] = {"Type": "AWS::ApiGatewayV2::Deployment",
-                                          "DependsOn": list(logical_ids(api.routes).values()),
-                                          "Properties": {"ApiId": {"Ref": API_ID}}}
+            deployment: dict[str, Any] = {
+                "Type": "AWS::ApiGatewayV2::Deployment",
+                "DependsOn": list(logical_ids(api.routes).values()),
+                "Properties": {"ApiId": {"Ref": API_ID}},
+            }
             out[DEPLOYMENT_ID] = deployment
             out[LOGICAL_ID]["Properties"]["DeploymentId"] = {"Ref": DEPLOYMENT_ID}
         return out
@@ -121,10 +138,11 @@ class StageKind(Kind):
         api_id = sam_logical_id(ctx) if sam else API_ID
         url = http_api.invoke_url(f"${{{api_id}.ApiEndpoint}}", ctx.config.api.stage)
         return {
-            "InvokeUrl": {"Description": f"The stage {ctx.config.api.stage}'s invoke URL",
-                          "Value": {"Fn::Sub": url}},
-            "TestUrl": {"Description": f"What the wizard's test step requests ({ctx.config.test.method})",
-                        "Value": {"Fn::Sub": url.rstrip("/") + ctx.config.test.path}},
+            "InvokeUrl": {"Description": f"The stage {ctx.config.api.stage}'s invoke URL", "Value": {"Fn::Sub": url}},
+            "TestUrl": {
+                "Description": f"What the wizard's test step requests ({ctx.config.test.method})",
+                "Value": {"Fn::Sub": url.rstrip("/") + ctx.config.test.path},
+            },
         }
 
 
