@@ -15,7 +15,7 @@ from tui.services.session import Cloud, Target
 from tui.stack import plans
 from tui.stack.destroy import ORDER, destroy, plan
 from tui.stack.engine import Deployer, Event
-from tui.stack.kinds import BY_TYPE, LEGACY_TYPES, ORDERED
+from tui.stack.plans import BY_TYPE, LEGACY_TYPES, ORDERED
 from tui.stack.ledger import Ledger, Resource, Scope
 
 REGION = "us-east-1"

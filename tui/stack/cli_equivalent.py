@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import Config
-from .kinds import ORDERED
+from .plans import ORDERED
 from .render.context import RenderContext
 
 

@@ -13,7 +13,7 @@ from ..services.errors import NOT_FOUND, WizardError
 from ..services.session import Cloud
 from .engine import Event, OnEvent
 from .intent import settle
-from .kinds import BY_TYPE, ORDERED
+from .plans import BY_TYPE, ORDERED
 from .ledger import Ledger, Resource
 
 ORDER = tuple(k.type for k in reversed(ORDERED))

@@ -19,7 +19,7 @@ from awsrules.arns import function_arn
 from ..config import Config
 from ..services.session import Cloud
 from . import intent
-from .kinds import BY_TYPE
+from .plans import ALL, BY_TYPE
 from .kinds.base import Kind
 from .ledger import Ledger, Resource
 from .outcome import DeployResult, Event, OnEvent, UrlFor, aws_invoke_url
@@ -54,8 +54,6 @@ class Deployer:
 
     # -- the plan ----------------------------------------------------------
     def run(self) -> DeployResult:
-        from .plans import ALL
-
         self.apply(ALL)
         self.emit(Event("done", "done", f"Invoke URL: {self.result.invoke_url}", self.result.invoke_url))
         return self.result

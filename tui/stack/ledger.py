@@ -185,7 +185,7 @@ class Ledger:
                 raise TypeError("its resources are not a list of objects")
             self.resources = [Resource(**item) for item in items]
             if version < 2:
-                from .kinds import LEGACY_TYPES
+                from .plans import LEGACY_TYPES
 
                 for resource in self.resources:
                     resource.type = LEGACY_TYPES.get(resource.type, resource.type)

@@ -1,5 +1,11 @@
 """Which kinds each step of the flow makes, in order: the wizard's function
-step, its API step, and `deploy` (both)."""
+step, its API step, and `deploy` (both). This is also the registry: every
+kind a plan names, with the companions it declares (the function's log
+group), in deploy order; destroy walks it backwards and the ledger, the CLI
+view and export dispatch through it.
+
+To add a kind: write its module (a Kind subclass and KIND), name it in the
+plan that makes it, here, and test it (tests/unit/test_kinds.py)."""
 
 from __future__ import annotations
 
@@ -9,3 +15,12 @@ from .kinds.base import Kind
 FUNCTION: tuple[Kind, ...] = (role.KIND, policy.KIND, function.KIND)
 API: tuple[Kind, ...] = (api.KIND, integration.KIND, route.KIND, stage.KIND, permission.KIND)
 ALL: tuple[Kind, ...] = FUNCTION + API
+
+ORDERED: tuple[Kind, ...] = tuple(k for kind in ALL for k in (kind, *kind.companions))
+BY_TYPE: dict[str, Kind] = {k.type: k for k in ORDERED}
+# Ledgers before version 2 named the types by the kinds' short names.
+LEGACY_TYPES: dict[str, str] = {k.short: k.type for k in ORDERED}
+
+
+def kind(type_name: str) -> Kind | None:
+    return BY_TYPE.get(type_name)

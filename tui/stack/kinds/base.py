@@ -59,6 +59,9 @@ class Kind:
     # The kind whose deletion takes this one along (an API's routes, a
     # function's permissions): destroy spends no call on it.
     deleted_with: ClassVar[str | None] = None
+    # Kinds that come with this one but no plan makes (Lambda makes the
+    # function's log group): registered right after it.
+    companions: ClassVar[tuple[Kind, ...]] = ()
 
     def ensure(self, run: Run) -> Any:
         """Make it exist as configured (create, update or reuse)."""

@@ -31,6 +31,7 @@ class FunctionKind(Kind):
     short = "lambda_function"
     label = "function"
     step = "function"
+    companions = (LOG_GROUP,)
 
     def spec(self, run: Run, role_arn: str) -> functions.FunctionSpec:
         fn = run.config.function

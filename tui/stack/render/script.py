@@ -6,7 +6,7 @@ goes to stderr; stdout carries only the URLs at the end."""
 from __future__ import annotations
 
 from ...config import Config
-from ..kinds import ORDERED
+from ..plans import ORDERED
 from .context import RenderContext
 from .template import one_line, origin
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ...config import Config
-from ..kinds import ORDERED
+from ..plans import ORDERED
 from .context import RenderContext
 
 FORMAT_VERSION = "2010-09-09"  # the only version CloudFormation has
