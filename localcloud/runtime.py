@@ -8,26 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import io
 import json
 import os
-import shutil
 import sysconfig
-import tempfile
-import threading
 import time
 import random
 import uuid
-import zipfile
 from pathlib import Path
 from typing import Any
 
+from .codestore import CodeStore
 from .functioninfo import FunctionInfo
 from .interpreters import find_python
 from .invocation import InvokeResult, Report
 from .logsink import LogSink
 from .pool import Pool, Worker, WorkerDied
-from .retention import folder_name
+from .runtimeerrors import InitError, NotStarted, error_payload, init_failed, signal_name
 from .watchdog import Watchdog
 
 _rand = random.Random()  # request ids, not secrets
@@ -39,10 +35,6 @@ NOT_STARTED_RETRIES = 3
 # comparisons (bench/sandbox_cost.py) and kernels where it misbehaves.
 SANDBOX = os.environ.get("APIGW_WIZARD_SANDBOX", "1") != "0"
 EPHEMERAL_STORAGE_MB = 512  # Lambda's default /tmp size
-
-
-def _error_payload(error_type: str, message: str) -> bytes:
-    return json.dumps({"errorType": error_type, "errorMessage": message}).encode()
 
 
 _UUID4_CLEAR = ~((0xF << 76) | (0x3 << 62))
@@ -69,51 +61,14 @@ class Runtime:
         self.code_loader: Any = None  # (FunctionInfo) -> zip bytes; set by the edge
         self.role_credentials: Any = None  # (FunctionInfo) -> (key, secret, token); set by the edge
         self._watchdog: Watchdog | None = None  # made on the event loop, when first needed
-        self._extract_guard = threading.Lock()
-        self._extracting: dict[str, threading.Lock] = {}
+        self.code = CodeStore(state_dir / "code")
         self.home = state_dir / "lambda-home"
         self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     # -- code ------------------------------------------------------------
     def task_root(self, info: FunctionInfo) -> Path:
-        """The code, extracted once per version (atomically). Concurrent
-        cold starts of one version wait for a single extraction."""
-        name = folder_name(info.code_sha)  # the pruner (retention.py) finds it by the same name
-        root = self.state_dir / "code" / name
-        if root.exists():
-            return root
-        with self._extract_guard:
-            lock = self._extracting.setdefault(name, threading.Lock())
-        with lock:
-            if not root.exists():
-                self._extract(self.code_loader(info), root)
-        return root
-
-    @staticmethod
-    def _extract(data: bytes, root: Path) -> None:
-        """Extract, compile to bytecode once (workers never write it), then
-        make it all read-only on disk, so nothing that runs it can change it."""
-        import compileall
-
-        from awsrules.zipsafety import safe_names
-
-        root.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".tmp", dir=root.parent))
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                safe_names(archive)  # refuses entries that escape the folder
-                archive.extractall(tmp)
-            compileall.compile_dir(str(tmp), quiet=2, ddir=str(root), workers=1)
-            for folder, _dirs, files in os.walk(tmp, topdown=False):
-                for name in files:
-                    os.chmod(os.path.join(folder, name), 0o444, follow_symlinks=False)
-                os.chmod(folder, 0o555)
-            tmp.rename(root)
-        finally:
-            if tmp.exists():
-                for folder, _dirs, _files in os.walk(tmp):
-                    os.chmod(folder, 0o700)  # so that it can be removed
-                shutil.rmtree(tmp, ignore_errors=True)
+        """The version's code folder, extracted at its first cold start (codestore.py)."""
+        return self.code.task_root(info, self.code_loader)
 
     def environment(self, info: FunctionInfo, stream: str, task_root: Path) -> dict[str, str]:
         """What Lambda sets (C2), plus the function's own variables; nothing
@@ -236,7 +191,7 @@ class Runtime:
         if len(payload) > SYNC_PAYLOAD_LIMIT:
             return InvokeResult(
                 request_id,
-                _error_payload(
+                error_payload(
                     "RequestTooLargeException",
                     f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation",
                 ),
@@ -248,11 +203,11 @@ class Runtime:
             try:
                 worker = await pool.acquire()
             except InitError as err:
-                return self._init_failed(info, request_id, err)
+                return init_failed(self.sink, info, request_id, err)
             except (WorkerDied, OSError) as exc:
                 message = f"RequestId: {request_id} Error: Runtime failed to start: {exc}"
                 return InvokeResult(
-                    request_id, _error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash"
+                    request_id, error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash"
                 )
             try:
                 return await self._run(
@@ -263,31 +218,7 @@ class Runtime:
             finally:
                 pool.release(worker)
         message = f"RequestId: {request_id} Error: Runtime exited before the invocation started"
-        return InvokeResult(request_id, _error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash")
-
-    def _init_failed(self, info: FunctionInfo, request_id: str, err: InitError) -> InvokeResult:
-        body = dict(err.error)
-        now = _now_ms()
-        text = f"[ERROR] {body['errorType']}: {body['errorMessage']}"
-        self.sink.add(
-            info,
-            err.stream,
-            [
-                (now, text),
-                (
-                    now,
-                    f"INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: {body['errorType']}",
-                ),
-                (now, f"START RequestId: {request_id} Version: $LATEST"),
-                (now, f"END RequestId: {request_id}"),
-                (
-                    now,
-                    f"REPORT RequestId: {request_id}\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: {info.memory_mb} MB\tMax Memory Used: 0 MB\tStatus: error\tError Type: {body['errorType']}",
-                ),
-            ],
-        )
-        body["requestId"] = request_id
-        return InvokeResult(request_id, json.dumps(body).encode(), body["errorType"], [(now, text)], status="error")
+        return InvokeResult(request_id, error_payload("Runtime.Unknown", message), "Runtime.Unknown", status="crash")
 
     async def _run(
         self,
@@ -334,7 +265,7 @@ class Runtime:
         if failure is not None and call.expired:
             status = "timeout"
             message = f"RequestId: {request_id} Error: Task timed out after {info.timeout_s:.2f} seconds"
-            out = _error_payload("Sandbox.Timedout", message)
+            out = error_payload("Sandbox.Timedout", message)
             lines.append(
                 (_now_ms(), f"{_iso(_now_ms())} {request_id} Task timed out after {info.timeout_s:.2f} seconds")
             )
@@ -342,11 +273,11 @@ class Runtime:
         elif failure is not None:
             status = "crash"
             code = await worker.exit_status(timeout=1)
-            reason = f"signal: {_signal_name(-code)}" if code is not None and code < 0 else f"exit status {code}"
+            reason = f"signal: {signal_name(-code)}" if code is not None and code < 0 else f"exit status {code}"
             # Out of memory only when it was: a handler that kills itself exits with an error.
             error_type = "Runtime.OutOfMemory" if call.out_of_memory else "Runtime.ExitError"
             message = f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
-            out = _error_payload(error_type, message)
+            out = error_payload(error_type, message)
             lines.append((_now_ms(), message))
             meta = {"error": {"errorType": error_type}}
         else:
@@ -370,7 +301,7 @@ class Runtime:
             status = "crash"
             error = {"errorType": "Runtime.OutOfMemory"}
             message = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
-            out = _error_payload("Runtime.OutOfMemory", message)
+            out = error_payload("Runtime.OutOfMemory", message)
             lines.append((now, message))
         if error and error.get("errorType") == "Runtime.OutOfMemory":
             # The cgroup caps usage at the memory size, so an OOM-killed
@@ -380,7 +311,7 @@ class Runtime:
             max_used_mb = info.memory_mb
         if status == "ok" and error is None and len(out) > SYNC_PAYLOAD_LIMIT:
             error = {"errorType": "Function.ResponseSizeTooLarge"}
-            out = _error_payload(
+            out = error_payload(
                 "Function.ResponseSizeTooLarge",
                 f"Response payload size exceeded maximum allowed payload size ({SYNC_PAYLOAD_LIMIT} bytes).",
             )
@@ -416,46 +347,12 @@ class Runtime:
             pool.retire()
 
 
-class NotStarted(Exception):
-    """The worker died before reaching this call: the call never ran."""
-
-
-class InitError(Exception):
-    def __init__(self, error: dict[str, Any], stream: str):
-        super().__init__(error.get("errorMessage"))
-        self.error = error
-        self.stream = stream
-
-
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
 def _iso(ms: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + f".{ms % 1000:03d}Z"
-
-
-# Lambda's runtime is written in Go and reports a signal as Go's os
-# package words it ("Runtime exited with error: signal: killed" for an OOM
-# kill, "signal: segmentation fault"): Go's syscall signal names.
-_GO_SIGNAL_NAMES = {
-    1: "hangup",
-    2: "interrupt",
-    3: "quit",
-    4: "illegal instruction",
-    6: "aborted",
-    7: "bus error",
-    8: "floating point exception",
-    9: "killed",
-    11: "segmentation fault",
-    13: "broken pipe",
-    14: "alarm clock",
-    15: "terminated",
-}
-
-
-def _signal_name(number: int) -> str:
-    return _GO_SIGNAL_NAMES.get(number, f"signal {number}")
 
 
 def _version_tuple(runtime: str) -> tuple[int, ...]:
