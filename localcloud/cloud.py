@@ -120,10 +120,10 @@ class LocalCloud:
             raise
         edge.shutdown = self.stop_soon
         edge.gate.accept_any = self.accept_any_credentials
-        from . import sandbox
+        from . import sandboxprobe
 
         # Said at start and in health, so the wizard can show it once.
-        edge.protections_off = sandbox.missing_protections() if protections is None else protections
+        edge.protections_off = sandboxprobe.missing_protections() if protections is None else protections
         self.edge = edge
         if freeze:
             self._freeze()
@@ -258,10 +258,10 @@ class LocalCloud:
         from .statelock import cloud_id
 
         starting = Starting(Gate.for_owner(self.port), self.state_dir, cloud_id(self.state_dir), self.port)
-        from . import sandbox
+        from . import sandboxprobe
 
         # A probe process, ~0.1 s: run while moto loads.
-        starting.protections = asyncio.ensure_future(asyncio.to_thread(sandbox.missing_protections))
+        starting.protections = asyncio.ensure_future(asyncio.to_thread(sandboxprobe.missing_protections))
         return starting
 
     async def _build_while_serving(self, starting: Any) -> None:

@@ -23,24 +23,15 @@ handler code is imported:
   ephemeral storage, RLIMIT_NPROC 1024 (Lambda's figure) inside the user ns.
 - The cloud makes itself non-dumpable (`protect_cloud`): same-uid processes
   cannot read its memory or /proc/<pid>/environ.
-- Extracted code is 0444/0555 on disk and precompiled once by the cloud into its
-  own read-only __pycache__; workers never write bytecode, so no cache is shared
-  writable between functions.
+- Code is read-only on disk and compiled once by the cloud (codestore.py).
 
-Without user namespaces the worker still forks and Landlocks itself, with a
-private directory in the host's /tmp as TMPDIR and HOME (no size cap beyond
-RLIMIT_FSIZE, /tmp itself not writable); without Landlock the namespaces still
-hide the cloud and other processes but not the file system. `protections()`
-says which are on, `missing_protections()` says in one line each what is off.
+Which of these a machine allows, what is left without them, and what no
+machine gives handlers: sandboxprobe.py.
 
 Measured cost (bench/sandbox_cost.py, 2 busy cores, Python 3.11, hello
 handler, median of 12): Init Duration 85.3 ms unsandboxed vs 83.8 ms
 sandboxed, first request 88.1 vs 86.2 ms: within noise (ctypes import,
-two forks, three mounts and ~30 Landlock rules are a few ms). Not protected: network (handlers reach the cloud and the
-internet, as on Lambda); CPU; memory beyond the address-space limit while a
-call runs (the call that crosses the memory size fails when it returns); the read-only
-venv and Python install are readable in full; with a Python other than the
-cloud's, code is compiled in memory at each cold start.
+two forks, three mounts and ~30 Landlock rules are a few ms).
 """
 
 from __future__ import annotations
@@ -106,22 +97,13 @@ AT_FDCWD = -100
 AT_RECURSIVE = 0x8000
 MOUNT_ATTR_RDONLY = 0x1
 
-MISSING_TEXT = {
-    "user_namespace": "no user namespace: handlers share the cloud's mount and PID view",
-    "pid_namespace": "no PID namespace: handlers can list other processes and signal same-uid ones",
-    "private_tmp": "no private /tmp: handlers write a per-worker dir in the host's /tmp, without a size cap",
-    "read_only_root": "no read-only view of the host: handlers can chmod, chown and utime files their user owns",
-    "landlock": "no Landlock: handlers can read and write whatever the cloud's user can",
-    "landlock_truncate": "Landlock ABI < 3: handlers can truncate files their user may write",
-    "landlock_scopes": "Landlock ABI < 6: signals and abstract sockets are not scoped to the sandbox",
-    "no_new_privs": "no_new_privs not set: setuid programs could raise a handler's privileges",
-    "capabilities_dropped": "capabilities not dropped: a root handler keeps root's capabilities",
-    "parent_death_signal": "handlers may outlive a killed worker",
-    "cloud_not_dumpable": "the cloud is dumpable: same-uid processes can read its memory and environment",
-}
+# What enter() reports on (key -> on), by mechanism; sandboxprobe.py words each that is off.
+NAMESPACES = ("user_namespace", "pid_namespace", "private_tmp", "read_only_root")
+LANDLOCK = ("landlock", "landlock_truncate", "landlock_scopes")
+PROCESS = ("no_new_privs", "capabilities_dropped", "parent_death_signal", "cloud_not_dumpable")
+PROTECTIONS = NAMESPACES + LANDLOCK + PROCESS
 
 _libc = None
-_cache: dict[str, bool] | None = None
 
 
 def _lib():
@@ -305,8 +287,8 @@ def enter(config: dict) -> dict[str, bool]:
     config: task_root, read (more paths to read), tmp_mb (ephemeral storage)."""
     libc = _lib()
     tmp_mb = int(config.get("tmp_mb") or 512)
-    on = dict.fromkeys(MISSING_TEXT, False)
-    on["cloud_not_dumpable"] = True  # the cloud's own; reported by protections()
+    on = dict.fromkeys(PROTECTIONS, False)
+    on["cloud_not_dumpable"] = True  # the cloud's own; sandboxprobe.protections() reports it
     on["no_new_privs"] = libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
     uid, gid = os.geteuid(), os.getegid()
     if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) == 0:
@@ -411,34 +393,6 @@ def protect_cloud() -> bool:
         return _lib().prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0
     except OSError:
         return False
-
-
-def protections() -> dict[str, bool]:
-    """Which protections handlers get on this machine (key -> on), found once
-    per process by sandboxing a probe process; also protects the cloud."""
-    global _cache
-    if _cache is None:
-        import subprocess
-
-        try:
-            out = subprocess.run(
-                [sys.executable, "-I", "-S", __file__, "--probe"],
-                capture_output=True,
-                timeout=20,
-                stdin=subprocess.DEVNULL,
-                cwd="/",
-            )
-            found = json.loads(out.stdout.decode().strip().splitlines()[-1])
-        except (OSError, ValueError, IndexError, subprocess.SubprocessError):
-            found = {}
-        _cache = {key: bool(found.get(key)) for key in MISSING_TEXT}
-    _cache["cloud_not_dumpable"] = protect_cloud()
-    return dict(_cache)
-
-
-def missing_protections() -> list[str]:
-    """One line of plain text per protection that is off on this machine."""
-    return [MISSING_TEXT[key] for key, on in protections().items() if not on]
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--probe"]:

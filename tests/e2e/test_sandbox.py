@@ -193,13 +193,13 @@ def test_exit_status_and_kill_reach_the_cloud_through_the_sandbox(jailed: tuple[
 
 
 def test_protections_are_reported() -> None:
-    from localcloud import sandbox
+    from localcloud import sandbox, sandboxprobe
 
-    found = sandbox.protections()
-    assert set(found) == set(sandbox.MISSING_TEXT)
-    assert sandbox.missing_protections() == [sandbox.MISSING_TEXT[k] for k, on in found.items() if not on]
+    found = sandboxprobe.protections()
+    assert set(found) == set(sandboxprobe.MISSING_TEXT)
+    assert sandboxprobe.missing_protections() == [sandboxprobe.MISSING_TEXT[k] for k, on in found.items() if not on]
     if sandbox.landlock_abi() >= 6:  # this CI machine: everything is on
-        assert sandbox.missing_protections() == []
+        assert sandboxprobe.missing_protections() == []
 
 
 @pytest.mark.skipif(not shutil.which("unshare"), reason="needs util-linux's unshare")
