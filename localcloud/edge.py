@@ -11,7 +11,6 @@ import json
 import re
 import sys
 import time
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote
@@ -24,7 +23,7 @@ from .controlplane import ControlPlane
 from .apigatewayv2.deployments import Deployments
 from .apigatewayv2.errors import gateway_error
 from .apigatewayv2.gateway import MAX_REQUEST_BYTES, Gateway
-from .invocation import log_texts
+from .inspection import RecentRequests
 from .logsink import LogSink
 from .moto_bridge import Moto, WsgiReply
 from .awserrors import error_reply
@@ -36,7 +35,6 @@ from .statelock import cloud_id
 from .runtime import Runtime
 from .sigv4 import SignatureError
 
-RECENT_INVOCATIONS = 200
 ADMIN_PREFIX = "/_apigw-wizard/"
 MOTO_API_PREFIX = "/moto-api"
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
@@ -88,7 +86,7 @@ class Edge:
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False
         self.last_request = 0.0
-        self.recent: OrderedDict[str, Any] = OrderedDict()  # apigw request id -> _inspection()
+        self.recent = RecentRequests()  # for the test screen (inspection.py)
 
     def _local_endpoints(self) -> None:
         """API endpoints point at this port (it may differ after a restart)."""
@@ -211,7 +209,7 @@ class Edge:
             )
         replay = Replay(body, receive)
         if path.startswith(INVOCATIONS_PATH) and method == "GET":
-            return "inspect", await self._inspect(send, path[len(INVOCATIONS_PATH) :]), ""
+            return "inspect", await self.recent.answer(send, path[len(INVOCATIONS_PATH) :]), ""
         if path == SHUTDOWN_PATH and method == "POST":
             await respond(send, 202, [], b"")
             self.shutdown()
@@ -292,32 +290,10 @@ class Edge:
         """A data-plane request: API Gateway's response, and its reason when
         it answered by itself. Kept for the test screen's inspection."""
         outcome = await self.gateway.handle(api_id, request)
-        self.recent[outcome.request_id] = _inspection(outcome)
-        if len(self.recent) > RECENT_INVOCATIONS:
-            self.recent.popitem(last=False)
+        self.recent.keep(outcome)
         self._after_invoke()
         assert outcome.response is not None  # the chain always ends with one
         return outcome.response, outcome.note or ""
-
-    async def _inspect(self, send: Any, request_id: str) -> int:
-        """For the wizard's test screen: the event the function received,
-        what it returned, and why API Gateway answered as it did."""
-        kept = self.recent.get(request_id)
-        if kept is None:
-            await respond(send, 404, [("content-type", "application/json")], b'{"message":"Not Found"}')
-            return 404
-        route_key, note, event, lambda_request_id, returned, error_type, log = kept
-        body = {
-            "route_key": route_key,
-            "note": note,
-            "event": json.loads(event) if event is not None else None,
-            "lambda_request_id": lambda_request_id,
-            "returned": returned.decode("utf-8", "replace") if returned is not None else None,
-            "error_type": error_type,
-            "logs": log_texts(log),
-        }
-        await respond(send, 200, [("content-type", "application/json")], json.dumps(body).encode())
-        return 200
 
     def _after_invoke(self) -> None:
         self.logs_dirty = True
@@ -387,23 +363,6 @@ def data_plane_target(host: str, path: str) -> tuple[str, str] | None:
         api_id, _, rest = path[len(EXECUTE_API_PREFIX) :].partition("/")
         return api_id, "/" + rest
     return None
-
-
-def _inspection(outcome: Any) -> tuple[Any, ...]:
-    """What the test screen may ask about a recent request: a tuple of
-    strings, bytes and the invocation's log (formatted when asked). Kept
-    contexts, events as nested dicts, cost every garbage collection about
-    10 % of a warm request's CPU."""
-    result = outcome.result
-    return (
-        outcome.route_key,
-        outcome.note,
-        outcome.event,
-        result.request_id if result else None,
-        result.payload if result else None,
-        result.error_type if result else None,
-        result.log if result else (),
-    )
 
 
 _SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/")
