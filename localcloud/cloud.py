@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from . import client
 from .client import DEFAULT_PORT, HEALTH_PATH, HOST, SERVICE_NAME, SHUTDOWN_PATH  # noqa: F401 - re-exported
+from .loopback import PortInUse, bind_loopback, bind_loopback6
 
 HOUSEKEEPING_S = 1.0
 LOG_SAVE_S = 3.0  # a kill -9 loses at most this much of the logs
@@ -27,10 +28,6 @@ PRUNE_S = 30.0  # unreferenced code folders, the request log's size
 FULL_GC_IDLE_S = 2.0
 FULL_GC_EVERY_S = 300.0
 FAILED_START_LINGER_S = 10.0  # the command that started it hears why, then the port is free
-
-
-class PortInUse(RuntimeError):
-    pass
 
 
 class LocalCloud:
@@ -84,18 +81,9 @@ class LocalCloud:
             # so a second cloud says who holds the folder, whatever its port.
             if getattr(self, "_state_lock", None) is None:
                 self._state_lock: int | None = hold(self.state_dir, self.requested_port)
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._socket = bind_loopback(self.requested_port)
             try:
-                sock.bind((HOST, self.requested_port))
-            except OSError as exc:
-                sock.close()
-                raise PortInUse(f"port {self.requested_port} on {HOST} is in use ({exc.strerror})") from None
-            sock.listen(1024)
-            sock.setblocking(False)
-            self._socket = sock
-            try:
-                self._socket6 = _bind_loopback6(self.port)
+                self._socket6 = bind_loopback6(self.port)
             except PortInUse:
                 self._release()
                 raise
@@ -353,32 +341,6 @@ def _ignore_host_aws_config() -> None:
     os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         os.environ.pop(name, None)
-
-
-def _bind_loopback6(port: int) -> socket.socket | None:
-    """The same port on [::1], where `localhost` may resolve first: left
-    free, another user could listen there and receive requests meant for
-    this cloud. None where this machine has no IPv6 loopback."""
-    import errno
-
-    try:
-        sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    except OSError:
-        return None
-    try:
-        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("::1", port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EPROTONOSUPPORT):
-            return None
-        raise PortInUse(
-            f"port {port} on [::1] is in use ({exc.strerror}); browsers may send localhost URLs there"
-        ) from None
-    sock.listen(1024)
-    sock.setblocking(False)
-    return sock
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
