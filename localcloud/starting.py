@@ -38,7 +38,7 @@ class Starting:
         self.edge: Any = None
         self.failed = ""
         self.ready = asyncio.Event()
-        self.protections: asyncio.Future[list[str]] | None = None  # sandbox.missing_protections(), in a thread
+        self.protections: asyncio.Future[list[str]] | None = None  # sandboxprobe.missing_protections(), in a thread
         self.on_ready: Callable[[Any], None] = lambda _edge: None
 
     def done(self, edge: Any = None, failed: str = "") -> None:
