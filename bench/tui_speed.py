@@ -3,7 +3,8 @@
     python bench/tui_speed.py
 
 - first frame: launch the installed `apigw-wizard` in tmux (80x24) and time
-  until the first step is on screen (median of 5 launches);
+  until the first step is on screen, alternating with a minimal Textual app
+  (header, one line, footer) launched the same way (median of 5 each, ratio);
 - keys while a step runs: the event loop's lag (a 10 ms timer's lateness)
   while the connect and "Create function" workers run against the real
   local cloud, beside the same with nothing running.
@@ -32,30 +33,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def first_frame_ms() -> float:
-    exe = shutil.which("apigw-wizard", path=str(Path(sys.executable).parent)) or "apigw-wizard"
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+
+class Minimal(App):
+    def compose(self):
+        yield Header()
+        yield Static("Where should the function run?")
+        yield Footer()
+
+
+Minimal().run()
+"""
+
+
+def first_frame_ms(command: list[str]) -> float:
+    """Launch `command` in tmux (80x24) and time until the first step's
+    words are on screen."""
     name = f"bench-{uuid.uuid4().hex[:6]}"
-    state = tempfile.mkdtemp()
     started = time.perf_counter()
     subprocess.run(
-        [
-            "tmux",
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "env",
-            "TERM=xterm-256color",
-            exe,
-            "--state-dir",
-            state,
-            "--port",
-            str(free_port()),
-        ],
+        ["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "env", "TERM=xterm-256color", *command],
         check=True,
     )
     try:
@@ -67,7 +67,23 @@ def first_frame_ms() -> float:
         raise RuntimeError("the first step never appeared")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
-        shutil.rmtree(state, ignore_errors=True)
+
+
+def first_frames(rounds: int = 5) -> tuple[list[float], list[float]]:
+    """The wizard beside a minimal Textual app (header, one line, footer),
+    alternating, so both see the same machine."""
+    exe = shutil.which("apigw-wizard", path=str(Path(sys.executable).parent)) or "apigw-wizard"
+    minimal = Path(tempfile.mkdtemp()) / "minimal_app.py"
+    minimal.write_text(MINIMAL_APP)
+    wizard, bare = [], []
+    for _ in range(rounds):
+        state = tempfile.mkdtemp()
+        try:
+            wizard.append(first_frame_ms([exe, "--state-dir", state, "--port", str(free_port())]))
+        finally:
+            shutil.rmtree(state, ignore_errors=True)
+        bare.append(first_frame_ms([sys.executable, str(minimal)]))
+    return wizard, bare
 
 
 async def loop_lag() -> tuple[list[float], list[float]]:
@@ -113,9 +129,11 @@ def main() -> int:
     if not shutil.which("tmux"):
         print("tmux is not installed", file=sys.stderr)
         return 2
-    frames = [first_frame_ms() for _ in range(5)]
+    frames, bare = first_frames(5)
     idle, busy = asyncio.run(loop_lag())
-    print(f"first frame: median {statistics.median(frames):.0f} ms, max {max(frames):.0f} ms (5 launches in tmux)")
+    wiz, mini = statistics.median(frames), statistics.median(bare)
+    print(f"first frame: median {wiz:.0f} ms, max {max(frames):.0f} ms (5 launches in tmux, 80x24)")
+    print(f"minimal Textual app, same run: median {mini:.0f} ms; ratio {wiz / mini:.2f}")
     print(f"event-loop lag, idle: median {statistics.median(idle):.1f} ms, max {max(idle):.1f} ms ({len(idle)} ticks)")
     print(
         f"event-loop lag while connect and 'Create function' run: median {statistics.median(busy):.1f} ms, "
