@@ -7,12 +7,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .stack import plans
-from .stack.engine import DeployResult, Deployer, Event
-from .stack.scope import open_ledger
+from .stack.outcome import DeployResult, Event
 from .state import WizardState
+
+if TYPE_CHECKING:  # the stack model loads with the first step that uses it, after the first frame
+    from .stack.engine import Deployer
 
 
 class Backend:
@@ -48,6 +49,8 @@ class Backend:
     def ledger(self, on_event: Callable[[Event], None] | None = None) -> Any:
         """The stack's ledger; with `on_event`, locked for a step that creates
         or deletes (a CLI deploy of the same stack waits, and so do we)."""
+        from .stack.scope import open_ledger
+
         lock = on_event is not None
         return open_ledger(
             self.conn.cloud,
@@ -64,6 +67,8 @@ class Backend:
 
     # -- create --------------------------------------------------------------
     def _deployer(self, on_event: Callable[[Event], None]) -> Deployer:
+        from .stack.engine import Deployer
+
         ledger = self.ledger(on_event)
         deployer = Deployer(self.conn.cloud, self.state.config, ledger, on_event, self.conn.url_for)
         deployer.integration_function = self.state.integration_function
@@ -73,6 +78,8 @@ class Backend:
         return deployer
 
     def create_function(self, on_event: Callable[[Event], None]) -> DeployResult:
+        from .stack import plans
+
         deployer = self._deployer(on_event)
         try:
             deployer.apply(plans.FUNCTION)
@@ -82,6 +89,8 @@ class Backend:
         return deployer.result
 
     def create_api(self, on_event: Callable[[Event], None]) -> DeployResult:
+        from .stack import plans
+
         deployer = self._deployer(on_event)
         try:
             if not deployer.result.function_arn and not self.state.integration_function:
