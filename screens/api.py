@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Select, Static, Switch
 
 from tui import fields
@@ -24,8 +25,13 @@ PANES = ("integration", "routes", "stages", "review")
 TITLES = {"integration": "Integrations", "routes": "Routes", "stages": "Stages", "review": "Review"}
 
 
+def _on_off(value: bool) -> str:
+    return "On" if value else "Off"
+
+
 class ApiScreen(StepScreen):
     STEP = "api"
+    pane = "integration"
 
     def compose_step(self) -> ComposeResult:
         api = self.state.config.api
@@ -59,9 +65,10 @@ class ApiScreen(StepScreen):
                 with Horizontal(classes="row"):
                     yield Label("Auto-deploy", classes="field-label")
                     yield Switch(value=api.auto_deploy, id="auto-deploy")
+                    yield Label(_on_off(api.auto_deploy), id="auto-deploy-state")
             with Vertical(id="review"):
                 yield Static(id="summary", markup=False)
-                yield ProgressLog(id="api-log")
+                yield ProgressLog(id="api-log", hide_empty=True)
         with Horizontal(classes="actions"):
             yield button("Next", id="next", variant="primary")
             yield button("AWS CLI", id="cli")
@@ -75,8 +82,27 @@ class ApiScreen(StepScreen):
         self._show()
         self.call_backend("functions", lambda _emit: self.backend.functions(), self._fill_functions)
 
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._show()  # the review says what exists now (a clean-up may have deleted it)
+
     def describe_action(self) -> str:
         return f"create the HTTP API {self.state.config.api.name}"
+
+    def primary(self) -> Widget:
+        return self.query_one("#new-route", Input) if self.pane == "routes" else self.query_one("#next", Button)
+
+    def _review_label(self) -> str:
+        """What the review's button does: it changes AWS only when it says so."""
+        if "create-api" in self.running:
+            return "Creating..."
+        if not self.state.step_done("api"):
+            return "Create"
+        return "Update API" if self._dirty else "Next: Test"
+
+    @on(Switch.Changed, "#auto-deploy")
+    def auto_deploy_changed(self, event: Switch.Changed) -> None:
+        self.query_one("#auto-deploy-state", Label).update(_on_off(event.value))
 
     def _fill_functions(self, names: list[str]) -> None:
         select = self.query_one("#function", Select)
@@ -100,13 +126,12 @@ class ApiScreen(StepScreen):
         )
         self.query_one("#substeps", Static).update(marks)
         button = self.query_one("#next", Button)
-        done = self.state.step_done("api")
-        button.label = ("Next: Test" if done else "Create") if self.pane == "review" else "Next"
+        button.label = self._review_label() if self.pane == "review" else "Next"
         button.refresh(layout=True)  # the label's width changed
         self.query_one("#export", Button).display = self.pane == "review"
         if self.pane == "review":
             self._summarise()
-        (self.query_one("#new-route", Input) if self.pane == "routes" else button).focus()
+        self.focus_primary()
 
     def _summarise(self) -> None:
         state = self.state
@@ -121,6 +146,8 @@ class ApiScreen(StepScreen):
         ]
         if state.result and state.result.invoke_url:
             lines.append(f"Invoke URL {state.result.invoke_url}")
+        else:
+            lines.append("Exists     nothing yet: Create makes the API, its routes, stage and permission")
         self.query_one("#summary", Static).update("\n".join(lines))
 
     def go_back(self) -> bool:
@@ -142,6 +169,8 @@ class ApiScreen(StepScreen):
     @on(Input.Submitted, "#api-name, #stage")
     @on(Button.Pressed, "#next")
     def advance(self) -> None:
+        if "create-api" in self.running:
+            return  # Enter while it runs: focus and the running call stay as they are
         pane = self.query_one(f"#{self.pane}")
         bad = first_invalid(pane) if self.pane != "routes" else None
         if bad is not None:
@@ -154,8 +183,8 @@ class ApiScreen(StepScreen):
         elif self.state.step_done("api") and not self._dirty:
             self.app.goto("test")
         else:
-            self.query_one("#next", Button).disabled = True
             self.call_backend("create-api", self.backend.create_api, self._created, self._failed)
+            self._show()
 
     _dirty = False
 
@@ -178,6 +207,8 @@ class ApiScreen(StepScreen):
                 auto_deploy=self.query_one("#auto-deploy", Switch).value,
             )
         self._dirty = self._dirty or before != (state.config.api, state.integration_function)
+        if not state.step_done("api"):
+            self._dirty = False  # nothing to update: the review offers Create
 
     @on(Button.Pressed, "#add-route")
     def add_route(self) -> None:
@@ -216,8 +247,7 @@ class ApiScreen(StepScreen):
 
     def _created(self, result: object) -> None:
         self._dirty = False
-        self.query_one("#next", Button).disabled = False
         self._show()
 
     def _failed(self) -> None:
-        self.query_one("#next", Button).disabled = False
+        self._show()

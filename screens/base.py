@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
@@ -47,6 +48,8 @@ class StepScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(name=self.STEP)
         self._handlers: dict[str, tuple[Callable[[Any], None], Callable[[], None]]] = {}
+        self._inline: dict[str, Callable[[BaseException], None]] = {}
+        self.running: set[str] = set()  # calls in flight: their buttons ignore presses, keep focus
 
     @property
     def state(self) -> WizardState:
@@ -70,6 +73,15 @@ class StepScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.query_one(StepSidebar).refresh_steps()
 
+    def primary(self) -> Widget | None:
+        """The widget Enter should act on now (the step's primary action)."""
+        return None
+
+    def focus_primary(self) -> None:
+        widget = self.primary()
+        if widget is not None and widget.focusable:
+            widget.focus()
+
     def refresh_sidebar(self) -> None:
         self.query_one(StepSidebar).refresh_steps()
         self.app.refresh_subtitle()
@@ -81,10 +93,18 @@ class StepScreen(Screen[None]):
         call: Callable[[Callable[[Event], None]], Any],
         done: Callable[[Any], None],
         failed: Callable[[], None] = lambda: None,
+        inline: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Run `call(emit)` in a thread worker; `done(result)` on success,
-        the error funnel (with Retry) on failure."""
+        the error funnel (with Retry) on failure, or `inline(error)` when the
+        screen says why itself (a listing shown each time the screen is: a
+        dialog there would come back every time it is closed)."""
         self._handlers[name] = (done, failed)
+        if inline is not None:
+            self._inline[name] = inline
+        else:
+            self._inline.pop(name, None)
+        self.running.add(name)
 
         def emit(event: Event) -> None:
             self.post_message(StepProgress(event))
@@ -109,12 +129,20 @@ class StepScreen(Screen[None]):
         if handlers is None:
             return
         done, failed = handlers
+        name = event.worker.name
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.running.discard(name)
         if event.state == WorkerState.SUCCESS:
             done(event.worker.result)
             self.refresh_sidebar()
         elif event.state == WorkerState.ERROR:
             failed()
-            self.show_error(event.worker.error, retry=self._retry_for(event.worker.name))
+            inline = self._inline.get(name)
+            if inline is not None:
+                inline(event.worker.error or RuntimeError("unknown error"))
+            else:
+                self.show_error(event.worker.error, retry=self._retry_for(name))
+            self.focus_primary()
 
     def _retry_for(self, name: str) -> Callable[[], None] | None:
         last = getattr(self, "_last_call", None)
@@ -136,8 +164,17 @@ class StepScreen(Screen[None]):
                 retry()
             elif choice == "cleanup":
                 self.app.goto("cleanup")
+            self.call_after_refresh(self.focus_primary)  # Enter acts again once the dialog is gone
 
-        self.app.push_screen(ErrorModal(err.action, err.code, err.message, err.hint, retry is not None), chosen)
+        self.app.push_screen(
+            ErrorModal(err.action, err.code, err.message, err.hint, retry is not None, self.STEP != "cleanup"),
+            chosen,
+        )
+
+    def error_sentence(self, error: BaseException) -> str:
+        from tui.services.errors import translate
+
+        return translate(error, self.describe_action()).sentence()
 
     def describe_action(self) -> str:
         return f"finish the step {self.STEP}"

@@ -74,10 +74,28 @@ class FunctionScreen(StepScreen):
         yield ProgressLog(id="function-log")
 
     def on_mount(self) -> None:
-        self.query_one("#create", Button).focus()
+        self._reflect()
         if self.state.step_done("function"):
-            self._created()
+            self.query_one(ProgressLog).event("done", f"Function ARN: {self.state.result.function_arn}")
+        self.focus_primary()
         self.call_backend("choices", lambda _emit: self._choices(), self._fill_choices)
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._reflect()  # after a clean-up the function is gone: Create again, Next off
+        self.focus_primary()
+
+    def primary(self) -> Button:
+        done = self.state.step_done("function") and "create-function" not in self.running
+        return self.query_one("#next" if done else "#create", Button)
+
+    def _reflect(self) -> None:
+        """The buttons say what exists now."""
+        done = self.state.step_done("function")
+        create = self.query_one("#create", Button)
+        if "create-function" not in self.running:
+            create.label = "Update function" if done else "Create function"
+        self.query_one("#next", Button).disabled = not done
 
     def describe_action(self) -> str:
         return f"create the function {self.state.config.function.name}"
@@ -117,6 +135,8 @@ class FunctionScreen(StepScreen):
     @on(Input.Submitted)
     @on(Button.Pressed, "#create")
     def create(self) -> None:
+        if "create-function" in self.running:
+            return  # Enter while it runs: focus and the running call stay as they are
         bad = first_invalid(self)
         if bad is not None:
             bad.focus()
@@ -124,8 +144,10 @@ class FunctionScreen(StepScreen):
             return
         if not self._apply():
             return
-        self.query_one("#create", Button).disabled = True
+        create = self.query_one("#create", Button)
+        create.label = "Updating..." if self.state.step_done("function") else "Creating..."
         self.call_backend("create-function", self.backend.create_function, self._done, self._failed)
+        create.focus()
 
     def _apply(self) -> bool:
         """Copy the form into the wizard's state; False if a value that
@@ -169,16 +191,12 @@ class FunctionScreen(StepScreen):
         self._created()
 
     def _created(self) -> None:
-        result = self.state.result
-        self.query_one("#create", Button).disabled = False
-        self.query_one("#create", Button).label = "Update function"
-        self.query_one(ProgressLog).event("done", f"Function ARN: {result.function_arn}")
-        nxt = self.query_one("#next", Button)
-        nxt.disabled = False
-        nxt.focus()
+        self._reflect()
+        self.query_one(ProgressLog).event("done", f"Function ARN: {self.state.result.function_arn}")
+        self.focus_primary()
 
     def _failed(self) -> None:
-        self.query_one("#create", Button).disabled = False
+        self._reflect()
 
     @on(Button.Pressed, "#next")
     def next_step(self) -> None:

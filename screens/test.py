@@ -72,9 +72,32 @@ class TestScreen(StepScreen):
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         self._show_url()
+        if not self.state.history:  # cleaned up (or nothing sent yet): no stale responses
+            self._clear_responses()
+        self.focus_primary()
+
+    def primary(self) -> Button:
+        return self.query_one("#send", Button)
+
+    def _clear_responses(self) -> None:
+        for pane in ("body", "headers", "logs", "event", "returned", "history"):
+            self.query_one(f"#out-{pane}", Static).update("")
+        status = (
+            "Press Enter to send the request." if self.state.test_url else "Nothing deployed: create the API first."
+        )
+        self.query_one("#status", Static).update(self._ssh_hint() or status)
 
     def _show_url(self) -> None:
-        self.query_one("#url", Static).update(Content.styled(self.state.test_url or "(not deployed yet)", "bold"))
+        """The URL line follows what Send will request."""
+        url = self._url() if self.state.test_url else "(not deployed yet)"
+        self.query_one("#url", Static).update(Content.styled(url, "bold"))
+
+    @on(Input.Changed, "#path, #query")
+    def request_changed(self, event: Input.Changed) -> None:
+        self._show_url()
+        if event.input.id == "path" and event.validation_result and event.validation_result.is_valid:
+            if str(self.query_one("#status", Static).render()).startswith("The path"):
+                self.query_one("#status", Static).update("Press Enter to send the request.")
 
     def describe_action(self) -> str:
         return "send the test request"
@@ -106,11 +129,15 @@ class TestScreen(StepScreen):
     @on(Input.Submitted)
     @on(Button.Pressed, "#send")
     def send(self) -> None:
+        status = self.query_one("#status", Static)
         if not self.state.test_url:
-            self.notify("Create the HTTP API first.", severity="warning")
+            status.update(Content.styled("Nothing to send to: create the HTTP API first (step 3).", "red"))
             return
         bad = first_invalid(self)
         if bad is not None:
+            result = bad.validate(bad.value)
+            reason = "; ".join(result.failure_descriptions) if result else "it is not valid"
+            status.update(Content.styled(f"The path cannot be sent: {reason}", "red"))
             bad.focus()
             return
         from tui.services.tester import TestRequest

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 _MODAL_CSS = """
 {name} {{
@@ -25,7 +25,7 @@ _MODAL_CSS = """
 }}
 {name} VerticalScroll {{
     height: auto;
-    max-height: 12;
+    max-height: 10;
 }}
 {name} .title {{
     text-style: bold;
@@ -47,10 +47,13 @@ class ErrorModal(ModalScreen[str]):
     DEFAULT_CSS = _MODAL_CSS.format(name="ErrorModal") + "ErrorModal > Vertical { border: thick $error; }"
     BINDINGS = [Binding("escape", "choose('back')", "Back")]
 
-    def __init__(self, action: str, code: str, message: str, hint: str, can_retry: bool = True):
+    def __init__(
+        self, action: str, code: str, message: str, hint: str, can_retry: bool = True, can_clean_up: bool = True
+    ):
         super().__init__()
         self.details = (action, code, message, hint)
         self.can_retry = can_retry
+        self.can_clean_up = can_clean_up  # not offered on the clean-up step itself
 
     def compose(self) -> ComposeResult:
         action, code, message, hint = self.details
@@ -66,7 +69,8 @@ class ErrorModal(ModalScreen[str]):
                 if self.can_retry:
                     yield Button("Retry", id="retry", variant="primary")
                 yield Button("Back", id="back")
-                yield Button("Clean up", id="cleanup", variant="warning")
+                if self.can_clean_up:
+                    yield Button("Clean up", id="cleanup", variant="warning")
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
@@ -79,13 +83,29 @@ class ErrorModal(ModalScreen[str]):
 
 
 class ConfirmModal(ModalScreen[bool]):
-    DEFAULT_CSS = _MODAL_CSS.format(name="ConfirmModal")
+    """A yes/no question. A dangerous one starts on Cancel, so Enter, Enter
+    never deletes; with `type_to_confirm` (real AWS) the yes button works
+    only once that name is typed, as the console asks."""
+
+    DEFAULT_CSS = (
+        _MODAL_CSS.format(name="ConfirmModal")
+        + "ConfirmModal Input { margin-top: 1; } ConfirmModal #confirm-reason { color: $error; height: auto; }"
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, body: str, yes: str, no: str = "Cancel", danger: bool = False):
+    def __init__(
+        self,
+        title: str,
+        body: str,
+        yes: str,
+        no: str = "Cancel",
+        danger: bool = False,
+        type_to_confirm: str | None = None,
+    ):
         super().__init__()
         self.texts = (title, body, yes, no)
         self.danger = danger
+        self.type_to_confirm = type_to_confirm
 
     def compose(self) -> ComposeResult:
         title, body, yes, no = self.texts
@@ -93,14 +113,37 @@ class ConfirmModal(ModalScreen[bool]):
             yield Label(Content(title), classes="title")
             with VerticalScroll():
                 yield Static(body, markup=False)
+            if self.type_to_confirm is not None:
+                yield Input(placeholder=self.type_to_confirm, compact=True, id="confirm-name", select_on_focus=False)
+                yield Static(Content(f"Type {self.type_to_confirm} to confirm."), id="confirm-reason")
             with Horizontal():
                 yield Button(Content(yes), id="yes", variant="error" if self.danger else "primary")
                 yield Button(Content(no), id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        if self.type_to_confirm is not None:
+            self.query_one("#confirm-name", Input).focus()
+        else:
+            self.query_one("#no" if self.danger else "#yes", Button).focus()
+
+    def _typed(self) -> bool:
+        if self.type_to_confirm is None:
+            return True
+        return self.query_one("#confirm-name", Input).value.strip() == self.type_to_confirm
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._typed():
+            self.dismiss(True)
+        else:
+            self.query_one("#confirm-reason", Static).update(
+                Content(f"That is not {self.type_to_confirm}: type the name exactly, or press Esc to cancel.")
+            )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "yes" and not self._typed():
+            self.query_one("#confirm-name", Input).focus()
+            self.query_one("#confirm-reason", Static).update(Content(f"Type {self.type_to_confirm} first to confirm."))
+            return
         self.dismiss(event.button.id == "yes")
 
     def action_cancel(self) -> None:
@@ -111,7 +154,12 @@ class TextModal(ModalScreen[None]):
     """Read-only text the person may select or copy (c copies all, via
     OSC 52, so it works over SSH)."""
 
-    DEFAULT_CSS = _MODAL_CSS.format(name="TextModal") + "TextModal TextArea { height: 16; }"
+    # The dialog takes most of the screen and the text the free height, so
+    # the buttons stay visible at 80x24 (long text scrolls inside).
+    DEFAULT_CSS = (
+        _MODAL_CSS.format(name="TextModal")
+        + "TextModal > Vertical { height: 90%; padding: 0 1; } TextModal TextArea { height: 1fr; }"
+    )
     BINDINGS = [Binding("escape", "close", "Close"), Binding("c", "copy", "Copy all")]
 
     def __init__(self, title: str, text: str):

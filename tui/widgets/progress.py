@@ -10,7 +10,7 @@ MARKS = {
     "created": ("+", "green"),
     "updated": ("~", "yellow"),
     "reused": ("=", "cyan"),
-    "deleted": ("-", "magenta"),
+    "deleted": ("-", "green"),
     "info": (" ", ""),
     "start": (">", "bold"),
     "done": ("*", "bold green"),
@@ -29,9 +29,21 @@ class ProgressLog(RichLog):
     }
     """
 
-    def __init__(self, **kwargs: object):
-        super().__init__(wrap=True, markup=False, highlight=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, hide_empty: bool = False, **kwargs: object):
+        # min_width 1: RichLog renders at 78 columns by default, which cuts
+        # lines mid-word in a narrower pane instead of wrapping them.
+        super().__init__(wrap=True, markup=False, highlight=False, min_width=1, **kwargs)  # type: ignore[arg-type]
+        self.hide_empty = hide_empty  # no empty box until there is something to say
+        if hide_empty:
+            self.display = False
 
     def event(self, status: str, message: str) -> None:
         mark, style = MARKS.get(status, (" ", ""))
+        self.display = True
         self.write(Text(f"{mark} {message}", style=style))
+
+    def clear(self) -> ProgressLog:
+        super().clear()
+        if self.hide_empty:
+            self.display = False
+        return self
