@@ -25,6 +25,7 @@ from .apigatewayv2.errors import gateway_error
 from .apigatewayv2.gateway import MAX_REQUEST_BYTES, Gateway
 from .inspection import RecentRequests
 from .logsink import LogSink
+from .metrics import MetricRecorder, install as install_metrics
 from .moto_bridge import Moto, WsgiReply
 from .awserrors import error_reply
 from .operations import classify, is_read
@@ -80,6 +81,8 @@ class Edge:
         self.saver.good = good
         self.runtime = Runtime(state_dir, f"http://127.0.0.1:{port}", self.sink)
         self.runtime.code_loader = self._code
+        self.metrics = MetricRecorder()  # CloudWatch's AWS/ApiGateway and AWS/Lambda figures (metrics.py)
+        self.runtime.metrics = self.metrics
         self.roles = rolecreds.RoleSessions(self.gate.keys)
         self.runtime.role_credentials = self._role_credentials
         self.gateway = Gateway(self.moto, self.runtime, self.deployments, port)
@@ -289,7 +292,18 @@ class Edge:
     async def execute_api(self, api_id: str, request: events.HttpRequest) -> tuple[events.HttpResponse, str]:
         """A data-plane request: API Gateway's response, and its reason when
         it answered by itself. Kept for the test screen's inspection."""
+        started = time.perf_counter()
         outcome = await self.gateway.handle(api_id, request)
+        if outcome.view is not None and outcome.response is not None:
+            report = outcome.result.log if outcome.result is not None else None
+            self.metrics.request(
+                outcome.view.region,
+                api_id,
+                outcome.stage,
+                outcome.response.status,
+                (time.perf_counter() - started) * 1000,
+                getattr(report, "duration_ms", None),
+            )
         self.recent.keep(outcome)
         self._after_invoke()
         assert outcome.response is not None  # the chain always ends with one
@@ -318,6 +332,7 @@ class Edge:
             self.logs_dirty = self.logs_dirty or not is_read(op.name)
 
         def run() -> WsgiReply:
+            install_metrics(self.metrics)  # GetMetricData reads the recorder (once imported, a flag check)
             try:
                 if op.service == "logs":
                     self.sink.store()

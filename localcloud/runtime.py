@@ -60,6 +60,7 @@ class Runtime:
         self.pools: dict[str, Pool] = {}  # function ARN -> its current version's pool
         self.code_loader: Any = None  # (FunctionInfo) -> zip bytes; set by the edge
         self.role_credentials: Any = None  # (FunctionInfo) -> (key, secret, token); set by the edge
+        self.metrics: Any = None  # metrics.MetricRecorder; set by the edge
         self._watchdog: Watchdog | None = None  # made on the event loop, when first needed
         self.code = CodeStore(state_dir / "code")
         self.home = state_dir / "lambda-home"
@@ -186,7 +187,22 @@ class Runtime:
         trace_root: str | None = None,
     ) -> InvokeResult:
         """Run one invocation. `trace_root` is the caller's X-Ray trace
-        (API Gateway passes on its X-Amzn-Trace-Id); otherwise a new one."""
+        (API Gateway passes on its X-Amzn-Trace-Id); otherwise a new one.
+        Recorded as Lambda's CloudWatch metrics (an invalid request is not)."""
+        result = await self._invoke(info, payload, invoked_arn, client_context, trace_root)
+        if self.metrics is not None and result.error_type != "RequestTooLargeException":
+            duration = getattr(result.log, "duration_ms", 0.0)
+            self.metrics.invocation(info.region, info.name, duration, result.error_type is not None)
+        return result
+
+    async def _invoke(
+        self,
+        info: FunctionInfo,
+        payload: bytes,
+        invoked_arn: str | None,
+        client_context: Any,
+        trace_root: str | None,
+    ) -> InvokeResult:
         request_id = uuid4_text()
         if len(payload) > SYNC_PAYLOAD_LIMIT:
             return InvokeResult(

@@ -1,0 +1,174 @@
+"""CloudWatch metrics as API Gateway and Lambda publish them, from the
+local cloud's own requests and invocations, so GetMetricData reads them
+exactly as it would on AWS (one code path in the wizard for both targets).
+
+Published (AWS docs, "Monitor HTTP API metrics" and "Types of metrics for
+Lambda functions"; reference aws-behaviour-2 L3):
+- AWS/ApiGateway, dimensions ApiId and ApiId+Stage: Count, 4xx, 5xx
+  (0 or 1 per request, so Sum is the count and Average the rate), Latency
+  and IntegrationLatency (ms).
+- AWS/Lambda, dimension FunctionName: Invocations, Errors (0 or 1),
+  Duration (ms), Throttles (0 or 1). Invocations counts function errors but
+  not throttled or invalid requests.
+
+Recording is a few dict updates on the event loop, aggregated per second:
+counters as (sum, min, max, n), timings as their values (bounded per
+second, for percentiles). Nothing is written into moto: moto asks
+`CloudWatchMetricProvider` subclasses for "AWS metrics" on every
+GetMetricData, in the thread that answers it, and ours hands over the
+aggregates then (off the event loop, never while a request waits).
+Seconds older than RETENTION_S are dropped as new ones arrive, so memory
+stays flat under hours of load. Moto computes no percentiles; `install`
+teaches its Statistics p50/p99 (pNN) over single values.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+API = "AWS/ApiGateway"
+LAMBDA = "AWS/Lambda"
+RETENTION_S = 3 * 3600
+MAX_VALUES_PER_SECOND = 2000  # timings kept per metric per second (a sample beyond that)
+
+Dims = tuple[tuple[str, str], ...]
+Key = tuple[str, str, str, Dims, int]  # region, namespace, metric, dimensions, second
+
+_recorders: weakref.WeakSet[MetricRecorder] = weakref.WeakSet()
+_installed = False
+
+
+class MetricRecorder:
+    def __init__(self, clock: Callable[[], float] = time.time):
+        self.clock = clock
+        self._lock = threading.Lock()  # the loop records, moto's thread reads
+        self._counters: dict[Key, list[float]] = {}
+        self._timings: dict[Key, list[float]] = {}
+        self._oldest = 0
+
+    # -- recording (event loop) -------------------------------------------
+    def request(
+        self, region: str, api_id: str, stage: str, status: int, latency_ms: float, integration_ms: float | None
+    ) -> None:
+        """One HTTP API request API Gateway answered (its own errors too)."""
+        second = int(self.clock())
+        for dims in ((("ApiId", api_id),),) + (((("ApiId", api_id), ("Stage", stage)),) if stage else ()):
+            self._count(region, API, "Count", dims, second, 1.0)
+            self._count(region, API, "4xx", dims, second, 1.0 if 400 <= status < 500 else 0.0)
+            self._count(region, API, "5xx", dims, second, 1.0 if status >= 500 else 0.0)
+            self._time(region, API, "Latency", dims, second, latency_ms)
+            if integration_ms is not None:
+                self._time(region, API, "IntegrationLatency", dims, second, integration_ms)
+
+    def invocation(self, region: str, function: str, duration_ms: float, error: bool, throttled: bool = False) -> None:
+        """One Lambda invocation (a throttled one counts only as a throttle)."""
+        second = int(self.clock())
+        dims: Dims = (("FunctionName", function),)
+        self._count(region, LAMBDA, "Throttles", dims, second, 1.0 if throttled else 0.0)
+        if throttled:
+            return
+        self._count(region, LAMBDA, "Invocations", dims, second, 1.0)
+        self._count(region, LAMBDA, "Errors", dims, second, 1.0 if error else 0.0)
+        self._time(region, LAMBDA, "Duration", dims, second, duration_ms)
+
+    def _count(self, region: str, namespace: str, name: str, dims: Dims, second: int, value: float) -> None:
+        key = (region, namespace, name, dims, second)
+        with self._lock:
+            agg = self._counters.get(key)
+            if agg is None:
+                self._counters[key] = [value, value, value, 1.0]
+                self._trim(second)
+            else:
+                agg[0] += value
+                agg[1] = min(agg[1], value)
+                agg[2] = max(agg[2], value)
+                agg[3] += 1
+
+    def _time(self, region: str, namespace: str, name: str, dims: Dims, second: int, value: float) -> None:
+        key = (region, namespace, name, dims, second)
+        with self._lock:
+            values = self._timings.setdefault(key, [])
+            if len(values) < MAX_VALUES_PER_SECOND:
+                values.append(value)
+
+    def _trim(self, now: int) -> None:
+        """Drop seconds past retention (at most once a minute; lock held)."""
+        if now - self._oldest < RETENTION_S + 60:
+            return
+        cutoff = now - RETENTION_S
+        for table in (self._counters, self._timings):
+            for key in [k for k in table if k[4] < cutoff]:
+                del table[key]
+        self._oldest = cutoff
+
+    # -- reading (moto's thread) --------------------------------------------
+    def points(self, region: str) -> list[tuple[str, str, Dims, int, str, Any]]:
+        """(namespace, metric, dims, second, "counter"|"timing", data) for a region."""
+        with self._lock:
+            counters = [(k, list(v)) for k, v in self._counters.items() if k[0] == region]
+            timings = [(k, list(v)) for k, v in self._timings.items() if k[0] == region]
+        out: list[tuple[str, str, Dims, int, str, Any]] = []
+        out.extend((k[1], k[2], k[3], k[4], "counter", v) for k, v in counters)
+        out.extend((k[1], k[2], k[3], k[4], "timing", v) for k, v in timings)
+        return out
+
+    def datums(self, region: str) -> list[Any]:
+        """moto's datum objects for GetMetricData (imports moto)."""
+        from datetime import datetime, timezone
+
+        from moto.cloudwatch.models import MetricAggregatedDatum, MetricDatum
+
+        out: list[Any] = []
+        for namespace, name, dims, second, kind, data in self.points(region):
+            stamp = datetime.fromtimestamp(second, timezone.utc).replace(tzinfo=None)  # moto's naive UTC
+            dimensions = [{"Name": n, "Value": v} for n, v in dims]
+            unit = "Milliseconds" if kind == "timing" else "Count"
+            if kind == "counter":
+                total, low, high, n = data
+                out.append(MetricAggregatedDatum(namespace, name, low, high, n, total, dimensions, stamp, unit))
+            else:
+                out.extend(MetricDatum(namespace, name, value, dimensions, stamp, unit) for value in data)
+        return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def install(recorder: MetricRecorder) -> None:
+    """Make moto's CloudWatch read this recorder's figures (and compute pNN)."""
+    global _installed
+    _recorders.add(recorder)
+    if _installed:
+        return
+    from moto.cloudwatch import models
+    from moto.core.common_models import CloudWatchMetricProvider
+
+    class LocalCloudMetrics(CloudWatchMetricProvider):
+        @staticmethod
+        def get_cloudwatch_metrics(account_id: str, region: str) -> Any:
+            return [d for r in list(_recorders) for d in r.datums(region)]
+
+    models.LocalCloudMetrics = LocalCloudMetrics  # type: ignore[attr-defined]  # kept alive: __subclasses__ is weak
+    stock = models.Statistics.get_statistics_for_type
+
+    def get_statistics_for_type(self: Any, stat: str) -> Any:
+        if len(stat) > 1 and stat[0] == "p":
+            try:
+                p = float(stat[1:])
+            except ValueError:
+                return stock(self, stat)
+            values = self.metric_single_values_list
+            return percentile(values, p) if values else None
+        return stock(self, stat)
+
+    models.Statistics.get_statistics_for_type = get_statistics_for_type  # type: ignore[method-assign]
+    _installed = True
