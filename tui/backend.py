@@ -171,6 +171,21 @@ class Backend:
             time.sleep(0.1)
         return []
 
+    # -- monitor -------------------------------------------------------------
+    def metrics(self, minutes: int = 10) -> Any:
+        """services.metrics.Metrics of the deployed API (ApiId + Stage) and
+        its function, with GetMetricData on either target (the local cloud
+        publishes AWS's metrics too): one-minute periods on AWS, as API
+        Gateway and Lambda publish them; 10 s locally, for a live chart."""
+        from .services import metrics
+
+        result = self.state.result
+        if result is None or not result.api_id:
+            raise ValueError("there is no API to monitor yet: create one on the API step")
+        function = self.state.integration_function or result.function_name
+        period_s = 10 if self.state.config.target == "local" else 60
+        return metrics.read(self.conn.cloud, result.api_id, result.stage, function, minutes, period_s)
+
 
 def _between(lines: list[str], request_id: str) -> list[str]:
     """START ... REPORT of one request."""
