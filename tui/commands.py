@@ -209,10 +209,12 @@ def destroy(args: argparse.Namespace) -> int:
             f"on {conn.cloud.target.describe()} is empty."
         )
         return 0
-    _err("This deletes: " + "; ".join(describe(r) for r in doomed))
+    if not args.yes:  # the list goes with the question; with --yes the progress lines are the list
+        _err("This deletes: " + "; ".join(describe(r) for r in doomed))
     _confirm(f"Delete these {len(doomed)} resources?", args.yes)
     deleted = run_destroy(conn.cloud, ledger, _progress)
-    print(f"Deleted {len(deleted)} resources: " + "; ".join(deleted))
+    # Each deletion was printed as it happened (stderr); the result is the count.
+    print(f"Deleted {len(deleted)} resources for {config.function.name} + {config.api.name}.")
     return 0
 
 
