@@ -20,6 +20,7 @@ def _screen_class(step: str) -> type[Screen[None]]:
     from screens.api import ApiScreen
     from screens.cleanup import CleanupScreen
     from screens.function import FunctionScreen
+    from screens.monitor import MonitorScreen
     from screens.target import TargetScreen
     from screens.test import TestScreen
 
@@ -28,6 +29,7 @@ def _screen_class(step: str) -> type[Screen[None]]:
         "function": FunctionScreen,
         "api": ApiScreen,
         "test": TestScreen,
+        "monitor": MonitorScreen,
         "cleanup": CleanupScreen,
     }[step]
 

@@ -9,12 +9,13 @@ from typing import Any
 
 from .config import Config
 
-STEPS = ("target", "function", "api", "test", "cleanup")
+STEPS = ("target", "function", "api", "test", "monitor", "cleanup")  # monitor: optional
 STEP_TITLES = {
     "target": "Target",
     "function": "Create function",
     "api": "Create HTTP API",
     "test": "Test",
+    "monitor": "Monitor",
     "cleanup": "Clean up",
 }
 

@@ -24,7 +24,7 @@ class LoadResult:
 
     def summary(self) -> str:
         parts = ", ".join(f"{n} x {s or 'failed'}" for s, n in sorted(self.statuses.items()))
-        return f"Sent {self.sent} requests in {self.elapsed_s:.1f} s: {parts}"
+        return f"{parts} in {self.elapsed_s:.1f} s"
 
 
 def send(url: str, count: int = 100, progress: Callable[[int], None] = lambda _done: None) -> LoadResult:
