@@ -134,6 +134,7 @@ def make_server(command: list[str], port: int, allowed_hosts: frozenset[str] | N
     from textual_serve.server import Server
 
     cookie = f"apigw_wizard_{port}"
+    sessions: dict[Any, Any] = {}  # AppService -> its websocket
     template_text = (importlib.resources.files("textual_serve") / "templates" / "app_index.html").read_text()
     template = jinja2.Environment(autoescape=True).from_string(template_text.replace(_GOOGLE_FONTS, ""))
     security = {
@@ -168,6 +169,7 @@ def make_server(command: list[str], port: int, allowed_hosts: frozenset[str] | N
                 return response
 
             app = web.Application(middlewares=[gate])
+            app.on_shutdown.append(self.end_sessions)
             app.add_routes(
                 [
                     web.get("/", self.index),
@@ -203,7 +205,55 @@ def make_server(command: list[str], port: int, allowed_hosts: frozenset[str] | N
                 return refuse(403, "The wizard's terminal answers only its own page.")
             if not has_token(request):
                 return refuse(403, "No session token: open the URL 'apigw-wizard serve' printed.")
-            return await self.handle_websocket(request)
+            return await self.session(request)
+
+        async def session(self, request: web.Request) -> web.WebSocketResponse:
+            """textual-serve's handle_websocket, keeping each session so that
+            stopping the server ends every tab's wizard first."""
+            from textual_serve.app_service import AppService
+            from textual_serve.server import to_int
+
+            websocket = web.WebSocketResponse(heartbeat=15)
+            await websocket.prepare(request)
+
+            async def close() -> None:
+                await websocket.close()
+
+            service = AppService(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=close,
+                download_manager=self.download_manager,
+            )
+            sessions[service] = websocket
+            try:
+                await service.start(
+                    to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24)
+                )
+                await self._process_messages(websocket, service)
+            finally:
+                sessions.pop(service, None)
+                await self.end(service, websocket)
+            return websocket
+
+        async def end(self, service: Any, websocket: web.WebSocketResponse) -> None:
+            import asyncio
+
+            await service.stop()  # asks the wizard to quit, waits for its output to end
+            process = service._process
+            if process is not None and process.returncode is None:
+                try:
+                    await asyncio.wait_for(process.wait(), 5)
+                except asyncio.TimeoutError:
+                    process.kill()
+                    await process.wait()
+            await websocket.close()
+
+        async def end_sessions(self, _app: web.Application) -> None:
+            import asyncio
+
+            await asyncio.gather(*(self.end(s, w) for s, w in list(sessions.items())), return_exceptions=True)
 
         async def download(self, request: web.Request) -> web.StreamResponse:
             if not has_token(request):
