@@ -102,7 +102,8 @@ async def test_enter_at_each_step_reaches_hello_and_clean_up_leaves_nothing(
         await until(pilot, lambda: not app.screen.query_one("#delete", Button).disabled, "the ledger list")
         await pilot.click("#delete")
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
-        await pilot.press("enter")
+        assert app.focused is not None and app.focused.id == "no"  # a dangerous question starts on Cancel
+        await pilot.click("#yes")
         await until(
             pilot, lambda: "Nothing to delete" in str(app.screen.query_one("#items", Static).render()), "the deletion"
         )
@@ -213,6 +214,7 @@ async def test_a_failing_service_reaches_the_error_funnel_and_retry_calls_again(
         await pilot.press("escape")  # Back: the step stays usable
         await pilot.pause()
         assert app.screen.name == "function" and not app.screen.query_one("#create", Button).disabled
+        await until(pilot, lambda: app.focused is app.screen.query_one("#create"), "focus back on Create")
         assert app.is_running
 
 
@@ -235,7 +237,8 @@ async def test_launch_with_a_ledger_offers_resume(cloud: Any, local_state: Wizar
         await until(pilot, lambda: not app.screen.query_one("#delete", Button).disabled, "the ledger list")
         await pilot.click("#delete")
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
-        await pilot.press("enter")
+        assert app.focused is not None and app.focused.id == "no"  # a dangerous question starts on Cancel
+        await pilot.click("#yes")
         await until(
             pilot, lambda: "Nothing to delete" in str(app.screen.query_one("#items", Static).render()), "deletion"
         )
