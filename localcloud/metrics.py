@@ -17,14 +17,18 @@ second, for percentiles). Nothing is written into moto: moto asks
 `CloudWatchMetricProvider` subclasses for "AWS metrics" on every
 GetMetricData, in the thread that answers it, and ours hands over the
 aggregates then (off the event loop, never while a request waits).
-Seconds older than RETENTION_S are dropped as new ones arrive, so memory
-stays flat under hours of load. Moto computes no percentiles; `install`
-teaches its Statistics p50/p99 (pNN) over single values.
+Seconds older than RETENTION_S are dropped as new ones arrive, and each
+second keeps a uniform sample of at most MAX_VALUES_PER_SECOND timings, so
+memory stays flat under hours of load. Moto's GetMetricData walks every
+datum once per period and query, so a read is handed only the datums of
+the series it asks for, inside its time window. Moto computes no
+percentiles; `install` teaches its Statistics pNN over single values.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 import weakref
@@ -34,13 +38,14 @@ from typing import Any
 API = "AWS/ApiGateway"
 LAMBDA = "AWS/Lambda"
 RETENTION_S = 3 * 3600
-MAX_VALUES_PER_SECOND = 2000  # timings kept per metric per second (a sample beyond that)
+MAX_VALUES_PER_SECOND = 50  # timings kept per series per second (a uniform sample beyond that)
 
 Dims = tuple[tuple[str, str], ...]
 Key = tuple[str, str, str, Dims, int]  # region, namespace, metric, dimensions, second
 
 _recorders: weakref.WeakSet[MetricRecorder] = weakref.WeakSet()
 _installed = False
+_reading = threading.local()  # .wanted: (first second, last second, {(namespace, metric, dims)}) of a read
 
 
 class MetricRecorder:
@@ -49,6 +54,7 @@ class MetricRecorder:
         self._lock = threading.Lock()  # the loop records, moto's thread reads
         self._counters: dict[Key, list[float]] = {}
         self._timings: dict[Key, list[float]] = {}
+        self._seen: dict[Key, int] = {}  # timings offered per key (for the sample)
         self._oldest = 0
 
     # -- recording (event loop) -------------------------------------------
@@ -57,6 +63,19 @@ class MetricRecorder:
     ) -> None:
         """One HTTP API request API Gateway answered (its own errors too)."""
         second = int(self.clock())
+        with self._lock:
+            self._request(region, api_id, stage, status, latency_ms, integration_ms, second)
+
+    def _request(
+        self,
+        region: str,
+        api_id: str,
+        stage: str,
+        status: int,
+        latency_ms: float,
+        integration_ms: float | None,
+        second: int,
+    ) -> None:
         for dims in ((("ApiId", api_id),),) + (((("ApiId", api_id), ("Stage", stage)),) if stage else ()):
             self._count(region, API, "Count", dims, second, 1.0)
             self._count(region, API, "4xx", dims, second, 1.0 if 400 <= status < 500 else 0.0)
@@ -69,49 +88,65 @@ class MetricRecorder:
         """One Lambda invocation (a throttled one counts only as a throttle)."""
         second = int(self.clock())
         dims: Dims = (("FunctionName", function),)
-        self._count(region, LAMBDA, "Throttles", dims, second, 1.0 if throttled else 0.0)
-        if throttled:
-            return
-        self._count(region, LAMBDA, "Invocations", dims, second, 1.0)
-        self._count(region, LAMBDA, "Errors", dims, second, 1.0 if error else 0.0)
-        self._time(region, LAMBDA, "Duration", dims, second, duration_ms)
+        with self._lock:
+            self._count(region, LAMBDA, "Throttles", dims, second, 1.0 if throttled else 0.0)
+            if throttled:
+                return
+            self._count(region, LAMBDA, "Invocations", dims, second, 1.0)
+            self._count(region, LAMBDA, "Errors", dims, second, 1.0 if error else 0.0)
+            self._time(region, LAMBDA, "Duration", dims, second, duration_ms)
 
     def _count(self, region: str, namespace: str, name: str, dims: Dims, second: int, value: float) -> None:
+        """(lock held)"""
         key = (region, namespace, name, dims, second)
-        with self._lock:
-            agg = self._counters.get(key)
-            if agg is None:
-                self._counters[key] = [value, value, value, 1.0]
-                self._trim(second)
-            else:
-                agg[0] += value
-                agg[1] = min(agg[1], value)
-                agg[2] = max(agg[2], value)
-                agg[3] += 1
+        agg = self._counters.get(key)
+        if agg is None:
+            self._counters[key] = [value, value, value, 1.0]
+            self._trim(second)
+        else:
+            agg[0] += value
+            agg[1] = min(agg[1], value)
+            agg[2] = max(agg[2], value)
+            agg[3] += 1
 
     def _time(self, region: str, namespace: str, name: str, dims: Dims, second: int, value: float) -> None:
+        """(lock held) Reservoir sampling: every timing of the second is
+        equally likely to be kept, so percentiles stay representative."""
         key = (region, namespace, name, dims, second)
-        with self._lock:
-            values = self._timings.setdefault(key, [])
-            if len(values) < MAX_VALUES_PER_SECOND:
-                values.append(value)
+        values = self._timings.setdefault(key, [])
+        seen = self._seen[key] = self._seen.get(key, 0) + 1
+        if len(values) < MAX_VALUES_PER_SECOND:
+            values.append(value)
+        else:
+            slot = random.randrange(seen)
+            if slot < MAX_VALUES_PER_SECOND:
+                values[slot] = value
 
     def _trim(self, now: int) -> None:
         """Drop seconds past retention (at most once a minute; lock held)."""
         if now - self._oldest < RETENTION_S + 60:
             return
         cutoff = now - RETENTION_S
-        for table in (self._counters, self._timings):
+        for table in (self._counters, self._timings, self._seen):
             for key in [k for k in table if k[4] < cutoff]:
                 del table[key]
         self._oldest = cutoff
 
     # -- reading (moto's thread) --------------------------------------------
-    def points(self, region: str) -> list[tuple[str, str, Dims, int, str, Any]]:
-        """(namespace, metric, dims, second, "counter"|"timing", data) for a region."""
+    def points(
+        self, region: str, wanted: tuple[int, int, set[tuple[str, str, Dims]]] | None = None
+    ) -> list[tuple[str, str, Dims, int, str, Any]]:
+        """(namespace, metric, dims, second, "counter"|"timing", data) for a
+        region; with `wanted`, only those series within [first, last] seconds."""
+
+        def keep(k: Key) -> bool:
+            if k[0] != region:
+                return False
+            return wanted is None or (wanted[0] <= k[4] <= wanted[1] and (k[1], k[2], k[3]) in wanted[2])
+
         with self._lock:
-            counters = [(k, list(v)) for k, v in self._counters.items() if k[0] == region]
-            timings = [(k, list(v)) for k, v in self._timings.items() if k[0] == region]
+            counters = [(k, list(v)) for k, v in self._counters.items() if keep(k)]
+            timings = [(k, list(v)) for k, v in self._timings.items() if keep(k)]
         out: list[tuple[str, str, Dims, int, str, Any]] = []
         out.extend((k[1], k[2], k[3], k[4], "counter", v) for k, v in counters)
         out.extend((k[1], k[2], k[3], k[4], "timing", v) for k, v in timings)
@@ -124,7 +159,7 @@ class MetricRecorder:
         from moto.cloudwatch.models import MetricAggregatedDatum, MetricDatum
 
         out: list[Any] = []
-        for namespace, name, dims, second, kind, data in self.points(region):
+        for namespace, name, dims, second, kind, data in self.points(region, getattr(_reading, "wanted", None)):
             stamp = datetime.fromtimestamp(second, timezone.utc).replace(tzinfo=None)  # moto's naive UTC
             dimensions = [{"Name": n, "Value": v} for n, v in dims]
             unit = "Milliseconds" if kind == "timing" else "Count"
@@ -171,4 +206,36 @@ def install(recorder: MetricRecorder) -> None:
         return stock(self, stat)
 
     models.Statistics.get_statistics_for_type = get_statistics_for_type  # type: ignore[method-assign]
+    stock_read = models.CloudWatchBackend.get_metric_data
+
+    def get_metric_data(
+        self: Any, queries: list[dict[str, Any]], start_time: Any, end_time: Any, *args: Any, **kw: Any
+    ) -> Any:
+        _reading.wanted = _wanted(queries, start_time, end_time)
+        try:
+            return stock_read(self, queries, start_time, end_time, *args, **kw)
+        finally:
+            _reading.wanted = None
+
+    models.CloudWatchBackend.get_metric_data = get_metric_data  # type: ignore[method-assign, assignment]
     _installed = True
+
+
+def _wanted(queries: list[dict[str, Any]], start: Any, end: Any) -> tuple[int, int, set[tuple[str, str, Dims]]] | None:
+    """The series and seconds a GetMetricData asks for; None (everything)
+    for a query this cannot narrow (a metric math or Insights expression)."""
+    from datetime import timezone
+
+    series: set[tuple[str, str, Dims]] = set()
+    for query in queries:
+        stat = query.get("MetricStat")
+        if stat is None:
+            return None
+        metric = stat["Metric"]
+        dims = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
+        series.add((metric["Namespace"], metric["MetricName"], dims))
+
+    def seconds(stamp: Any) -> int:
+        return int(stamp.replace(tzinfo=timezone.utc).timestamp() if stamp.tzinfo is None else stamp.timestamp())
+
+    return seconds(start) - 1, seconds(end) + 1, series

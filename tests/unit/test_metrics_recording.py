@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from localcloud.metrics import RETENTION_S, MetricRecorder, install, percentile
+from localcloud.metrics import MAX_VALUES_PER_SECOND, RETENTION_S, MetricRecorder, install, percentile
 from tui.services import metrics
 
 NOW = 1_800_000_000.0  # a fixed clock: 2027-01-15 08:00:00 UTC
@@ -30,8 +30,19 @@ class FakeCloud:
         return boto3.client(service, region_name=self.region)
 
 
-def traffic(recorder: MetricRecorder) -> None:
+class Clock:
+    """10 requests a second: below the per-second sample, so figures are exact."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def traffic(recorder: MetricRecorder, clock: Clock) -> None:
     for i in range(100):
+        clock.now = NOW + i // 10
         recorder.request("us-east-1", "api1", "$default", 200, 10.0 + i, 5.0 + i)
         recorder.invocation("us-east-1", "fn1", 4.0 + i, error=(i % 10 == 0))
     for _ in range(7):
@@ -40,22 +51,52 @@ def traffic(recorder: MetricRecorder) -> None:
     recorder.invocation("us-east-1", "fn1", 0.0, error=False, throttled=True)
 
 
+def totals(recorder: MetricRecorder, **kw: Any) -> dict[tuple[str, str, Any], float]:
+    """Per series: the sum of counters, the number of timings, over all seconds."""
+    out: dict[tuple[str, str, Any], float] = {}
+    for ns, m, dims, _second, kind, data in recorder.points("us-east-1", **kw):
+        out[(ns, m, dims)] = out.get((ns, m, dims), 0.0) + (data[0] if kind == "counter" else len(data))
+    return out
+
+
 def test_aggregates_per_second_per_dimension_set() -> None:
-    recorder = MetricRecorder(clock=lambda: NOW)
-    traffic(recorder)
-    points = {(ns, m, dims): data for ns, m, dims, _s, _k, data in recorder.points("us-east-1")}
+    clock = Clock()
+    recorder = MetricRecorder(clock=clock)
+    traffic(recorder, clock)
+    seconds = {s for _ns, _m, _d, s, _k, _v in recorder.points("us-east-1")}
+    assert seconds == {int(NOW) + i for i in range(10)}  # one aggregate per second
+    points = totals(recorder)
     staged = (("ApiId", "api1"), ("Stage", "$default"))
-    assert points[("AWS/ApiGateway", "Count", staged)] == [108.0, 1.0, 1.0, 108.0]  # sum, min, max, n
-    assert points[("AWS/ApiGateway", "Count", (("ApiId", "api1"),))][0] == 108.0
-    assert points[("AWS/ApiGateway", "4xx", staged)][0] == 7.0
-    assert points[("AWS/ApiGateway", "5xx", staged)][0] == 1.0
-    assert len(points[("AWS/ApiGateway", "Latency", staged)]) == 108
-    assert len(points[("AWS/ApiGateway", "IntegrationLatency", staged)]) == 101
+    assert points[("AWS/ApiGateway", "Count", staged)] == 108.0
+    assert points[("AWS/ApiGateway", "Count", (("ApiId", "api1"),))] == 108.0
+    assert points[("AWS/ApiGateway", "4xx", staged)] == 7.0
+    assert points[("AWS/ApiGateway", "5xx", staged)] == 1.0
+    assert points[("AWS/ApiGateway", "Latency", staged)] == 108
+    assert points[("AWS/ApiGateway", "IntegrationLatency", staged)] == 101  # the 404s reached no integration
     fn = (("FunctionName", "fn1"),)
-    assert points[("AWS/Lambda", "Invocations", fn)][0] == 100.0  # the throttled one is not an invocation
-    assert points[("AWS/Lambda", "Errors", fn)][0] == 10.0
-    assert points[("AWS/Lambda", "Throttles", fn)][0] == 1.0
+    assert points[("AWS/Lambda", "Invocations", fn)] == 100.0  # the throttled one is not an invocation
+    assert points[("AWS/Lambda", "Errors", fn)] == 10.0
+    assert points[("AWS/Lambda", "Throttles", fn)] == 1.0
     assert recorder.points("eu-west-1") == []
+
+
+def test_a_read_gets_only_its_series_and_window() -> None:
+    clock = Clock()
+    recorder = MetricRecorder(clock=clock)
+    traffic(recorder, clock)
+    staged = (("ApiId", "api1"), ("Stage", "$default"))
+    wanted = (int(NOW) + 2, int(NOW) + 3, {("AWS/ApiGateway", "Count", staged)})
+    assert totals(recorder, wanted=wanted) == {("AWS/ApiGateway", "Count", staged): 20.0}
+
+
+def test_timings_beyond_the_cap_are_a_uniform_sample() -> None:
+    recorder = MetricRecorder(clock=lambda: NOW)
+    for i in range(1000):
+        recorder.invocation("us-east-1", "fn1", float(i), error=False)
+    [kept] = [d for _ns, m, _d, _s, _k, d in recorder.points("us-east-1") if m == "Duration"]
+    assert len(kept) == MAX_VALUES_PER_SECOND and set(kept) <= {float(i) for i in range(1000)}
+    assert 250 < sum(kept) / len(kept) < 750  # a sample of all, not the first 50 (mean 24.5)
+    assert totals(recorder)[("AWS/Lambda", "Invocations", (("FunctionName", "fn1"),))] == 1000
 
 
 def test_old_seconds_are_dropped() -> None:
@@ -77,9 +118,10 @@ def test_percentile_nearest_rank() -> None:
 
 @mock_aws
 def test_service_layer_reads_what_the_recorder_holds() -> None:
-    recorder = MetricRecorder(clock=lambda: NOW)
+    clock = Clock()
+    recorder = MetricRecorder(clock=clock)
     install(recorder)
-    traffic(recorder)
+    traffic(recorder, clock)
     now = datetime.fromtimestamp(NOW + 30, timezone.utc)
     read = metrics.read(FakeCloud(), "api1", "$default", "fn1", minutes=5, period_s=60, now=now)  # type: ignore[arg-type]
     assert read.has_data
