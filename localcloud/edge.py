@@ -25,7 +25,8 @@ from .apigatewayv2.errors import gateway_error
 from .apigatewayv2.gateway import MAX_REQUEST_BYTES, Gateway
 from .inspection import RecentRequests
 from .logsink import LogSink
-from .metrics import MetricRecorder, install as install_metrics
+from .metrics import MetricRecorder
+from .metricsmoto import install as install_metrics
 from .moto_bridge import Moto, WsgiReply
 from .awserrors import error_reply
 from .operations import classify, is_read

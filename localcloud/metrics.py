@@ -12,40 +12,30 @@ Lambda functions"; reference aws-behaviour-2 L3):
   not throttled or invalid requests.
 
 Recording is a few dict updates on the event loop, aggregated per second:
-counters as (sum, min, max, n), timings as their values (bounded per
-second, for percentiles). Nothing is written into moto: moto asks
-`CloudWatchMetricProvider` subclasses for "AWS metrics" on every
-GetMetricData, in the thread that answers it, and ours hands over the
-aggregates then (off the event loop, never while a request waits).
+counters as (sum, min, max, n), timings as their values (for percentiles).
+Nothing is written into moto: moto asks for "AWS metrics" on every
+GetMetricData, in the thread that answers it, and metricsmoto.py hands the
+aggregates over then (off the event loop, never while a request waits).
 Seconds older than RETENTION_S are dropped as new ones arrive, and each
 second keeps a uniform sample of at most MAX_VALUES_PER_SECOND timings, so
-memory stays flat under hours of load. Moto's GetMetricData walks every
-datum once per period and query, so a read is handed only the datums of
-the series it asks for, inside its time window. Moto computes no
-percentiles; `install` teaches its Statistics pNN over single values.
+memory stays flat under hours of load.
 """
 
 from __future__ import annotations
 
-import math
 import random
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import Any
 
 API = "AWS/ApiGateway"
 LAMBDA = "AWS/Lambda"
-RETENTION_S = 3 * 3600
+RETENTION_S = 3600  # the Monitor step shows 10 minutes; CloudWatch keeps 1-minute data 15 days
 MAX_VALUES_PER_SECOND = 50  # timings kept per series per second (a uniform sample beyond that)
 
 Dims = tuple[tuple[str, str], ...]
 Key = tuple[str, str, str, Dims, int]  # region, namespace, metric, dimensions, second
-
-_recorders: weakref.WeakSet[MetricRecorder] = weakref.WeakSet()
-_installed = False
-_reading = threading.local()  # .wanted: (first second, last second, {(namespace, metric, dims)}) of a read
 
 
 class MetricRecorder:
@@ -151,91 +141,3 @@ class MetricRecorder:
         out.extend((k[1], k[2], k[3], k[4], "counter", v) for k, v in counters)
         out.extend((k[1], k[2], k[3], k[4], "timing", v) for k, v in timings)
         return out
-
-    def datums(self, region: str) -> list[Any]:
-        """moto's datum objects for GetMetricData (imports moto)."""
-        from datetime import datetime, timezone
-
-        from moto.cloudwatch.models import MetricAggregatedDatum, MetricDatum
-
-        out: list[Any] = []
-        for namespace, name, dims, second, kind, data in self.points(region, getattr(_reading, "wanted", None)):
-            stamp = datetime.fromtimestamp(second, timezone.utc).replace(tzinfo=None)  # moto's naive UTC
-            dimensions = [{"Name": n, "Value": v} for n, v in dims]
-            unit = "Milliseconds" if kind == "timing" else "Count"
-            if kind == "counter":
-                total, low, high, n = data
-                out.append(MetricAggregatedDatum(namespace, name, low, high, n, total, dimensions, stamp, unit))
-            else:
-                out.extend(MetricDatum(namespace, name, value, dimensions, stamp, unit) for value in data)
-        return out
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
-
-
-def install(recorder: MetricRecorder) -> None:
-    """Make moto's CloudWatch read this recorder's figures (and compute pNN)."""
-    global _installed
-    _recorders.add(recorder)
-    if _installed:
-        return
-    from moto.cloudwatch import models
-    from moto.core.common_models import CloudWatchMetricProvider
-
-    class LocalCloudMetrics(CloudWatchMetricProvider):
-        @staticmethod
-        def get_cloudwatch_metrics(account_id: str, region: str) -> Any:
-            return [d for r in list(_recorders) for d in r.datums(region)]
-
-    models.LocalCloudMetrics = LocalCloudMetrics  # type: ignore[attr-defined]  # kept alive: __subclasses__ is weak
-    stock = models.Statistics.get_statistics_for_type
-
-    def get_statistics_for_type(self: Any, stat: str) -> Any:
-        if len(stat) > 1 and stat[0] == "p":
-            try:
-                p = float(stat[1:])
-            except ValueError:
-                return stock(self, stat)
-            values = self.metric_single_values_list
-            return percentile(values, p) if values else None
-        return stock(self, stat)
-
-    models.Statistics.get_statistics_for_type = get_statistics_for_type  # type: ignore[method-assign]
-    stock_read = models.CloudWatchBackend.get_metric_data
-
-    def get_metric_data(
-        self: Any, queries: list[dict[str, Any]], start_time: Any, end_time: Any, *args: Any, **kw: Any
-    ) -> Any:
-        _reading.wanted = _wanted(queries, start_time, end_time)
-        try:
-            return stock_read(self, queries, start_time, end_time, *args, **kw)
-        finally:
-            _reading.wanted = None
-
-    models.CloudWatchBackend.get_metric_data = get_metric_data  # type: ignore[method-assign, assignment]
-    _installed = True
-
-
-def _wanted(queries: list[dict[str, Any]], start: Any, end: Any) -> tuple[int, int, set[tuple[str, str, Dims]]] | None:
-    """The series and seconds a GetMetricData asks for; None (everything)
-    for a query this cannot narrow (a metric math or Insights expression)."""
-    from datetime import timezone
-
-    series: set[tuple[str, str, Dims]] = set()
-    for query in queries:
-        stat = query.get("MetricStat")
-        if stat is None:
-            return None
-        metric = stat["Metric"]
-        dims = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
-        series.add((metric["Namespace"], metric["MetricName"], dims))
-
-    def seconds(stamp: Any) -> int:
-        return int(stamp.replace(tzinfo=timezone.utc).timestamp() if stamp.tzinfo is None else stamp.timestamp())
-
-    return seconds(start) - 1, seconds(end) + 1, series

@@ -16,7 +16,8 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from localcloud.metrics import MAX_VALUES_PER_SECOND, RETENTION_S, MetricRecorder, install, percentile
+from localcloud.metrics import MAX_VALUES_PER_SECOND, RETENTION_S, MetricRecorder
+from localcloud.metricsmoto import install, percentile
 from tui.services import metrics
 
 NOW = 1_800_000_000.0  # a fixed clock: 2027-01-15 08:00:00 UTC
