@@ -139,3 +139,23 @@ def test_service_layer_reads_what_the_recorder_holds() -> None:
     # Another API in the same region: nothing of this one's.
     other = metrics.read(FakeCloud(), "api2", "$default", "fn2", minutes=5, period_s=60, now=now)  # type: ignore[arg-type]
     assert not other.has_data
+
+
+@mock_aws
+def test_percentiles_and_averages_survive_merging_per_period() -> None:
+    """Past 101 timings in a period, moto is handed p0..p100 instead of every
+    value: the integer percentiles read the same, counters stay exact."""
+    clock = Clock()
+    recorder = MetricRecorder(clock=clock)
+    install(recorder)
+    for i in range(1, 201):
+        clock.now = NOW + i // 20  # 20 a second: none sampled away
+        recorder.request("us-east-1", "api3", "prod", 200, float(i), None)
+        recorder.invocation("us-east-1", "fn3", float(i), error=False)
+    now = datetime.fromtimestamp(NOW + 30, timezone.utc)
+    read = metrics.read(FakeCloud(), "api3", "prod", "fn3", minutes=2, period_s=60, now=now)  # type: ignore[arg-type]
+    assert read["count"].total == 200 and read["invocations"].total == 200
+    assert read["latency_p50"].latest == percentile([float(i) for i in range(1, 201)], 50) == 100.0
+    assert read["latency_p99"].latest == 198.0
+    assert read["duration"].latest == 100.5  # Average over an aggregated datum: exact
+    assert read["integration_p50"].latest is None  # no integration answered
