@@ -150,6 +150,13 @@ def log_path(state_dir: Path) -> Path:
     return state_dir / "local-cloud.log"
 
 
+def state_dir_for(port: int, state_dir: Path) -> Path:
+    """Where a background cloud on `port` keeps its state when no folder was
+    named: the state dir itself on the default port, else `port-N` inside it,
+    so two clouds never share one folder (one cloud per folder: statelock)."""
+    return state_dir if port == DEFAULT_PORT else state_dir / f"port-{port}"
+
+
 def start_background(port: int, state_dir: Path) -> None:
     """Start `apigw-wizard local` detached and wait until it answers;
     StartFailed says why it did not."""

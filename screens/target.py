@@ -1,8 +1,13 @@
 """Step 1: where the resources go. The local cloud needs no account; AWS
 uses a profile and region (and optionally an endpoint URL). Who you are is
-checked and shown before anything is created."""
+checked and shown before anything is created. For the local target the step
+shows the cloud on the chosen port (yours, another user's, or none), where it
+keeps its state, and starts, restarts or stops it; all of that asks the port
+through the backend, in thread workers."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
 from tui import fields
+from tui.targets import check_port
 from tui.widgets.modals import ConfirmModal
 from tui.widgets.progress import ProgressLog
 
@@ -18,9 +24,16 @@ from .base import StepScreen
 from .forms import Field, button, is_valid, select, text_input
 from .validators import FieldValidator
 
+if TYPE_CHECKING:
+    from tui.targets import CloudStatus
+
 
 class TargetScreen(StepScreen):
     STEP = "target"
+    DEFAULT_CSS = """
+    TargetScreen #local-fields, TargetScreen #cloud-actions, TargetScreen #cloud-status { height: auto; }
+    TargetScreen #cloud-actions Button { margin-right: 1; width: auto; min-width: 9; padding: 0 1; }
+    """
 
     def compose_step(self) -> ComposeResult:
         config = self.state.config
@@ -35,6 +48,13 @@ class TargetScreen(StepScreen):
                 "Endpoint",
                 text_input(self.state.endpoint_url or "", id="endpoint", placeholder="optional: an emulator's URL"),
             )
+        with Vertical(id="local-fields"):
+            yield Field("Port", text_input(str(self.state.port), id="port", validators=[FieldValidator(check_port)]))
+            yield Static("", id="cloud-status", markup=False)  # paths and other users' names: never markup
+            with Horizontal(id="cloud-actions"):
+                yield button("Start", id="cloud-start")
+                yield button("Restart", id="cloud-restart")
+                yield button("Stop", id="cloud-stop")
         yield Static("", id="identity")
         with Horizontal(classes="actions"):
             yield button("Continue", id="continue", variant="primary")
@@ -42,9 +62,71 @@ class TargetScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.query_one("#aws-fields").display = self.state.config.target == "aws"
+        self.query_one("#local-fields").display = self.state.config.target == "local"
         self.query_one("#continue", Button).focus()
         if self.state.config.target == "aws":
             self.load_profiles()
+        else:
+            self.refresh_cloud()
+
+    # -- the local cloud on the port ---------------------------------------------
+    def _port(self) -> int | None:
+        box = self.query_one("#port", Input)
+        return check_port(box.value) if is_valid(box) else None
+
+    def _cloud_buttons(self, status: CloudStatus | None) -> None:
+        mine = status is not None and status.owned
+        free = status is not None and not status.running
+        self.query_one("#cloud-start", Button).disabled = not free
+        self.query_one("#cloud-restart", Button).disabled = not mine
+        self.query_one("#cloud-stop", Button).disabled = not mine
+
+    def refresh_cloud(self) -> None:
+        """Ask the port who runs a cloud there (a thread worker)."""
+        port = self._port()
+        status = self.query_one("#cloud-status", Static)
+        self._cloud_buttons(None)
+        if port is None:
+            status.update("Type a port from 1024 to 65535 to see the local cloud there.")
+            return
+        status.update(f"http://127.0.0.1:{port}: checking...")
+        self.call_backend("cloud-status", lambda _emit: self.backend.cloud_status(port), self.show_cloud)
+
+    def show_cloud(self, status: CloudStatus) -> None:
+        if status.port != self._port():
+            return  # the port changed while it was asked
+        self.query_one("#cloud-status", Static).update(f"{status.endpoint}: {status.summary()}")
+        self._cloud_buttons(status)
+
+    @on(Input.Changed, "#port")
+    def port_changed(self) -> None:
+        self.refresh_cloud()
+
+    @on(Button.Pressed, "#cloud-start, #cloud-restart, #cloud-stop")
+    def cloud_action(self, event: Button.Pressed) -> None:
+        port = self._port()
+        if port is None:
+            self.query_one("#port", Input).focus()
+            return
+        verb = (event.button.id or "").removeprefix("cloud-")
+        calls = {
+            "start": self.backend.start_cloud,
+            "restart": self.backend.restart_cloud,
+            "stop": self.backend.stop_cloud,
+        }
+        if verb in ("stop", "restart") and port == self.state.port:
+            self.backend.reset()  # the connection goes with the cloud
+            self.refresh_sidebar()
+        self._cloud_buttons(None)
+        doing = {"start": "starting", "restart": "restarting", "stop": "stopping"}[verb]
+        self.query_one("#cloud-status", Static).update(f"http://127.0.0.1:{port}: {doing}...")
+        self.query_one(ProgressLog).event("start", f"{doing.capitalize()} the local cloud on port {port}...")
+
+        def done(status: CloudStatus) -> None:
+            self.query_one(ProgressLog).event("done", f"{status.endpoint}: {status.summary()}")
+            self.show_cloud(status)
+
+        self.call_backend("cloud-action", lambda _emit: calls[verb](port), done, self.refresh_cloud)
 
     def describe_action(self) -> str:
         return "connect to the target"
@@ -62,20 +144,30 @@ class TargetScreen(StepScreen):
     def target_changed(self, event: RadioSet.Changed) -> None:
         aws = event.pressed.id == "aws"
         self.query_one("#aws-fields").display = aws
+        self.query_one("#local-fields").display = not aws
         if aws:
             self.load_profiles()
+        else:
+            self.refresh_cloud()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#continue")
     def proceed(self) -> None:
-        if self.state.step_done("target") and self._unchanged():
+        aws = self.query_one("#aws", RadioButton).value
+        # The local cloud may have stopped since: connecting again restarts it.
+        if aws and self.state.step_done("target") and self._unchanged():
             self.app.goto("function")
             return
-        aws = self.query_one("#aws", RadioButton).value
         region_input = self.query_one("#region", Input)
         if aws and not is_valid(region_input):
             region_input.focus()
             return
+        port = None if aws else self._port()
+        if not aws and port is None:
+            self.query_one("#port", Input).focus()
+            return
+        if port is not None:
+            self.state.port = port
         profile = self.query_one("#profile", Select).value
         self.state.update(
             target="aws" if aws else "local",
@@ -85,7 +177,7 @@ class TargetScreen(StepScreen):
         self.state.endpoint_url = (self.query_one("#endpoint", Input).value.strip() or None) if aws else None
         self.backend.reset()
         self.query_one("#continue", Button).disabled = True
-        where = "the local cloud (starting it if needed)" if not aws else "AWS"
+        where = f"the local cloud on http://127.0.0.1:{port} (starting it if needed)" if not aws else "AWS"
         self.query_one(ProgressLog).event("start", f"Connecting to {where}...")
 
         def connect(emit: object) -> object:
@@ -99,6 +191,8 @@ class TargetScreen(StepScreen):
 
     def failed(self) -> None:
         self.query_one("#continue", Button).disabled = False
+        if not self.query_one("#aws", RadioButton).value:
+            self.refresh_cloud()
 
     def connected(self, identity: object) -> None:
         self.query_one("#continue", Button).disabled = False
@@ -115,6 +209,8 @@ class TargetScreen(StepScreen):
         )
         log.event("done", f"Account {state.identity.account} ({state.config.target})")
         self.refresh_sidebar()
+        if state.config.target == "local":
+            self.refresh_cloud()
         if state.config.target == "aws" and not state.billing_confirmed:
             body = (
                 f"The next steps create a Lambda function, an IAM role and policy and an HTTP API in account "

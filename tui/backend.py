@@ -27,13 +27,34 @@ class Backend:
         from .targets import connect
 
         state = self.state
-        conn = connect(state.config, state.state_dir, state.port, state.endpoint_url)
+        conn = connect(state.config, state.state_dir, state.port, state.endpoint_url, not state.state_dir_named)
         identity = conn.cloud.identity()
         self._conn = conn
         state.ledger_dir = conn.state_dir or state.state_dir
         state.identity = identity
         state.notes = list(conn.notes)
         return identity
+
+    # -- the local cloud on a port (the Target step) ----------------------------
+    def cloud_status(self, port: int) -> Any:
+        """targets.CloudStatus of `port`: who runs a cloud there, its state dir."""
+        from .targets import cloud_status
+
+        return cloud_status(port, self.state.state_dir, not self.state.state_dir_named)
+
+    def start_cloud(self, port: int) -> Any:
+        from .targets import start_cloud
+
+        return start_cloud(port, self.state.state_dir, not self.state.state_dir_named)
+
+    def stop_cloud(self, port: int) -> Any:
+        from .targets import stop_cloud
+
+        return stop_cloud(port, self.state.state_dir, not self.state.state_dir_named)
+
+    def restart_cloud(self, port: int) -> Any:
+        self.stop_cloud(port)
+        return self.start_cloud(port)
 
     @property
     def conn(self) -> Any:

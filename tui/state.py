@@ -42,6 +42,9 @@ class WizardState:
     integration_function: str | None = None  # None: the function this wizard created
     notes: list[str] = field(default_factory=list)
     history: list[TestRecord] = field(default_factory=list)
+    # --state-dir was given: a cloud started on a non-default port keeps its
+    # state there as named, not in the per-port subfolder `port-N`.
+    state_dir_named: bool = False
 
     def update(self, section: str | None = None, **values: Any) -> None:
         """Replace config values: update("function", name="x") or update(target="aws")."""

@@ -33,7 +33,15 @@ def local_invoke_url(port: int) -> UrlFor:
     return url_for
 
 
-def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_url: str | None = None) -> Connection:
+def connect(
+    config: Config,
+    state_dir: Path,
+    port: int | None = None,
+    endpoint_url: str | None = None,
+    per_port: bool = True,
+) -> Connection:
+    """`per_port`: a cloud started here on a non-default port keeps its state
+    in `<state_dir>/port-N` (False: the state dir was named by the person)."""
     if config.target == "aws":
         target = Target("aws", config.region, config.profile, endpoint_url or None)
         return Connection(Cloud(target), aws_invoke_url, state_dir=state_dir)
@@ -47,6 +55,7 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
         log_path,
         not_owned_message,
         start_background,
+        state_dir_for,
     )
 
     port = DEFAULT_PORT if port is None else port
@@ -73,18 +82,19 @@ def connect(config: Config, state_dir: Path, port: int | None = None, endpoint_u
             f"use the local cloud on port {port}",
             "NotYourLocalCloud",
             not_owned_message(port),
-            f"Pass --port with another port (e.g. --port {port + 1}) to start your own.",
+            f"Pass --port with another port (e.g. --port {free_port_near(port)}) to start your own.",
         )
     notes = []
     if found is None:
+        own_dir = state_dir_for(port, state_dir) if per_port else state_dir
         try:
-            start_background(port, state_dir)
+            start_background(port, own_dir)
         except StartFailed as exc:
             raise WizardError(
-                "start the local cloud",
+                f"start the local cloud on port {port}",
                 "LocalCloudStartFailed",
                 str(exc),
-                f"See {log_path(state_dir)}, or pass --port with a free port.",
+                f"See {log_path(own_dir)}, or pass --port with a free port.",
             ) from None
         notes.append(started_note(port))
         found = health(port)
@@ -125,7 +135,126 @@ def ledger_dir(found: object, state_dir: Path) -> Path:
 
 def local_ledger_dir(port: int, state_dir: Path, timeout: float = 0.2) -> Path:
     """ledger_dir for the cloud on `port`, asking it (network: call it from a
-    worker thread, never the event loop). Another user's cloud gives nothing."""
-    from localcloud.client import health
+    worker thread, never the event loop). Another user's cloud gives nothing:
+    not its folder, only this user's own for that port."""
+    from localcloud.client import health, state_dir_for
 
-    return ledger_dir(health(port, timeout=timeout), state_dir)
+    return ledger_dir(health(port, timeout=timeout), state_dir_for(port, state_dir))
+
+
+# -- the Target step's view of the local cloud on a port ----------------------
+PORT_RANGE = (1024, 65535)
+
+
+def check_port(text: object) -> int:
+    """The Port field: a whole number in PORT_RANGE, or FieldError saying so."""
+    from .fields import FieldError
+
+    low, high = PORT_RANGE
+    value = str(text).strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise FieldError(f"Port must be a whole number from {low} to {high}: type one, e.g. {DEFAULT_PORT}.")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class CloudStatus:
+    """What is on a port: nothing, this user's cloud (with its state dir),
+    another user's cloud or another program (with a free port to use)."""
+
+    port: int
+    running: bool = False
+    owned: bool = False
+    state_dir: Path | None = None  # owned: its own; not running: where Start would keep it
+    other: str = ""  # "user" (another user's cloud) or "program"
+    free_port: int | None = None  # suggested when the port is taken
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def summary(self) -> str:
+        """One or two plain sentences for the Target step (never markup)."""
+        if self.other == "user":
+            return (
+                f"A local cloud on port {self.port} belongs to another user; nothing is sent to it. "
+                f"Use another port, e.g. {self.free_port}."
+            )
+        if self.other == "program":
+            return f"Another program answers on port {self.port}. Use another port, e.g. {self.free_port}."
+        if self.running:
+            return f"Your local cloud is running. State: {self.state_dir}"
+        return f"Not running; Start (or Continue) starts it. State: {self.state_dir}"
+
+
+def free_port_near(port: int) -> int:
+    """The first port after `port` that nothing holds on 127.0.0.1."""
+    import socket
+
+    for candidate in [*range(port + 1, min(port + 100, PORT_RANGE[1] + 1)), *range(PORT_RANGE[0], port)]:
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, candidate))
+            except OSError:
+                continue
+        return candidate
+    return port + 1
+
+
+def cloud_status(port: int, state_dir: Path, per_port: bool = True, timeout: float = 1.0) -> CloudStatus:
+    """Ask the port (network: from a worker thread). Another user's cloud
+    shows nothing of itself: not its folder, not its resources."""
+    from localcloud.client import Health, health, state_dir_for
+
+    found = health(port, timeout=timeout)
+    own_dir = state_dir_for(port, state_dir) if per_port else state_dir
+    if found is None:
+        return CloudStatus(port, state_dir=own_dir)
+    if isinstance(found, Health) and found.owned:
+        return CloudStatus(port, True, True, Path(found.state_dir) if found.state_dir else own_dir)
+    return CloudStatus(
+        port, True, other="user" if isinstance(found, Health) else "program", free_port=free_port_near(port)
+    )
+
+
+def start_cloud(port: int, state_dir: Path, per_port: bool = True) -> CloudStatus:
+    """Start this user's cloud on `port` in the background (if not running)."""
+    from localcloud.client import StartFailed, log_path, start_background
+
+    status = cloud_status(port, state_dir, per_port)
+    if status.other:
+        raise WizardError(
+            f"start the local cloud on port {port}",
+            "PortInUse",
+            status.summary().split(". ")[0],
+            f"Type another port in the Port field, e.g. {status.free_port}, then press Start.",
+        )
+    if not status.running:
+        assert status.state_dir is not None
+        try:
+            start_background(port, status.state_dir)
+        except StartFailed as exc:
+            raise WizardError(
+                f"start the local cloud on port {port}",
+                "LocalCloudStartFailed",
+                str(exc),
+                f"See {log_path(status.state_dir)}, or type another port in the Port field.",
+            ) from None
+    return cloud_status(port, state_dir, per_port)
+
+
+def stop_cloud(port: int, state_dir: Path, per_port: bool = True) -> CloudStatus:
+    """Stop this user's cloud on `port`; another user's is never asked."""
+    from localcloud.client import stop
+
+    status = cloud_status(port, state_dir, per_port)
+    if status.other:
+        raise WizardError(
+            f"stop the local cloud on port {port}",
+            "NotYourLocalCloud",
+            status.summary().split(". ")[0],
+            "Only its owner can stop it; type another port in the Port field.",
+        )
+    if status.running:
+        stop(port)
+    return cloud_status(port, state_dir, per_port)

@@ -130,12 +130,7 @@ def translate(exc: BaseException, action: str) -> WizardError:
         exc, (bx.EndpointConnectionError, bx.ConnectionClosedError, bx.ReadTimeoutError, bx.ConnectTimeoutError)
     ):
         return WizardError(
-            action,
-            "EndpointConnectionError",
-            str(exc),
-            "The endpoint did not answer: check the network and AWS_ENDPOINT_URL, "
-            "or start the local cloud with 'apigw-wizard local'.",
-            transient=True,
+            action, "EndpointConnectionError", str(exc), _no_answer_hint(exc.kwargs.get("endpoint_url")), transient=True
         )
     if isinstance(exc, bx.ParamValidationError):
         return WizardError(action, "ParamValidationError", str(exc), "Correct the value and retry.")
@@ -147,6 +142,20 @@ def translate(exc: BaseException, action: str) -> WizardError:
         str(exc) or repr(exc),
         "This is unexpected: retry, and report it if it happens again.",
     )
+
+
+def _no_answer_hint(endpoint_url: object) -> str:
+    """The next step when an endpoint did not answer: the local cloud (it
+    listens on loopback only) is named with its port; anything else is not."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(str(endpoint_url or ""))
+    if parts.hostname in ("127.0.0.1", "localhost", "::1") and parts.port:
+        return (
+            f"Nothing answers on port {parts.port}: start the local cloud on the Target step, "
+            f"or run 'apigw-wizard local --port {parts.port}' in another terminal, and retry."
+        )
+    return "The endpoint did not answer: check the network and AWS_ENDPOINT_URL, then retry."
 
 
 def error_code(exc: BaseException) -> str:

@@ -3,7 +3,10 @@ elapsed time. Sync for the CLI, async for the wizard's test screen."""
 
 from __future__ import annotations
 
+import os
+import socket
 import time
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 
 import httpx
@@ -47,15 +50,40 @@ class TestResponse:
         }
 
 
-def _fail(request: TestRequest, exc: Exception) -> WizardError:
+def _fail(request: TestRequest, exc: Exception, endpoint_url: str | None) -> WizardError:
     kind = type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         hint = "The API did not answer in time: check the function's timeout and logs, then retry."
     elif isinstance(exc, httpx.ConnectError):
-        hint = "Nothing answers at that address: is the API deployed and the local cloud running?"
+        hint = _connect_hint(request.url, exc, endpoint_url)
     else:
         hint = "Check the URL and retry."
     return WizardError(f"send {request.method} {request.url}", kind, str(exc) or kind, hint, transient=True)
+
+
+def _connect_hint(url: str, exc: Exception, endpoint_url: str | None) -> str:
+    """Per target: the local cloud's invoke URLs are on loopback (its port is
+    named); an AWS invoke URL's host that does not resolve behind an
+    AWS_ENDPOINT_URL means that endpoint has no execute-api data plane."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host in ("127.0.0.1", "localhost", "::1") or host.endswith(".localhost"):
+        port = parts.port or 80
+        return (
+            f"Nothing answers on port {port}: start the local cloud on the Target step "
+            f"(or 'apigw-wizard local --port {port}' in another terminal) and check the API is deployed."
+        )
+    unresolved = isinstance(exc.__cause__ or exc.__context__, socket.gaierror) or any(
+        text in str(exc) for text in ("Name or service not known", "nodename nor servname", "getaddrinfo failed")
+    )
+    if unresolved and endpoint_url:
+        return (
+            f"The host {host} does not resolve: the endpoint {endpoint_url} has no execute-api data plane, "
+            "so test the API on real AWS or on an emulator that serves invoke URLs."
+        )
+    if unresolved:
+        return f"The host {host} does not resolve: check the network and DNS, and that the API exists, then retry."
+    return f"Nothing answers at {host}: check the network and that the API is deployed, then retry."
 
 
 def _response(reply: httpx.Response, started: float) -> TestResponse:
@@ -69,7 +97,12 @@ def _response(reply: httpx.Response, started: float) -> TestResponse:
     )
 
 
-def send(request: TestRequest, timeout_s: float = DEFAULT_TIMEOUT_S) -> TestResponse:
+def _endpoint(endpoint_url: str | None) -> str | None:
+    return endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def send(request: TestRequest, timeout_s: float = DEFAULT_TIMEOUT_S, endpoint_url: str | None = None) -> TestResponse:
+    """`endpoint_url`: the AWS target's emulator (default: AWS_ENDPOINT_URL), for the error's wording."""
     started = time.perf_counter()
     try:
         with httpx.Client(timeout=timeout_s, trust_env=False) as client:
@@ -77,11 +110,13 @@ def send(request: TestRequest, timeout_s: float = DEFAULT_TIMEOUT_S) -> TestResp
                 request.method, request.url, headers=list(request.headers), content=request.body or None
             )
     except httpx.HTTPError as exc:
-        raise _fail(request, exc) from exc
+        raise _fail(request, exc, _endpoint(endpoint_url)) from exc
     return _response(reply, started)
 
 
-async def send_async(request: TestRequest, timeout_s: float = DEFAULT_TIMEOUT_S) -> TestResponse:
+async def send_async(
+    request: TestRequest, timeout_s: float = DEFAULT_TIMEOUT_S, endpoint_url: str | None = None
+) -> TestResponse:
     started = time.perf_counter()
     try:
         async with httpx.AsyncClient(timeout=timeout_s, trust_env=False) as client:
@@ -89,5 +124,5 @@ async def send_async(request: TestRequest, timeout_s: float = DEFAULT_TIMEOUT_S)
                 request.method, request.url, headers=list(request.headers), content=request.body or None
             )
     except httpx.HTTPError as exc:
-        raise _fail(request, exc) from exc
+        raise _fail(request, exc, _endpoint(endpoint_url)) from exc
     return _response(reply, started)
