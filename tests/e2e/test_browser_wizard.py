@@ -123,18 +123,21 @@ def test_keystrokes_in_chromium_reach_hello_from_lambda_and_copy_the_url(served:
             assert tab.url == origin + "/"  # the token became a cookie and left the address bar
             tab.wait_for_function("window.__wizardTerminal !== undefined", timeout=30000)
             page = Page(tab)
-            page.wait_for("Where should the function and the API be created?")
             tab.locator(".xterm-helper-textarea").focus()  # where xterm.js takes keystrokes
+            page.wait_for("Where should the function and the API be created?")
+            assert len(_wizards(served.cloud_port)) == 1  # the tab's own wizard, which the check below looks for
+            time.sleep(0.5)  # the step's primary button takes focus once the screen is up
             page.key("Enter")
             page.wait_for("author from scratch")
             page.key("Enter")
             page.wait_for("Function ARN")
             page.key("Enter")
             page.wait_for("1 Integrations")
-            for _ in range(3):
+            # The API step's sub-steps: integration, routes, stages, review.
+            for pane_text in ("New route", "has no stage segment", "Permission lambda:InvokeFunction"):
+                time.sleep(0.3)  # the pane's primary widget takes focus just after it is drawn
                 page.key("Enter")
-                time.sleep(0.3)
-            page.wait_for("Permission lambda:InvokeFunction")
+                page.wait_for(pane_text)
             page.key("Enter")
             page.wait_for("Next: Test")
             page.key("Enter")
@@ -154,8 +157,20 @@ def test_keystrokes_in_chromium_reach_hello_from_lambda_and_copy_the_url(served:
             browser.close()
     assert served.stop() == 0
     assert "Traceback" not in served.log.read_text()
-    leftover = subprocess.run(["pgrep", "-f", f"-m tui --port {served.cloud_port}"], capture_output=True, text=True)
-    assert leftover.stdout == "", f"a tab's wizard outlived the server: {leftover.stdout}"
+    assert _wizards(served.cloud_port) == [], "a tab's wizard outlived the server"
+
+
+def _wizards(cloud_port: int) -> list[str]:
+    """The command lines of running `python -m tui --port CLOUD_PORT` (each tab's wizard)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # it ended while we looked
+        if b"tui" in argv and b"--port" in argv and str(cloud_port).encode() in argv:
+            found.append(" ".join(a.decode(errors="replace") for a in argv))
+    return found
 
 
 def test_a_page_without_the_token_or_from_another_origin_gets_nothing(served: Served) -> None:
