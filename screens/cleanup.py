@@ -25,7 +25,7 @@ class CleanupScreen(StepScreen):
             yield button("Back to test", id="back")
             yield button("Delete", id="delete", variant="error", disabled=True)
             yield button("Read again", id="reload")
-        yield ProgressLog(id="cleanup-log")
+        yield ProgressLog(id="cleanup-log", hide_empty=True)
 
     def on_mount(self) -> None:
         self.items: list[str] = []
@@ -89,7 +89,7 @@ class CleanupScreen(StepScreen):
             ConfirmModal(
                 f"Delete {count} resource{'s' if count != 1 else ''}?",
                 body,
-                f"Delete {count}",
+                f"Delete {count} resource{'s' if count != 1 else ''}",
                 danger=True,
                 type_to_confirm=name,
             ),

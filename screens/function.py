@@ -71,7 +71,7 @@ class FunctionScreen(StepScreen):
         with Horizontal(classes="actions"):
             yield button("Create function", id="create", variant="primary")
             yield button("Next: HTTP API", id="next", variant="success", disabled=True)
-        yield ProgressLog(id="function-log")
+        yield ProgressLog(id="function-log", hide_empty=True)
 
     def on_mount(self) -> None:
         self._reflect()

@@ -1,4 +1,4 @@
-"""Snapshots of each step at 80x24. Deterministic: a backend with fixed
+"""Snapshots of each step, sub-step and dialog at 80x24 and 120x40. Deterministic: a backend with fixed
 answers (no network, fixed ids and account), no cursor blink. Behaviour
 against real clouds is covered by the pilot tests; these catch layout
 regressions (update with --snapshot-update after a deliberate change)."""
@@ -18,6 +18,8 @@ from tui.config import Config
 from tui.stack.engine import DeployResult
 from tui.services.session import Identity
 from tui.state import WizardState
+from tui.services.errors import WizardError
+from tui.widgets.resume import ResumeModal
 
 SIZE = (80, 24)
 
@@ -85,19 +87,91 @@ def before(step: str, pane: str | None = None) -> Any:
     return run
 
 
-@pytest.mark.parametrize(
-    ("step", "pane", "target"),
-    [
-        ("target", None, "local"),
-        ("target", None, "aws"),
-        ("function", None, "local"),
-        ("api", "integration", "local"),
-        ("api", "routes", "local"),
-        ("api", "stages", "local"),
-        ("api", "review", "local"),
-        ("test", None, "local"),
-        ("cleanup", None, "local"),
-    ],
-)
-def test_step_snapshot(snap_compare: Any, tmp_path: Path, step: str, pane: str | None, target: str) -> None:
-    assert snap_compare(make_app(tmp_path, step, target), terminal_size=SIZE, run_before=before(step, pane))
+def modal(kind: str) -> Any:
+    """Open one of the dialogs over the step behind it."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        app.goto("cleanup" if kind == "confirm" else "function")
+        await pilot.pause(0.3)
+        if kind == "error":
+            app.screen.show_error(
+                WizardError(
+                    "create the function my-function",
+                    "AccessDeniedException",
+                    "User: arn:aws:iam::123456789012:user/learner is not authorized to perform: "
+                    "iam:CreateRole on resource: arn:aws:iam::123456789012:role/my-function-role-abcd1234 "
+                    "because no identity-based policy allows the iam:CreateRole action",
+                    "Your credentials lack this permission: ask for it, or use another --profile.",
+                ),
+                retry=lambda: None,
+            )
+        elif kind == "confirm":
+            app.screen.query_one("#delete").press()
+        elif kind == "text":
+            app.action_show_cli()
+        else:
+            app.push_screen(ResumeModal("my-function + my-http-api", 8))
+        await pilot.pause(0.3)
+        for box in app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.pause(0.2)
+
+    return run
+
+
+STEPS = [
+    ("target", None, "local"),
+    ("target", None, "aws"),
+    ("function", None, "local"),
+    ("api", "integration", "local"),
+    ("api", "routes", "local"),
+    ("api", "stages", "local"),
+    ("api", "review", "local"),
+    ("test", None, "local"),
+    ("cleanup", None, "local"),
+]
+MODALS = ["error", "confirm", "text", "resume"]
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+def _app_and_setup(tmp_path: Path, case: tuple[str, str | None, str] | str) -> tuple[WizardApp, Any]:
+    if isinstance(case, str):
+        step = "cleanup" if case == "confirm" else "api"
+        return make_app(tmp_path, step), modal(case)
+    step, pane, target = case
+    return make_app(tmp_path, step, target), before(step, pane)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(("step", "pane", "target"), STEPS)
+def test_step_snapshot(snap_compare: Any, tmp_path: Path, step: str, pane: str | None, target: str, size: str) -> None:
+    assert snap_compare(make_app(tmp_path, step, target), terminal_size=SIZES[size], run_before=before(step, pane))
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("kind", MODALS)
+def test_modal_snapshot(snap_compare: Any, tmp_path: Path, kind: str, size: str) -> None:
+    app, setup = _app_and_setup(tmp_path, kind)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=setup)
+
+
+@pytest.mark.parametrize("case", [*STEPS, *MODALS], ids=lambda c: c if isinstance(c, str) else "-".join(map(str, c)))
+async def test_every_focusable_widget_can_be_seen_at_80x24(
+    tmp_path: Path, case: tuple[str, str | None, str] | str
+) -> None:
+    """Nothing Tab reaches is clipped away: scrolled into view, each
+    focusable widget lies inside the screen and is what the screen shows there."""
+    app, setup = _app_and_setup(tmp_path, case)
+    async with app.run_test(size=SIZE) as pilot:
+        await setup(pilot)
+        screen = app.screen
+        chain = [w for w in screen.focus_chain]
+        assert chain, "a screen with nothing to focus"
+        for widget in chain:
+            widget.scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            region = widget.region
+            assert region.area > 0 and screen.region.contains_region(region), f"{widget!r} at {region}"
+            shown, _ = screen.get_widget_at(region.x, region.y)
+            assert shown is widget or widget in shown.ancestors, f"{widget!r} is hidden behind {shown!r}"
