@@ -265,6 +265,9 @@ def make_server(command: list[str], port: int, allowed_hosts: frozenset[str] | N
 
 def serve(args: argparse.Namespace) -> int:
     host = args.host
+    if args.web_port == args.port:
+        _err(f"--web-port {args.web_port} is the local cloud's --port too; give the browser another port")
+        return 2
     if not _addresses(host):
         _err(f"--host {host!r} is not an address or a name this machine resolves; e.g. --host 127.0.0.1")
         return 2

@@ -62,6 +62,8 @@ def test_serve_refuses_a_host_that_does_not_resolve_and_a_bad_port() -> None:
     assert proc.returncode == 2 and "--host" in _one_clean_line(proc)
     proc = run_cli("serve", "--web-port", "70000")
     assert proc.returncode == 2 and "out of range" in _one_clean_line(proc)
+    proc = run_cli("serve", "--web-port", "4600", "--port", "4600")
+    assert proc.returncode == 2 and "local cloud's --port" in _one_clean_line(proc)
 
 
 def test_serve_checks_the_config_before_it_listens(tmp_path: Path) -> None:
