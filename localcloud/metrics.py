@@ -11,8 +11,10 @@ Lambda functions"; reference aws-behaviour-2 L3):
   Duration (ms), Throttles (0 or 1). Invocations counts function errors but
   not throttled or invalid requests.
 
-Recording is a few dict updates on the event loop, aggregated per second:
-counters as (sum, min, max, n), timings as their values (for percentiles).
+Recording is one dict lookup and a few additions on the event loop: one
+record per API stage (or function) per second, with its counts and its
+timings (for percentiles); the series and their dimension sets (ApiId
+alone is the sum of its stages) are made only when something reads them.
 Nothing is written into moto: moto asks for "AWS metrics" on every
 GetMetricData, in the thread that answers it, and metricsmoto.py hands the
 aggregates over then (off the event loop, never while a request waits).
@@ -35,16 +37,45 @@ RETENTION_S = 3600  # the Monitor step shows 10 minutes; CloudWatch keeps 1-minu
 MAX_VALUES_PER_SECOND = 50  # timings kept per series per second (a uniform sample beyond that)
 
 Dims = tuple[tuple[str, str], ...]
-Key = tuple[str, str, str, Dims, int]  # region, namespace, metric, dimensions, second
+Point = tuple[str, str, Dims, int, str, Any]  # namespace, metric, dims, second, "counter"|"timing", data
+Wanted = tuple[int, int, set[tuple[str, str, Dims]]]  # first second, last second, series
+
+
+class _Second:
+    """One API stage's (or function's) figures in one second."""
+
+    __slots__ = ("counts", "timings", "seen")
+
+    def __init__(self, counters: int, timings: int):
+        self.counts = [0] * counters
+        self.timings: list[list[float]] = [[] for _ in range(timings)]
+        self.seen = [0] * timings  # offered per timing (for the sample)
+
+    def time(self, index: int, value: float) -> None:
+        """Reservoir sampling: every timing of the second is equally likely
+        to be kept, so percentiles stay representative."""
+        values = self.timings[index]
+        seen = self.seen[index] = self.seen[index] + 1
+        if len(values) < MAX_VALUES_PER_SECOND:
+            values.append(value)
+        else:
+            slot = random.randrange(seen)
+            if slot < MAX_VALUES_PER_SECOND:
+                values[slot] = value
+
+
+API_COUNTERS = ("Count", "4xx", "5xx")
+API_TIMINGS = ("Latency", "IntegrationLatency")
+LAMBDA_COUNTERS = ("Invocations", "Errors", "Throttles")
+LAMBDA_TIMINGS = ("Duration",)
 
 
 class MetricRecorder:
     def __init__(self, clock: Callable[[], float] = time.time):
         self.clock = clock
         self._lock = threading.Lock()  # the loop records, moto's thread reads
-        self._counters: dict[Key, list[float]] = {}
-        self._timings: dict[Key, list[float]] = {}
-        self._seen: dict[Key, int] = {}  # timings offered per key (for the sample)
+        self._api: dict[tuple[str, str, str, int], _Second] = {}  # region, api id, stage, second
+        self._fn: dict[tuple[str, str, int], _Second] = {}  # region, function, second
         self._oldest = 0
 
     # -- recording (event loop) -------------------------------------------
@@ -53,91 +84,115 @@ class MetricRecorder:
     ) -> None:
         """One HTTP API request API Gateway answered (its own errors too)."""
         second = int(self.clock())
+        key = (region, api_id, stage, second)
         with self._lock:
-            self._request(region, api_id, stage, status, latency_ms, integration_ms, second)
-
-    def _request(
-        self,
-        region: str,
-        api_id: str,
-        stage: str,
-        status: int,
-        latency_ms: float,
-        integration_ms: float | None,
-        second: int,
-    ) -> None:
-        for dims in ((("ApiId", api_id),),) + (((("ApiId", api_id), ("Stage", stage)),) if stage else ()):
-            self._count(region, API, "Count", dims, second, 1.0)
-            self._count(region, API, "4xx", dims, second, 1.0 if 400 <= status < 500 else 0.0)
-            self._count(region, API, "5xx", dims, second, 1.0 if status >= 500 else 0.0)
-            self._time(region, API, "Latency", dims, second, latency_ms)
+            record = self._api.get(key)
+            if record is None:
+                record = self._api[key] = _Second(3, 2)
+                self._trim(second)
+            counts = record.counts
+            counts[0] += 1
+            if status >= 500:
+                counts[2] += 1
+            elif status >= 400:
+                counts[1] += 1
+            record.time(0, latency_ms)
             if integration_ms is not None:
-                self._time(region, API, "IntegrationLatency", dims, second, integration_ms)
+                record.time(1, integration_ms)
 
     def invocation(self, region: str, function: str, duration_ms: float, error: bool, throttled: bool = False) -> None:
         """One Lambda invocation (a throttled one counts only as a throttle)."""
         second = int(self.clock())
-        dims: Dims = (("FunctionName", function),)
+        key = (region, function, second)
         with self._lock:
-            self._count(region, LAMBDA, "Throttles", dims, second, 1.0 if throttled else 0.0)
+            record = self._fn.get(key)
+            if record is None:
+                record = self._fn[key] = _Second(4, 1)
+                self._trim(second)
+            counts = record.counts
+            counts[3] += 1  # calls: the denominator of the 0-or-1 counters
             if throttled:
+                counts[2] += 1
                 return
-            self._count(region, LAMBDA, "Invocations", dims, second, 1.0)
-            self._count(region, LAMBDA, "Errors", dims, second, 1.0 if error else 0.0)
-            self._time(region, LAMBDA, "Duration", dims, second, duration_ms)
-
-    def _count(self, region: str, namespace: str, name: str, dims: Dims, second: int, value: float) -> None:
-        """(lock held)"""
-        key = (region, namespace, name, dims, second)
-        agg = self._counters.get(key)
-        if agg is None:
-            self._counters[key] = [value, value, value, 1.0]
-            self._trim(second)
-        else:
-            agg[0] += value
-            agg[1] = min(agg[1], value)
-            agg[2] = max(agg[2], value)
-            agg[3] += 1
-
-    def _time(self, region: str, namespace: str, name: str, dims: Dims, second: int, value: float) -> None:
-        """(lock held) Reservoir sampling: every timing of the second is
-        equally likely to be kept, so percentiles stay representative."""
-        key = (region, namespace, name, dims, second)
-        values = self._timings.setdefault(key, [])
-        seen = self._seen[key] = self._seen.get(key, 0) + 1
-        if len(values) < MAX_VALUES_PER_SECOND:
-            values.append(value)
-        else:
-            slot = random.randrange(seen)
-            if slot < MAX_VALUES_PER_SECOND:
-                values[slot] = value
+            counts[0] += 1
+            if error:
+                counts[1] += 1
+            record.time(0, duration_ms)
 
     def _trim(self, now: int) -> None:
         """Drop seconds past retention (at most once a minute; lock held)."""
         if now - self._oldest < RETENTION_S + 60:
             return
         cutoff = now - RETENTION_S
-        for table in (self._counters, self._timings, self._seen):
-            for key in [k for k in table if k[4] < cutoff]:
-                del table[key]
+        for table in (self._api, self._fn):
+            for key in [k for k in table if k[-1] < cutoff]:
+                del table[key]  # type: ignore[arg-type]
         self._oldest = cutoff
 
     # -- reading (moto's thread) --------------------------------------------
-    def points(
-        self, region: str, wanted: tuple[int, int, set[tuple[str, str, Dims]]] | None = None
-    ) -> list[tuple[str, str, Dims, int, str, Any]]:
-        """(namespace, metric, dims, second, "counter"|"timing", data) for a
-        region; with `wanted`, only those series within [first, last] seconds."""
-
-        def keep(k: Key) -> bool:
-            if k[0] != region:
-                return False
-            return wanted is None or (wanted[0] <= k[4] <= wanted[1] and (k[1], k[2], k[3]) in wanted[2])
-
+    def points(self, region: str, wanted: Wanted | None = None) -> list[Point]:
+        """The region's series as AWS publishes them, per second: counters as
+        [sum, min, max, samples] of 0-or-1 values (Count: all 1), timings as
+        their values; with `wanted`, only those series within [first, last]."""
+        first, last = (wanted[0], wanted[1]) if wanted is not None else (0, 1 << 62)
         with self._lock:
-            counters = [(k, list(v)) for k, v in self._counters.items() if keep(k)]
-            timings = [(k, list(v)) for k, v in self._timings.items() if keep(k)]
-        out: list[tuple[str, str, Dims, int, str, Any]] = []
-        out.extend((k[1], k[2], k[3], k[4], "counter", v) for k, v in counters)
-        out.extend((k[1], k[2], k[3], k[4], "timing", v) for k, v in timings)
-        return out
+            apis = [
+                (k[1], k[2], k[3], list(r.counts), [list(t) for t in r.timings])
+                for k, r in self._api.items()
+                if k[0] == region and first <= k[3] <= last
+            ]
+            fns = [
+                (k[1], k[2], list(r.counts), [list(t) for t in r.timings])
+                for k, r in self._fn.items()
+                if k[0] == region and first <= k[2] <= last
+            ]
+        merged: dict[tuple[str, str, Dims, int], Any] = {}  # (namespace, metric, dims, second) -> data
+
+        def add(namespace: str, metric: str, dims: Dims, second: int, data: Any, counter: bool) -> None:
+            if wanted is not None and (namespace, metric, dims) not in wanted[2]:
+                return
+            key = (namespace, metric, dims, second)
+            old = merged.get(key)
+            if old is None:
+                merged[key] = data
+            elif counter:
+                merged[key] = [old[0] + data[0], min(old[1], data[1]), max(old[2], data[2]), old[3] + data[3]]
+            else:
+                merged[key] = old + data
+
+        for api_id, stage, second, counts, timings in apis:
+            n = counts[0]
+            for dims in ((("ApiId", api_id),), (("ApiId", api_id), ("Stage", stage))):
+                for metric, hits in zip(API_COUNTERS, counts):
+                    low, high = (1.0, 1.0) if metric == "Count" else (float(hits == n), float(hits > 0))
+                    add(API, metric, dims, second, [float(hits), low, high, float(n)], True)
+                for metric, values in zip(API_TIMINGS, timings):
+                    if values:
+                        add(API, metric, dims, second, values, False)
+        for function, second, counts, timings in fns:
+            dims = (("FunctionName", function),)
+            invocations, errors, throttles, calls = counts
+            add(
+                LAMBDA,
+                "Throttles",
+                dims,
+                second,
+                [float(throttles), float(throttles == calls), float(throttles > 0), float(calls)],
+                True,
+            )
+            if invocations:
+                add(LAMBDA, "Invocations", dims, second, [float(invocations), 1.0, 1.0, float(invocations)], True)
+                add(
+                    LAMBDA,
+                    "Errors",
+                    dims,
+                    second,
+                    [float(errors), float(errors == invocations), float(errors > 0), float(invocations)],
+                    True,
+                )
+            if timings[0]:
+                add(LAMBDA, "Duration", dims, second, timings[0], False)
+        return [
+            (ns, metric, dims, second, "timing" if metric in API_TIMINGS + LAMBDA_TIMINGS else "counter", data)
+            for (ns, metric, dims, second), data in merged.items()
+        ]
