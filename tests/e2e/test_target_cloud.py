@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Static
 
 from localcloud.client import Health, health, stop
 from tests.conftest import ROOT, free_port
-from tests.e2e.test_wizard_pilot import SIZE, screen_is, until
+from tests.e2e.test_wizard_pilot import SIZE, enter_through_to_test, screen_is, until
 from tui.app import WizardApp
 from tui.config import Config
 from tui.state import WizardState
@@ -217,3 +217,27 @@ async def test_another_users_cloud_is_named_and_nothing_of_it_is_shown_or_used(
         assert "belongs to another user" in shown and "--port" in shown
         assert app.state.identity is None
     assert (their_state / "ledgers" / "theirs.json").exists()
+
+
+async def test_aws_target_test_step_blames_the_endpoint_not_the_local_cloud(
+    aws_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Stock moto has no execute-api data plane: its invoke URL's host does not resolve."""
+    import socket
+
+    state = WizardState(Config(target="aws"), tmp_path / "state", 1)
+    app = WizardApp(state)
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_through_to_test(pilot, app)
+        host = state.result.invoke_url.split("/")[2]
+        try:
+            socket.getaddrinfo(host, 443)
+        except socket.gaierror:
+            pass
+        else:
+            pytest.skip(f"{host} resolves here (a DNS wildcard): the request would reach AWS")
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(state.history), "the failed request")
+        text = str(app.screen.query_one("#status", Static).render())
+        assert f"the endpoint {aws_env['AWS_ENDPOINT_URL']} has no execute-api data plane" in text
+        assert "local cloud" not in text and "apigw-wizard local" not in text
