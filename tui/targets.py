@@ -75,7 +75,8 @@ def connect(
             f"use the local cloud on port {port}",
             "PortInUse",
             f"another program answers on {HOST}:{port}",
-            "Stop it, or pass --port with a free port (the same one to every command).",
+            f"Stop it, or pass --port with a free port, e.g. --port {free_port_near(port)} "
+            "(the same one to every command).",
         )
     if isinstance(found, Health) and not found.owned:
         raise WizardError(
