@@ -82,6 +82,8 @@ class MonitorScreen(StepScreen):
     def on_mount(self) -> None:
         self.read: MonitorRead | None = None
         self._reading = False
+        self._logs_read_ms = 0
+        self.log_lines: list[str] = []
         self.query_one("#missing").display = False
         self.timer: Timer = self.set_interval(REFRESH_S, self.poll)
         self.query_one("#load", Button).focus()
@@ -120,7 +122,11 @@ class MonitorScreen(StepScreen):
             return MonitorRead(None, [], translate(exc, "read the CloudWatch metrics").sentence())
         function = self.state.integration_function or (self.state.result.function_name if self.state.result else "")
         try:
-            logs = backend.logs_since(function, int(time.time() * 1000) - LOG_WINDOW_MS) if function else []
+            # From just before the last read: the newest lines, not the first
+            # page of a long window (FilterLogEvents answers oldest first).
+            since = max(int(time.time() * 1000) - LOG_WINDOW_MS, self._logs_read_ms - 2000)
+            self._logs_read_ms = int(time.time() * 1000)
+            logs = backend.logs_since(function, since) if function else []
         except Exception:  # noqa: BLE001 - the charts still show
             logs = []
         return MonitorRead(metrics, logs[-LOG_LINES:])
@@ -148,7 +154,10 @@ class MonitorScreen(StepScreen):
             for row in self.query(MetricRow):
                 series = metrics[row.key]
                 row.show(series.values, series.latest if row.unit == "ms" else series.total)
-        self.query_one("#log-lines", Static).update("\n".join(line.rstrip() for line in read.logs))
+        if read.logs:  # nothing new: the last lines stay
+            self.log_lines = [line for line in self.log_lines if line not in read.logs] + read.logs
+            self.log_lines = self.log_lines[-LOG_LINES:]
+            self.query_one("#log-lines", Static).update("\n".join(line.rstrip() for line in self.log_lines))
 
     def _why_missing(self) -> str:
         result = self.state.result
