@@ -125,8 +125,13 @@ class TargetScreen(StepScreen):
         def done(status: CloudStatus) -> None:
             self.query_one(ProgressLog).event("done", f"{status.endpoint}: {status.summary()}")
             self.show_cloud(status)
+            self.query_one("#continue", Button).focus()  # focus goes back to the step's primary action
 
-        self.call_backend("cloud-action", lambda _emit: calls[verb](port), done, self.refresh_cloud)
+        def failed() -> None:
+            self.refresh_cloud()
+            self.query_one("#continue", Button).focus()
+
+        self.call_backend("cloud-action", lambda _emit: calls[verb](port), done, failed)
 
     def describe_action(self) -> str:
         return "connect to the target"

@@ -87,6 +87,7 @@ async def test_start_restart_stop_from_the_app_then_continue_starts_it_again(tmp
         found = owned(own_port)
         assert found is not None and found.state_dir == str(state_dir / f"port-{own_port}")
         assert disabled(app) == {"start": True, "restart": False, "stop": False}
+        assert app.focused is app.screen.query_one("#continue", Button)
 
         assert await pilot.click("#cloud-restart")
         assert "restarting..." in status_text(app)
