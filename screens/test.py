@@ -49,7 +49,7 @@ class TestScreen(StepScreen):
         with Collapsible(title="Query, headers and body", collapsed=True):
             yield Field("Query", text_input(placeholder="a=1&b=2", id="query"))
             yield Field("Headers", text_input(placeholder="Name: value; Other: value", id="headers"))
-            yield TextArea("", id="body")
+            yield TextArea("", id="body", compact=True, placeholder="request body")
         with Horizontal(classes="actions"):
             yield button("Send", id="send", variant="primary")
             yield button("Copy URL", id="copy-url")

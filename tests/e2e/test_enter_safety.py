@@ -230,3 +230,17 @@ async def test_the_test_step_clears_stale_responses_after_a_clean_up(tmp_path: P
         assert str(app.screen.query_one("#out-body", Static).render()) == ""
         assert "create the API first" in str(app.screen.query_one("#status", Static).render())
         assert "not deployed" in str(app.screen.query_one("#url", Static).render())
+
+
+async def test_the_response_pane_stays_readable_with_the_request_section_open(tmp_path: Path) -> None:
+    from textual.widgets import Collapsible, TabbedContent
+
+    app = make_app(tmp_path, "test")
+    async with app.run_test(size=SIZE) as pilot:
+        app.goto("test")
+        await until(pilot, lambda: app.screen.name == "test", "the test step")
+        app.screen.query_one(Collapsible).collapsed = False
+        await pilot.pause(0.3)
+        response = app.screen.query_one("#response", TabbedContent)
+        assert response.region.height >= 8, response.region  # tabs plus six lines or more
+        assert response.region.bottom <= 23  # above the footer
