@@ -29,6 +29,9 @@ from .base import StepProgress, StepScreen
 from .forms import button
 
 REFRESH_S = 3.0
+# On AWS the metrics have one-minute resolution and GetMetricData is billed
+# per metric read (ten a refresh): a slower refresh there shows the same.
+AWS_REFRESH_S = 15.0
 MINUTES = 10
 LOG_LINES = 4
 LOG_WINDOW_MS = 30_000
@@ -85,7 +88,8 @@ class MonitorScreen(StepScreen):
         self._logs_read_ms = 0
         self.log_lines: list[str] = []
         self.query_one("#missing").display = False
-        self.timer: Timer = self.set_interval(REFRESH_S, self.poll)
+        every = REFRESH_S if self.state.config.target == "local" else AWS_REFRESH_S
+        self.timer: Timer = self.set_interval(every, self.poll)
         self.query_one("#load", Button).focus()
         self.poll()
 

@@ -118,7 +118,7 @@ def read(
             for stamp, value in zip(result.get("Timestamps", []), result.get("Values", [])):
                 slot = int((stamp - start).total_seconds() // period_s)
                 if 0 <= slot < slots and value is not None:
-                    found[result["Id"]][slot] = found[result["Id"]].get(slot, 0.0) + float(value)
+                    found[result["Id"]][slot] = float(value)
         token = reply.get("NextToken")
         if not token:
             break
