@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, Label, Static
+from textual.worker import Worker, WorkerState
 
 from tui.stack.engine import Event
 from tui.widgets.charts import MetricRow
@@ -137,6 +138,11 @@ class MonitorScreen(StepScreen):
 
     def _read_failed(self) -> None:
         self._reading = False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.worker.name == "metrics" and event.state == WorkerState.CANCELLED:
+            self._reading = False  # else the timer would never read again
 
     def _shown(self, read: MonitorRead) -> None:
         self._reading = False
