@@ -86,6 +86,30 @@ async def test_enter_while_the_function_is_created_keeps_focus_on_create(tmp_pat
         assert backend.creates == 1
 
 
+async def test_enter_while_the_api_is_created_opens_no_dialog(tmp_path: Path) -> None:
+    """The issue's race: Create on the review disabled itself, focus jumped
+    to "AWS CLI", and the next Enter opened that dialog."""
+    app = make_app(tmp_path, "api")
+    backend = SlowBackend(app.state)
+    app.backend = backend
+    async with app.run_test(size=SIZE) as pilot:
+        app.goto("api")
+        await until(pilot, lambda: app.screen.name == "api", "the API step")
+        screen: Any = app.screen
+        for _ in range(3):
+            await pilot.press("enter")
+            await pilot.pause(0.05)
+        await until(pilot, lambda: screen.pane == "review", "the review")
+        for _ in range(6):
+            await pilot.press("enter")
+            await pilot.pause(0.05)
+        assert app.screen is screen and _focused_id(app) == "next", app.screen
+        assert str(screen.query_one("#next", Button).label) == "Creating..." and backend.creates == 1
+        backend.release.set()
+        await until(pilot, lambda: str(screen.query_one("#next", Button).label) == "Next: Test", "created")
+        assert _focused_id(app) == "next"
+
+
 async def test_review_labels_say_what_changes_and_follow_a_clean_up(tmp_path: Path) -> None:
     app = make_app(tmp_path, "api")
     backend = SlowBackend(app.state)
