@@ -79,7 +79,7 @@ def _connect(args: argparse.Namespace, config: config_mod.Config) -> Any:
         early.join()  # the cloud it started (or why it could not) is connect's to see
         if early.started and config.target == "local":
             _err(started_note(args.port))
-    conn = connect(config, _state_dir(args), args.port)
+    conn = connect(config, _state_dir(args), args.port, per_port=args.state_dir is None)
     for note in conn.notes:
         _err(note)
     return conn
@@ -248,6 +248,8 @@ def local(args: argparse.Namespace) -> int:
         _err(f"{client.not_owned_message(args.port)}; pass --port with another port (e.g. --port {args.port + 1}).")
         return 1
     state_dir = _state_dir(args)
+    if args.state_dir is None:  # one folder per port, as for a cloud the wizard or deploy starts
+        state_dir = client.state_dir_for(args.port, state_dir)
     try:
         cloud = client.serve(args.port, state_dir, accept_any_credentials=args.accept_any_credentials)
     except client.CannotServe as exc:
@@ -304,6 +306,6 @@ def wizard(args: argparse.Namespace) -> int:
     from .app import WizardApp
     from .state import WizardState
 
-    state = WizardState(config, _state_dir(args), args.port)
+    state = WizardState(config, _state_dir(args), args.port, state_dir_named=args.state_dir is not None)
     WizardApp(state).run()
     return 0

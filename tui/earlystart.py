@@ -34,9 +34,10 @@ class EarlyCloud:
     before connecting; `undo()` stops the cloud again if this run started it
     and then met bad input (a failed command leaves nothing running)."""
 
-    def __init__(self, port: int, state_dir: Path):
+    def __init__(self, port: int, state_dir: Path, per_port: bool = True):
         self.port = port
         self.state_dir = state_dir
+        self.per_port = per_port  # False: the person named the state dir
         self.started = False
         self.thread = threading.Thread(target=self._run, name="early-local-cloud", daemon=True)
         self.thread.start()
@@ -47,7 +48,8 @@ class EarlyCloud:
 
             client.load_credentials()  # before the cloud starts: both must read the same key pair
             if client.health(self.port) is None:
-                client.start_background(self.port, self.state_dir)
+                where = client.state_dir_for(self.port, self.state_dir) if self.per_port else self.state_dir
+                client.start_background(self.port, where)
                 self.started = True
         except Exception:  # noqa: S110 - connect() reports it, with the next step
             pass
@@ -67,4 +69,4 @@ def start(args: argparse.Namespace, state_dir: Path) -> EarlyCloud | None:
     """Begin making sure the cloud runs (None for the aws target, or a
     config that is not even YAML: the loader will refuse it)."""
     target = args.target or peek_target(args.config)
-    return EarlyCloud(args.port, state_dir) if target == "local" else None
+    return EarlyCloud(args.port, state_dir, per_port=args.state_dir is None) if target == "local" else None
