@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 
 class TargetScreen(StepScreen):
     STEP = "target"
+
+    def primary(self) -> Button:
+        """Continue: where focus returns after a call or its error dialog."""
+        return self.query_one("#continue", Button)
+
     DEFAULT_CSS = """
     TargetScreen #local-fields, TargetScreen #cloud-actions, TargetScreen #cloud-status { height: auto; }
     TargetScreen #cloud-actions Button { margin-right: 1; width: auto; min-width: 9; padding: 0 1; }

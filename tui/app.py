@@ -16,22 +16,24 @@ from .backend import Backend
 from .state import STEP_TITLES, STEPS, WizardState
 
 
-def _screen_class(step: str) -> type[Screen[None]]:
-    from screens.api import ApiScreen
-    from screens.cleanup import CleanupScreen
-    from screens.function import FunctionScreen
-    from screens.monitor import MonitorScreen
-    from screens.target import TargetScreen
-    from screens.test import TestScreen
+# Each step's screen is imported when it is first shown: the first frame
+# needs only the Target step's module (and its CSS), not all six.
+_SCREENS = {
+    "target": ("screens.target", "TargetScreen"),
+    "function": ("screens.function", "FunctionScreen"),
+    "api": ("screens.api", "ApiScreen"),
+    "test": ("screens.test", "TestScreen"),
+    "monitor": ("screens.monitor", "MonitorScreen"),
+    "cleanup": ("screens.cleanup", "CleanupScreen"),
+}
 
-    return {
-        "target": TargetScreen,
-        "function": FunctionScreen,
-        "api": ApiScreen,
-        "test": TestScreen,
-        "monitor": MonitorScreen,
-        "cleanup": CleanupScreen,
-    }[step]
+
+def _screen_class(step: str) -> type[Screen[None]]:
+    import importlib
+
+    module, name = _SCREENS[step]
+    found: type[Screen[None]] = getattr(importlib.import_module(module), name)
+    return found
 
 
 class WizardApp(App[None]):

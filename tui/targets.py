@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .stack.engine import UrlFor, aws_invoke_url
+from .stack.outcome import UrlFor, aws_invoke_url
 from awsrules.localendpoint import DEFAULT_PORT, HOST
 
 from .services.errors import WizardError
