@@ -185,7 +185,7 @@ def test_destroy_finds_everything_after_a_restart_on_another_port(tmp_path: Path
         assert moved.port != cloud.port
         gone = run_cli("destroy", "--config", str(path), "--port", str(moved.port), "--yes")
         assert gone.returncode == 0, gone.stderr
-        assert "Nothing to delete" not in gone.stdout and "function" in gone.stdout
+        assert "Deleted 8 resources" in gone.stdout and "Deleted function" in gone.stderr, gone
         assert not any(inventory(moved, config).values()), inventory(moved, config)
     finally:
         moved.stop()

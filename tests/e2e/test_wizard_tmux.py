@@ -96,10 +96,12 @@ def test_keystrokes_only_reach_hello_from_lambda(tmp_path: Path) -> None:
         tmux.keys("-l", "Clean up")
         time.sleep(0.3)
         tmux.keys("Enter")
-        tmux.wait_for("Delete all")
+        tmux.wait_for("Delete 8 resources")
         tmux.wait_for("role my-function-role-")
+        tmux.keys("Tab")  # focus starts on "Back to test": Enter alone deletes nothing
         tmux.keys("Enter")
         tmux.wait_for("Delete 8 resources?")
+        tmux.keys("BTab")  # the confirmation starts on Cancel
         tmux.keys("Enter")
         tmux.wait_for("Nothing to delete")
         tmux.keys("C-q")
