@@ -43,6 +43,7 @@ class WizardApp(App[None]):
         Binding("escape", "step_back", "Back", tooltip="Go back a step (or a sub-step)"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f2", "show_cli", "CLI", tooltip="The AWS CLI commands for what the wizard does"),
+        Binding("question_mark", "step_help", "Help", tooltip="What this step does, and the keys"),
     ]
 
     def __init__(self, state: WizardState, backend: Backend | None = None):
@@ -68,6 +69,9 @@ class WizardApp(App[None]):
         self.refresh_subtitle()
 
     def action_step_back(self) -> None:
+        if self.screen.query("HelpPanel"):  # Esc closes the Keys panel before it goes back
+            self.action_hide_help_panel()
+            return
         screen = self.screen
         if hasattr(screen, "go_back") and screen.go_back():
             return
@@ -101,6 +105,30 @@ class WizardApp(App[None]):
         yield SystemCommand(
             "Toggle dark / light theme", "Switch between the dark and light theme", self.action_toggle_theme
         )
+
+    def action_step_help(self) -> None:
+        from .state import STEP_TITLES as titles
+        from .widgets.modals import TextModal
+        from .widgets.stephelp import help_text
+
+        self.push_screen(TextModal(f"Help: {titles.get(self.step, self.step)}", help_text(self.step), wrap=True))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save where it can (Downloads if there is one, else the state folder)
+        and say where, or why not."""
+        from pathlib import Path
+
+        downloads = Path.home() / "Downloads"
+        folder = Path(path) if path else downloads if downloads.is_dir() else self.state.state_dir / "screenshots"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as exc:
+            self.notify(
+                f"Could not save the screenshot in {folder} ({exc.strerror or exc})", severity="error", markup=False
+            )
+            return
+        self.notify(f"Screenshot saved: {saved}", markup=False)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -162,15 +162,16 @@ class TextModal(ModalScreen[None]):
     )
     BINDINGS = [Binding("escape", "close", "Close"), Binding("c", "copy", "Copy all")]
 
-    def __init__(self, title: str, text: str):
+    def __init__(self, title: str, text: str, wrap: bool = False):
         super().__init__()
         self.title_text = title
         self.text = text
+        self.wrap = wrap  # prose (help) wraps; commands keep their lines
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Content(self.title_text), classes="title")
-            yield TextArea(self.text, read_only=True, soft_wrap=False)
+            yield TextArea(self.text, read_only=True, soft_wrap=self.wrap)
             with Horizontal():
                 yield Button("Copy all", id="copy", variant="primary")
                 yield Button("Close", id="close")
