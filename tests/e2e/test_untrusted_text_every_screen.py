@@ -231,7 +231,9 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
         await pilot.pause()
         assert fits(app, "#create")
         app.screen.query_one("#create", Button).press()
-        await until(pilot, lambda: isinstance(app.screen, ErrorModal), "the error dialog")
+        await until(
+            pilot, lambda: isinstance(app.screen, ErrorModal) and bool(app.screen.query(Button)), "the error dialog"
+        )
         assert shown(app.screen.query_one(".title", Label)) == f"Could not create {HOSTILE}"
         assert shown(app.screen.query_one("#error-message", Static)) == f"Code{HOSTILE}: AWS said {HOSTILE}"
         assert shown(app.screen.query_one("#error-hint", Static)) == f"\nNext: try {HOSTILE}"
@@ -316,7 +318,9 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
         )
         assert fits(app, "#delete")
         app.screen.query_one("#delete", Button).press()
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmModal) and bool(app.screen.query(Button)), "the confirmation"
+        )
         await pilot.pause(0.1)
         for scroller in app.screen.query(VerticalScroll):  # nine items: the last is below the fold
             scroller.scroll_end(animate=False)
