@@ -29,20 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from . import client
 
-    try:
-        client.load_credentials()
-    except client.OwnerError as exc:
-        _say(str(exc))
-        return 1
-    found = client.health(args.port)
-    if isinstance(found, client.Health) and found.owned:
-        _say(
-            f"A local cloud is already running on port {args.port}; stop it with "
-            f"'apigw-wizard local --stop --port {args.port}'."
-        )
-        return 1
-    if isinstance(found, client.Health):
-        _say(f"{client.not_owned_message(args.port)}; pass --port with another port (e.g. --port {args.port + 1}).")
+    why = client.cannot_start(args.port)
+    if why:
+        _say(why)
         return 1
     from .cloud import LocalCloud, PortInUse
     from .persist import StateError

@@ -157,6 +157,25 @@ def state_dir_for(port: int, state_dir: Path) -> Path:
     return state_dir if port == DEFAULT_PORT else state_dir / f"port-{port}"
 
 
+def cannot_start(port: int) -> str | None:
+    """Why a new cloud of this user's cannot start on `port` (the owner key
+    file is damaged, one already runs there, or another user's does), in one
+    sentence with the next step; None when it can. `apigw-wizard local` and
+    `python -m localcloud local` both ask it before they take the port."""
+    try:
+        load_credentials()
+    except OwnerError as exc:
+        return str(exc)
+    found = health(port)
+    if isinstance(found, Health) and found.owned:
+        return (
+            f"A local cloud is already running on port {port}; stop it with 'apigw-wizard local --stop --port {port}'."
+        )
+    if isinstance(found, Health):
+        return f"{not_owned_message(port)}; pass --port with another port (e.g. --port {port + 1})."
+    return None
+
+
 def start_background(port: int, state_dir: Path) -> None:
     """Start `apigw-wizard local` detached and wait until it answers;
     StartFailed says why it did not."""

@@ -232,20 +232,9 @@ def local(args: argparse.Namespace) -> int:
             else f"No local cloud of yours was running on port {args.port}."
         )
         return 0
-    try:
-        client.load_credentials()
-    except client.OwnerError as exc:
-        _err(str(exc))
-        return 1
-    found = client.health(args.port)
-    if isinstance(found, client.Health) and found.owned:
-        _err(
-            f"A local cloud is already running on port {args.port}; stop it with "
-            f"'apigw-wizard local --stop --port {args.port}'."
-        )
-        return 1
-    if isinstance(found, client.Health):
-        _err(f"{client.not_owned_message(args.port)}; pass --port with another port (e.g. --port {args.port + 1}).")
+    why = client.cannot_start(args.port)
+    if why:
+        _err(why)
         return 1
     state_dir = _state_dir(args)
     if args.state_dir is None:  # one folder per port, as for a cloud the wizard or deploy starts
