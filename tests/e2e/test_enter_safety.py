@@ -157,7 +157,9 @@ async def test_delete_starts_on_cancel_and_says_how_many(tmp_path: Path) -> None
         assert str(delete.label) == "Delete 8 resources" and _focused_id(app) == "back"
         delete.focus()
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmModal) and bool(app.screen.query(Button)), "the confirmation"
+        )
         assert _focused_id(app) == "no"
         await pilot.press("enter")  # Enter, Enter deletes nothing
         await until(pilot, lambda: app.screen.name == "cleanup", "back on clean-up")
@@ -174,7 +176,9 @@ async def test_aws_delete_asks_for_the_api_name(tmp_path: Path) -> None:
         delete = app.screen.query_one("#delete", Button)
         await until(pilot, lambda: not delete.disabled, "the ledger list")
         await pilot.click("#delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmModal) and bool(app.screen.query(Button)), "the confirmation"
+        )
         modal = app.screen
         await pilot.click("#yes")  # nothing typed: not confirmed
         await pilot.pause()
@@ -207,7 +211,9 @@ async def test_clean_up_without_credentials_says_why_once_and_is_left_with_esc(t
         app.goto("function")
         await until(pilot, lambda: _focused_id(app) == "create", "the function step")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ErrorModal), "the error dialog")
+        await until(
+            pilot, lambda: isinstance(app.screen, ErrorModal) and bool(app.screen.query(Button)), "the error dialog"
+        )
         await pilot.click("#cleanup")
         await until(pilot, lambda: app.screen.name == "cleanup", "the clean-up step")
         items = app.screen.query_one("#items", Static)

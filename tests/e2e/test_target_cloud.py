@@ -213,7 +213,7 @@ async def test_another_users_cloud_is_named_and_nothing_of_it_is_shown_or_used(
         assert not any(isinstance(s, ResumeModal) for s in app.screen_stack)  # "Welcome back" is theirs
 
         await pilot.click("#continue")
-        await until(pilot, lambda: isinstance(app.screen, ErrorModal), "the error")
+        await until(pilot, lambda: isinstance(app.screen, ErrorModal) and bool(app.screen.query(Button)), "the error")
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "belongs to another user" in shown and "--port" in shown
         assert app.state.identity is None

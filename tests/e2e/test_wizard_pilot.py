@@ -42,7 +42,11 @@ async def enter_through_to_test(pilot: Pilot[Any], app: WizardApp) -> None:
     await until(pilot, screen_is(app, "target"), "the target step")
     await pilot.press("enter")
     if app.state.config.target == "aws":
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the billing confirmation")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmModal) and bool(app.screen.query(Button)),
+            "the billing confirmation",
+        )
         await pilot.press("enter")
     await until(pilot, screen_is(app, "function"), "the function step")
     await pilot.press("enter")
@@ -101,7 +105,9 @@ async def test_enter_at_each_step_reaches_hello_and_clean_up_leaves_nothing(
         app.goto("cleanup")
         await until(pilot, lambda: not app.screen.query_one("#delete", Button).disabled, "the ledger list")
         await pilot.click("#delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmModal) and bool(app.screen.query(Button)), "the confirmation"
+        )
         assert app.focused is not None and app.focused.id == "no"  # a dangerous question starts on Cancel
         await pilot.click("#yes")
         await until(
@@ -204,13 +210,19 @@ async def test_a_failing_service_reaches_the_error_funnel_and_retry_calls_again(
         await pilot.press("enter")
         await until(pilot, screen_is(app, "function"), "the function step")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ErrorModal), "the error dialog")
+        await until(
+            pilot, lambda: isinstance(app.screen, ErrorModal) and bool(app.screen.query(Button)), "the error dialog"
+        )
         text = str(app.screen.query_one("#error-message", Static).render())
         assert "AccessDeniedException" in text and "lambda:CreateFunction" in text
         assert "ask for it" in str(app.screen.query_one("#error-hint", Static).render())
         await pilot.press("enter")  # Retry
         await until(pilot, lambda: FailingBackend.calls == 2, "the retry")
-        await until(pilot, lambda: isinstance(app.screen, ErrorModal), "the error dialog again")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ErrorModal) and bool(app.screen.query(Button)),
+            "the error dialog again",
+        )
         await pilot.press("escape")  # Back: the step stays usable
         await pilot.pause()
         assert app.screen.name == "function" and not app.screen.query_one("#create", Button).disabled
@@ -226,7 +238,8 @@ async def test_launch_with_a_ledger_offers_resume(cloud: Any, local_state: Wizar
     again = WizardState(local_state.config, local_state.state_dir, local_state.port)
     app = WizardApp(again)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ResumeModal), "the resume offer")
+        # The offer is pushed from a worker after the first frame: wait until it is composed.
+        await until(pilot, lambda: isinstance(app.screen, ResumeModal) and bool(app.screen.query("#test")), "the offer")
         await pilot.click("#test")
         await until(pilot, screen_is(app, "test"), "the test step")
         assert again.result.invoke_url == url  # nothing new was created
@@ -236,7 +249,9 @@ async def test_launch_with_a_ledger_offers_resume(cloud: Any, local_state: Wizar
         app.goto("cleanup")
         await until(pilot, lambda: not app.screen.query_one("#delete", Button).disabled, "the ledger list")
         await pilot.click("#delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmModal) and bool(app.screen.query(Button)), "the confirmation"
+        )
         assert app.focused is not None and app.focused.id == "no"  # a dangerous question starts on Cancel
         await pilot.click("#yes")
         await until(
