@@ -18,6 +18,7 @@ from tui.app import WizardApp
 from tui.services.errors import WizardError
 from tui.state import TestRecord
 from tui.widgets.modals import ConfirmModal, ErrorModal
+from tests.pilotclick import click
 
 SIZE = (80, 24)
 
@@ -175,12 +176,12 @@ async def test_aws_delete_asks_for_the_api_name(tmp_path: Path) -> None:
         await until(pilot, lambda: app.screen.name == "cleanup", "the clean-up step")
         delete = app.screen.query_one("#delete", Button)
         await until(pilot, lambda: not delete.disabled, "the ledger list")
-        await pilot.click("#delete")
+        await click(pilot, "#delete")
         await until(
             pilot, lambda: isinstance(app.screen, ConfirmModal) and bool(app.screen.query(Button)), "the confirmation"
         )
         modal = app.screen
-        await pilot.click("#yes")  # nothing typed: not confirmed
+        await click(pilot, "#yes")  # nothing typed: not confirmed
         await pilot.pause()
         assert app.screen is modal and "Type my-http-api" in str(modal.query_one("#confirm-reason").render())
         modal.query_one("#confirm-name", Input).value = "wrong"
@@ -214,7 +215,7 @@ async def test_clean_up_without_credentials_says_why_once_and_is_left_with_esc(t
         await until(
             pilot, lambda: isinstance(app.screen, ErrorModal) and bool(app.screen.query(Button)), "the error dialog"
         )
-        await pilot.click("#cleanup")
+        await click(pilot, "#cleanup")
         await until(pilot, lambda: app.screen.name == "cleanup", "the clean-up step")
         items = app.screen.query_one("#items", Static)
         await until(pilot, lambda: "Could not read what exists" in str(items.render()), "the reason, inline")
@@ -237,7 +238,7 @@ async def test_a_bad_test_path_says_why_and_the_url_follows_the_path(tmp_path: P
         assert str(app.screen.query_one("#url", Static).render()).endswith("/a1b2c3d4e5/pets/1")
         app.screen.query_one("#path", Input).value = "no slash"
         await pilot.pause()
-        await pilot.click("#send")
+        await click(pilot, "#send")
         await pilot.pause()
         status = str(app.screen.query_one("#status", Static).render())
         assert status.startswith("The path cannot be sent") and "starting with '/'" in status

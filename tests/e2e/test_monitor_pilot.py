@@ -22,6 +22,7 @@ from tui.app import WizardApp
 from tui.config import Config
 from tui.state import WizardState
 from tui.widgets.charts import MetricRow
+from tests.pilotclick import click
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ async def test_monitor_shows_the_hundred_requests_sent_from_the_app(cloud: Any, 
         await until(pilot, lambda: "No requests have reached" in text(app, "#missing"), "the no-requests-yet note")
         assert not app.screen.query_one("#charts").display
 
-        await pilot.click("#load")
+        await click(pilot, "#load")
         await until(pilot, lambda: "100 x 200" in text(app, "#load-status"), "the 100 requests", timeout=90)
         await until(
             pilot, lambda: row(app, "count").figure == "100" and row(app, "invocations").figure == "100", "the counts"

@@ -27,6 +27,7 @@ from tui.config import Config
 from tui.state import WizardState
 from tui.widgets.modals import ErrorModal
 from tui.widgets.resume import ResumeModal
+from tests.pilotclick import click
 
 pytestmark = pytest.mark.slow
 
@@ -82,25 +83,25 @@ async def test_start_restart_stop_from_the_app_then_continue_starts_it_again(tmp
         assert status_text(app).endswith(f"State: {state_dir / f'port-{own_port}'}")
         assert disabled(app) == {"start": False, "restart": True, "stop": True}
 
-        assert await pilot.click("#cloud-start")
+        await click(pilot, "#cloud-start")
         await until(pilot, lambda: "Your local cloud is running" in status_text(app), "the start", SLOW)
         found = owned(own_port)
         assert found is not None and found.state_dir == str(state_dir / f"port-{own_port}")
         assert disabled(app) == {"start": True, "restart": False, "stop": False}
         assert app.focused is app.screen.query_one("#continue", Button)
 
-        assert await pilot.click("#cloud-restart")
+        await click(pilot, "#cloud-restart")
         assert "restarting..." in status_text(app)
         await until(pilot, lambda: "Your local cloud is running" in status_text(app), "the restart", SLOW)
         await until(pilot, lambda: log.read_text().count("Local cloud listening") == 2, "a second cloud", SLOW)
         assert "Local cloud stopped." in log.read_text() and owned(own_port) is not None
 
-        assert await pilot.click("#cloud-stop")
+        await click(pilot, "#cloud-stop")
         await until(pilot, lambda: "Not running" in status_text(app), "the stop", SLOW)
         assert health(own_port) is None
 
         # The cloud died after a first connect; Continue starts it again.
-        await pilot.click("#continue")
+        await click(pilot, "#continue")
         await on_function_step(pilot, app)
         assert owned(own_port) is not None and app.state.port == own_port
         assert app.state.ledger_dir == state_dir / f"port-{own_port}"
@@ -118,14 +119,14 @@ async def test_changing_the_port_shows_the_cloud_there_and_a_bad_port_says_why(
         reason = str(app.screen.query_one("#local-fields .field-error", Static).render())
         assert reason == "Port must be a whole number from 1024 to 65535: type one, e.g. 4580."
         assert all(disabled(app).values())
-        await pilot.click("#continue")
+        await click(pilot, "#continue")
         await pilot.pause(0.3)
         assert app.focused is port and app.state.identity is None and app.state.port == own_port
 
         port.value = str(cloud.port)
         await until(pilot, lambda: "Your local cloud is running" in status_text(app), "the other port's cloud")
         assert status_text(app).startswith(f"http://127.0.0.1:{cloud.port}:")
-        await pilot.click("#continue")
+        await click(pilot, "#continue")
         await on_function_step(pilot, app)
         assert app.state.port == cloud.port and app.state.identity is not None
     assert health(own_port) is None  # nothing was started on the first port
@@ -212,7 +213,7 @@ async def test_another_users_cloud_is_named_and_nothing_of_it_is_shown_or_used(
         await pilot.pause(2)  # the resume lookup (a worker) has long answered
         assert not any(isinstance(s, ResumeModal) for s in app.screen_stack)  # "Welcome back" is theirs
 
-        await pilot.click("#continue")
+        await click(pilot, "#continue")
         await until(pilot, lambda: isinstance(app.screen, ErrorModal) and bool(app.screen.query(Button)), "the error")
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "belongs to another user" in shown and "--port" in shown

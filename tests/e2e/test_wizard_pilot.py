@@ -20,6 +20,7 @@ from tui.services.errors import WizardError
 from tui.state import WizardState
 from tui.widgets.modals import ConfirmModal, ErrorModal
 from tui.widgets.resume import ResumeModal
+from tests.pilotclick import click
 
 SIZE = (80, 24)
 
@@ -104,12 +105,12 @@ async def test_enter_at_each_step_reaches_hello_and_clean_up_leaves_nothing(
 
         app.goto("cleanup")
         await until(pilot, lambda: not app.screen.query_one("#delete", Button).disabled, "the ledger list")
-        await pilot.click("#delete")
+        await click(pilot, "#delete")
         await until(
             pilot, lambda: isinstance(app.screen, ConfirmModal) and bool(app.screen.query(Button)), "the confirmation"
         )
         assert app.focused is not None and app.focused.id == "no"  # a dangerous question starts on Cancel
-        await pilot.click("#yes")
+        await click(pilot, "#yes")
         await until(
             pilot, lambda: "Nothing to delete" in str(app.screen.query_one("#items", Static).render()), "the deletion"
         )
@@ -148,7 +149,7 @@ async def test_invalid_function_name_blocks_create_and_says_why(cloud: Any, loca
         await pilot.pause()
         reason = str(app.screen.query(".field-error").first().render())
         assert "not a valid function name" in reason and "letters, digits, hyphens" in reason
-        await pilot.click("#create")
+        await click(pilot, "#create")
         await pilot.pause(0.3)
         assert app.focused is name and not local_state.step_done("function")
         assert local_state.config.function.name != "bad name!"
@@ -240,7 +241,7 @@ async def test_launch_with_a_ledger_offers_resume(cloud: Any, local_state: Wizar
     async with app.run_test(size=SIZE) as pilot:
         # The offer is pushed from a worker after the first frame: wait until it is composed.
         await until(pilot, lambda: isinstance(app.screen, ResumeModal) and bool(app.screen.query("#test")), "the offer")
-        await pilot.click("#test")
+        await click(pilot, "#test")
         await until(pilot, screen_is(app, "test"), "the test step")
         assert again.result.invoke_url == url  # nothing new was created
         await pilot.press("enter")
@@ -248,12 +249,12 @@ async def test_launch_with_a_ledger_offers_resume(cloud: Any, local_state: Wizar
         assert again.history[-1].status == 200
         app.goto("cleanup")
         await until(pilot, lambda: not app.screen.query_one("#delete", Button).disabled, "the ledger list")
-        await pilot.click("#delete")
+        await click(pilot, "#delete")
         await until(
             pilot, lambda: isinstance(app.screen, ConfirmModal) and bool(app.screen.query(Button)), "the confirmation"
         )
         assert app.focused is not None and app.focused.id == "no"  # a dangerous question starts on Cancel
-        await pilot.click("#yes")
+        await click(pilot, "#yes")
         await until(
             pilot, lambda: "Nothing to delete" in str(app.screen.query_one("#items", Static).render()), "deletion"
         )

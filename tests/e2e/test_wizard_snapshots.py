@@ -92,7 +92,7 @@ def modal(kind: str) -> Any:
 
     async def run(pilot: Pilot[Any]) -> None:
         app: Any = pilot.app
-        app.goto("cleanup" if kind == "confirm" else "function")
+        app.goto("cleanup" if kind.startswith("confirm") else "function")
         await pilot.pause(0.3)
         if kind == "error":
             app.screen.show_error(
@@ -106,7 +106,7 @@ def modal(kind: str) -> Any:
                 ),
                 retry=lambda: None,
             )
-        elif kind == "confirm":
+        elif kind.startswith("confirm"):
             app.screen.query_one("#delete").press()
         elif kind == "text":
             app.action_show_cli()
@@ -131,14 +131,15 @@ STEPS = [
     ("test", None, "local"),
     ("cleanup", None, "local"),
 ]
-MODALS = ["error", "confirm", "text", "resume"]
+# confirm-aws: real AWS asks for the API name to be typed, which makes the dialog taller.
+MODALS = ["error", "confirm", "confirm-aws", "text", "resume"]
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
 def _app_and_setup(tmp_path: Path, case: tuple[str, str | None, str] | str) -> tuple[WizardApp, Any]:
     if isinstance(case, str):
-        step = "cleanup" if case == "confirm" else "api"
-        return make_app(tmp_path, step), modal(case)
+        step = "cleanup" if case.startswith("confirm") else "api"
+        return make_app(tmp_path, step, "aws" if case.endswith("-aws") else "local"), modal(case)
     step, pane, target = case
     return make_app(tmp_path, step, target), before(step, pane)
 
@@ -173,5 +174,14 @@ async def test_every_focusable_widget_can_be_seen_at_80x24(
             await pilot.pause()
             region = widget.region
             assert region.area > 0 and screen.region.contains_region(region), f"{widget!r} at {region}"
-            shown, _ = screen.get_widget_at(region.x, region.y)
-            assert shown is widget or widget in shown.ancestors, f"{widget!r} is hidden behind {shown!r}"
+            # Every corner, not only the top-left: a button cut off at its
+            # bottom edge shows its top row and still cannot be clicked.
+            for x, y in [
+                (region.x, region.y),
+                (region.x + region.width // 2, region.y + region.height // 2),
+                (region.right - 1, region.bottom - 1),
+            ]:
+                shown, _ = screen.get_widget_at(x, y)
+                assert shown is widget or widget in shown.ancestors, (
+                    f"{widget!r} at {(x, y)} is hidden behind {shown!r}"
+                )

@@ -12,6 +12,7 @@ import pytest
 from tests.e2e.test_wizard_snapshots import make_app
 from tui.stack.render import render
 from tui.widgets.export import ExportModal, free_path
+from tests.pilotclick import click
 
 
 async def test_palette_export_saves_each_format_without_overwriting(
@@ -30,7 +31,7 @@ async def test_palette_export_saves_each_format_without_overwriting(
         for button in ("#fmt-sam", "#save", "#close"):  # inside 80x24, not clipped
             region = modal.query_one(button).region
             assert region.right <= 80 and region.bottom <= 24 and region.height > 0, (button, region)
-        await pilot.click("#fmt-sam")
+        await click(pilot, "#fmt-sam")
         await pilot.press("s")
         await pilot.press("s")
         await pilot.pause(0.2)
@@ -50,11 +51,11 @@ async def test_review_step_offers_export_and_cli_lines_match(tmp_path: Path, mon
         screen.pane = "review"  # type: ignore[attr-defined]
         screen._show()  # type: ignore[attr-defined]
         await pilot.pause(0.1)
-        await pilot.click("#export")
+        await click(pilot, "#export")
         await pilot.pause(0.3)
         modal = app.screen
         assert isinstance(modal, ExportModal)
-        await pilot.click("#fmt-cli")
+        await click(pilot, "#fmt-cli")
         await pilot.pause(0.1)
         assert modal.text == render(app.state.config, "cli", tmp_path / "deploy.sh")
         assert modal.text.startswith("#!/usr/bin/env bash")

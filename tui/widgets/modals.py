@@ -90,6 +90,9 @@ class ConfirmModal(ModalScreen[bool]):
     DEFAULT_CSS = (
         _MODAL_CSS.format(name="ConfirmModal")
         + "ConfirmModal Input { margin-top: 1; } ConfirmModal #confirm-reason { color: $error; height: auto; }"
+        # The name box and its hint take four rows: the list gives them up so
+        # the buttons still fit (and can be clicked) at 80x24.
+        + "ConfirmModal.-typed VerticalScroll { max-height: 6; }"
     )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -106,6 +109,8 @@ class ConfirmModal(ModalScreen[bool]):
         self.texts = (title, body, yes, no)
         self.danger = danger
         self.type_to_confirm = type_to_confirm
+        if type_to_confirm is not None:
+            self.add_class("-typed")
 
     def compose(self) -> ComposeResult:
         title, body, yes, no = self.texts
@@ -136,7 +141,7 @@ class ConfirmModal(ModalScreen[bool]):
             self.dismiss(True)
         else:
             self.query_one("#confirm-reason", Static).update(
-                Content(f"That is not {self.type_to_confirm}: type the name exactly, or press Esc to cancel.")
+                Content(f"That is not {self.type_to_confirm}: type it exactly, or Esc to cancel.")
             )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
