@@ -21,6 +21,7 @@ from textual.widgets import Button, Collapsible, Input, Select, Static, TabbedCo
 from tui import fields
 from awsrules.limits import TEST_METHODS
 from tui.state import TestRecord
+from tui.widgets.clipboard import copy_and_say
 
 from .base import StepScreen
 
@@ -39,6 +40,8 @@ def _pretty(text: str) -> str:
 
 class TestScreen(StepScreen):
     STEP = "test"
+    _status_line = Content("")
+    _failed = False
 
     def compose_step(self) -> ComposeResult:
         test = self.state.config.test
@@ -162,12 +165,12 @@ class TestScreen(StepScreen):
             self._history()
             return
         colour = "green" if reply.status < 400 else "red"
-        self.query_one("#status", Static).update(
-            Content.assemble(
-                (f"{reply.status} {reply.reason}", f"bold {colour}"),
-                f"  {reply.elapsed_ms:.0f} ms  {len(reply.body)} bytes  {reply.header('content-type') or ''}",
-            )
+        self._status_line = Content.assemble(
+            (f"{reply.status} {reply.reason}", f"bold {colour}"),
+            f"  {reply.elapsed_ms:.0f} ms  {len(reply.body)} bytes  {reply.header('content-type') or ''}",
         )
+        self._failed = reply.status >= 400
+        self.query_one("#status", Static).update(self._status_line)
         self.query_one("#out-body", Static).update(_pretty(reply.text))
         self.query_one("#out-headers", Static).update("\n".join(f"{k}: {v}" for k, v in reply.headers))
         self.query_one("#response", TabbedContent).active = "tab-body"
@@ -203,6 +206,11 @@ class TestScreen(StepScreen):
             return
         event = invocation.get("event")
         reason = invocation.get("note") or ""
+        if reason and self._failed:
+            # AWS's body says only {"message": "Not Found"}; the cloud logged why.
+            self.query_one("#status", Static).update(
+                Content.assemble(self._status_line, "\n", ("Why: ", "bold"), reason)
+            )
         self.query_one("#out-event", Static).update(
             json.dumps(event, indent=2) if event else f"The function was not invoked: {reason}"
         )
@@ -221,8 +229,7 @@ class TestScreen(StepScreen):
 
     @on(Button.Pressed, "#copy-url")
     def copy_url(self) -> None:
-        self.app.copy_to_clipboard(self._url())
-        self.notify("URL copied (OSC 52: works over SSH and in tmux with set-clipboard on)")
+        copy_and_say(self.app, self._url(), "URL")
 
     @on(Button.Pressed, "#copy-curl")
     def copy_curl(self) -> None:
@@ -233,8 +240,7 @@ class TestScreen(StepScreen):
         body = self.query_one("#body", TextArea).text
         if body:
             parts += ["--data-binary", body]
-        self.app.copy_to_clipboard(shlex.join([*parts, self._url()]))
-        self.notify("curl command copied")
+        copy_and_say(self.app, shlex.join([*parts, self._url()]), "curl command")
 
     @on(Button.Pressed, "#cleanup")
     def cleanup(self) -> None:

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
+from tui.widgets.clipboard import copy_and_say
 
 from ..config import Config
 
@@ -112,8 +113,7 @@ class ExportModal(ModalScreen[None]):
         self.notify(f"Saved {path}", markup=False)
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.text)
-        self.notify("Copied to the clipboard (OSC 52)")
+        copy_and_say(self.app, self.text, "Text")
 
     def action_close(self) -> None:
         self.dismiss(None)

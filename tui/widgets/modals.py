@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
+from tui.widgets.clipboard import copy_and_say
 
 _MODAL_CSS = """
 {name} {{
@@ -188,8 +189,7 @@ class TextModal(ModalScreen[None]):
             self.dismiss(None)
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.text)
-        self.notify("Copied to the clipboard (OSC 52)")
+        copy_and_say(self.app, self.text, "Text")
 
     def action_close(self) -> None:
         self.dismiss(None)
