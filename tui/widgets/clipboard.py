@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from typing import Any
 
 from textual.app import App
 
@@ -31,7 +32,7 @@ def tmux_blocks_copy() -> str | None:
     return value if done.returncode == 0 and value != "on" else None
 
 
-def copy_and_say(app: App[object], text: str, what: str) -> None:
+def copy_and_say(app: App[Any], text: str, what: str) -> None:
     """Copy `text`, then tell the person whether it can have worked. The
     tmux question is a subprocess: it runs in a thread, off the event loop."""
     app.copy_to_clipboard(text)
