@@ -16,13 +16,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from tui.stack.engine import Event
-from tui.widgets.modals import ErrorModal
 from tui.widgets.progress import ProgressLog
 from tui.widgets.sidebar import StepSidebar
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine (the stack's kinds, ledger, boto3-free but 50 ms) loads with the first step's work
     from tui.app import WizardApp
+    from tui.stack.engine import Event
+    from tui.widgets.modals import ErrorModal
     from tui.backend import Backend
     from tui.state import WizardState
 
@@ -31,6 +31,12 @@ def _wizard_app() -> type[WizardApp]:
     from tui.app import WizardApp  # the app imports the screens: look it up when first used
 
     return WizardApp
+
+
+def _error_modal() -> type[ErrorModal]:
+    from tui.widgets.modals import ErrorModal  # dialogs (TextArea and all) load when first shown
+
+    return ErrorModal
 
 
 class StepProgress(Message):
@@ -167,7 +173,7 @@ class StepScreen(Screen[None]):
             self.call_after_refresh(self.focus_primary)  # Enter acts again once the dialog is gone
 
         self.app.push_screen(
-            ErrorModal(err.action, err.code, err.message, err.hint, retry is not None, self.STEP != "cleanup"),
+            _error_modal()(err.action, err.code, err.message, err.hint, retry is not None, self.STEP != "cleanup"),
             chosen,
         )
 

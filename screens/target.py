@@ -17,7 +17,6 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select,
 
 from tui import fields
 from tui.targets import check_port
-from tui.widgets.modals import ConfirmModal
 from tui.widgets.progress import ProgressLog
 
 from .base import StepScreen
@@ -232,6 +231,8 @@ class TargetScreen(StepScreen):
                 if yes:
                     state.billing_confirmed = True
                     self.app.goto("function")
+
+            from tui.widgets.modals import ConfirmModal
 
             self.app.push_screen(ConfirmModal("Create real AWS resources?", body, "Continue"), confirmed)
             return

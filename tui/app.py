@@ -52,9 +52,16 @@ class WizardApp(App[None]):
         self.backend = backend or Backend(state)
         self.step = "target"
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The first step is the app's first screen: no blank default screen
+        is composed, shown and restyled before it (about a sixth of the time
+        to the first frame)."""
+        screen = _screen_class("target")()
+        self.install_screen(screen, name="target")
+        return screen
+
     def on_mount(self) -> None:
         self.refresh_subtitle()
-        self.goto("target")
         self.call_after_refresh(self.offer_resume)  # after the first frame: it asks the local cloud
 
     # -- navigation ------------------------------------------------------------
@@ -62,10 +69,17 @@ class WizardApp(App[None]):
         if not self.is_screen_installed(step):
             self.install_screen(_screen_class(step)(), name=step)
         self.step = step
-        if len(self.screen_stack) > 1:
-            self.switch_screen(step)
-        else:
+        # The Target step is the bottom of the stack; the other steps replace
+        # each other above it (installed screens keep their state). Never
+        # switch the bottom screen away: the stack would be empty while the
+        # next one composes, and widgets that ask for the screen then fail.
+        if step == "target":
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+        elif len(self.screen_stack) == 1:
             self.push_screen(step)
+        else:
+            self.switch_screen(step)
         self.refresh_subtitle()
 
     def action_step_back(self) -> None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from . import fields
 
@@ -107,8 +106,10 @@ _SCHEMA: dict[str, Any] = {
 }
 
 
-def _line_map(node: yaml.Node, prefix: str = "", out: dict[str, int] | None = None) -> dict[str, int]:
+def _line_map(node: Any, prefix: str = "", out: dict[str, int] | None = None) -> dict[str, int]:
     """Dotted key -> 1-based line of its value, from the composed YAML tree."""
+    import yaml
+
     out = {} if out is None else out
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -124,6 +125,8 @@ def load(path: str | Path | None) -> Config:
         return Config()
     path = Path(path)
     name = str(path)
+    import yaml  # 15 ms: only when a config file is given, not at the wizard's first frame
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -86,7 +86,8 @@ class Probe(WizardApp):
         super().on_mount()
 
     def snap(self):
-        loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('localcloud', 'boto3', 'moto'))
+        heavy = ('localcloud', 'boto3', 'moto', 'yaml', 'tui.stack.engine', 'tui.widgets.modals')
+        loaded = sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy)
         Path(sys.argv[1]).write_text(repr(loaded))  # stdout belongs to Textual while it runs
         self.exit()
 
@@ -96,7 +97,9 @@ Probe(WizardState(Config(), Path(tempfile.mkdtemp()), 1)).run(headless=True, siz
 
 def test_the_first_frame_loads_no_emulator_boto3_or_moto_module(tmp_path: Path) -> None:
     """The wizard paints first; the local cloud's client module loads in
-    the worker that runs after the first frame."""
+    the worker that runs after the first frame, the YAML parser only for a
+    --config file, the stack engine with the first step's work, the dialogs
+    when one is first shown."""
     script = tmp_path / "first_frame.py"  # Textual reads an App subclass's source file
     script.write_text(FIRST_FRAME)
     seen = tmp_path / "loaded.txt"
