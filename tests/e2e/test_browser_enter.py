@@ -61,7 +61,10 @@ def test_enter_every_100ms_in_chromium_reaches_hello_without_a_dialog(served: Se
                 if HELLO in screen and "200 OK" in screen:
                     break
             else:
-                raise AssertionError(f"no Hello after {presses} presses in 120 s; the terminal showed:\n{screen}")
+                log = served.log.read_text()[-3000:]  # textual-serve writes the wizard's stderr here
+                raise AssertionError(
+                    f"no Hello after {presses} presses in 120 s; the terminal showed:\n{screen}\n{log}"
+                )
             took = time.monotonic() - started
             # Later presses send again from the same step: still no dialog.
             for _ in range(10):
