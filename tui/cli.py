@@ -226,11 +226,13 @@ def main(argv: list[str] | None = None) -> int:
         from .serve_command import serve
 
         return serve(args)
+    if args.command is None:  # the wizard: none of the headless commands' imports before its first frame
+        from .wizard_command import wizard
+
+        return wizard(args)
     from . import commands
 
     try:
-        if args.command is None:
-            return commands.wizard(args)
         return int(getattr(commands, args.command)(args))
     except KeyboardInterrupt:
         print("Interrupted. Run the same command again to resume; 'destroy' removes what was created.", file=sys.stderr)

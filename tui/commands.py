@@ -285,16 +285,3 @@ def _print_env(args: argparse.Namespace) -> int:
     for name, value in creds.env(f"http://{HOST}:{args.port}", region).items():
         print(f"export {name}={shlex.quote(value)}")
     return 0
-
-
-@_guard
-def wizard(args: argparse.Namespace) -> int:
-    """The interactive wizard (Textual). Bad flags or config exit 2 before
-    the screen is taken over, so the message stays readable."""
-    config = _load(args) if args.config or args.target or args.region or args.profile else config_mod.Config()
-    from .app import WizardApp
-    from .state import WizardState
-
-    state = WizardState(config, _state_dir(args), args.port, state_dir_named=args.state_dir is not None)
-    WizardApp(state).run()
-    return 0
