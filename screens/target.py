@@ -45,30 +45,55 @@ class TargetScreen(StepScreen):
         with RadioSet(id="target"):
             yield RadioButton("Local cloud: no AWS account, no Docker", value=config.target == "local", id="local")
             yield RadioButton("AWS: your account (billable)", value=config.target == "aws", id="aws")
-        with Vertical(id="aws-fields"):
-            yield Field("Profile", select([], prompt="default credential chain", id="profile", allow_blank=True))
-            yield Field("Region", text_input(config.region, id="region", validators=[FieldValidator(fields.region)]))
-            yield Field(
-                "Endpoint",
-                text_input(self.state.endpoint_url or "", id="endpoint", placeholder="optional: an emulator's URL"),
-            )
-        with Vertical(id="local-fields"):
-            yield Field("Port", text_input(str(self.state.port), id="port", validators=[FieldValidator(check_port)]))
-            yield Static("", id="cloud-status", markup=False)  # paths and other users' names: never markup
-            with Horizontal(id="cloud-actions"):
-                yield button("Start", id="cloud-start")
-                yield button("Restart", id="cloud-restart")
-                yield button("Stop", id="cloud-stop")
+        # Only the chosen target's fields are in the first frame; the other
+        # set is mounted right after it (hidden), which keeps that frame light.
+        yield self._aws_fields() if config.target == "aws" else self._local_fields()
         yield Static("", id="identity")
         with Horizontal(classes="actions"):
             yield button("Continue", id="continue", variant="primary")
         yield ProgressLog(id="target-log")
 
+    def _aws_fields(self) -> Vertical:
+        config = self.state.config
+        return Vertical(
+            Field("Profile", select([], prompt="default credential chain", id="profile", allow_blank=True)),
+            Field("Region", text_input(config.region, id="region", validators=[FieldValidator(fields.region)])),
+            Field(
+                "Endpoint",
+                text_input(self.state.endpoint_url or "", id="endpoint", placeholder="optional: an emulator's URL"),
+            ),
+            id="aws-fields",
+        )
+
+    def _local_fields(self) -> Vertical:
+        return Vertical(
+            Field("Port", text_input(str(self.state.port), id="port", validators=[FieldValidator(check_port)])),
+            Static("", id="cloud-status", markup=False),  # paths and other users' names: never markup
+            Horizontal(
+                button("Start", id="cloud-start"),
+                button("Restart", id="cloud-restart"),
+                button("Stop", id="cloud-stop"),
+                id="cloud-actions",
+            ),
+            id="local-fields",
+        )
+
     def on_mount(self) -> None:
-        self.query_one("#aws-fields").display = self.state.config.target == "aws"
-        self.query_one("#local-fields").display = self.state.config.target == "local"
         self.query_one("#continue", Button).focus()
-        if self.state.config.target == "aws":
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        """The other target's fields; then the worker that fills the chosen
+        ones (its imports, the cloud client and http.client, would hold the
+        GIL while the step is first drawn)."""
+        aws = self.state.config.target == "aws"
+        other = self._local_fields() if aws else self._aws_fields()
+        chosen_aws = self.query_one("#aws", RadioButton).value  # the radio may have changed already
+        other.display = (other.id == "aws-fields") == chosen_aws
+        shown = self.query_one("#aws-fields" if aws else "#local-fields")
+        body = self.query_one("#step-body")
+        await (body.mount(other, after=shown) if aws else body.mount(other, before=shown))  # AWS's fields come first
+        if chosen_aws:
             self.load_profiles()
         else:
             self.refresh_cloud()
@@ -152,8 +177,10 @@ class TargetScreen(StepScreen):
     @on(RadioSet.Changed, "#target")
     def target_changed(self, event: RadioSet.Changed) -> None:
         aws = event.pressed.id == "aws"
-        self.query_one("#aws-fields").display = aws
-        self.query_one("#local-fields").display = not aws
+        for group in self.query("#aws-fields, #local-fields"):
+            group.display = (group.id == "aws-fields") == aws
+        if not self.query("#aws-fields") or not self.query("#local-fields"):
+            return  # the other set is still mounting: it shows and fills the chosen one when it is in
         if aws:
             self.load_profiles()
         else:
@@ -167,23 +194,25 @@ class TargetScreen(StepScreen):
         if aws and self.state.step_done("target") and self._unchanged():
             self.app.goto("function")
             return
-        region_input = self.query_one("#region", Input)
-        if aws and not is_valid(region_input):
-            region_input.focus()
-            return
-        port = None if aws else self._port()
-        if not aws and port is None:
-            self.query_one("#port", Input).focus()
-            return
-        if port is not None:
+        port = None
+        if aws:  # only the chosen target's fields are read (the other set may not be mounted yet)
+            region_input = self.query_one("#region", Input)
+            if not is_valid(region_input):
+                region_input.focus()
+                return
+            profile = self.query_one("#profile", Select).value
+            self.state.update(
+                target="aws", region=region_input.value, profile=profile if isinstance(profile, str) else None
+            )
+            self.state.endpoint_url = self.query_one("#endpoint", Input).value.strip() or None
+        else:
+            port = self._port()
+            if port is None:
+                self.query_one("#port", Input).focus()
+                return
             self.state.port = port
-        profile = self.query_one("#profile", Select).value
-        self.state.update(
-            target="aws" if aws else "local",
-            region=region_input.value if aws else self.state.config.region,
-            profile=profile if aws and isinstance(profile, str) else None,
-        )
-        self.state.endpoint_url = (self.query_one("#endpoint", Input).value.strip() or None) if aws else None
+            self.state.update(target="local", region=self.state.config.region, profile=None)
+            self.state.endpoint_url = None
         self.backend.reset()
         self.query_one("#continue", Button).disabled = True
         where = f"the local cloud on http://127.0.0.1:{port} (starting it if needed)" if not aws else "AWS"

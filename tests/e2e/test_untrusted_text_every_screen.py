@@ -19,7 +19,7 @@ from textual.css.query import NoMatches
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, Collapsible, DataTable, Input, Label, RadioButton, RichLog, Select, Static
+from textual.widgets import Button, Collapsible, DataTable, Input, Label, RadioButton, Select, Static
 from textual.widgets._select import SelectCurrent, SelectOverlay
 from textual.widgets._toast import Toast
 
@@ -124,8 +124,8 @@ def reason_box(control: Input) -> Widget:
     return field.query_one(".field-error")
 
 
-def log_text(log: RichLog) -> str:
-    return "\n".join(strip.text for strip in log.lines)
+def log_text(log: ProgressLog) -> str:
+    return log.text
 
 
 async def on_screen(
@@ -173,7 +173,8 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         # Target: profile names (~/.aws/config), a typed region, the identity and notes.
         await until(pilot, screen_is(app, "target"), "the target step")
-        app.screen.query_one("#aws", RadioButton).value = True
+        app.screen.query_one("#aws", RadioButton).value = True  # at once: the AWS fields may still be mounting
+        await until(pilot, lambda: bool(app.screen.query("#profile")), "the AWS fields")
         profile = app.screen.query_one("#profile", Select)
         await until(pilot, lambda: len(profile._options) > 1, "the profiles")
         profile.expanded = True
