@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
 from tui import fields
-from tui.targets import check_port
+from tui.fields import check_port
 from tui.widgets.progress import ProgressLog
 
 from .base import StepScreen
@@ -92,6 +92,8 @@ class TargetScreen(StepScreen):
         other.display = (other.id == "aws-fields") == chosen_aws
         shown = self.query_one("#aws-fields" if aws else "#local-fields")
         body = self.query_one("#step-body")
+        if not body.is_attached:
+            return  # the app is closing (quit within the first frame)
         await (body.mount(other, after=shown) if aws else body.mount(other, before=shown))  # AWS's fields come first
         if chosen_aws:
             self.load_profiles()

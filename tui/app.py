@@ -6,14 +6,16 @@ them, after the first frame is on screen."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .backend import Backend
 from .state import STEP_TITLES, STEPS, WizardState
+
+if TYPE_CHECKING:
+    from .backend import Backend
 
 
 # Each step's screen is imported when it is first shown: the first frame
@@ -49,8 +51,22 @@ class WizardApp(App[None]):
     def __init__(self, state: WizardState, backend: Backend | None = None):
         super().__init__()
         self.state = state
-        self.backend = backend or Backend(state)
+        self._backend = backend
         self.step = "target"
+
+    @property
+    def backend(self) -> Backend:
+        """Made when first used (by a worker, after the first frame): its
+        imports, the stack's outcome and the services, are not the frame's."""
+        if self._backend is None:
+            from .backend import Backend
+
+            self._backend = Backend(self.state)
+        return self._backend
+
+    @backend.setter
+    def backend(self, backend: Backend) -> None:
+        self._backend = backend
 
     def get_default_screen(self) -> Screen[Any]:
         """The first step is the app's first screen: no blank default screen

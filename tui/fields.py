@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from awsrules import limits, routekeys
+from awsrules.localendpoint import DEFAULT_PORT
 
 
 class FieldError(ValueError):
@@ -224,3 +225,15 @@ def test_path(value: Any) -> str:
 
 
 Validator = Callable[[Any], Any]
+
+
+PORT_RANGE = (1024, 65535)
+
+
+def check_port(text: object) -> int:
+    """The Port field: a whole number in PORT_RANGE, or FieldError saying so."""
+    low, high = PORT_RANGE
+    value = str(text).strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise FieldError(f"Port must be a whole number from {low} to {high}: type one, e.g. {DEFAULT_PORT}.")
+    return int(value)

@@ -144,18 +144,8 @@ def local_ledger_dir(port: int, state_dir: Path, timeout: float = 0.2) -> Path:
 
 
 # -- the Target step's view of the local cloud on a port ----------------------
-PORT_RANGE = (1024, 65535)
-
-
-def check_port(text: object) -> int:
-    """The Port field: a whole number in PORT_RANGE, or FieldError saying so."""
-    from .fields import FieldError
-
-    low, high = PORT_RANGE
-    value = str(text).strip()
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise FieldError(f"Port must be a whole number from {low} to {high}: type one, e.g. {DEFAULT_PORT}.")
-    return int(value)
+# The Port field's rule lives with the other fields (the first frame needs it, not this module).
+from .fields import PORT_RANGE, check_port  # noqa: E402, F401 - re-exported
 
 
 @dataclass(frozen=True)

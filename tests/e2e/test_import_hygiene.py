@@ -105,4 +105,6 @@ def test_the_first_frame_loads_no_emulator_boto3_or_moto_module(tmp_path: Path) 
     seen = tmp_path / "loaded.txt"
     out = subprocess.run([sys.executable, str(script), str(seen)], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
+    # Quitting at the first frame, before the after-frame work, is clean too.
+    assert "Traceback" not in out.stdout + out.stderr and "Error" not in out.stdout + out.stderr, out.stdout
     assert seen.read_text() == "[]"
