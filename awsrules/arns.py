@@ -5,28 +5,40 @@ regions are accepted, and their ARNs do not start with `arn:aws:`."""
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def _partitions() -> list[dict[str, Any]]:
+    """botocore's partitions.json (7 KB), the table its endpoint rulesets'
+    aws.partition function reads; not endpoints.json (1.2 MB), whose parse
+    held the GIL for 100-200 ms and froze the wizard's keys while it ran."""
+    import json
+    from pathlib import Path
+
+    import botocore
+
+    found: list[dict[str, Any]] = json.loads((Path(botocore.__file__).parent / "data" / "partitions.json").read_text())[
+        "partitions"
+    ]
+    return found
 
 
 @lru_cache(maxsize=64)
 def partition(region: str) -> str:
-    """The partition botocore's endpoint data puts `region` in."""
-    import botocore.session
+    """The partition `region` is in, resolved as botocore's endpoint
+    rulesets do (aws.partition): a region listed by a partition, else the
+    first whose regionRegex matches, else "aws"."""
+    import re
 
-    try:
-        return str(botocore.session.get_session().get_partition_for_region(region))
-    except Exception:  # botocore raises for a region it has never heard of
-        # Its partitions' region patterns, for regions newer than this botocore.
-        for prefix, name in (
-            ("cn-", "aws-cn"),
-            ("us-gov-", "aws-us-gov"),
-            ("us-isob-", "aws-iso-b"),
-            ("us-iso-", "aws-iso"),
-            ("eu-isoe-", "aws-iso-e"),
-            ("us-isof-", "aws-iso-f"),
-        ):
-            if region.startswith(prefix):
-                return name
-        return "aws"
+    partitions = _partitions()
+    for entry in partitions:
+        if region in entry.get("regions", {}):
+            return str(entry["id"])
+    for entry in partitions:
+        if re.match(entry["regionRegex"], region):
+            return str(entry["id"])
+    return "aws"
 
 
 def arn(service: str, region: str, account: str, resource: str, *, partition_region: str | None = None) -> str:

@@ -109,9 +109,9 @@ def _version_key(name: str) -> tuple[int, ...]:
 @lru_cache(maxsize=1)
 def _create_function_input() -> Any:
     """CreateFunction's input shape from botocore's Lambda model, parsed once."""
-    import botocore.session
+    from .botocoredata import service_model
 
-    return botocore.session.get_session().get_service_model("lambda").operation_model("CreateFunction").input_shape
+    return service_model("lambda").operation_model("CreateFunction").input_shape
 
 
 @lru_cache(maxsize=1)

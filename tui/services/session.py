@@ -56,6 +56,8 @@ class Cloud:
     def _boto_session(self) -> Any:
         import boto3
 
+        from awsrules.botocoredata import botocore_session
+
         if self._session is None:
             if self.target.kind == "local":
                 # Never touch the host's credential chain for the local cloud:
@@ -64,9 +66,18 @@ class Cloud:
                     aws_access_key_id=self.target.access_key,
                     aws_secret_access_key=self.target.secret_key,
                     region_name=self.target.region,
+                    botocore_session=botocore_session(),  # models parsed once per process
                 )
             else:
-                self._session = boto3.Session(profile_name=self.target.profile, region_name=self.target.region)
+                self._session = boto3.Session(
+                    profile_name=self.target.profile,
+                    region_name=self.target.region,
+                    botocore_session=botocore_session(),
+                )
+            # boto3 appends its data folder to the (shared) loader's search
+            # path on every Session: keep one of each.
+            paths = self._session._loader.search_paths
+            paths[:] = list(dict.fromkeys(paths))
         return self._session
 
     def client(self, service: str) -> Any:
