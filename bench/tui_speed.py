@@ -157,9 +157,7 @@ def main() -> int:
         f"event-loop lag while the connect and 'Create function' workers run: median {statistics.median(busy):.1f} ms, "
         f"p95 {sorted(busy)[int(len(busy) * 0.95)]:.1f} ms, max {max(busy):.1f} ms ({len(busy)} ticks)"
     )
-    print(
-        f"longest tick with no worker running (the loop's own work: composing the next step): {max(outside):.0f} ms"
-    )
+    print(f"longest tick with no worker running (the loop's own work: composing the next step): {max(outside):.0f} ms")
     return 0
 
 

@@ -5,6 +5,7 @@ regressions (update with --snapshot-update after a deliberate change)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,21 @@ from tui.app import WizardApp
 from tui.backend import Backend
 from tui.config import Config
 from tui.stack.engine import DeployResult
+from tui.services.metrics import API_QUERIES, FUNCTION_QUERIES, Metrics, Series
 from tui.services.session import Identity
 from tui.state import WizardState
 from tui.services.errors import WizardError
 from tui.widgets.resume import ResumeModal
 
 SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Monitor step says when it last read the metrics: a fixed time."""
+    import time
+
+    monkeypatch.setattr(time, "strftime", lambda fmt, *args: "12:00:00")
 
 
 class FixedBackend(Backend):
@@ -37,6 +47,23 @@ class FixedBackend(Backend):
 
     def functions(self) -> list[str]:
         return ["my-function"]
+
+    def metrics(self, minutes: int = 10) -> Metrics:
+        """A fixed, varied chart for the Monitor step (10 s periods, as locally)."""
+        series = {}
+        for i, (key, (_ns, metric, stat, counter)) in enumerate({**API_QUERIES, **FUNCTION_QUERIES}.items()):
+            values: list[float | None] = [
+                float((j * 7 + i * 3) % 11) if counter else float(20 + (j * 5 + i) % 9) for j in range(minutes * 6)
+            ]
+            series[key] = Series(f"{metric} {stat}", values, counter)
+        return Metrics(10, datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc), series)
+
+    def logs_since(self, function: str, since_ms: int) -> list[str]:
+        return [
+            "START RequestId: 0b1c2d3e-0000-4000-8000-000000000001 Version: $LATEST",
+            "END RequestId: 0b1c2d3e-0000-4000-8000-000000000001",
+            "REPORT RequestId: 0b1c2d3e-0000-4000-8000-000000000001\tDuration: 1.52 ms\tMemory Size: 128 MB",
+        ]
 
     def ledger_items(self) -> list[str]:
         return [
@@ -55,7 +82,7 @@ def make_app(tmp_path: Path, step: str, target: str = "local") -> WizardApp:
     state = WizardState(Config(target=target), tmp_path / "state", 1)
     if step != "target":
         state.identity = Identity("123456789012", "arn:aws:sts::123456789012:user/learner")
-    if step in ("api", "test", "cleanup"):
+    if step in ("api", "test", "monitor", "cleanup"):
         state.result = DeployResult(
             "local",
             "us-east-1",
@@ -64,7 +91,7 @@ def make_app(tmp_path: Path, step: str, target: str = "local") -> WizardApp:
             function_arn="arn:aws:lambda:us-east-1:123456789012:function:my-function",
             role_arn="arn:aws:iam::123456789012:role/service-role/my-function-role-abcd1234",
         )
-    if step in ("test", "cleanup"):
+    if step in ("test", "monitor", "cleanup"):
         state.result.api_id = "a1b2c3d4e5"
         state.result.invoke_url = "http://127.0.0.1:4580/_aws/execute-api/a1b2c3d4e5/"
     return WizardApp(state, FixedBackend(state))
@@ -110,6 +137,10 @@ def modal(kind: str) -> Any:
             app.screen.query_one("#delete").press()
         elif kind == "text":
             app.action_show_cli()
+        elif kind == "export":
+            app.action_export()
+        elif kind == "help":
+            app.action_step_help()
         else:
             app.push_screen(ResumeModal("my-function + my-http-api", 8))
         await pilot.pause(0.3)
@@ -129,10 +160,11 @@ STEPS = [
     ("api", "stages", "local"),
     ("api", "review", "local"),
     ("test", None, "local"),
+    ("monitor", None, "local"),
     ("cleanup", None, "local"),
 ]
 # confirm-aws: real AWS asks for the API name to be typed, which makes the dialog taller.
-MODALS = ["error", "confirm", "confirm-aws", "text", "resume"]
+MODALS = ["error", "confirm", "confirm-aws", "text", "export", "help", "resume"]
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
