@@ -14,6 +14,7 @@ from .context import RequestContext
 from .errors import GatewayError, answer
 from .handlers import (
     BuildEvent,
+    add_cors_headers,
     CheckPermission,
     FindApi,
     Invoke,
@@ -79,5 +80,5 @@ def http_api_chain(views: ControlPlaneViews, runtime: Any, port: int) -> Chain:
             Invoke(runtime),
             map_response,
         ],
-        [add_request_id],
+        [add_cors_headers, add_request_id],
     )

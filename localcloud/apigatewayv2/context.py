@@ -36,6 +36,7 @@ class RequestContext:
     result: InvokeResult | None = None  # Invoke
     response: HttpResponse | None = None  # set: the chain stops and answers
     note: str | None = None  # why API Gateway answered by itself
+    preflight: bool = False  # match_route: API Gateway answered a CORS preflight
 
     @property
     def route_key(self) -> str | None:

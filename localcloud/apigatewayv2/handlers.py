@@ -15,7 +15,7 @@ from typing import Any, Callable
 from .. import fastjson
 from ..moto_bridge import ACCOUNT
 from ..runtime import FunctionInfo
-from . import events, routing
+from . import cors, events, routing
 from .context import RequestContext
 from .errors import (
     ApiConfigurationError,
@@ -70,8 +70,23 @@ def match_route(ctx: RequestContext) -> None:
     """B6 precedence; no match is 404, never 405 (B5)."""
     match = ctx.stage_view.routes.match(ctx.request.method, ctx.route_path)
     if match is None:
+        if ctx.view.cors is not None and cors.is_preflight(ctx.request):
+            # No route takes it: API Gateway answers the preflight itself (F2).
+            ctx.response = cors.preflight(ctx.view.cors, ctx.request)
+            ctx.preflight = True
+            ctx.note = "CORS preflight answered by API Gateway (the function is not invoked)"
+            return
         raise NotFound(f"no route matches {ctx.request.method} {ctx.route_path}")
     ctx.match = match
+
+
+def add_cors_headers(ctx: RequestContext) -> None:
+    """Every answer of an API with CORS on, its own errors too (F3); the
+    preflight answer already has its headers."""
+    view = ctx.view
+    if view is None or view.cors is None or ctx.response is None or ctx.preflight:
+        return
+    cors.decorate(view.cors, ctx.request, ctx.response)
 
 
 class ResolveIntegration:

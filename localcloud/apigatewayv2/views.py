@@ -10,6 +10,7 @@ from typing import Any
 
 from ..moto_bridge import ACCOUNT, Moto
 from ..runtime import FunctionInfo
+from .cors import Cors
 from .deployments import Deployments, Snapshot
 from .policy import allows, policy_of
 from .routing import RouteTable
@@ -36,6 +37,7 @@ class ApiView:
     api_id: str
     region: str
     stages: dict[str, StageView]  # served stages only
+    cors: Cors | None = None  # the API's CorsConfiguration (an API setting, not a stage's)
 
 
 def function_info(moto: Moto, region: str, fn: Any) -> FunctionInfo:
@@ -84,7 +86,7 @@ class ControlPlaneViews:
                         {i[0]: Integration(*i) for i in snap.integrations},
                         dict(stage.stage_variables or {}),
                     )
-                view = ApiView(api_id, region, stages)
+                view = ApiView(api_id, region, stages, Cors.of(getattr(api, "cors_configuration", None)))
         self._views[api_id] = (generation, view)
         return view
 
