@@ -138,7 +138,10 @@ def modal(kind: str) -> Any:
         elif kind == "text":
             app.action_show_cli()
         elif kind == "export":
-            app.action_export()
+            from tui.widgets.export import ExportModal
+
+            # The dialog names the folder it saves in (the working directory): a fixed one here.
+            app.push_screen(ExportModal(app.state.config, folder=Path("/home/learner/project")))
         elif kind == "help":
             app.action_step_help()
         else:
