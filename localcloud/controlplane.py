@@ -8,6 +8,7 @@ moto untouched.
 - Lambda proxy integrations need payload format 1.0 or 2.0.
 - Stage names are validated; a duplicate stage is a conflict.
 - Deployments and UpdateStage, which moto does not implement.
+- CorsConfiguration is validated as API Gateway does (awsrules/cors.py).
 Runs in a worker thread (it calls moto, which blocks).
 """
 
@@ -17,6 +18,7 @@ import json
 import re
 from typing import Any
 
+from awsrules.cors import cors_problem
 from awsrules.limits import PAYLOAD_FORMATS, STAGE_NAME_RE
 from awsrules.routekeys import RouteKeyError, parse
 from .apigatewayv2.deployments import Deployments
@@ -72,6 +74,10 @@ class ControlPlane:
                 backend.delete_api(api_id)
             return WsgiReply(204, [], b"")
         data = _json(body)
+        if rest == "" and method == "PATCH":
+            problem = cors_problem(data.get("corsConfiguration"))
+            if problem:
+                return _error(400, "BadRequestException", problem)
         if rest == "/routes" and method == "POST":
             return self._check_route(api, data.get("routeKey"), None, data.get("target"))
         if rest.startswith("/routes/") and method == "PATCH":
@@ -111,6 +117,9 @@ class ControlPlane:
         route_key = data.pop("routeKey", None)
         if target and data.get("protocolType") != "HTTP":
             return _error(400, "BadRequestException", "Quick create (target) is only for HTTP APIs")
+        problem = cors_problem(data.get("corsConfiguration"))
+        if problem:
+            return _error(400, "BadRequestException", problem)
         if route_key is not None:
             try:
                 parse(route_key)

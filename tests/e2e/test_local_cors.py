@@ -114,3 +114,32 @@ def test_without_cors_the_function_headers_pass_through(cloud: Any) -> None:
     assert response.headers["access-control-allow-origin"] == "https://evil.example"
     preflight_response = preflight(deployed, "/items")
     assert preflight_response.status_code == 404  # no CORS: nothing answers the preflight
+
+
+@pytest.mark.parametrize(
+    ("cors", "message"),
+    [
+        # aws/aws-cdk#9076 quotes AWS's BadRequestException for this one.
+        (
+            {"AllowOrigins": ["*"], "AllowCredentials": True},
+            "allow-credentials is not supported if 'allow-origin' is *",
+        ),
+        # http-api-cors allows *, http://* and https://* only.
+        ({"AllowOrigins": ["https://*.example.com"]}, "allow-origin https://*.example.com can not have wildcards"),
+        # The model's range for MaxAge is -1 to 86400 (botocore's Cors shape).
+        ({"AllowOrigins": ["https://a.example"], "MaxAge": 86401}, "max-age 86401 is out of range"),
+    ],
+)
+def test_invalid_cors_configurations_are_refused(cloud: Any, cors: dict[str, Any], message: str) -> None:
+    client = cloud.client("apigatewayv2")
+    with pytest.raises(client.exceptions.BadRequestException) as raised:
+        client.create_api(Name="bad-cors", ProtocolType="HTTP", CorsConfiguration=cors)
+    assert message in raised.value.response["Error"]["Message"]
+    api_id = client.create_api(Name="good-cors", ProtocolType="HTTP")["ApiId"]
+    try:
+        with pytest.raises(client.exceptions.BadRequestException):
+            client.update_api(ApiId=api_id, CorsConfiguration=cors)
+        assert client.get_api(ApiId=api_id).get("CorsConfiguration") is None  # nothing half-applied
+    finally:
+        client.delete_api(ApiId=api_id)
+    assert "bad-cors" not in [a["Name"] for a in client.get_apis()["Items"]]
