@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 
-from . import fields
+from . import corsconfig, fields
+from .corsconfig import CorsConfig
 
 DEFAULT_TEST_PATH = "/my-function"
 
@@ -45,6 +46,7 @@ class ApiConfig:
     routes: tuple[str, ...] = ("ANY /my-function",)
     stage: str = "$default"
     auto_deploy: bool = True
+    cors: CorsConfig | None = None  # None: no CORS (API Gateway passes the function's headers through)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ _SCHEMA: dict[str, Any] = {
         "routes": fields.routes,
         "stage": fields.stage,
         "auto_deploy": fields.boolean,
+        "cors": corsconfig.SCHEMA,
     },
     "test": {"method": fields.test_method, "path": fields.test_path},
 }
@@ -188,6 +191,11 @@ def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = 
     api_values = values.pop("api", {})
     if "routes" in api_values:
         api_values["routes"] = tuple(api_values["routes"])
+    if "cors" in api_values:
+        api_values["cors"] = corsconfig.CorsConfig(**api_values["cors"])
+        problem = corsconfig.problem(api_values["cors"])
+        if problem:
+            problems.append(f"{where('api.cors')}: api.cors: {problem}; API Gateway refuses it")
     api = ApiConfig(**api_values)
     test = TestConfig(**values.pop("test", {}))
     problems.extend(_cross_checks(function, where))

@@ -47,11 +47,18 @@ def configs(tmp_path: Path) -> dict[str, Path]:
     on.mkdir()
     hostile = tmp_path / "hostile.yaml"
     hostile.write_text('api:\n  name: "x\\nrm -rf ~\\r$(id) `id` \\"q\'"\ntest:\n  path: \'/a"$(id)`x`\'\n')
+    cors = tmp_path / "cors.yaml"
+    cors.write_text(
+        "api:\n  cors:\n    allow_origins: [https://app.example.com]\n    allow_methods: [GET, POST]\n"
+        "    allow_headers: [content-type]\n    expose_headers: [x-request-id]\n    max_age_s: 300\n"
+        "    allow_credentials: true\n"
+    )
     return {
         "sample": SAMPLE,
         "folder": folder_config(off, auto_deploy=False),
         "folder-auto": folder_config(on, auto_deploy=True),
         "hostile": hostile,
+        "cors": cors,
     }
 
 

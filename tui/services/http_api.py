@@ -21,7 +21,11 @@ def _maybe(action: str, func: Any, **kwargs: Any) -> dict[str, Any] | None:
         raise
 
 
-def create_api(cloud: Cloud, name: str, tags: dict[str, str] | None = None) -> dict[str, Any]:
+def create_api(
+    cloud: Cloud, name: str, tags: dict[str, str] | None = None, cors: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`cors`: a CorsConfiguration (None: no CORS)."""
+    extra = {"CorsConfiguration": cors} if cors is not None else {}
     return call(
         f"create the HTTP API {name}",
         cloud.client("apigatewayv2").create_api,
@@ -29,7 +33,18 @@ def create_api(cloud: Cloud, name: str, tags: dict[str, str] | None = None) -> d
         ProtocolType="HTTP",
         Description="Created with apigw-wizard",
         Tags=tags or {},
+        **extra,
     )
+
+
+def set_cors(cloud: Cloud, api_id: str, cors: dict[str, Any] | None) -> None:
+    """Make the API's CorsConfiguration `cors`; None turns CORS off (the
+    console's Clear: DeleteCorsConfiguration, which sets it to null)."""
+    client = cloud.client("apigatewayv2")
+    if cors is None:
+        call(f"turn CORS off on {api_id}", client.delete_cors_configuration, ApiId=api_id)
+    else:
+        call(f"configure CORS on {api_id}", client.update_api, ApiId=api_id, CorsConfiguration=cors)
 
 
 def get_api(cloud: Cloud, api_id: str) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@ with a token written to the ledger first lets a lost response be found."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -36,8 +37,10 @@ class ApiKind(Kind):
             token = uuid.uuid4().hex  # tags the API so a lost response cannot orphan it
             replies: list[dict[str, Any]] = []
 
+            cors = run.config.api.cors.wire() if run.config.api.cors is not None else None
+
             def make() -> dict[str, Any]:
-                replies.append(http_api.create_api(run.cloud, name, {TOKEN_TAG: token}))
+                replies.append(http_api.create_api(run.cloud, name, {TOKEN_TAG: token}, cors))
                 return replies[-1]
 
             real = run.create(
@@ -54,9 +57,19 @@ class ApiKind(Kind):
         else:
             assert recorded is not None
             run.reuse(self, recorded, f"HTTP API {api['ApiId']} exists")
+            self._settle_cors(run, api)
         run.result.api_id = api["ApiId"]
         run.result.api_endpoint = api.get("ApiEndpoint", "")
         return str(api["ApiId"])
+
+    def _settle_cors(self, run: Run, api: dict[str, Any]) -> None:
+        """The config's CORS onto an API that already exists (changed, added or cleared)."""
+        wanted = run.config.api.cors.wire() if run.config.api.cors is not None else None
+        if _normal(api.get("CorsConfiguration")) == _normal(wanted):
+            return
+        http_api.set_cors(run.cloud, api["ApiId"], wanted)
+        what = "Turned CORS off" if wanted is None else "Set CORS"
+        run.emit_event("api", "updated", f"{what} on HTTP API {api['ApiId']}")
 
     def dedupe_after_create(self) -> bool:
         return True
@@ -72,19 +85,24 @@ class ApiKind(Kind):
         http_api.delete_api(cloud, resource.id)
 
     def cli(self, ctx: RenderContext) -> list[str]:
-        return ctx.capture(
-            "API_ID",
-            "ApiId",
-            [f"aws apigatewayv2 create-api --name {ctx.sh(ctx.config.api.name)} --protocol-type HTTP"],
-        )
+        command = f"aws apigatewayv2 create-api --name {ctx.sh(ctx.config.api.name)} --protocol-type HTTP"
+        if ctx.config.api.cors is not None:
+            command += f" --cors-configuration {ctx.sh(json.dumps(ctx.config.api.cors.wire(), separators=(',', ':')))}"
+        return ctx.capture("API_ID", "ApiId", [command])
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        return {LOGICAL_ID: {"Type": self.type, "Properties": {"Name": ctx.config.api.name, "ProtocolType": "HTTP"}}}
+        properties: dict[str, Any] = {"Name": ctx.config.api.name, "ProtocolType": "HTTP"}
+        if ctx.config.api.cors is not None:
+            properties["CorsConfiguration"] = ctx.config.api.cors.wire()  # the same keys as the API's
+        return {LOGICAL_ID: {"Type": self.type, "Properties": properties}}
 
     def sam(self, ctx: RenderContext) -> Template:
         if not sam_explicit(ctx):
             return {}  # the function's HttpApi events make it (ServerlessHttpApi)
-        return {LOGICAL_ID: {"Type": "AWS::Serverless::HttpApi", "Properties": {"Name": ctx.config.api.name}}}
+        properties: dict[str, Any] = {"Name": ctx.config.api.name}
+        if ctx.config.api.cors is not None:
+            properties["CorsConfiguration"] = ctx.config.api.cors.wire()
+        return {LOGICAL_ID: {"Type": "AWS::Serverless::HttpApi", "Properties": properties}}
 
 
 KIND = ApiKind()
@@ -93,8 +111,23 @@ SAM_IMPLICIT_ID = "ServerlessHttpApi"  # the API SAM makes for HttpApi events th
 
 def sam_explicit(ctx: RenderContext) -> bool:
     """SAM's implicit HTTP API has only the `$default` stage (it is named
-    after the stack); a named stage needs an explicit AWS::Serverless::HttpApi."""
-    return ctx.config.api.stage != "$default"
+    after the stack); a named stage, or CORS (set on the HttpApi resource),
+    needs an explicit AWS::Serverless::HttpApi."""
+    return ctx.config.api.stage != "$default" or ctx.config.api.cors is not None
+
+
+def _normal(cors: Any) -> Any:
+    """A CorsConfiguration compared by meaning: empty lists, a false
+    AllowCredentials and an absent MaxAge say the same; order is kept."""
+    if cors is None:
+        return None
+    return tuple(
+        sorted(
+            (key, tuple(value) if isinstance(value, list) else value)
+            for key, value in cors.items()
+            if value not in ([], None, False)
+        )
+    )
 
 
 def sam_logical_id(ctx: RenderContext) -> str:
