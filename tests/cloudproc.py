@@ -254,6 +254,7 @@ def deploy(
     permission: bool = True,
     integration_timeout_ms: int = 30000,
     stage_variables: dict[str, str] | None = None,
+    stage_settings: dict[str, Any] | None = None,
     **fn_kwargs: Any,
 ) -> Deployed:
     name, arn = create_function(cloud, code, **fn_kwargs)
@@ -269,7 +270,13 @@ def deploy(
     )["IntegrationId"]
     for key in routes:
         api_client.create_route(ApiId=api, RouteKey=key, Target=f"integrations/{integ}")
-    api_client.create_stage(ApiId=api, StageName=stage, AutoDeploy=auto_deploy, StageVariables=stage_variables or {})
+    api_client.create_stage(
+        ApiId=api,
+        StageName=stage,
+        AutoDeploy=auto_deploy,
+        StageVariables=stage_variables or {},
+        **(stage_settings or {}),  # e.g. DefaultRouteSettings, RouteSettings
+    )
     if permission:
         cloud.client("lambda").add_permission(
             FunctionName=name,

@@ -25,6 +25,7 @@ from .handlers import (
     match_route,
     select_stage,
 )
+from .throttling import Throttle
 from .views import ControlPlaneViews
 
 # A handler returns None, or an awaitable (an async handler) that does.
@@ -74,6 +75,7 @@ def http_api_chain(views: ControlPlaneViews, runtime: Any, port: int) -> Chain:
             FindApi(views.view),
             select_stage,
             match_route,
+            Throttle(),
             ResolveIntegration(views.function),
             CheckPermission(views.allowed),
             BuildEvent(port),

@@ -5,7 +5,7 @@ request touches no moto state and takes no lock."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..moto_bridge import ACCOUNT, Moto
@@ -14,6 +14,7 @@ from .cors import Cors
 from .deployments import Deployments, Snapshot
 from .policy import allows, policy_of
 from .routing import RouteTable
+from .throttling import Limit, limits
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class StageView:
     routes: RouteTable
     integrations: dict[str, Integration]
     variables: dict[str, str]
+    throttling: dict[str, Limit] = field(default_factory=dict)  # route key ("" the default) -> its limit
 
 
 @dataclass
@@ -85,6 +87,7 @@ class ControlPlaneViews:
                         RouteTable(snap.routes),
                         {i[0]: Integration(*i) for i in snap.integrations},
                         dict(stage.stage_variables or {}),
+                        limits(getattr(stage, "default_route_settings", None), getattr(stage, "route_settings", None)),
                     )
                 view = ApiView(api_id, region, stages, Cors.of(getattr(api, "cors_configuration", None)))
         self._views[api_id] = (generation, view)
