@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote
 
 from . import gate, invoke_api, rolecreds
 from .apigatewayv2 import events
+from .apigatewayv2.accesslog import AccessLogs
 from .asgi import MAX_CONTROL_BYTES, Disconnected, Replay, TooLarge, clock, printable, read_body, respond
 from .client import HEALTH_PATH, INVOCATIONS_PATH, SERVICE_NAME, SHUTDOWN_PATH
 from .controlplane import ControlPlane
@@ -82,6 +83,7 @@ class Edge:
         self.saver.good = good
         self.runtime = Runtime(state_dir, f"http://127.0.0.1:{port}", self.sink)
         self.runtime.code_loader = self._code
+        self.access_logs = AccessLogs(self.sink)  # stages' AccessLogSettings (apigatewayv2/accesslog.py)
         self.metrics = MetricRecorder()  # CloudWatch's AWS/ApiGateway and AWS/Lambda figures (metrics.py)
         self.runtime.metrics = self.metrics
         self.roles = rolecreds.RoleSessions(self.gate.keys)
@@ -293,18 +295,17 @@ class Edge:
     async def execute_api(self, api_id: str, request: events.HttpRequest) -> tuple[events.HttpResponse, str]:
         """A data-plane request: API Gateway's response, and its reason when
         it answered by itself. Kept for the test screen's inspection."""
+        received = time.time()
         started = time.perf_counter()
         outcome = await self.gateway.handle(api_id, request)
         if outcome.view is not None and outcome.response is not None:
             report = outcome.result.log if outcome.result is not None else None
+            latency_ms = (time.perf_counter() - started) * 1000
+            integration_ms = getattr(report, "duration_ms", None)
             self.metrics.request(
-                outcome.view.region,
-                api_id,
-                outcome.stage,
-                outcome.response.status,
-                (time.perf_counter() - started) * 1000,
-                getattr(report, "duration_ms", None),
+                outcome.view.region, api_id, outcome.stage, outcome.response.status, latency_ms, integration_ms
             )
+            self.access_logs.write(outcome, received, latency_ms, integration_ms)
         self.recent.keep(outcome)
         self._after_invoke()
         assert outcome.response is not None  # the chain always ends with one

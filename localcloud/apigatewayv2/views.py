@@ -10,6 +10,7 @@ from typing import Any
 
 from ..moto_bridge import ACCOUNT, Moto
 from ..runtime import FunctionInfo
+from .accesslog import AccessLog, settings_of
 from .cors import Cors
 from .deployments import Deployments, Snapshot
 from .policy import allows, policy_of
@@ -32,6 +33,7 @@ class StageView:
     integrations: dict[str, Integration]
     variables: dict[str, str]
     throttling: dict[str, Limit] = field(default_factory=dict)  # route key ("" the default) -> its limit
+    access_log: AccessLog | None = None  # the stage's AccessLogSettings, when on
 
 
 @dataclass
@@ -88,6 +90,7 @@ class ControlPlaneViews:
                         {i[0]: Integration(*i) for i in snap.integrations},
                         dict(stage.stage_variables or {}),
                         limits(getattr(stage, "default_route_settings", None), getattr(stage, "route_settings", None)),
+                        settings_of(getattr(stage, "access_log_settings", None)),
                     )
                 view = ApiView(api_id, region, stages, Cors.of(getattr(api, "cors_configuration", None)))
         self._views[api_id] = (generation, view)
