@@ -97,10 +97,12 @@ class Moto:
         # Lambda without Docker; must be set before any function exists (D2).
         moto_api_backend.set_config({"lambda": {"use_docker": False}})
         from . import motolean
+        from .apigatewayv2 import ids
 
         _share_logs_backend()
         _stop_tracking_instances()
         motolean.apply()
+        ids.apply()  # AWS's id shapes for APIs, routes and integrations
         self.app = DomainDispatcherApplication(create_backend_app)
         self._v2_app: Any = None  # API Gateway v2's own (motolean), made on first use
         self.lock = threading.RLock()
