@@ -1,14 +1,22 @@
 """Deployments, which moto lacks (reference D1). A stage with auto-deploy
 serves the API as it is now; a stage without it serves only what was last
-deployed to it, and nothing before the first deployment."""
+deployed to it, and nothing before the first deployment.
+
+As on AWS, a change to an API deploys it to each of its auto-deploy stages:
+a deployment with AutoDeployed true and the description AWS gives it
+(aws-cli examples, awscli/examples/apigatewayv2/get-deployments.rst).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import string
 from dataclasses import dataclass, field
 from typing import Any
+
+from .ids import DEPLOYMENT_ID_LENGTH, aws_id
+
+# Worded as in awscli/examples/apigatewayv2/get-deployments.rst (AWS output).
+AUTO_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,8 @@ class Deployment:
     created: str
     description: str
     snapshot: Snapshot
+    # A class-level default: deployments saved before it existed load as manual ones.
+    auto_deployed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,7 +56,7 @@ class Deployment:
             "deploymentStatus": "DEPLOYED",
             "createdDate": self.created,
             "description": self.description,
-            "autoDeployed": False,
+            "autoDeployed": self.auto_deployed,
         }
 
 
@@ -55,14 +65,36 @@ class Deployments:
     by_api: dict[str, dict[str, Deployment]] = field(default_factory=dict)
     stage_deployment: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def create(self, api: Any, stage: str | None, description: str) -> Deployment:
-        deployment_id = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(6))
+    def create(self, api: Any, stage: str | None, description: str, auto: bool = False) -> Deployment:
+        ours = self.by_api.setdefault(api.api_id, {})
+        deployment_id = aws_id(DEPLOYMENT_ID_LENGTH)
+        while deployment_id in ours:
+            deployment_id = aws_id(DEPLOYMENT_ID_LENGTH)
         created = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        deployment = Deployment(deployment_id, created, description, Snapshot.of(api))
-        self.by_api.setdefault(api.api_id, {})[deployment_id] = deployment
+        deployment = Deployment(deployment_id, created, description, Snapshot.of(api), auto)
+        ours[deployment_id] = deployment
         if stage:
             self.stage_deployment[(api.api_id, stage)] = deployment_id
         return deployment
+
+    def auto_deploy(self, api: Any, stages: list[str] | None = None) -> list[Deployment]:
+        """Deploy the API as it is now to its auto-deploy stages (all of
+        them, or those named), one deployment each, as AWS does after a
+        change. An API without routes cannot be deployed (CreateDeployment
+        refuses it on AWS), so nothing happens then. Call with moto's lock."""
+        if not api.routes:
+            return []
+        made = []
+        for name, stage in api.stages.items():
+            if stage.auto_deploy and (stages is None or name in stages):
+                made.append(self.create(api, name, AUTO_DESCRIPTION, auto=True))
+        return made
+
+    def forget_api(self, api_id: str) -> None:
+        """Everything about a deleted API."""
+        self.by_api.pop(api_id, None)
+        for key in [k for k in self.stage_deployment if k[0] == api_id]:
+            del self.stage_deployment[key]
 
     def snapshot_for(self, api_id: str, stage: str) -> Snapshot | None:
         deployment_id = self.stage_deployment.get((api_id, stage))
