@@ -22,9 +22,12 @@ from awsrules.cors import cors_problem
 from awsrules.limits import PAYLOAD_FORMATS, STAGE_NAME_RE
 from awsrules.routekeys import RouteKeyError, parse
 from .apigatewayv2.deployments import Deployments
-from .moto_bridge import Moto, WsgiReply, region_of
+from .controlplane_replies import integration_fields, reshaped, route_fields, stage_fields, with_status
+from .moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
 
 _API = re.compile(r"^/v2/apis/([^/]+)(/.*)?$")
+_ITEM = re.compile(r"^/(routes|integrations|stages)(?:/([^/]+))?$")  # deeper paths are moto's
+_Call = tuple[str, str, list[tuple[str, str]], bytes]  # (path, query, headers, body) of the call
 _POLICY = re.compile(r"^/2015-03-31/functions/([^/]+)/policy$")
 
 
@@ -53,7 +56,8 @@ class ControlPlane:
         """An answer, or None to let moto answer."""
         policy = _POLICY.match(path)
         if policy and method == "POST":
-            return self._check_permission(policy.group(1), headers, _json(body))
+            refused = self._check_permission(policy.group(1), headers, _json(body))
+            return refused or with_status(self._pass(method, path, query, headers, body), 201)
         if path == "/v2/apis" and method == "POST":
             return self._create_api(query, headers, body)
         match = _API.match(path)
@@ -63,38 +67,70 @@ class ControlPlane:
         with self.moto.lock:
             found = self.moto.find_api(api_id)
         if found is None:
-            return None  # moto's own NotFoundException
+            # AWS names the account too: "Invalid API identifier specified
+            # <account-id>:<api-id>" (aws/aws-sdk-js#2458 for GetApi,
+            # aws/aws-sam-cli#7030: "... 665192190199:bwop0s66op"); moto leaves it out.
+            return _error(404, "NotFoundException", f"Invalid API identifier specified {ACCOUNT}:{api_id}")
         api = found[1]
         if rest == "" and method == "DELETE":
-            # moto keeps a deleted API's tags forever: the snapshot grew
-            # ~100 bytes per deploy/destroy cycle (bench/soak.py).
-            with self.moto.lock:
-                backend = self.moto.apigw(found[0])
-                backend.tagger.delete_all_tags_for_resource(api.arn)
-                backend.delete_api(api_id)
-            return WsgiReply(204, [], b"")
+            return self._delete_api(found[0], api)
         data = _json(body)
         if rest == "" and method == "PATCH":
             problem = cors_problem(data.get("corsConfiguration"))
             if problem:
                 return _error(400, "BadRequestException", problem)
-        if rest == "/routes" and method == "POST":
-            return self._check_route(api, data.get("routeKey"), None, data.get("target"))
-        if rest.startswith("/routes/") and method == "PATCH":
-            route_id = rest.split("/")[2]
+            return self._changed(api, self._pass(method, path, query, headers, body))
+        item = _ITEM.match(rest)
+        if item is None:
+            return self._deployments(api, method, rest, data) if rest.startswith("/deployments") else None
+        kind, item_id = item.group(1), item.group(2)
+        if kind == "routes":
+            return self._routes(api, item_id, method, data, (path, query, headers, body))
+        if kind == "integrations":
+            return self._integrations(api, item_id, method, data, (path, query, headers, body))
+        return self._stages(api, item_id, method, data, (path, query, headers, body))
+
+    # -- routes, integrations and stages -----------------------------------
+    def _routes(self, api: Any, route_id: str | None, method: str, data: dict[str, Any], call: _Call) -> WsgiReply:
+        if route_id is None and method == "POST":
+            refused = self._check_route(api, data.get("routeKey"), None, data.get("target"))
+            if refused:
+                return refused
+        if route_id is not None and method == "PATCH":
             if ("route", route_id) in self.managed and "routeKey" in data:
                 return _error(400, "BadRequestException", "Cannot modify the route key of an API Gateway managed route")
             if "routeKey" in data or "target" in data:
-                return self._check_route(api, data.get("routeKey"), route_id, data.get("target"))
-        if (
-            rest.startswith("/integrations/")
-            and method == "DELETE"
-            and ("integration", rest.split("/")[2]) in self.managed
-        ):
+                refused = self._check_route(api, data.get("routeKey"), route_id, data.get("target"))
+                if refused:
+                    return refused
+        reply = self._pass(method, *call)
+        if method != "GET":
+            reply = self._changed(api, reply)
+        if method == "POST":
+            reply = with_status(reply, 201)
+        return reshaped(reply, route_fields(self.managed))
+
+    def _integrations(
+        self, api: Any, integration_id: str | None, method: str, data: dict[str, Any], call: _Call
+    ) -> WsgiReply:
+        if method == "DELETE" and ("integration", integration_id) in self.managed:
             return _error(400, "BadRequestException", "Cannot delete an API Gateway managed integration")
-        if rest == "/integrations" and method == "POST" or rest.startswith("/integrations/") and method == "PATCH":
-            return self._check_integration(api, data, creating=method == "POST")
-        if rest == "/stages" and method == "POST":
+        if (integration_id is None and method == "POST") or (integration_id is not None and method == "PATCH"):
+            refused = self._check_integration(api, data, creating=method == "POST")
+            if refused:
+                return refused
+        reply = self._pass(method, *call)
+        if method != "GET":
+            reply = self._changed(api, reply)
+        if method == "POST":
+            reply = with_status(reply, 201)
+        return reshaped(reply, integration_fields(self.managed))
+
+    def _stages(self, api: Any, name: str | None, method: str, data: dict[str, Any], call: _Call) -> WsgiReply:
+        fields = stage_fields(api.api_id, self.deployments, self.managed)
+        if name is not None and method == "PATCH":
+            return reshaped(self._update_stage(api, name, data), fields)
+        if name is None and method == "POST":
             name = data.get("stageName")
             if not isinstance(name, str) or (name != "$default" and not STAGE_NAME_RE.fullmatch(name)):
                 return _error(
@@ -104,11 +140,45 @@ class ControlPlane:
                 )
             if name in api.stages:
                 return _error(409, "ConflictException", f"Stage already exists: {name}")
-        if rest.startswith("/stages/") and method == "PATCH":
-            return self._update_stage(api, rest.split("/", 2)[2], data)
-        if rest.startswith("/deployments"):
-            return self._deployments(api, method, rest, data)
-        return None
+            reply = with_status(self._pass(method, *call), 201)
+            if reply.status < 300:
+                with self.moto.lock:
+                    self.deployments.auto_deploy(api, [name])
+                    self.moto.bump()
+            return reshaped(reply, fields)
+        reply = self._pass(method, *call)
+        if name is not None and method == "DELETE" and reply.status < 300:
+            with self.moto.lock:
+                self.deployments.stage_deployment.pop((api.api_id, name), None)
+                self.managed.discard(("stage", f"{api.api_id}/{name}"))
+        return reshaped(reply, fields)
+
+    def _pass(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes) -> WsgiReply:
+        """moto's own answer to the call."""
+        return self.moto.call(method, path, query, headers, body, self.port)
+
+    def _changed(self, api: Any, reply: WsgiReply) -> WsgiReply:
+        """After a change to the API: deployed to its auto-deploy stages, as AWS does."""
+        if reply.status < 300:
+            with self.moto.lock:
+                if self.deployments.auto_deploy(api):
+                    self.moto.bump()
+        return reply
+
+    def _delete_api(self, region: str, api: Any) -> WsgiReply:
+        # moto keeps a deleted API's tags forever: the snapshot grew
+        # ~100 bytes per deploy/destroy cycle (bench/soak.py). Our own
+        # records of the API (deployments, managed parts) go with it too.
+        with self.moto.lock:
+            backend = self.moto.apigw(region)
+            backend.tagger.delete_all_tags_for_resource(api.arn)
+            parts = {("route", r) for r in api.routes} | {("integration", i) for i in api.integrations}
+            parts |= {("stage", f"{api.api_id}/{s}") for s in api.stages}
+            backend.delete_api(api.api_id)
+            self.managed -= parts
+            self.deployments.forget_api(api.api_id)
+            self.moto.bump()
+        return WsgiReply(204, [], b"")
 
     # -- quick create ------------------------------------------------------
     def _create_api(self, query: str, headers: list[tuple[str, str]], body: bytes) -> WsgiReply:
@@ -158,6 +228,8 @@ class ControlPlane:
                 ).body
             )
             self._moto("POST", f"/v2/apis/{api_id}/stages", {"stageName": "$default", "autoDeploy": True}, headers)
+            with self.moto.lock:
+                self.deployments.auto_deploy(api, ["$default"])
             self.managed |= {
                 ("integration", integration["integrationId"]),
                 ("route", route["routeId"]),
