@@ -9,6 +9,9 @@ moto untouched.
 - Stage names are validated; a duplicate stage is a conflict.
 - Deployments and UpdateStage, which moto does not implement.
 - CorsConfiguration is validated as API Gateway does (awsrules/cors.py).
+- Each change to an API deploys it to its auto-deploy stages (deployments.py).
+- moto's answers get AWS's status codes and the fields it leaves out
+  (controlplane_replies.py); a missing API's message names the account.
 Runs in a worker thread (it calls moto, which blocks).
 """
 
