@@ -12,12 +12,12 @@ through (a token bucket of size 0; AWS does not document it)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import GatewayError
+from .throttlelimits import Limit
 
-if TYPE_CHECKING:  # the context imports the views, which import this module's Limit
+if TYPE_CHECKING:
     from .context import RequestContext
 
 
@@ -25,36 +25,6 @@ class TooManyRequests(GatewayError):
     """Over the stage's or route's throttling limit (429)."""
 
     status = 429
-
-
-@dataclass(frozen=True)
-class Limit:
-    burst: float
-    rate: float
-
-
-def _number(settings: Any, key: str) -> float | None:
-    value = settings.get(key) if isinstance(settings, dict) else None
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def limits(default: Any, routes: Any) -> dict[str, Limit]:
-    """Route key -> its Limit, "" for the stage default; only what sets one."""
-    base_burst = _number(default, "throttlingBurstLimit")
-    base_rate = _number(default, "throttlingRateLimit")
-    out: dict[str, Limit] = {}
-    if base_burst is not None or base_rate is not None:
-        out[""] = Limit(base_burst if base_burst is not None else 5000, base_rate if base_rate is not None else 10000)
-    for key, settings in (routes or {}).items() if isinstance(routes, dict) else ():
-        burst = _number(settings, "throttlingBurstLimit")
-        rate = _number(settings, "throttlingRateLimit")
-        if burst is None and rate is None:
-            continue
-        fallback = out.get("", Limit(5000, 10000))
-        out[str(key)] = Limit(
-            burst if burst is not None else fallback.burst, rate if rate is not None else fallback.rate
-        )
-    return out
 
 
 class Throttle:

@@ -15,7 +15,7 @@ from .cors import Cors
 from .deployments import Deployments, Snapshot
 from .policy import allows, policy_of
 from .routing import RouteTable
-from .throttling import Limit, limits
+from .throttlelimits import Limit, limits
 
 
 @dataclass(frozen=True)
