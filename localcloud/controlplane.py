@@ -21,6 +21,7 @@ import json
 import re
 from typing import Any
 
+from awsrules.accesslogs import access_log_problem
 from awsrules.cors import cors_problem
 from awsrules.limits import PAYLOAD_FORMATS, STAGE_NAME_RE
 from awsrules.routekeys import RouteKeyError, parse
@@ -143,6 +144,9 @@ class ControlPlane:
                 )
             if name in api.stages:
                 return _error(409, "ConflictException", f"Stage already exists: {name}")
+            problem = access_log_problem(data.get("accessLogSettings"))
+            if problem:
+                return _error(400, "BadRequestException", problem)
             reply = with_status(self._pass(method, *call), 201)
             if reply.status < 300:
                 with self.moto.lock:
@@ -315,9 +319,19 @@ class ControlPlane:
             return _error(404, "NotFoundException", f"Invalid stage identifier specified {name}")
         if ("stage", f"{api.api_id}/{name}") in self.managed:
             return _error(400, "BadRequestException", "Cannot modify an API Gateway managed stage")
+        problem = access_log_problem(data.get("accessLogSettings"))
+        if problem:
+            return _error(400, "BadRequestException", problem)
         with self.moto.lock:
             if "autoDeploy" in data:
                 stage.auto_deploy = bool(data["autoDeploy"])
+            # Settings an update names replace the stage's (the data plane reads them: throttling, access logs).
+            if "defaultRouteSettings" in data:
+                stage.default_route_settings = {"detailedMetricsEnabled": False, **(data["defaultRouteSettings"] or {})}
+            if "routeSettings" in data:
+                stage.route_settings = data["routeSettings"] or {}
+            if "accessLogSettings" in data:
+                stage.access_log_settings = data["accessLogSettings"] or None
             if "stageVariables" in data:
                 stage.stage_variables = data["stageVariables"] or {}
             if "description" in data:

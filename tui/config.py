@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 
-from . import corsconfig, fields
+from . import corsconfig, fields, stagesettings
 from .corsconfig import CorsConfig
+from .stagesettings import Throttling
 
 DEFAULT_TEST_PATH = "/my-function"
 
@@ -47,6 +48,8 @@ class ApiConfig:
     stage: str = "$default"
     auto_deploy: bool = True
     cors: CorsConfig | None = None  # None: no CORS (API Gateway passes the function's headers through)
+    throttling: Throttling | None = None  # the stage's default route throttling; None: the account's
+    stage_variables: tuple[tuple[str, str], ...] = ()  # (name, value), sorted
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ _SCHEMA: dict[str, Any] = {
         "stage": fields.stage,
         "auto_deploy": fields.boolean,
         "cors": corsconfig.SCHEMA,
+        "throttling": stagesettings.THROTTLING_SCHEMA,
+        "stage_variables": stagesettings.stage_variables,
     },
     "test": {"method": fields.test_method, "path": fields.test_path},
 }
@@ -191,6 +196,8 @@ def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = 
     api_values = values.pop("api", {})
     if "routes" in api_values:
         api_values["routes"] = tuple(api_values["routes"])
+    if "throttling" in api_values:
+        api_values["throttling"] = stagesettings.Throttling(**api_values["throttling"])
     if "cors" in api_values:
         api_values["cors"] = corsconfig.CorsConfig(**api_values["cors"])
         problem = corsconfig.problem(api_values["cors"])

@@ -15,11 +15,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from awsrules.accesslogs import LOG_GROUP_ARN
+
 from ..moto_bridge import ACCOUNT
 from .errors import MESSAGES
 
 _VARIABLE = re.compile(r"\$context\.([A-Za-z0-9_.]+)")
-_ARN = re.compile(r"^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:([^:*]+)(?::\*)?$")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def settings_of(stored: Any) -> AccessLog | None:
     """From a stage's accessLogSettings as moto keeps them; None when off."""
     if not isinstance(stored, dict):
         return None
-    found = _ARN.match(str(stored.get("destinationArn") or ""))
+    found = LOG_GROUP_ARN.match(str(stored.get("destinationArn") or ""))
     fmt = stored.get("format")
     if found is None or not isinstance(fmt, str) or not fmt:
         return None

@@ -51,7 +51,8 @@ def configs(tmp_path: Path) -> dict[str, Path]:
     cors.write_text(
         "api:\n  cors:\n    allow_origins: [https://app.example.com]\n    allow_methods: [GET, POST]\n"
         "    allow_headers: [content-type]\n    expose_headers: [x-request-id]\n    max_age_s: 300\n"
-        "    allow_credentials: true\n"
+        "    allow_credentials: true\n  throttling: {burst: 20, rate: 10.5}\n"
+        "  stage_variables: {table: orders-dev, mode: test}\n"
     )
     return {
         "sample": SAMPLE,

@@ -11,6 +11,8 @@ import re
 import time
 from typing import Any
 
+import pytest
+
 from localcloud.moto_bridge import ACCOUNT
 from tests.cloudproc import deploy
 
@@ -75,3 +77,23 @@ def test_the_json_preset_is_valid_json_per_line(cloud: Any) -> None:
     assert entry["requestId"] == reply.headers["apigw-requestid"]
     assert entry["routeKey"] == "ANY /items" and entry["httpMethod"] == "GET"
     assert entry["status"] == "201" and entry["protocol"] == "HTTP/1.1" and entry["responseLength"] == "4"
+
+
+def test_update_stage_turns_access_logs_on_and_bad_settings_are_refused(cloud: Any) -> None:
+    group = f"access-update-{time.time_ns()}"
+    api = deploy(cloud, HANDLER, routes=("GET /later",))
+    client = cloud.client("apigatewayv2")
+    # botocore's AccessLogSettings: the format "must include at least $context.requestId".
+    with pytest.raises(client.exceptions.BadRequestException):
+        client.update_stage(ApiId=api.api_id, StageName="$default", **_settings(group, "$context.status only"))
+    with pytest.raises(client.exceptions.BadRequestException):
+        client.update_stage(
+            ApiId=api.api_id,
+            StageName="$default",
+            AccessLogSettings={"DestinationArn": "not-an-arn", "Format": "$context.requestId"},
+        )
+    client.update_stage(
+        ApiId=api.api_id, StageName="$default", **_settings(group, "$context.requestId $context.status")
+    )
+    reply = api.get("/later")
+    assert lines(cloud, group, 1) == [f"{reply.headers['apigw-requestid']} 201"]

@@ -140,23 +140,30 @@ def get_stage(cloud: Cloud, api_id: str, stage: str) -> dict[str, Any] | None:
     return _maybe(f"look up the stage {stage}", cloud.client("apigatewayv2").get_stage, ApiId=api_id, StageName=stage)
 
 
-def create_stage(cloud: Cloud, api_id: str, stage: str, auto_deploy: bool) -> dict[str, Any]:
+def create_stage(
+    cloud: Cloud, api_id: str, stage: str, auto_deploy: bool, settings: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`settings`: more CreateStage fields (DefaultRouteSettings, StageVariables)."""
     return call(
         f"create the stage {stage}",
         cloud.client("apigatewayv2").create_stage,
         ApiId=api_id,
         StageName=stage,
         AutoDeploy=auto_deploy,
+        **(settings or {}),
     )
 
 
-def update_stage(cloud: Cloud, api_id: str, stage: str, auto_deploy: bool) -> dict[str, Any]:
+def update_stage(
+    cloud: Cloud, api_id: str, stage: str, auto_deploy: bool, settings: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return call(
         f"update the stage {stage}",
         cloud.client("apigatewayv2").update_stage,
         ApiId=api_id,
         StageName=stage,
         AutoDeploy=auto_deploy,
+        **(settings or {}),
     )
 
 

@@ -3,6 +3,7 @@ it, or a named stage; without auto-deploy the engine deploys it."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from ...services import http_api
@@ -41,13 +42,13 @@ class StageKind(Kind):
             run.create(
                 self,
                 Resource(self.type, api.stage, parent=api_id),
-                lambda: http_api.create_stage(run.cloud, api_id, api.stage, api.auto_deploy),
+                lambda: http_api.create_stage(run.cloud, api_id, api.stage, api.auto_deploy, settings(api)),
                 lambda _reply: Resource(self.type, api.stage, parent=api_id),
                 lambda r: f"Created stage {r.id}",
             )
-        elif bool(current.get("AutoDeploy")) != api.auto_deploy:
-            http_api.update_stage(run.cloud, api_id, api.stage, api.auto_deploy)
-            run.emit_event("stage", "updated", f"Set auto-deploy {'on' if api.auto_deploy else 'off'} on {api.stage}")
+        elif bool(current.get("AutoDeploy")) != api.auto_deploy or changed_settings(current, api):
+            http_api.update_stage(run.cloud, api_id, api.stage, api.auto_deploy, settings(api))
+            run.emit_event("stage", "updated", f"Updated stage {api.stage}: {describe(api)}")
         else:
             run.reuse(self, recorded or Resource(self.type, api.stage, parent=api_id), f"Stage {api.stage} exists")
         if not api.auto_deploy:
@@ -69,12 +70,14 @@ class StageKind(Kind):
 
     def cli(self, ctx: RenderContext) -> list[str]:
         api = ctx.config.api
-        lines = ctx.quiet(
-            [
-                f"aws apigatewayv2 create-stage --api-id {ctx.sh(ctx.api_id)} "
-                f"--stage-name {ctx.sh(api.stage)} --{'auto-deploy' if api.auto_deploy else 'no-auto-deploy'}"
-            ]
+        command = (
+            f"aws apigatewayv2 create-stage --api-id {ctx.sh(ctx.api_id)} "
+            f"--stage-name {ctx.sh(api.stage)} --{'auto-deploy' if api.auto_deploy else 'no-auto-deploy'}"
         )
+        for option, value in template_settings(api).items():
+            flag = {"DefaultRouteSettings": "--default-route-settings", "StageVariables": "--stage-variables"}[option]
+            command += f" {flag} {ctx.sh(json.dumps(value, separators=(',', ':')))}"
+        lines = ctx.quiet([command])
         if not api.auto_deploy:
             lines += ctx.quiet(
                 [f"aws apigatewayv2 create-deployment --api-id {ctx.sh(ctx.api_id)} --stage-name {ctx.sh(api.stage)}"]
@@ -108,7 +111,12 @@ class StageKind(Kind):
         out: Template = {
             LOGICAL_ID: {
                 "Type": self.type,
-                "Properties": {"ApiId": {"Ref": API_ID}, "StageName": api.stage, "AutoDeploy": api.auto_deploy},
+                "Properties": {
+                    "ApiId": {"Ref": API_ID},
+                    "StageName": api.stage,
+                    "AutoDeploy": api.auto_deploy,
+                    **template_settings(api),
+                },
             }
         }
         if not api.auto_deploy:
@@ -130,7 +138,7 @@ class StageKind(Kind):
 
         if not sam_explicit(ctx):
             return {}
-        return {API_ID: {"Properties": {"StageName": ctx.config.api.stage}}}
+        return {API_ID: {"Properties": {"StageName": ctx.config.api.stage, **template_settings(ctx.config.api)}}}
 
     def outputs(self, ctx: RenderContext, sam: bool = False) -> dict[str, Any]:
         from .api import sam_logical_id
@@ -147,3 +155,37 @@ class StageKind(Kind):
 
 
 KIND = StageKind()
+
+
+def settings(api: Any) -> dict[str, Any]:
+    """The config's stage settings as CreateStage / UpdateStage fields. An
+    update sends them all (an empty DefaultRouteSettings clears the limits;
+    an empty StageVariables map clears the variables)."""
+    route = api.throttling.route_settings() if api.throttling is not None else {}
+    return {"DefaultRouteSettings": route, "StageVariables": dict(api.stage_variables)}
+
+
+def template_settings(api: Any) -> dict[str, Any]:
+    """The settings a template or script states: only those the config sets."""
+    return {key: value for key, value in settings(api).items() if value}
+
+
+def changed_settings(current: dict[str, Any], api: Any) -> bool:
+    wanted = settings(api)
+    have_route = current.get("DefaultRouteSettings") or {}
+    for key in ("ThrottlingBurstLimit", "ThrottlingRateLimit"):
+        if have_route.get(key) != wanted["DefaultRouteSettings"].get(key):
+            return True
+    return (current.get("StageVariables") or {}) != wanted["StageVariables"]
+
+
+def describe(api: Any) -> str:
+    throttle = api.throttling
+    parts = [f"auto-deploy {'on' if api.auto_deploy else 'off'}"]
+    if throttle is not None:
+        parts.append(
+            f"throttling burst {throttle.burst if throttle.burst is not None else 'account'}, "
+            f"rate {throttle.rate if throttle.rate is not None else 'account'}/s"
+        )
+    parts.append(f"{len(api.stage_variables)} stage variables")
+    return ", ".join(parts)
