@@ -267,6 +267,17 @@ class Moto:
                 return region, api
         return None
 
+    def find_user_pool(self, region: str, pool_id: str) -> bool:
+        """A Cognito user pool with this id in `region` (the data plane's JWT
+        authorizers trust its tokens: moto signs them)."""
+        from moto.cognitoidp.models import cognitoidp_backends
+
+        with self.lock:
+            try:
+                return pool_id in cognitoidp_backends[ACCOUNT][region].user_pools
+            except KeyError:  # not a region moto knows
+                return False
+
     def find_function(self, region: str, name_or_arn: str) -> Any | None:
         from moto.core.exceptions import ServiceException
         from werkzeug.exceptions import HTTPException

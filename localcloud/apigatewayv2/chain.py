@@ -25,6 +25,7 @@ from .handlers import (
     match_route,
     select_stage,
 )
+from .authorize import Authorize
 from .throttling import Throttle
 from .views import ControlPlaneViews
 
@@ -76,6 +77,7 @@ def http_api_chain(views: ControlPlaneViews, runtime: Any, port: int) -> Chain:
             select_stage,
             match_route,
             Throttle(),
+            Authorize(views.user_pool_exists),
             ResolveIntegration(views.function),
             CheckPermission(views.allowed),
             BuildEvent(port),

@@ -37,6 +37,7 @@ class RequestContext:
     response: HttpResponse | None = None  # set: the chain stops and answers
     note: str | None = None  # why API Gateway answered by itself
     preflight: bool = False  # match_route: API Gateway answered a CORS preflight
+    authorizer: dict[str, Any] | None = None  # Authorize: requestContext.authorizer for the event
 
     @property
     def route_key(self) -> str | None:

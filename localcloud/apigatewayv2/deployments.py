@@ -23,11 +23,27 @@ AUTO_DESCRIPTION = "Automatic deployment triggered by changes to the Api configu
 class Snapshot:
     routes: tuple[tuple[str, str, str | None], ...]  # (route id, route key, target)
     integrations: tuple[tuple[str, str, str, str, int], ...]  # (id, type, uri, payload format, timeout ms)
+    # Class-level defaults: snapshots saved before these existed load with none.
+    # (route id, authorization type, authorizer id, scopes)
+    route_auth: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = ()
+    # (id, type, identity sources, JWT issuer, JWT audiences)
+    authorizers: tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def of(cls, api: Any) -> Snapshot:
         """What moto holds for an API right now (call with moto's lock)."""
         routes = tuple((r.route_id, r.route_key, r.target) for r in api.routes.values())
+        route_auth = tuple(
+            (
+                r.route_id,
+                str(r.authorization_type or "NONE"),
+                r.authorizer_id,
+                tuple(str(s) for s in (r.authorization_scopes or ())),
+            )
+            for r in api.routes.values()
+            if (r.authorization_type or "NONE") != "NONE"
+        )
+        authorizers = tuple(_authorizer(a) for a in getattr(api, "authorizers", {}).values())
         integrations = tuple(
             (
                 i.id,
@@ -38,7 +54,19 @@ class Snapshot:
             )
             for i in api.integrations.values()
         )
-        return cls(routes, integrations)
+        return cls(routes, integrations, route_auth, authorizers)
+
+
+def _authorizer(found: Any) -> tuple[str, str, tuple[str, ...], str, tuple[str, ...]]:
+    jwt = found.jwt_config or {}
+    sources = found.identity_source or []
+    return (
+        found.id,
+        str(found.authorizer_type or ""),
+        tuple(str(s) for s in (sources if isinstance(sources, list) else [sources])),
+        str(jwt.get("issuer") or ""),
+        tuple(str(a) for a in (jwt.get("audience") or ())),
+    )
 
 
 @dataclass

@@ -12,6 +12,8 @@ from .events import HttpResponse
 # Exact casing matters: HTTP APIs say "Internal Server Error", REST APIs
 # "Internal server error" (B5's casing trap).
 MESSAGES = {
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     413: "Request Entity Too Large",
     429: "Too Many Requests",
@@ -31,6 +33,7 @@ class GatewayError(Exception):
     """API Gateway answers by itself; `note` says why (None: nothing to add)."""
 
     status = 500
+    headers: tuple[tuple[str, str], ...] = ()  # sent with the answer (a 401's www-authenticate)
 
     def __init__(self, note: str | None = None):
         super().__init__(note or MESSAGES[self.status])
@@ -82,4 +85,7 @@ class IntegrationTimeout(GatewayError):
 
 def answer(error: GatewayError) -> HttpResponse:
     """The response for an error a handler raised."""
-    return gateway_error(error.status)
+    response = gateway_error(error.status)
+    if error.headers:
+        response = HttpResponse(response.status, [*response.headers, *error.headers], response.body)
+    return response

@@ -49,6 +49,7 @@ class Context:
     request_id: str
     resource_path: str  # the route's path, for 1.0's `resource`
     time_epoch_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    authorizer: dict[str, Any] | None = None  # what an authorizer passes on (2.0: {"jwt": ...})
 
 
 def new_request_id() -> str:
@@ -134,6 +135,7 @@ def event_v2(request: HttpRequest, ctx: Context) -> dict[str, Any]:
     event["requestContext"] = {
         "accountId": ctx.account,
         "apiId": ctx.api_id,
+        **({"authorizer": ctx.authorizer} if ctx.authorizer is not None else {}),
         "domainName": ctx.domain.partition(":")[0],
         "domainPrefix": ctx.api_id,
         "http": {
@@ -189,6 +191,9 @@ def event_v1(request: HttpRequest, ctx: Context) -> dict[str, Any]:
         "requestContext": {
             "accountId": ctx.account,
             "apiId": ctx.api_id,
+            # 1.0 on an HTTP API: the JWT's claims and scopes directly (the docs' 1.0 example
+            # has "authorizer": {"claims": null, "scopes": null}; its shape with a real JWT is unverified).
+            **({"authorizer": ctx.authorizer.get("jwt", ctx.authorizer)} if ctx.authorizer is not None else {}),
             "domainName": ctx.domain.partition(":")[0],
             "domainPrefix": ctx.api_id,
             "extendedRequestId": ctx.request_id,

@@ -150,6 +150,7 @@ class BuildEvent:
             ctx.stage_view.variables,
             ctx.request_id,
             route.path or "$default",
+            authorizer=ctx.authorizer,
         )
         build = events.event_v2 if ctx.integration.payload_format == "2.0" else events.event_v1
         event = build(ctx.request, about)

@@ -28,12 +28,30 @@ class Integration:
 
 
 @dataclass(frozen=True)
+class RouteAuth:
+    type: str  # JWT | CUSTOM | AWS_IAM
+    authorizer_id: str | None
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Authorizer:
+    authorizer_id: str
+    type: str  # JWT | REQUEST
+    identity_sources: tuple[str, ...]
+    issuer: str  # JWT only
+    audience: tuple[str, ...]  # JWT only
+
+
+@dataclass(frozen=True)
 class StageView:
     routes: RouteTable
     integrations: dict[str, Integration]
     variables: dict[str, str]
     throttling: dict[str, Limit] = field(default_factory=dict)  # route key ("" the default) -> its limit
     access_log: AccessLog | None = None  # the stage's AccessLogSettings, when on
+    route_auth: dict[str, RouteAuth] = field(default_factory=dict)  # route id -> how it is authorized
+    authorizers: dict[str, Authorizer] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,6 +86,8 @@ class ControlPlaneViews:
         self._functions: dict[tuple[str, str], tuple[int, FunctionInfo | None, Any]] = {}
         self._allowed: dict[tuple[str, str], bool] = {}
         self._allowed_generation = -1
+        self._pools: dict[tuple[str, str], bool] = {}
+        self._pools_generation = -1
 
     def view(self, api_id: str) -> ApiView | None:
         cached = self._views.get(api_id)
@@ -91,10 +111,23 @@ class ControlPlaneViews:
                         dict(stage.stage_variables or {}),
                         limits(getattr(stage, "default_route_settings", None), getattr(stage, "route_settings", None)),
                         settings_of(getattr(stage, "access_log_settings", None)),
+                        {a[0]: RouteAuth(a[1], a[2], a[3]) for a in snap.route_auth},
+                        {a[0]: Authorizer(*a) for a in snap.authorizers},
                     )
                 view = ApiView(api_id, region, stages, Cors.of(getattr(api, "cors_configuration", None)))
         self._views[api_id] = (generation, view)
         return view
+
+    def user_pool_exists(self, region: str, pool_id: str) -> bool:
+        """A Cognito user pool in this local cloud (its own JWT issuer),
+        remembered until the control plane changes (no lock per request)."""
+        if self._pools_generation != self.moto.generation:
+            self._pools = {}
+            self._pools_generation = self.moto.generation
+        found = self._pools.get((region, pool_id))
+        if found is None:
+            found = self._pools[(region, pool_id)] = self.moto.find_user_pool(region, pool_id)
+        return found
 
     def function(self, region: str, uri: str) -> tuple[FunctionInfo | None, Any]:
         """(info, resource policy) for an integration URI."""
