@@ -1,7 +1,8 @@
 """The chain's authorization step: a route's AuthorizationType decides.
-JWT routes are checked as jwtauth.py says. Lambda (CUSTOM) and IAM routes
-are refused with 500 and a note until the local cloud runs them: letting
-them through would answer 200 where AWS answers 401 or 403."""
+JWT routes are checked as jwtauth.py says, Lambda (CUSTOM) ones as
+lambdaauth.py says. IAM routes are refused with 500 and a note until the
+local cloud checks them: letting them through would answer 200 where AWS
+answers 403."""
 
 from __future__ import annotations
 
@@ -9,26 +10,35 @@ import time
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from .errors import ApiConfigurationError
+from .handlers import source_arn
 from .jwtauth import IssuerKeys, JwtAuthorizer, authorize
+from .lambdaauth import LambdaAuthorizers
 
 if TYPE_CHECKING:
     from .context import RequestContext
+    from .views import Authorizer
 
 
 class Authorize:
-    def __init__(self, user_pool_exists: Callable[[str, str], bool]):
+    def __init__(self, user_pool_exists: Callable[[str, str], bool], lambdas: LambdaAuthorizers):
         self.keys = IssuerKeys(user_pool_exists)
+        self.lambdas = lambdas
 
     def __call__(self, ctx: RequestContext) -> Awaitable[None] | None:
         auth = ctx.stage_view.route_auth.get(ctx.match.route.route_id) if ctx.stage_view.route_auth else None
         if auth is None:
             return None  # an open route: no coroutine made on the common path
-        if auth.type != "JWT":
-            kind = "Lambda (CUSTOM)" if auth.type == "CUSTOM" else auth.type
+        if auth.type not in ("JWT", "CUSTOM"):
             raise ApiConfigurationError(
-                f"{kind} authorization is not run by the local cloud yet: refused rather than let through"
+                f"{auth.type} authorization is not checked by the local cloud yet: refused rather than let through"
             )
         found = ctx.stage_view.authorizers.get(auth.authorizer_id or "")
+        if auth.type == "CUSTOM":
+            if found is None or found.type != "REQUEST":
+                raise ApiConfigurationError(
+                    f"the route's authorizer {auth.authorizer_id} does not exist or is not REQUEST"
+                )
+            return self._lambda(ctx, found)
         if found is None or found.type != "JWT":
             raise ApiConfigurationError(f"the route's authorizer {auth.authorizer_id} does not exist or is not JWT")
         authorizer = JwtAuthorizer(
@@ -38,6 +48,9 @@ class Authorize:
             found.audience,
         )
         return self._jwt(ctx, authorizer, auth.scopes)
+
+    async def _lambda(self, ctx: RequestContext, found: Authorizer) -> None:
+        ctx.authorizer = await self.lambdas.authorize(ctx, found, source_arn(ctx))
 
     async def _jwt(self, ctx: RequestContext, authorizer: JwtAuthorizer, scopes: tuple[str, ...]) -> None:
         found: dict[str, Any] = await authorize(self.keys, authorizer, scopes, ctx.request, time.time())

@@ -26,6 +26,7 @@ from .handlers import (
     select_stage,
 )
 from .authorize import Authorize
+from .lambdaauth import LambdaAuthorizers
 from .throttling import Throttle
 from .views import ControlPlaneViews
 
@@ -77,7 +78,7 @@ def http_api_chain(views: ControlPlaneViews, runtime: Any, port: int) -> Chain:
             select_stage,
             match_route,
             Throttle(),
-            Authorize(views.user_pool_exists),
+            Authorize(views.user_pool_exists, LambdaAuthorizers(views.function, views.allowed, runtime, port)),
             ResolveIntegration(views.function),
             CheckPermission(views.allowed),
             BuildEvent(port),

@@ -26,8 +26,8 @@ class Snapshot:
     # Class-level defaults: snapshots saved before these existed load with none.
     # (route id, authorization type, authorizer id, scopes)
     route_auth: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = ()
-    # (id, type, identity sources, JWT issuer, JWT audiences)
-    authorizers: tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...]], ...] = ()
+    # (id, type, identity sources, JWT issuer, JWT audiences, Lambda URI, payload format, simple responses, TTL s)
+    authorizers: tuple[tuple[Any, ...], ...] = ()
 
     @classmethod
     def of(cls, api: Any) -> Snapshot:
@@ -57,7 +57,7 @@ class Snapshot:
         return cls(routes, integrations, route_auth, authorizers)
 
 
-def _authorizer(found: Any) -> tuple[str, str, tuple[str, ...], str, tuple[str, ...]]:
+def _authorizer(found: Any) -> tuple[Any, ...]:
     jwt = found.jwt_config or {}
     sources = found.identity_source or []
     return (
@@ -66,6 +66,10 @@ def _authorizer(found: Any) -> tuple[str, str, tuple[str, ...], str, tuple[str, 
         tuple(str(s) for s in (sources if isinstance(sources, list) else [sources])),
         str(jwt.get("issuer") or ""),
         tuple(str(a) for a in (jwt.get("audience") or ())),
+        str(found.authorizer_uri or ""),
+        str(found.auth_payload_format_version or "2.0"),
+        bool(found.enable_simple_response),
+        int(found.auth_result_ttl or 0),
     )
 
 

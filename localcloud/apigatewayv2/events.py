@@ -193,7 +193,7 @@ def event_v1(request: HttpRequest, ctx: Context) -> dict[str, Any]:
             "apiId": ctx.api_id,
             # 1.0 on an HTTP API: the JWT's claims and scopes directly (the docs' 1.0 example
             # has "authorizer": {"claims": null, "scopes": null}; its shape with a real JWT is unverified).
-            **({"authorizer": ctx.authorizer.get("jwt", ctx.authorizer)} if ctx.authorizer is not None else {}),
+            **({"authorizer": _v1_authorizer(ctx.authorizer)} if ctx.authorizer is not None else {}),
             "domainName": ctx.domain.partition(":")[0],
             "domainPrefix": ctx.api_id,
             "extendedRequestId": ctx.request_id,
@@ -226,6 +226,12 @@ def event_v1(request: HttpRequest, ctx: Context) -> dict[str, Any]:
         "body": body,
         "isBase64Encoded": b64,
     }
+
+
+def _v1_authorizer(found: dict[str, Any]) -> Any:
+    """1.0 on an HTTP API (unverified, reference G1/G2): a JWT's claims and
+    scopes, or a Lambda authorizer's context keys, directly (as REST puts them)."""
+    return found.get("jwt") or found.get("lambda") or found
 
 
 class BadOutput(ValueError):

@@ -42,10 +42,12 @@ INVALID = 'Bearer scope="" error="invalid_token"'
 class Unauthorized(GatewayError):
     status = 401
 
-    def __init__(self, note: str, challenge: str = INVALID, description: str | None = None):
+    def __init__(self, note: str, challenge: str | None = INVALID, description: str | None = None):
+        """`challenge` None: no www-authenticate (a Lambda authorizer's 401)."""
         super().__init__(note)
-        value = challenge + (f' error_description="{description}"' if description else "")
-        self.headers = (("www-authenticate", value),)
+        if challenge is not None:
+            value = challenge + (f' error_description="{description}"' if description else "")
+            self.headers = (("www-authenticate", value),)
 
 
 class Forbidden(GatewayError):

@@ -41,6 +41,10 @@ class Authorizer:
     identity_sources: tuple[str, ...]
     issuer: str  # JWT only
     audience: tuple[str, ...]  # JWT only
+    uri: str = ""  # REQUEST (Lambda) only, and the four below
+    payload_format: str = "2.0"
+    simple_responses: bool = False
+    ttl_s: int = 0
 
 
 @dataclass(frozen=True)
