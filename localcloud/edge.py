@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, unquote
 from . import gate, invoke_api, rolecreds
 from .apigatewayv2 import events
 from .apigatewayv2.accesslog import AccessLogs
+from .apigatewayv2.iamauth import IamAuth
 from .asgi import MAX_CONTROL_BYTES, Disconnected, Replay, TooLarge, clock, printable, read_body, respond
 from .client import HEALTH_PATH, INVOCATIONS_PATH, SERVICE_NAME, SHUTDOWN_PATH
 from .controlplane import ControlPlane
@@ -88,7 +89,8 @@ class Edge:
         self.runtime.metrics = self.metrics
         self.roles = rolecreds.RoleSessions(self.gate.keys)
         self.runtime.role_credentials = self._role_credentials
-        self.gateway = Gateway(self.moto, self.runtime, self.deployments, port)
+        iam = IamAuth(self.gate.keys, self.gate.owner_key, self.roles, self.moto)  # AWS_IAM routes
+        self.gateway = Gateway(self.moto, self.runtime, self.deployments, port, iam)
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False
         self.last_request = 0.0
@@ -287,6 +289,7 @@ class Edge:
             body,
             client[0],
             f"HTTP/{scope.get('http_version', '1.1')}",
+            (scope.get("raw_path") or scope["path"].encode()).decode("latin-1"),
         )
         response, why = await self.execute_api(api_id, request)
         await respond(send, response.status, response.headers, response.body)

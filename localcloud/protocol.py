@@ -274,8 +274,9 @@ class EdgeProtocol(HttpToolsProtocol):
         super().on_message_complete()
 
     def _direct_request(self) -> tuple[Any, ...] | None:
-        """(api id, path, query, headers, started) for a bodyless GET to the
-        data plane on an idle HTTP/1.1 connection, else None."""
+        """(api id, path after the API, path, path as sent, query, headers,
+        started) for a bodyless GET to the data plane on an idle HTTP/1.1
+        connection, else None."""
         if self.edge is None or self.parser.get_method() != b"GET" or self.parser.get_http_version() != "1.1":
             return None
         if self.pipeline or (self.cycle is not None and not self.cycle.response_complete):
@@ -289,7 +290,7 @@ class EdgeProtocol(HttpToolsProtocol):
                     return None  # two Host headers: the ASGI path refuses them
                 host = value.decode("latin-1")
         url = httptools.parse_url(self.url)
-        path = url.path.decode("ascii")
+        path = signed = url.path.decode("ascii")  # `signed`: as sent, what a SigV4 signature covers
         if "%" in path:
             path = urllib.parse.unquote(path)  # as uvicorn hands it to ASGI apps
         if not self.edge.gate.host_allowed(host):
@@ -299,15 +300,15 @@ class EdgeProtocol(HttpToolsProtocol):
             return None
         headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in self.headers]
         query = (url.query or b"").decode("latin-1")
-        return target[0], target[1], path, query, headers, time.perf_counter()
+        return target[0], target[1], path, signed, query, headers, time.perf_counter()
 
     async def _serve(self, cycle: _DirectCycle) -> None:
         edge = self.edge
         assert edge is not None
-        api_id, rest, path, query, headers, started = cycle.request
+        api_id, rest, path, signed, query, headers, started = cycle.request
         client = self.client[0] if self.client else "127.0.0.1"
         try:
-            request = events.HttpRequest("GET", rest, query, headers, b"", client, "HTTP/1.1")
+            request = events.HttpRequest("GET", rest, query, headers, b"", client, "HTTP/1.1", signed)
             response, why = await edge.execute_api(api_id, request)
         except Exception as exc:  # noqa: BLE001 - a bug must cost one request, never the cloud
             edge.log("".join(traceback.format_exception(exc)).rstrip())

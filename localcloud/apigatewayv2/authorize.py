@@ -1,8 +1,8 @@
 """The chain's authorization step: a route's AuthorizationType decides.
 JWT routes are checked as jwtauth.py says, Lambda (CUSTOM) ones as
-lambdaauth.py says. IAM routes are refused with 500 and a note until the
-local cloud checks them: letting them through would answer 200 where AWS
-answers 403."""
+lambdaauth.py says, AWS_IAM ones as iamauth.py says (without an IamAuth,
+as in a chain built for tests, they are refused with 500 rather than let
+through)."""
 
 from __future__ import annotations
 
@@ -20,17 +20,21 @@ if TYPE_CHECKING:
 
 
 class Authorize:
-    def __init__(self, user_pool_exists: Callable[[str, str], bool], lambdas: LambdaAuthorizers):
+    def __init__(self, user_pool_exists: Callable[[str, str], bool], lambdas: LambdaAuthorizers, iam: Any = None):
         self.keys = IssuerKeys(user_pool_exists)
         self.lambdas = lambdas
+        self.iam = iam
 
     def __call__(self, ctx: RequestContext) -> Awaitable[None] | None:
         auth = ctx.stage_view.route_auth.get(ctx.match.route.route_id) if ctx.stage_view.route_auth else None
         if auth is None:
             return None  # an open route: no coroutine made on the common path
+        if auth.type == "AWS_IAM" and self.iam is not None:
+            ctx.authorizer = self.iam.check(ctx, source_arn(ctx))
+            return None
         if auth.type not in ("JWT", "CUSTOM"):
             raise ApiConfigurationError(
-                f"{auth.type} authorization is not checked by the local cloud yet: refused rather than let through"
+                f"{auth.type} authorization is not checked here: refused rather than let through"
             )
         found = ctx.stage_view.authorizers.get(auth.authorizer_id or "")
         if auth.type == "CUSTOM":

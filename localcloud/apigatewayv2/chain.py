@@ -69,7 +69,7 @@ def _direct(handler: Handler) -> Handler:
     return handler.__call__  # type: ignore[operator]
 
 
-def http_api_chain(views: ControlPlaneViews, runtime: Any, port: int) -> Chain:
+def http_api_chain(views: ControlPlaneViews, runtime: Any, port: int, iam: Any = None) -> Chain:
     """An HTTP API request's way through API Gateway, in order."""
     return Chain(
         [
@@ -78,7 +78,7 @@ def http_api_chain(views: ControlPlaneViews, runtime: Any, port: int) -> Chain:
             select_stage,
             match_route,
             Throttle(),
-            Authorize(views.user_pool_exists, LambdaAuthorizers(views.function, views.allowed, runtime, port)),
+            Authorize(views.user_pool_exists, LambdaAuthorizers(views.function, views.allowed, runtime, port), iam),
             ResolveIntegration(views.function),
             CheckPermission(views.allowed),
             BuildEvent(port),

@@ -34,6 +34,7 @@ class GatewayError(Exception):
 
     status = 500
     headers: tuple[tuple[str, str], ...] = ()  # sent with the answer (a 401's www-authenticate)
+    body: bytes | None = None  # instead of {"message": <the status's text>} (IAM's own words)
 
     def __init__(self, note: str | None = None):
         super().__init__(note or MESSAGES[self.status])
@@ -86,6 +87,7 @@ class IntegrationTimeout(GatewayError):
 def answer(error: GatewayError) -> HttpResponse:
     """The response for an error a handler raised."""
     response = gateway_error(error.status)
-    if error.headers:
-        response = HttpResponse(response.status, [*response.headers, *error.headers], response.body)
+    if error.headers or error.body is not None:
+        body = response.body if error.body is None else error.body
+        response = HttpResponse(response.status, [*response.headers, *error.headers], body)
     return response

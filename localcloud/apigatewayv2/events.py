@@ -33,6 +33,7 @@ class HttpRequest:
     body: bytes
     source_ip: str
     protocol: str = "HTTP/1.1"
+    signed_path: str = ""  # the path as the client sent it, still encoded: what SigV4 signed (IAM routes)
 
 
 @dataclass

@@ -4,7 +4,7 @@ views cached per control-plane change."""
 
 from __future__ import annotations
 
-from typing import Awaitable
+from typing import Any, Awaitable
 
 from ..moto_bridge import Moto
 from ..runtime import Runtime
@@ -19,9 +19,10 @@ __all__ = ["MAX_REQUEST_BYTES", "Gateway", "function_info"]
 
 
 class Gateway:
-    def __init__(self, moto: Moto, runtime: Runtime, deployments: Deployments, port: int):
+    def __init__(self, moto: Moto, runtime: Runtime, deployments: Deployments, port: int, iam: Any = None):
+        """`iam`: the IamAuth that checks AWS_IAM routes (None: they are refused)."""
         self.views = ControlPlaneViews(moto, deployments)
-        self.chain = http_api_chain(self.views, runtime, port)
+        self.chain = http_api_chain(self.views, runtime, port, iam)
 
     def handle(self, api_id: str, request: events.HttpRequest) -> Awaitable[RequestContext]:
         """Awaited: API Gateway's answer (`.response`), why it answered by
