@@ -84,6 +84,10 @@ class ControlPlane:
             if problem:
                 return _error(400, "BadRequestException", problem)
             return self._changed(api, self._pass(method, path, query, headers, body))
+        if rest == "/authorizers" and method == "GET":  # GetAuthorizers, which moto lacks
+            with self.moto.lock:
+                items = [a.to_json() for a in api.authorizers.values()]
+            return _ok(200, {"items": items})
         item = _ITEM.match(rest)
         if item is None:
             return self._deployments(api, method, rest, data) if rest.startswith("/deployments") else None

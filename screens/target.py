@@ -170,6 +170,9 @@ class TargetScreen(StepScreen):
     def load_profiles(self) -> None:
         def done(profiles: list[str]) -> None:
             select = self.query_one("#profile", Select)
+            if not select.query("SelectOverlay"):  # just mounted: its parts compose a moment later
+                self.call_after_refresh(done, profiles)
+                return
             select.set_options([(p, p) for p in profiles])
             if self.state.config.profile in profiles:
                 select.value = self.state.config.profile

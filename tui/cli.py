@@ -107,6 +107,8 @@ apigw-wizard deploy --config app.yaml --target aws --region eu-west-1 --json
         """
 apigw-wizard test
 apigw-wizard test --method POST --path /my-function -H 'Content-Type: application/json' -d '{"a": 1}'
+apigw-wizard test --token      # api.authorizer is a local-cognito JWT authorizer
+apigw-wizard test --sign       # api.authorizer is type iam
 """,
     )
     _common(test)
@@ -117,6 +119,10 @@ apigw-wizard test --method POST --path /my-function -H 'Content-Type: applicatio
     )
     test.add_argument("-d", "--data", help="request body (@FILE reads a file)")
     test.add_argument("--json", action="store_true", help="print status, headers, body, elapsed_ms as JSON")
+    test.add_argument(
+        "--token", action="store_true", help="sign in as the local-cognito test user and send its access token"
+    )
+    test.add_argument("--sign", action="store_true", help="sign the request (SigV4, execute-api) for IAM routes")
 
     destroy = _command(
         sub,

@@ -185,6 +185,13 @@ def test(args: argparse.Namespace) -> int:
     conn = _connect(args, config)
     ledger = open_ledger(conn.cloud, config, conn.state_dir)
     url = _deployed_url(conn, config, ledger).rstrip("/") + path
+    if args.token or args.sign:
+        from .services import testauth
+
+        if args.token:
+            headers = (*headers, testauth.bearer(conn.cloud, ledger))
+        if args.sign:
+            headers = testauth.sign(conn.cloud, method, url, headers, body)
     reply = send(TestRequest(method, url, headers, body))
     if args.json:
         print(json.dumps(reply.as_json(), indent=2))

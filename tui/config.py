@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 
-from . import corsconfig, fields, stagesettings
+from . import authconfig, corsconfig, fields, stagesettings
+from .authconfig import AuthorizerConfig
 from .corsconfig import CorsConfig
 from .stagesettings import Throttling
 
@@ -50,6 +51,7 @@ class ApiConfig:
     cors: CorsConfig | None = None  # None: no CORS (API Gateway passes the function's headers through)
     throttling: Throttling | None = None  # the stage's default route throttling; None: the account's
     stage_variables: tuple[tuple[str, str], ...] = ()  # (name, value), sorted
+    authorizer: AuthorizerConfig | None = None  # None: open routes, as the tutorial makes them
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ _SCHEMA: dict[str, Any] = {
         "cors": corsconfig.SCHEMA,
         "throttling": stagesettings.THROTTLING_SCHEMA,
         "stage_variables": stagesettings.stage_variables,
+        "authorizer": authconfig.SCHEMA,
     },
     "test": {"method": fields.test_method, "path": fields.test_path},
 }
@@ -196,6 +199,11 @@ def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = 
     api_values = values.pop("api", {})
     if "routes" in api_values:
         api_values["routes"] = tuple(api_values["routes"])
+    if "authorizer" in api_values:
+        api_values["authorizer"] = authconfig.AuthorizerConfig(**api_values["authorizer"])
+        problem = authconfig.problem(api_values["authorizer"])
+        if problem:
+            problems.append(f"{where('api.authorizer')}: api.authorizer: {problem}")
     if "throttling" in api_values:
         api_values["throttling"] = stagesettings.Throttling(**api_values["throttling"])
     if "cors" in api_values:

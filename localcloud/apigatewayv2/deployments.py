@@ -33,15 +33,16 @@ class Snapshot:
     def of(cls, api: Any) -> Snapshot:
         """What moto holds for an API right now (call with moto's lock)."""
         routes = tuple((r.route_id, r.route_key, r.target) for r in api.routes.values())
+        # getattr: routes made by older moto versions (saved state) may lack them.
         route_auth = tuple(
             (
                 r.route_id,
-                str(r.authorization_type or "NONE"),
-                r.authorizer_id,
-                tuple(str(s) for s in (r.authorization_scopes or ())),
+                str(getattr(r, "authorization_type", None) or "NONE"),
+                getattr(r, "authorizer_id", None),
+                tuple(str(s) for s in (getattr(r, "authorization_scopes", None) or ())),
             )
             for r in api.routes.values()
-            if (r.authorization_type or "NONE") != "NONE"
+            if (getattr(r, "authorization_type", None) or "NONE") != "NONE"
         )
         authorizers = tuple(_authorizer(a) for a in getattr(api, "authorizers", {}).values())
         integrations = tuple(

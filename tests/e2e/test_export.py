@@ -54,8 +54,19 @@ def configs(tmp_path: Path) -> dict[str, Path]:
         "    allow_credentials: true\n  throttling: {burst: 20, rate: 10.5}\n"
         "  stage_variables: {table: orders-dev, mode: test}\n"
     )
+    cognito = tmp_path / "auth-cognito.yaml"
+    cognito.write_text("api:\n  authorizer: {type: jwt, issuer: local-cognito, scopes: [orders/read]}\n")
+    issuer = tmp_path / "auth-issuer.yaml"
+    issuer.write_text(
+        "api:\n  stage: dev\n  authorizer: {type: jwt, issuer: 'https://login.example.com/tenant', audience: [api]}\n"
+    )
+    iam = tmp_path / "auth-iam.yaml"
+    iam.write_text("api:\n  authorizer: {type: iam}\n")
     return {
         "sample": SAMPLE,
+        "auth-cognito": cognito,
+        "auth-issuer": issuer,
+        "auth-iam": iam,
         "folder": folder_config(off, auto_deploy=False),
         "folder-auto": folder_config(on, auto_deploy=True),
         "hostile": hostile,

@@ -183,3 +183,64 @@ def invoke_url(api_endpoint: str, stage: str) -> str:
     """The stage's base URL as the console shows it (reference A9)."""
     base = api_endpoint.rstrip("/")
     return f"{base}/" if stage == "$default" else f"{base}/{stage}"
+
+
+def get_authorizer(cloud: Cloud, api_id: str, authorizer_id: str) -> dict[str, Any] | None:
+    return _maybe(
+        f"look up the authorizer {authorizer_id}",
+        cloud.client("apigatewayv2").get_authorizer,
+        ApiId=api_id,
+        AuthorizerId=authorizer_id,
+    )
+
+
+def get_authorizers(cloud: Cloud, api_id: str) -> list[dict[str, Any]]:
+    return _every(cloud, f"list the authorizers of the API {api_id}", "get_authorizers", ApiId=api_id)
+
+
+def create_jwt_authorizer(cloud: Cloud, api_id: str, name: str, issuer: str, audience: list[str]) -> dict[str, Any]:
+    return call(
+        f"create the JWT authorizer {name}",
+        cloud.client("apigatewayv2").create_authorizer,
+        ApiId=api_id,
+        Name=name,
+        AuthorizerType="JWT",
+        IdentitySource=["$request.header.Authorization"],
+        JwtConfiguration={"Issuer": issuer, "Audience": audience},
+    )
+
+
+def update_jwt_authorizer(cloud: Cloud, api_id: str, authorizer_id: str, issuer: str, audience: list[str]) -> None:
+    call(
+        f"update the JWT authorizer {authorizer_id}",
+        cloud.client("apigatewayv2").update_authorizer,
+        ApiId=api_id,
+        AuthorizerId=authorizer_id,
+        JwtConfiguration={"Issuer": issuer, "Audience": audience},
+    )
+
+
+def delete_authorizer(cloud: Cloud, api_id: str, authorizer_id: str) -> None:
+    call(
+        f"delete the authorizer {authorizer_id}",
+        cloud.client("apigatewayv2").delete_authorizer,
+        ApiId=api_id,
+        AuthorizerId=authorizer_id,
+    )
+
+
+def set_route_authorization(
+    cloud: Cloud, api_id: str, route_id: str, kind: str, authorizer_id: str | None, scopes: list[str]
+) -> None:
+    """kind: NONE, JWT or AWS_IAM (the route's AuthorizationType)."""
+    extra: dict[str, Any] = {"AuthorizerId": authorizer_id} if authorizer_id else {}
+    if kind == "JWT":
+        extra["AuthorizationScopes"] = scopes
+    call(
+        f"set the authorization of the route {route_id}",
+        cloud.client("apigatewayv2").update_route,
+        ApiId=api_id,
+        RouteId=route_id,
+        AuthorizationType=kind,
+        **extra,
+    )

@@ -113,6 +113,11 @@ class Cloud:
     def region(self) -> str:
         return self.target.region
 
+    def credentials(self) -> Any:
+        """botocore's credentials for this target (to sign a test request), or None."""
+        with self._lock:
+            return self._boto_session().get_credentials()
+
 
 def list_profiles() -> list[str]:
     """Profiles the credential chain knows (for the wizard's picker)."""

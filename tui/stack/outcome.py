@@ -43,6 +43,7 @@ class DeployResult:
     routes: list[str] = field(default_factory=list)
     invoke_url: str = ""
     test_url: str = ""
+    jwt_issuer: str = ""  # the local-cognito pool's issuer, when the config asks for one
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)

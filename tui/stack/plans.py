@@ -9,11 +9,21 @@ plan that makes it, here, and test it (tests/unit/test_kinds.py)."""
 
 from __future__ import annotations
 
-from .kinds import api, function, integration, permission, policy, role, route, stage
+from .kinds import api, authorizer, cognito, function, integration, permission, policy, role, route, stage
 from .kinds.base import Kind
 
 FUNCTION: tuple[Kind, ...] = (role.KIND, policy.KIND, function.KIND)
-API: tuple[Kind, ...] = (api.KIND, integration.KIND, route.KIND, stage.KIND, permission.KIND)
+API: tuple[Kind, ...] = (
+    api.KIND,
+    cognito.POOL,
+    cognito.CLIENT,
+    cognito.TEST_USER,
+    authorizer.KIND,
+    integration.KIND,
+    route.KIND,
+    stage.KIND,
+    permission.KIND,
+)
 ALL: tuple[Kind, ...] = FUNCTION + API
 
 ORDERED: tuple[Kind, ...] = tuple(k for kind in ALL for k in (kind, *kind.companions))

@@ -112,9 +112,16 @@ SAM_IMPLICIT_ID = "ServerlessHttpApi"  # the API SAM makes for HttpApi events th
 def sam_explicit(ctx: RenderContext) -> bool:
     """SAM's implicit HTTP API has only the `$default` stage (it is named
     after the stack); a named stage, CORS, throttling or stage variables
-    (set on the HttpApi resource) need an explicit AWS::Serverless::HttpApi."""
+    or an authorizer (set on the HttpApi resource) need an explicit
+    AWS::Serverless::HttpApi."""
     api = ctx.config.api
-    return api.stage != "$default" or api.cors is not None or api.throttling is not None or bool(api.stage_variables)
+    return (
+        api.stage != "$default"
+        or api.cors is not None
+        or api.throttling is not None
+        or bool(api.stage_variables)
+        or api.authorizer is not None
+    )
 
 
 def _normal(cors: Any) -> Any:

@@ -81,8 +81,30 @@ class RouteKind(Kind):
                     self.type, route["RouteId"], parent=api_id, extra={"route_key": key}
                 )
                 run.reuse(self, recorded, f"Route {key} exists")
+        self._authorize(run, api_id)
         run.result.routes = wanted
         return wanted
+
+    def _authorize(self, run: Run, api_id: str) -> None:
+        """Each route's authorization as the config says (authorizer.py)."""
+        from .authorizer import KIND as AUTHORIZER
+        from .authorizer import route_authorization
+
+        kind, scopes = route_authorization(run.config.api.authorizer)
+        authorizer_id = run.need(AUTHORIZER.type) if kind == "JWT" else None
+        wanted_shapes = {parse(k).shape for k in run.config.api.routes}
+        for route in http_api.get_routes(run.cloud, api_id):
+            if parse(route["RouteKey"]).shape not in wanted_shapes:
+                continue  # not ours to change
+            have = (
+                route.get("AuthorizationType") or "NONE",
+                route.get("AuthorizerId"),
+                route.get("AuthorizationScopes") or [],
+            )
+            if have == (kind, authorizer_id, scopes if kind == "JWT" else []):
+                continue
+            http_api.set_route_authorization(run.cloud, api_id, route["RouteId"], kind, authorizer_id, scopes)
+            run.emit_event("routes", "updated", f"Route {route['RouteKey']}: authorization {kind}")
 
     def _create(self, run: Run, api_id: str, integration: str, key: str) -> None:
         def make() -> Any:
@@ -111,19 +133,43 @@ class RouteKind(Kind):
         http_api.delete_route(cloud, resource.parent or "", resource.id)
 
     def cli(self, ctx: RenderContext) -> list[str]:
+        from .authorizer import route_authorization
+
         target = f"integrations/{ctx.integration_id}"
+        kind, scopes = route_authorization(ctx.config.api.authorizer)
+        auth = ""
+        if kind == "JWT":
+            auth = (
+                ' --authorization-type JWT --authorizer-id "$AUTHORIZER_ID"'
+                if ctx.script
+                else (" --authorization-type JWT --authorizer-id <authorizer-id>")
+            )
+            auth += f" --authorization-scopes {' '.join(ctx.sh(s) for s in scopes)}" if scopes else ""
+        elif kind == "AWS_IAM":
+            auth = " --authorization-type AWS_IAM"
         return [
             line
             for key in ctx.config.api.routes
             for line in ctx.quiet(
                 [
                     f"aws apigatewayv2 create-route --api-id {ctx.sh(ctx.api_id)} --route-key {ctx.sh(key)} "
-                    f"--target {ctx.sh(target)}"
+                    f"--target {ctx.sh(target)}{auth}"
                 ]
             )
         ]
 
     def cloudformation(self, ctx: RenderContext) -> Template:
+        from .authorizer import LOGICAL_ID as AUTHORIZER_ID
+        from .authorizer import route_authorization
+
+        kind, scopes = route_authorization(ctx.config.api.authorizer)
+        auth: dict[str, Any] = {}
+        if kind == "JWT":
+            auth = {"AuthorizationType": "JWT", "AuthorizerId": {"Ref": AUTHORIZER_ID}}
+            if scopes:
+                auth["AuthorizationScopes"] = scopes
+        elif kind == "AWS_IAM":
+            auth = {"AuthorizationType": "AWS_IAM"}
         return {
             route_id: {
                 "Type": self.type,
@@ -131,6 +177,7 @@ class RouteKind(Kind):
                     "ApiId": {"Ref": API_ID},
                     "RouteKey": key,
                     "Target": {"Fn::Sub": f"integrations/${{{INTEGRATION_ID}}}"},
+                    **auth,
                 },
             }
             for key, route_id in logical_ids(ctx.config.api.routes).items()
