@@ -1,7 +1,8 @@
-"""Step 3: create the HTTP API as the console's four sub-steps:
-integrations (Lambda, payload 2.0) and the API's name; routes; stages;
-review and create (with the equivalent AWS CLI commands). Create shows
-progress per resource and ends on the invoke URL."""
+"""Step 3: create the HTTP API as the console's sub-steps: integrations
+(Lambda, payload 2.0) and the API's name; routes; stages; access
+(authorization, CORS, throttling: apiaccess.py); review and create (with
+the equivalent AWS CLI commands). Create shows progress per resource and
+ends on the invoke URL."""
 
 from __future__ import annotations
 
@@ -17,12 +18,19 @@ from awsrules.routekeys import parse
 
 from tui.widgets.progress import ProgressLog
 
+from .apiaccess import compose_access, describe_access, read_access
 from .base import StepScreen
 from .forms import Field, button, first_invalid, is_valid, select, text_input
 from .validators import FieldValidator
 
-PANES = ("integration", "routes", "stages", "review")
-TITLES = {"integration": "Integrations", "routes": "Routes", "stages": "Stages", "review": "Review"}
+PANES = ("integration", "routes", "stages", "access", "review")
+TITLES = {
+    "integration": "Integrations",
+    "routes": "Routes",
+    "stages": "Stages",
+    "access": "Access",
+    "review": "Review",
+}
 
 
 def _on_off(value: bool) -> str:
@@ -66,6 +74,7 @@ class ApiScreen(StepScreen):
                     yield Label("Auto-deploy", classes="field-label")
                     yield Switch(value=api.auto_deploy, id="auto-deploy")
                     yield Label(_on_off(api.auto_deploy), id="auto-deploy-state")
+            yield from compose_access(api)
             with Vertical(id="review"):
                 yield Static(id="summary", markup=False)
                 yield ProgressLog(id="api-log", hide_empty=True)
@@ -142,6 +151,7 @@ class ApiScreen(StepScreen):
             f"payload {api.payload_format}, 30000 ms",
             f"Routes     {', '.join(api.routes)}",
             f"Stage      {api.stage}, auto-deploy {'on' if api.auto_deploy else 'off'}",
+            f"Access     {describe_access(api)}",
             "Permission lambda:InvokeFunction for apigateway.amazonaws.com, scoped to this API",
         ]
         if state.result and state.result.invoke_url:
@@ -166,7 +176,7 @@ class ApiScreen(StepScreen):
         else:
             self.advance()
 
-    @on(Input.Submitted, "#api-name, #stage")
+    @on(Input.Submitted, "#api-name, #stage, #auth-scopes, #cors-origins, #burst, #rate")
     @on(Button.Pressed, "#next")
     def advance(self) -> None:
         if "create-api" in self.running:
@@ -206,6 +216,8 @@ class ApiScreen(StepScreen):
                 stage=self.query_one("#stage", Input).value,
                 auto_deploy=self.query_one("#auto-deploy", Switch).value,
             )
+        elif self.pane == "access":
+            state.update("api", **read_access(self, state.config.api))
         self._dirty = self._dirty or before != (state.config.api, state.integration_function)
         if not state.step_done("api"):
             self._dirty = False  # nothing to update: the review offers Create

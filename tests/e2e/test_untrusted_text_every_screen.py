@@ -264,16 +264,16 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
         box.value = "GET /a[/]x[/"
         await on_screen(pilot, app, "segment 'a[' of '/a[/]x[/'", "the route's reason", lambda: reason_box(box))
         box.value = ""
-        for pane in ("stages", "review"):
+        for pane in ("stages", "access", "review"):
             app.screen.query_one("#next", Button).press()
             await until(pilot, lambda pane=pane: app.screen.pane == pane, pane)  # type: ignore[attr-defined]
         assert f"Integration Lambda fn{HOSTILE}, payload" in shown(app.screen.query_one("#summary", Static))
         await on_screen(pilot, app, f"Lambda fn{HOSTILE}", "the review", lambda: app.screen.query_one("#summary"))
         assert fits(app, "#next")
-        for _ in range(3):
+        for _ in range(4):  # review -> access -> stages -> routes -> integrations
             await pilot.press("escape")
         picker.value = state.config.function.name
-        for pane in ("routes", "stages", "review"):
+        for pane in ("routes", "stages", "access", "review"):
             app.screen.query_one("#next", Button).press()
             await until(pilot, lambda pane=pane: app.screen.pane == pane, pane)  # type: ignore[attr-defined]
         app.screen.query_one("#next", Button).press()

@@ -58,7 +58,7 @@ async def enter_through_to_test(pilot: Pilot[Any], app: WizardApp) -> None:
     )
     await pilot.press("enter")
     await until(pilot, screen_is(app, "api"), "the API step")
-    for _ in range(3):  # integrations -> routes -> stages -> review
+    for _ in range(4):  # integrations -> routes -> stages -> access -> review
         await pilot.press("enter")
         await pilot.pause(0.05)
     await until(pilot, lambda: app.screen.pane == "review", "the review sub-step")  # type: ignore[attr-defined]

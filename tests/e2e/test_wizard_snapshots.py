@@ -161,6 +161,7 @@ STEPS = [
     ("api", "integration", "local"),
     ("api", "routes", "local"),
     ("api", "stages", "local"),
+    ("api", "access", "local"),
     ("api", "review", "local"),
     ("test", None, "local"),
     ("monitor", None, "local"),

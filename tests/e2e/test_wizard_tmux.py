@@ -72,7 +72,7 @@ def enter_to_the_test_step(tmux: Tmux, billing_question: bool = False) -> str:
     tmux.wait_for("Function ARN")
     tmux.keys("Enter")
     tmux.wait_for("1 Integrations")
-    for _ in range(3):
+    for _ in range(4):  # integrations -> routes -> stages -> access -> review
         tmux.keys("Enter")
         time.sleep(0.3)
     tmux.wait_for("Permission lambda:InvokeFunction")

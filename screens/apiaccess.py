@@ -1,0 +1,138 @@
+"""The API step's Access sub-step: the console's Authorization, CORS and
+Throttling pages in one pane that fits 80x24. What it cannot show (a
+richer CORS or an issuer URL from the config file) it keeps as it is
+unless the person changes that field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select
+
+from tui import authconfig, corsconfig, stagesettings
+
+from .forms import Field, select, text_input
+from .validators import FieldValidator
+
+AUTH_CHOICES = [("None: open routes", "none"), ("JWT: a Cognito pool in the target", "cognito"), ("IAM: SigV4", "iam")]
+
+
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _origins(text: str) -> Any:
+    return corsconfig.origins(_list(text)) if text.strip() else ()
+
+
+def _scopes(text: str) -> Any:
+    return authconfig.scopes(_list(text)) if text.strip() else ()
+
+
+def _burst(text: str) -> Any:
+    return stagesettings.burst(int(text)) if text.strip() else None
+
+
+def _rate(text: str) -> Any:
+    return stagesettings.rate(float(text)) if text.strip() else None
+
+
+def _auth_value(api: Any) -> str:
+    found = api.authorizer
+    if found is None:
+        return "none"
+    if found.type == "iam":
+        return "iam"
+    return "cognito" if found.local_cognito else "config"
+
+
+def compose_access(api: Any) -> ComposeResult:
+    auth = _auth_value(api)
+    choices = list(AUTH_CHOICES)
+    if auth == "config":  # an issuer URL from the config file: kept unless changed here
+        choices.append((f"JWT: {api.authorizer.issuer}"[:60], "config"))
+    throttle = api.throttling
+    with Vertical(id="access"):
+        yield Label("Authorization, CORS and throttling for every route")
+        yield Field("Authorizer", select(choices, value=auth, allow_blank=False, id="auth-type"))
+        yield Field(
+            "JWT scopes",
+            text_input(
+                ", ".join(api.authorizer.scopes) if api.authorizer else "",
+                placeholder="none, or e.g. orders/read",
+                id="auth-scopes",
+                validators=[FieldValidator(_scopes)],
+            ),
+        )
+        yield Field(
+            "CORS origins",
+            text_input(
+                ", ".join(api.cors.allow_origins) if api.cors else "",
+                placeholder="none, or e.g. https://app.example.com",
+                id="cors-origins",
+                validators=[FieldValidator(_origins)],
+            ),
+        )
+        yield Field(
+            "Burst limit",
+            text_input(
+                "" if throttle is None or throttle.burst is None else str(throttle.burst),
+                placeholder="the account's: 5000",
+                id="burst",
+                validators=[FieldValidator(_burst)],
+            ),
+        )
+        yield Field(
+            "Rate limit /s",
+            text_input(
+                "" if throttle is None or throttle.rate is None else f"{throttle.rate:g}",
+                placeholder="the account's: 10000",
+                id="rate",
+                validators=[FieldValidator(_rate)],
+            ),
+        )
+
+
+def read_access(screen: Any, api: Any) -> dict[str, Any]:
+    """The pane's fields as ApiConfig values (call when they are valid)."""
+    kind = str(screen.query_one("#auth-type", Select).value)
+    scopes = _scopes(screen.query_one("#auth-scopes", Input).value)
+    authorizer: Any
+    if kind == "none":
+        authorizer = None
+    elif kind == "iam":
+        authorizer = authconfig.AuthorizerConfig(type="iam")
+    elif kind == "cognito":
+        authorizer = authconfig.AuthorizerConfig(scopes=tuple(scopes))
+    else:
+        authorizer = authconfig.AuthorizerConfig("jwt", api.authorizer.issuer, api.authorizer.audience, tuple(scopes))
+    origins = tuple(_origins(screen.query_one("#cors-origins", Input).value))
+    cors = api.cors
+    if origins != (api.cors.allow_origins if api.cors else ()):
+        # Changed here: the origins typed, with any method and header (a page's fetch needs them).
+        cors = corsconfig.CorsConfig(origins, ("*",), ("*",)) if origins else None
+    burst = _burst(screen.query_one("#burst", Input).value)
+    rate = _rate(screen.query_one("#rate", Input).value)
+    throttling = stagesettings.Throttling(burst, rate) if burst is not None or rate is not None else None
+    return {"authorizer": authorizer, "cors": cors, "throttling": throttling}
+
+
+def describe_access(api: Any) -> str:
+    found = api.authorizer
+    if found is None:
+        auth = "open routes"
+    elif found.type == "iam":
+        auth = "IAM (SigV4)"
+    else:
+        issuer = "a Cognito pool made in the target" if found.local_cognito else found.issuer
+        auth = f"JWT from {issuer}" + (f", scopes {', '.join(found.scopes)}" if found.scopes else "")
+    cors = f"CORS for {', '.join(api.cors.allow_origins) or 'no origin'}" if api.cors else "no CORS"
+    limit = api.throttling
+    rate = (
+        f"{limit.rate if limit.rate is not None else 10000:g}/s, burst {limit.burst if limit.burst is not None else 5000}"
+        if limit
+        else "the account's throttling"
+    )
+    return f"{auth}; {cors}; {rate}"
