@@ -9,7 +9,7 @@ import json
 import os
 import shlex
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from textual import on, work
@@ -38,6 +38,17 @@ def _pretty(text: str) -> str:
         return text
 
 
+AUTH_CHOICES = [("None", "none"), ("Token: the Cognito test user", "token"), ("SigV4 signature", "sign")]
+
+
+def _auth_default(state: Any) -> str:
+    """What the API's authorizer asks for (api.authorizer)."""
+    found = state.config.api.authorizer
+    if found is None:
+        return "none"
+    return "sign" if found.type == "iam" else "token" if found.local_cognito else "none"
+
+
 class TestScreen(StepScreen):
     STEP = "test"
     _status_line = Content("")
@@ -52,6 +63,7 @@ class TestScreen(StepScreen):
         with Collapsible(title="Query, headers and body", collapsed=True):
             yield Field("Query", text_input(placeholder="a=1&b=2", id="query"))
             yield Field("Headers", text_input(placeholder="Name: value; Other: value", id="headers"))
+            yield Field("Auth", select(AUTH_CHOICES, value=_auth_default(self.state), allow_blank=False, id="auth"))
             yield TextArea("", id="body", compact=True, placeholder="request body")
         with Horizontal(classes="actions"):
             yield button("Send", id="send", variant="primary")
@@ -74,6 +86,7 @@ class TestScreen(StepScreen):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        self.query_one("#auth", Select).value = _auth_default(self.state)  # the API's authorizer may have changed
         self._show_url()
         if not self.state.history:  # cleaned up (or nothing sent yet): no stale responses
             self._clear_responses()
@@ -148,16 +161,26 @@ class TestScreen(StepScreen):
         body = self.query_one("#body", TextArea).text.encode()
         method = str(self.query_one("#method", Select).value)
         self.query_one("#status", Static).update(f"Sending {method} {self._url()} ...")
-        self.run_request(TestRequest(method, self._url(), self._headers(), body))
+        auth = str(self.query_one("#auth", Select).value)
+        self.run_request(TestRequest(method, self._url(), self._headers(), body), auth)
 
     @work(exclusive=True, group="send", exit_on_error=False)
-    async def run_request(self, request: TestRequest) -> None:
-        """An async worker: a new send cancels the one in flight."""
+    async def run_request(self, request: TestRequest, auth: str = "none") -> None:
+        """An async worker: a new send cancels the one in flight. A token or
+        a signature (boto3 calls) is made in a thread, off the event loop."""
+        import asyncio
+        from dataclasses import replace
+
         from tui.services.errors import WizardError
         from tui.services.tester import send_async
 
         sent_ms = int(time.time() * 1000)
         try:
+            if auth != "none":
+                headers = await asyncio.to_thread(
+                    self.backend.auth_headers, auth, request.method, request.url, request.headers, request.body
+                )
+                request = replace(request, headers=headers)
             reply = await send_async(request)
         except WizardError as err:
             self.query_one("#status", Static).update(Content.styled(err.sentence(), "red"))

@@ -147,6 +147,19 @@ class Backend:
         return sorted(r["RoleName"] for r in roles.list_lambda_roles(self.conn.cloud))
 
     # -- clean up ------------------------------------------------------------
+    def auth_headers(
+        self, kind: str, method: str, url: str, headers: tuple[tuple[str, str], ...], body: bytes
+    ) -> tuple[tuple[str, str], ...]:
+        """The test request's headers with what `kind` adds: "token" (the
+        local-cognito test user's access token) or "sign" (SigV4)."""
+        from .services import testauth
+
+        if kind == "token":
+            return (*headers, testauth.bearer(self.conn.cloud, self.ledger()))
+        if kind == "sign":
+            return testauth.sign(self.conn.cloud, method, url, headers, body)
+        return headers
+
     def ledger_items(self) -> list[str]:
         from .stack.destroy import describe, plan
 

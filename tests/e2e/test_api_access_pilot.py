@@ -49,7 +49,14 @@ async def test_a_cognito_jwt_authorizer_chosen_in_the_wizard_protects_the_route(
         assert app.state.result is not None and app.state.result.jwt_issuer.startswith("https://cognito-idp.")
         app.goto("test")
         await until(pilot, screen_is(app, "test"), "the test step")
+        auth = app.screen.query_one("#auth", Select)
+        assert auth.value == "token"  # what the API's authorizer asks for
+        auth.value = "none"
         app.screen.query_one("#send").press()
         status = lambda: str(app.screen.query_one("#status", Static).render())  # noqa: E731
         await until(pilot, lambda: "Why:" in status(), "the 401 and its reason")
         assert "401 Unauthorized" in status() and "no token" in status()
+        auth.value = "token"  # signs in as the pool's test user (a worker thread), sends its token
+        app.screen.query_one("#send").press()
+        await until(pilot, lambda: "200 OK" in status(), "the authorized request")
+        assert app.state.history[-1].summary == '"Hello from Lambda!"'
