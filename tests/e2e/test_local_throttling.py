@@ -98,3 +98,40 @@ def test_a_burst_of_zero_lets_nothing_through(cloud: Any) -> None:
         stage_settings={"RouteSettings": {"GET /closed": {"ThrottlingBurstLimit": 0, "ThrottlingRateLimit": 0}}},
     )
     assert [r.status_code for r in burst(api, "/closed", 2)] == [429, 429]
+
+
+def test_burst_5_rate_1_lets_the_function_run_at_most_burst_plus_rate_times_seconds(cloud: Any) -> None:
+    """The issue's case: {burst: 5, rate: 1} and a burst of 50 requests."""
+    api = deploy(
+        cloud,
+        """
+def lambda_handler(event, context):
+    print("RAN")
+    return {"statusCode": 200, "body": "ok"}
+""",
+        routes=("GET /hot", "GET /warm"),
+        stage_settings={
+            "DefaultRouteSettings": {"ThrottlingBurstLimit": 5, "ThrottlingRateLimit": 1},
+            "RouteSettings": {"GET /warm": {"ThrottlingBurstLimit": 100, "ThrottlingRateLimit": 100}},
+        },
+    )
+    warmed(api)
+    started = time.monotonic()
+    replies = burst(api, "/hot", 50)
+    elapsed = time.monotonic() - started
+    ok = [r for r in replies if r.status_code == 200]
+    throttled = [r for r in replies if r.status_code == 429]
+    assert len(ok) + len(throttled) == 50
+    assert 5 <= len(ok) <= 5 + int(elapsed * 1) + 1, (len(ok), elapsed)
+    assert all(r.text == '{"message":"Too Many Requests"}' for r in throttled)
+    # The function ran once per 200 (and once for the warm-up), never for a 429.
+    deadline = time.monotonic() + 20
+    runs: list[str] = []
+    while time.monotonic() < deadline:
+        runs = [line for line in api.logs() if line.strip() == "RAN"]
+        if len(runs) >= len(ok) + 1:
+            break
+        time.sleep(0.2)
+    time.sleep(0.5)
+    runs = [line for line in api.logs() if line.strip() == "RAN"]
+    assert len(runs) == len(ok) + 1, (len(runs), len(ok))
