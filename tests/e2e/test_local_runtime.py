@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import json
+import os
 import re
 import time
 from typing import Any
@@ -118,7 +119,9 @@ def test_a_burst_of_slow_requests_still_runs_in_parallel(cloud: Any) -> None:
         answers = list(pool.map(lambda _i: api.get("/echo"), range(6)))
     elapsed = time.monotonic() - started
     assert all(a.status_code == 200 for a in answers), [(a.status_code, a.text) for a in answers]
-    assert len({a.text for a in answers}) == 6
+    # More workers than CPUs ran them. Not necessarily six: on a loaded machine the client's
+    # threads start staggered, and a worker freed after 0.5 s rightly takes a later request.
+    assert len({a.text for a in answers}) >= min(6, (os.cpu_count() or 1) + 1)
     assert elapsed < 1.4, f"6 requests of 0.5 s took {elapsed:.2f} s: they were queued, not run in parallel"
 
 
