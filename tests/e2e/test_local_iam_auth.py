@@ -68,3 +68,48 @@ def test_bad_signatures_are_403_with_the_reason(api: Deployed, cloud: Any) -> No
     other_service = signed_get(url, kw["aws_access_key_id"], kw["aws_secret_access_key"], service="lambda")
     assert other_service.status_code == 403
     assert "Credential should be scoped to correct service: 'execute-api'" in other_service.text
+
+
+CREDS = """import json, os
+
+
+def lambda_handler(event, context):
+    keys = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+    return {"statusCode": 200, "body": json.dumps({k: os.environ[k] for k in keys})}
+"""
+
+
+def test_a_role_session_needs_execute_api_invoke_in_its_policies(api: Deployed, cloud: Any) -> None:
+    """A function's execution-role keys (what Lambda puts in its environment)
+    may call an IAM route only if the role's policies allow execute-api:Invoke;
+    AccessDenied otherwise, in REST's capital-M body (reference G3)."""
+    helper = deploy(cloud, CREDS, routes=("GET /creds",))
+    creds = json.loads(helper.get("/creds").text)
+    url = api.base + "/private"
+
+    def as_role() -> httpx.Response:
+        request = AWSRequest(method="GET", url=url, headers={"host": httpx.URL(url).netloc.decode()})
+        credentials = Credentials(
+            creds["AWS_ACCESS_KEY_ID"], creds["AWS_SECRET_ACCESS_KEY"], creds["AWS_SESSION_TOKEN"]
+        )
+        SigV4Auth(credentials, "execute-api", "us-east-1").add_auth(request)
+        return httpx.get(url, headers=dict(request.headers.items()), timeout=40)
+
+    denied = as_role()
+    assert denied.status_code == 403 and denied.headers["x-amzn-errortype"] == "AccessDeniedException"
+    message = json.loads(denied.text)["Message"]
+    assert "is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:" in message
+    role = cloud.client("lambda").get_function(FunctionName=helper.function)["Configuration"]["Role"].rsplit("/", 1)[-1]
+    cloud.client("iam").put_role_policy(
+        RoleName=role,
+        PolicyName="invoke-api",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"}],
+            }
+        ),
+    )
+    allowed = as_role()
+    assert allowed.status_code == 200, allowed.text
+    assert json.loads(allowed.text)["iam"]["userArn"].startswith("arn:aws:sts::123456789012:assumed-role/")
