@@ -18,7 +18,7 @@ from awsrules.routekeys import parse
 
 from tui.widgets.progress import ProgressLog
 
-from .apiaccess import compose_access, describe_access, read_access
+from .apiaccess import compose_access, describe_access, parse_variables, read_access, show_variables
 from .base import StepScreen
 from .forms import Field, button, first_invalid, is_valid, select, text_input
 from .validators import FieldValidator
@@ -74,6 +74,15 @@ class ApiScreen(StepScreen):
                     yield Label("Auto-deploy", classes="field-label")
                     yield Switch(value=api.auto_deploy, id="auto-deploy")
                     yield Label(_on_off(api.auto_deploy), id="auto-deploy-state")
+                yield Field(
+                    "Variables",
+                    text_input(
+                        show_variables(api),
+                        placeholder="none, or e.g. table=orders-dev, mode=test",
+                        id="stage-variables",
+                        validators=[FieldValidator(parse_variables)],
+                    ),
+                )
             yield from compose_access(api)
             with Vertical(id="review"):
                 yield Static(id="summary", markup=False)
@@ -150,7 +159,8 @@ class ApiScreen(StepScreen):
             f"Integration Lambda {state.integration_function or state.config.function.name}, "
             f"payload {api.payload_format}, 30000 ms",
             f"Routes     {', '.join(api.routes)}",
-            f"Stage      {api.stage}, auto-deploy {'on' if api.auto_deploy else 'off'}",
+            f"Stage      {api.stage}, auto-deploy {'on' if api.auto_deploy else 'off'}"
+            + (f", variables {show_variables(api)}" if api.stage_variables else ""),
             f"Access     {describe_access(api)}",
             "Permission lambda:InvokeFunction for apigateway.amazonaws.com, scoped to this API",
         ]
@@ -176,7 +186,7 @@ class ApiScreen(StepScreen):
         else:
             self.advance()
 
-    @on(Input.Submitted, "#api-name, #stage, #auth-scopes, #cors-origins, #burst, #rate")
+    @on(Input.Submitted, "#api-name, #stage, #stage-variables, #auth-scopes, #cors-origins, #burst, #rate")
     @on(Button.Pressed, "#next")
     def advance(self) -> None:
         if "create-api" in self.running:
@@ -215,6 +225,7 @@ class ApiScreen(StepScreen):
                 "api",
                 stage=self.query_one("#stage", Input).value,
                 auto_deploy=self.query_one("#auto-deploy", Switch).value,
+                stage_variables=parse_variables(self.query_one("#stage-variables", Input).value),
             )
         elif self.pane == "access":
             state.update("api", **read_access(self, state.config.api))

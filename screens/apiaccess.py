@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Select
 
 from tui import authconfig, corsconfig, stagesettings
+from tui.fields import FieldError
 
 from .forms import Field, select, text_input
 from .validators import FieldValidator
@@ -37,6 +38,21 @@ def _burst(text: str) -> Any:
 
 def _rate(text: str) -> Any:
     return stagesettings.rate(float(text)) if text.strip() else None
+
+
+def parse_variables(text: str) -> Any:
+    """`name=value, name=value` (the Stages sub-step's field) as stage variables."""
+    pairs = {}
+    for part in _list(text):
+        name, sep, value = part.partition("=")
+        if not sep:
+            raise FieldError(f"{part!r} is not name=value; allowed: e.g. table=orders-dev, mode=test")
+        pairs[name.strip()] = value.strip()
+    return stagesettings.stage_variables(pairs)
+
+
+def show_variables(api: Any) -> str:
+    return ", ".join(f"{name}={value}" for name, value in api.stage_variables)
 
 
 def _auth_value(api: Any) -> str:

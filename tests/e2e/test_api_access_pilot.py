@@ -28,9 +28,18 @@ async def test_a_cognito_jwt_authorizer_chosen_in_the_wizard_protects_the_route(
         app.goto("api")
         await until(pilot, screen_is(app, "api"), "the API step")
         screen: Any = app.screen
-        screen.pane = "access"
+        screen.pane = "stages"
         screen._show()
         await pilot.pause()
+        screen.query_one("#stage-variables", Input).value = "table=orders-dev, mode test"
+        await pilot.pause()
+        screen.query_one("#next").press()
+        await pilot.pause(0.2)
+        assert screen.pane == "stages"  # 'mode test' is not name=value: it says so and stays
+        screen.query_one("#stage-variables", Input).value = "table=orders-dev, mode=test"
+        await pilot.pause()
+        screen.query_one("#next").press()
+        await until(pilot, lambda: screen.pane == "access", "the access sub-step")
         screen.query_one("#burst", Input).value = "99999"
         await pilot.pause()
         screen.query_one("#next").press()
@@ -43,10 +52,16 @@ async def test_a_cognito_jwt_authorizer_chosen_in_the_wizard_protects_the_route(
         await pilot.pause()
         screen.query_one("#next").press()
         await until(pilot, lambda: screen.pane == "review", "the review")
-        assert "JWT from a Cognito pool made in the target" in str(screen.query_one("#summary", Static).render())
+        summary = str(screen.query_one("#summary", Static).render())
+        assert (
+            "JWT from a Cognito pool made in the target" in summary
+            and "variables mode=test, table=orders-dev" in summary
+        )
         screen.query_one("#next").press()
         await until(pilot, lambda: app.state.step_done("api"), "the API with its authorizer", timeout=60)
         assert app.state.result is not None and app.state.result.jwt_issuer.startswith("https://cognito-idp.")
+        stage = cloud.client("apigatewayv2").get_stage(ApiId=app.state.result.api_id, StageName="$default")
+        assert stage["StageVariables"] == {"mode": "test", "table": "orders-dev"}
         app.goto("test")
         await until(pilot, screen_is(app, "test"), "the test step")
         auth = app.screen.query_one("#auth", Select)
