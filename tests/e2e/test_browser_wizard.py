@@ -46,8 +46,13 @@ def test_keystrokes_in_chromium_reach_hello_from_lambda_and_copy_the_url(served:
             page.wait_for("Function ARN")
             page.key("Enter")
             page.wait_for("1 Integrations")
-            # The API step's sub-steps: integration, routes, stages, review.
-            for pane_text in ("New route", "has no stage segment", "Permission lambda:InvokeFunction"):
+            # The API step's sub-steps: integration, routes, stages, access, review.
+            for pane_text in (
+                "New route",
+                "has no stage segment",
+                "Authorization, CORS and throttling",
+                "Permission lambda:InvokeFunction",
+            ):
                 time.sleep(0.3)  # the pane's primary widget takes focus just after it is drawn
                 page.key("Enter")
                 page.wait_for(pane_text)
