@@ -49,6 +49,12 @@ class StepProgress(Message):
 
 class StepScreen(Screen[None]):
     STEP = ""
+    # No auto-focus of the first focusable widget: the step focuses its
+    # primary action itself (focus_primary). Textual's auto-focus could win
+    # the race on a busy machine and put the API step's Function picker
+    # under Enter, where Enter only opens and closes it, for ever (a CI
+    # failure of the Enter-every-100 ms test in Chromium).
+    AUTO_FOCUS = ""  # "" is none at all (None would inherit the app's "*")
     app = getters.app(_wizard_app)  # typed: the wizard's own methods and state
 
     def __init__(self) -> None:

@@ -33,6 +33,9 @@ def test_sessions_share_one_parse_of_each_model(counted_parses: list[str], monke
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
     target = Target("local", "us-east-1", access_key="AKIDEXAMPLE", secret_key="secret")
+    # A fresh shared loader: other tests in this process may have parsed these models already.
+    shared_loader.cache_clear()
+    service_model.cache_clear()
     Cloud(target).client("lambda")
     Cloud(target).client("iam")
     first = list(counted_parses)
