@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .views import Authorizer
 
 AUTHORIZER_TIMEOUT_S = 10.0  # "Timeout for Lambda authorizer response: 10000 ms" (limits)
+MAX_CACHED = 10_000  # answers kept at once: a cloud left running all day stays flat
 _FUNCTION = re.compile(r"functions/(arn:aws[a-z-]*:lambda:[^/]+)/invocations")
 
 
@@ -154,7 +155,7 @@ class LambdaAuthorizers:
         else:
             answer = await self._ask(ctx, found, values, route_arn)
             if found.ttl_s > 0 and values:
-                self.cache[key] = (self.clock() + found.ttl_s, answer)
+                self._keep(key, (self.clock() + found.ttl_s, answer))
         decision, context = answer
         try:
             allowed = decision if isinstance(decision, bool) else _policy_allows(decision, route_arn)
@@ -163,6 +164,15 @@ class LambdaAuthorizers:
         if not allowed:
             raise Forbidden(f"Lambda authorizer {found.authorizer_id} denied the request")
         return {"lambda": context}
+
+    def _keep(self, key: tuple[Any, ...], entry: tuple[float, Any]) -> None:
+        if len(self.cache) >= MAX_CACHED:
+            now = self.clock()
+            for stale in [k for k, (expires, _a) in self.cache.items() if expires <= now]:
+                del self.cache[stale]
+            while len(self.cache) >= MAX_CACHED:  # all still fresh: the oldest goes (dicts keep order)
+                del self.cache[next(iter(self.cache))]
+        self.cache[key] = entry
 
     async def _ask(self, ctx: RequestContext, found: Authorizer, values: list[str], route_arn: str) -> Any:
         matched = _FUNCTION.search(found.uri)
