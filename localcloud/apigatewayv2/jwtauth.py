@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .errors import GatewayError
+from .identity import request_value
 
 FETCH_TIMEOUT_S = 1.5
 MAX_JWKS_BYTES = 150_000
@@ -63,17 +64,8 @@ class JwtAuthorizer:
 
 
 def token_from(request: Any, source: str) -> str | None:
-    """The identity source's value: a header (any case) or a query parameter."""
-    from urllib.parse import parse_qsl
-
-    if source.lower().startswith("$request.header."):
-        name = source[len("$request.header.") :].lower()
-        value = next((v for k, v in request.headers if k == name), None)
-    elif source.startswith("$request.querystring."):
-        name = source[len("$request.querystring.") :]
-        value = next((v for k, v in parse_qsl(request.raw_query, keep_blank_values=True) if k == name), None)
-    else:
-        value = None
+    """The identity source's token, without a "Bearer " prefix."""
+    value = request_value(request, source)
     if not value:
         return None
     return value[7:].strip() if value[:7].lower() == "bearer " else value.strip()

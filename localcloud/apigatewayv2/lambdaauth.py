@@ -23,13 +23,14 @@ import json
 import re
 import time
 from typing import TYPE_CHECKING, Any, Callable
-from urllib.parse import parse_qsl
 
 from .. import fastjson
 from ..moto_bridge import ACCOUNT
 from . import events
 from .errors import GatewayError
+from .identity import request_value
 from .jwtauth import Forbidden, Unauthorized
+from .policy import like
 
 if TYPE_CHECKING:
     from .context import RequestContext
@@ -51,14 +52,8 @@ def identity_values(ctx: RequestContext, sources: tuple[str, ...]) -> list[str] 
     request = ctx.request
     out = []
     for source in sources:
-        value: str | None = None
-        if source.lower().startswith("$request.header."):
-            name = source[len("$request.header.") :].lower()  # header names: any case
-            value = next((v for k, v in request.headers if k == name), None)
-        elif source.startswith("$request.querystring."):
-            name = source[len("$request.querystring.") :]  # query names: exact case
-            value = next((v for k, v in parse_qsl(request.raw_query, keep_blank_values=True) if k == name), None)
-        elif source.startswith("$stageVariables."):
+        value = request_value(request, source)
+        if source.startswith("$stageVariables."):
             value = ctx.stage_view.variables.get(source[len("$stageVariables.") :])
         elif source.startswith("$context."):
             value = {"routeKey": ctx.route_key, "stage": ctx.stage, "requestId": ctx.request_id}.get(
@@ -113,17 +108,12 @@ def _policy_allows(policy: Any, route_arn: str) -> bool:
         resources = [resources] if isinstance(resources, str) else resources or []
         if not any(a in ("execute-api:Invoke", "execute-api:*", "*") for a in actions):
             continue
-        if not any(_like(route_arn, r) for r in resources):
+        if not any(like(route_arn, r) for r in resources):
             continue
         if statement.get("Effect") == "Deny":
             return False
         allowed = allowed or statement.get("Effect") == "Allow"
     return allowed
-
-
-def _like(value: str, pattern: str) -> bool:
-    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
-    return re.fullmatch(regex, value) is not None
 
 
 class LambdaAuthorizers:

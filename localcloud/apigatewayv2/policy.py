@@ -29,8 +29,8 @@ def allows(policy: dict[str, Any] | None, source_arn: str, account: str) -> bool
             for key, expected in conditions.items():
                 values = [expected] if isinstance(expected, str) else expected
                 if key.lower() == "aws:sourcearn":
-                    like = operator in ("ArnLike", "StringLike")
-                    ok &= any(_like(source_arn, v) if like else source_arn == v for v in values)
+                    wildcard = operator in ("ArnLike", "StringLike")
+                    ok &= any(like(source_arn, v) if wildcard else source_arn == v for v in values)
                 elif key.lower() == "aws:sourceaccount":
                     ok &= account in values
         if ok:
@@ -38,7 +38,7 @@ def allows(policy: dict[str, Any] | None, source_arn: str, account: str) -> bool
     return False
 
 
-def _like(value: str, pattern: str) -> bool:
+def like(value: str, pattern: str) -> bool:
     """IAM StringLike: `*` is any run of characters, `?` any one."""
     regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
     return re.fullmatch(regex, value, re.DOTALL) is not None
