@@ -184,8 +184,9 @@ def start_background(port: int, state_dir: Path) -> None:
     daemon.start_background(port, state_dir)
 
 
-def stop(port: int, timeout_s: float = 10.0) -> bool:
-    """Ask this user's cloud on `port` to stop; False if none was running."""
+def stop(port: int, timeout_s: float = 30.0) -> bool:
+    """Ask this user's cloud on `port` to stop and wait until its state is
+    saved; False if none was running."""
     from . import daemon
 
     return daemon.stop(port, timeout_s)

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from . import client
 from .client import DEFAULT_PORT, HEALTH_PATH, HOST, SERVICE_NAME, SHUTDOWN_PATH  # noqa: F401 - re-exported
 from .loopback import PortInUse, bind_loopback, bind_loopback6
+from .statelock import SUBDIR
 
 HOUSEKEEPING_S = 1.0
 LOG_SAVE_S = 3.0  # a kill -9 loses at most this much of the logs
@@ -42,7 +43,7 @@ class LocalCloud:
         from awsrules.privatefiles import default_state_dir, ensure_private_dir
 
         self.requested_port = port
-        self.state_dir = ensure_private_dir((state_dir or default_state_dir()) / "local-cloud")
+        self.state_dir = ensure_private_dir((state_dir or default_state_dir()) / SUBDIR)
         self.quiet = quiet
         self.accept_any_credentials = accept_any_credentials
         self.out = out or sys.stdout

@@ -57,12 +57,23 @@ def start_background(port: int, state_dir: Path) -> None:
     raise StartFailed(f"the local cloud did not answer on port {port} within {START_TIMEOUT_S:.0f} s")
 
 
-def stop(port: int, timeout_s: float = 10.0) -> bool:
-    """Ask the local cloud on `port` to stop; False if none was running."""
-    if not probe(port):
+def stop(port: int, timeout_s: float = 30.0) -> bool:
+    """Ask the local cloud on `port` to stop and wait until it has let go
+    of the port and saved its state; False if none was running."""
+    from .client import Health, health
+    from .statelock import SUBDIR, is_free
+
+    found = health(port)
+    if not (isinstance(found, Health) and found.owned):
         return False  # none, or another user's: never asked to stop
     request_shutdown(port)  # signed with the owner's key
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and probe(port) is not None:
+        time.sleep(0.05)
+    # The port closes before the saves; a restart at once found the folder
+    # still locked (CI, under load). 30 s: a big state saved on a busy disk.
+    # Health names the folder the user gave; the lock is in its local-cloud/.
+    state_dir = Path(found.state_dir) / SUBDIR if found.state_dir else None
+    while state_dir is not None and time.monotonic() < deadline and not is_free(state_dir):
         time.sleep(0.05)
     return True

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .persist import StateError, set_aside
 
+SUBDIR = "local-cloud"  # the cloud's own folder inside the one the user names
 LOCK_FILE = "cloud.lock"
 ID_FILE = "cloud-id"
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -60,6 +61,24 @@ def hold(state_dir: Path, port: int) -> int:
         os.close(fd)
         raise unwritable(state_dir, exc) from None
     return fd
+
+
+def is_free(state_dir: Path) -> bool:
+    """True once no cloud holds the folder: a stopped cloud closes its port
+    before it saves, and a new one started then would find it still held."""
+    try:
+        fd = os.open(state_dir / LOCK_FILE, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return True  # no lock file: never held
+    try:
+        # Shared, not exclusive, and let go at once: a start racing this
+        # check waits at most this one call.
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # also drops the lock
 
 
 def cloud_id(state_dir: Path) -> str:

@@ -94,3 +94,24 @@ def test_api_gateway_v2_calls_never_load_v1_or_its_openapi_validator() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["200", "200", "True", "False", "False"], out.stdout
+
+
+def test_stop_returns_once_the_state_is_saved_so_a_start_at_once_works(tmp_path: Path) -> None:
+    """The cloud closes its port before it saves; `stop` used to return at the
+    port, and a restart straight after found the folder still locked (a CI
+    failure under load: the wizard's Restart button showed StateLocked)."""
+    from localcloud.client import start_background, stop
+    from localcloud.statelock import SUBDIR, is_free
+
+    port = free_port()
+    state = tmp_path / "state"
+    try:
+        for _ in range(3):
+            start_background(port, state)
+            assert not is_free(state / SUBDIR)
+            assert stop(port) is True
+            assert is_free(state / SUBDIR)  # saved and let go, not just the port
+        log = (state / "local-cloud.log").read_text()
+        assert log.count("Local cloud stopped.") == 3 and "another local cloud" not in log, log
+    finally:
+        stop(port)

@@ -47,6 +47,9 @@ class ErrorModal(ModalScreen[str]):
 
     DEFAULT_CSS = _MODAL_CSS.format(name="ErrorModal") + "ErrorModal > Vertical { border: thick $error; }"
     BINDINGS = [Binding("escape", "choose('back')", "Back")]
+    # Textual focuses it once composed; an on_mount query raised NoMatches
+    # when the app ended while the dialog was being put up (CI).
+    AUTO_FOCUS = "Button"
 
     def __init__(
         self, action: str, code: str, message: str, hint: str, can_retry: bool = True, can_clean_up: bool = True
@@ -72,9 +75,6 @@ class ErrorModal(ModalScreen[str]):
                 yield Button("Back", id="back")
                 if self.can_clean_up:
                     yield Button("Clean up", id="cleanup", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query(Button).first().focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "back")
