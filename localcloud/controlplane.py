@@ -7,7 +7,8 @@ moto untouched.
 - Route keys are validated; a duplicate route (same shape) is a conflict.
 - Lambda proxy integrations need payload format 1.0 or 2.0.
 - Stage names are validated; a duplicate stage is a conflict.
-- Deployments and UpdateStage, which moto does not implement.
+- Deployments, UpdateStage and DeleteAccessLogSettings, which moto does not
+  implement (controlplane_stages.py).
 - CorsConfiguration is validated as API Gateway does (awsrules/cors.py).
 - Each change to an API deploys it to its auto-deploy stages (deployments.py).
 - moto's answers get AWS's status codes and the fields it leaves out
@@ -26,22 +27,17 @@ from awsrules.cors import cors_problem
 from awsrules.limits import PAYLOAD_FORMATS, STAGE_NAME_RE
 from awsrules.routekeys import RouteKeyError, parse
 from .apigatewayv2.deployments import Deployments
+from .controlplane_replies import error as _error
+from .controlplane_replies import ok as _ok
 from .controlplane_replies import integration_fields, reshaped, route_fields, stage_fields, with_status
+from .controlplane_stages import delete_access_log_settings, deployments, update_stage
 from .moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
 
 _API = re.compile(r"^/v2/apis/([^/]+)(/.*)?$")
+_ACCESS_LOGS = re.compile(r"^/stages/([^/]+)/accesslogsettings$")
 _ITEM = re.compile(r"^/(routes|integrations|stages)(?:/([^/]+))?$")  # deeper paths are moto's
 _Call = tuple[str, str, list[tuple[str, str]], bytes]  # (path, query, headers, body) of the call
 _POLICY = re.compile(r"^/2015-03-31/functions/([^/]+)/policy$")
-
-
-def _error(status: int, code: str, message: str) -> WsgiReply:
-    body = json.dumps({"message": message}).encode()
-    return WsgiReply(status, [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)], body)
-
-
-def _ok(status: int, payload: dict[str, Any]) -> WsgiReply:
-    return WsgiReply(status, [("Content-Type", "application/json")], json.dumps(payload, default=str).encode())
 
 
 class ControlPlane:
@@ -88,9 +84,16 @@ class ControlPlane:
             with self.moto.lock:
                 items = [a.to_json() for a in api.authorizers.values()]
             return _ok(200, {"items": items})
+        access_logs = _ACCESS_LOGS.match(rest)
+        if access_logs and method == "DELETE":  # DeleteAccessLogSettings, which moto lacks
+            return delete_access_log_settings(self.moto, self.managed, api, access_logs.group(1))
         item = _ITEM.match(rest)
         if item is None:
-            return self._deployments(api, method, rest, data) if rest.startswith("/deployments") else None
+            return (
+                deployments(self.moto, self.deployments, api, method, rest, data)
+                if rest.startswith("/deployments")
+                else None
+            )
         kind, item_id = item.group(1), item.group(2)
         if kind == "routes":
             return self._routes(api, item_id, method, data, (path, query, headers, body))
@@ -137,7 +140,7 @@ class ControlPlane:
     def _stages(self, api: Any, name: str | None, method: str, data: dict[str, Any], call: _Call) -> WsgiReply:
         fields = stage_fields(api.api_id, self.deployments, self.managed)
         if name is not None and method == "PATCH":
-            return reshaped(self._update_stage(api, name, data), fields)
+            return reshaped(update_stage(self.moto, self.deployments, self.managed, api, name, data), fields)
         if name is None and method == "POST":
             name = data.get("stageName")
             if not isinstance(name, str) or (name != "$default" and not STAGE_NAME_RE.fullmatch(name)):
@@ -315,68 +318,6 @@ class ControlPlane:
                 409, [("Content-Type", "application/json"), ("x-amzn-ErrorType", "ResourceConflictException")], body
             )
         return None
-
-    # -- what moto lacks ---------------------------------------------------
-    def _update_stage(self, api: Any, name: str, data: dict[str, Any]) -> WsgiReply:
-        stage = api.stages.get(name)
-        if stage is None:
-            return _error(404, "NotFoundException", f"Invalid stage identifier specified {name}")
-        if ("stage", f"{api.api_id}/{name}") in self.managed:
-            return _error(400, "BadRequestException", "Cannot modify an API Gateway managed stage")
-        problem = access_log_problem(data.get("accessLogSettings"))
-        if problem:
-            return _error(400, "BadRequestException", problem)
-        with self.moto.lock:
-            if "autoDeploy" in data:
-                stage.auto_deploy = bool(data["autoDeploy"])
-            # Settings an update names replace the stage's (the data plane reads them: throttling, access logs).
-            if "defaultRouteSettings" in data:
-                stage.default_route_settings = {"detailedMetricsEnabled": False, **(data["defaultRouteSettings"] or {})}
-            if "routeSettings" in data:
-                stage.route_settings = data["routeSettings"] or {}
-            if "accessLogSettings" in data:
-                stage.access_log_settings = data["accessLogSettings"] or None
-            if "stageVariables" in data:
-                stage.stage_variables = data["stageVariables"] or {}
-            if "description" in data:
-                stage.description = data["description"]
-            if "deploymentId" in data:
-                if data["deploymentId"] not in self.deployments.by_api.get(api.api_id, {}):
-                    return _error(400, "BadRequestException", f"Invalid deployment id {data['deploymentId']}")
-                self.deployments.stage_deployment[(api.api_id, name)] = data["deploymentId"]
-            self.moto.bump()
-            payload = stage.to_json()
-        payload["autoDeploy"] = stage.auto_deploy
-        return _ok(200, payload)
-
-    def _deployments(self, api: Any, method: str, rest: str, data: dict[str, Any]) -> WsgiReply:
-        parts = rest.strip("/").split("/")
-        with self.moto.lock:
-            if len(parts) == 1 and method == "POST":
-                stage = data.get("stageName")
-                if stage and stage not in api.stages:
-                    return _error(400, "BadRequestException", f"Invalid stage identifier specified {stage}")
-                if stage and api.stages[stage].auto_deploy:
-                    return _error(
-                        400, "BadRequestException", f"Stage {stage} has auto-deploy enabled; AWS deploys it by itself"
-                    )
-                deployment = self.deployments.create(api, stage, data.get("description", ""))
-                self.moto.bump()
-                return _ok(201, deployment.to_json())
-            if len(parts) == 1 and method == "GET":
-                items = [d.to_json() for d in self.deployments.by_api.get(api.api_id, {}).values()]
-                return _ok(200, {"items": items})
-            deployment_id = parts[1] if len(parts) > 1 else ""
-            found = self.deployments.by_api.get(api.api_id, {}).get(deployment_id)
-            if found is None:
-                return _error(404, "NotFoundException", f"Invalid deployment identifier specified {deployment_id}")
-            if method == "GET":
-                return _ok(200, found.to_json())
-            if method == "DELETE":
-                self.deployments.delete(api.api_id, deployment_id)
-                self.moto.bump()
-                return WsgiReply(204, [], b"")
-        return _error(400, "BadRequestException", f"{method} is not supported on deployments")
 
 
 def _shape(key: str) -> str | None:

@@ -83,3 +83,12 @@ def stage_fields(api_id: str, deployments: Deployments, managed: Managed) -> Cal
             stage["apiGatewayManaged"] = True
 
     return amend
+
+
+def error(status: int, code: str, message: str) -> WsgiReply:
+    body = json.dumps({"message": message}).encode()
+    return WsgiReply(status, [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)], body)
+
+
+def ok(status: int, payload: dict[str, Any]) -> WsgiReply:
+    return WsgiReply(status, [("Content-Type", "application/json")], json.dumps(payload, default=str).encode())

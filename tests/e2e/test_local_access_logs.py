@@ -97,3 +97,14 @@ def test_update_stage_turns_access_logs_on_and_bad_settings_are_refused(cloud: A
     )
     reply = api.get("/later")
     assert lines(cloud, group, 1) == [f"{reply.headers['apigw-requestid']} 201"]
+    # DeleteAccessLogSettings (botocore's model: DELETE
+    # /v2/apis/{ApiId}/stages/{StageName}/accesslogsettings, 204): the stage
+    # stops logging, and a missing stage is NotFound.
+    client.delete_access_log_settings(ApiId=api.api_id, StageName="$default")
+    assert "AccessLogSettings" not in client.get_stage(ApiId=api.api_id, StageName="$default")
+    after = api.get("/later")
+    assert after.status_code == 201
+    time.sleep(1.5)  # a line written for it, if any, is readable by now
+    assert lines(cloud, group, 1) == [f"{reply.headers['apigw-requestid']} 201"]
+    with pytest.raises(client.exceptions.NotFoundException):
+        client.delete_access_log_settings(ApiId=api.api_id, StageName="nope")
