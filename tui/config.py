@@ -51,6 +51,7 @@ class ApiConfig:
     cors: CorsConfig | None = None  # None: no CORS (API Gateway passes the function's headers through)
     throttling: Throttling | None = None  # the stage's default route throttling; None: the account's
     stage_variables: tuple[tuple[str, str], ...] = ()  # (name, value), sorted
+    access_log: str | None = None  # a stagesettings.ACCESS_LOG_FORMATS name; None: no access logs
     authorizer: AuthorizerConfig | None = None  # None: open routes, as the tutorial makes them
 
 
@@ -111,6 +112,7 @@ _SCHEMA: dict[str, Any] = {
         "cors": corsconfig.SCHEMA,
         "throttling": stagesettings.THROTTLING_SCHEMA,
         "stage_variables": stagesettings.stage_variables,
+        "access_log": stagesettings.access_log,
         "authorizer": authconfig.SCHEMA,
     },
     "test": {"method": fields.test_method, "path": fields.test_path},

@@ -1,6 +1,6 @@
 """The config's stage settings: `api.throttling` (the stage's default route
-throttling) and `api.stage_variables`. Their rules, and the UpdateStage
-fields they become (reference H1, H2).
+throttling), `api.stage_variables` and `api.access_log`. Their rules, and
+the UpdateStage fields they become (reference H1, H2, H3).
 
 - Throttling: ThrottlingBurstLimit (int) and ThrottlingRateLimit (requests
   per second); route limits "cannot exceed the account limits"
@@ -21,6 +21,30 @@ from .fields import FieldError
 ACCOUNT_BURST = 5000
 ACCOUNT_RATE = 10000.0
 MAX_VARIABLES = 100
+# The console's access log formats, as "Configure logging for HTTP APIs"
+# (http-api-logging) prints them; reference H3.
+ACCESS_LOG_FORMATS = {
+    "clf": (
+        '$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey '
+        '$context.protocol" $context.status $context.responseLength $context.requestId'
+    ),
+    "json": (
+        '{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", '
+        '"requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod",'
+        '"routeKey":"$context.routeKey", "status":"$context.status","protocol":"$context.protocol", '
+        '"responseLength":"$context.responseLength" }'
+    ),
+    "xml": (
+        '<request id="$context.requestId"> <ip>$context.identity.sourceIp</ip> '
+        "<requestTime>$context.requestTime</requestTime> <httpMethod>$context.httpMethod</httpMethod> "
+        "<routeKey>$context.routeKey</routeKey> <status>$context.status</status> "
+        "<protocol>$context.protocol</protocol> <responseLength>$context.responseLength</responseLength> </request>"
+    ),
+    "csv": (
+        "$context.identity.sourceIp,$context.requestTime,$context.httpMethod,$context.routeKey,"
+        "$context.protocol,$context.status,$context.responseLength,$context.requestId"
+    ),
+}
 _NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 _VALUE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]{1,512}$")
 
@@ -74,3 +98,12 @@ def stage_variables(value: Any) -> tuple[tuple[str, str], ...]:
             )
         out.append((name, str(text)))
     return tuple(sorted(out))
+
+
+def access_log(value: Any) -> str | None:
+    """One of the console's formats by name, or None (no access logs)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or value.lower() not in ACCESS_LOG_FORMATS:
+        raise FieldError(f"{value!r} is not an access log format; allowed: null, {', '.join(ACCESS_LOG_FORMATS)}")
+    return value.lower()

@@ -1,4 +1,4 @@
-"""The same config with CORS, stage settings and a local-cognito JWT
+"""The same config with CORS, stage settings, access logs and a local-cognito JWT
 authorizer deploys to stock moto (`--target aws` + AWS_ENDPOINT_URL), with
 the resources AWS would have, and destroy leaves nothing: the calls are the
 AWS API's, not the local cloud's."""
@@ -16,6 +16,7 @@ CONFIG = """api:
   cors: {allow_origins: [https://app.example.com], allow_methods: [GET]}
   throttling: {burst: 5, rate: 1}
   stage_variables: {table: orders}
+  access_log: json
   authorizer: {type: jwt, issuer: local-cognito, scopes: [orders/read]}
 """
 
@@ -34,6 +35,10 @@ def test_a_config_with_every_http_api_feature_deploys_to_stock_moto_and_destroys
     assert stage["DefaultRouteSettings"]["ThrottlingBurstLimit"] == 5
     assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] == 1
     assert stage["StageVariables"] == {"table": "orders"}
+    group = "/aws/apigateway/my-http-api/access-logs"
+    assert stage["AccessLogSettings"]["DestinationArn"].endswith(f":log-group:{group}")
+    logs = boto3.client("logs", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name="us-east-1")
+    assert [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]] == [group]
     route = gw.get_routes(ApiId=out["api_id"])["Items"][0]
     assert route["AuthorizationType"] == "JWT" and route["AuthorizationScopes"] == ["orders/read"]
     authorizer = gw.get_authorizer(ApiId=out["api_id"], AuthorizerId=route["AuthorizerId"])
@@ -50,3 +55,4 @@ def test_a_config_with_every_http_api_feature_deploys_to_stock_moto_and_destroys
     assert idp.list_user_pools(MaxResults=60)["UserPools"] == []
     assert clients["lambda"].list_functions()["Functions"] == []
     assert clients["iam"].list_roles()["Roles"] == []
+    assert logs.describe_log_groups()["logGroups"] == []

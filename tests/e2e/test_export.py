@@ -52,7 +52,7 @@ def configs(tmp_path: Path) -> dict[str, Path]:
         "api:\n  cors:\n    allow_origins: [https://app.example.com]\n    allow_methods: [GET, POST]\n"
         "    allow_headers: [content-type]\n    expose_headers: [x-request-id]\n    max_age_s: 300\n"
         "    allow_credentials: true\n  throttling: {burst: 20, rate: 10.5}\n"
-        "  stage_variables: {table: orders-dev, mode: test}\n"
+        "  stage_variables: {table: orders-dev, mode: test}\n  access_log: xml\n"
     )
     cognito = tmp_path / "auth-cognito.yaml"
     cognito.write_text("api:\n  authorizer: {type: jwt, issuer: local-cognito, scopes: [orders/read]}\n")

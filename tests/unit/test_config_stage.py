@@ -60,3 +60,26 @@ def test_each_bad_value_is_one_clear_line(tmp_path: Path, api_yaml: str, expecte
     assert len(raised.value.problems) == 1
     assert expected in raised.value.problems[0], raised.value.problems
     assert raised.value.problems[0].startswith(f"{tmp_path / 'c.yaml'}:2: ")
+
+
+def test_access_log_names_a_console_format_and_becomes_access_log_settings(tmp_path: Path) -> None:
+    from tui.stagesettings import ACCESS_LOG_FORMATS
+
+    cfg = load(tmp_path, "access_log: CSV")
+    assert cfg.api.access_log == "csv"
+    arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/my-http-api/access-logs"
+    fields = settings(cfg.api, arn)
+    assert fields["AccessLogSettings"] == {"DestinationArn": arn, "Format": ACCESS_LOG_FORMATS["csv"]}
+    # Every preset carries what API Gateway requires of a format (botocore's
+    # AccessLogSettings: "must include at least $context.requestId").
+    assert all("$context.requestId" in fmt for fmt in ACCESS_LOG_FORMATS.values())
+    assert "AccessLogSettings" not in settings(config.Config().api, arn)
+
+
+def test_a_bad_access_log_names_the_allowed_formats(tmp_path: Path) -> None:
+    with pytest.raises(config.ConfigError) as raised:
+        load(tmp_path, "access_log: [json]")
+    assert raised.value.problems == [
+        f"{tmp_path / 'c.yaml'}:2: api.access_log: ['json'] is not an access log format; "
+        "allowed: null, clf, json, xml, csv"
+    ]

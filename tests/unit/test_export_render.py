@@ -324,3 +324,24 @@ def test_out_writes_the_file_with_the_umask_and_nothing_on_stdout(
     assert target.stat().st_mode & 0o777 == 0o644
     assert target.read_text() == render(load(SAMPLE), "cloudformation", target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["template.yaml"]
+
+
+def test_access_logs_in_every_format(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("api:\n  access_log: json\n")
+    cfg = load(path)
+    group = "/aws/apigateway/my-http-api/access-logs"
+    cfn = cloudformation.template(cfg)["Resources"]
+    assert cfn["MyApiAccessLogs"]["Type"] == "AWS::Logs::LogGroup"
+    assert cfn["MyApiAccessLogs"]["Properties"] == {"LogGroupName": group}
+    access = cfn["MyStage"]["Properties"]["AccessLogSettings"]
+    assert access["DestinationArn"] == {"Fn::GetAtt": ["MyApiAccessLogs", "Arn"]}
+    assert access["Format"].startswith('{ "requestId":"$context.requestId"')
+    sam_doc = sam.template(cfg)["Resources"]
+    assert sam_doc["MyApiAccessLogs"]["Type"] == "AWS::Logs::LogGroup"
+    http_api = next(r for r in sam_doc.values() if r["Type"] == "AWS::Serverless::HttpApi")
+    assert http_api["Properties"]["AccessLogSettings"]["DestinationArn"] == {"Fn::GetAtt": ["MyApiAccessLogs", "Arn"]}
+    script = render(cfg, "cli")
+    assert f"aws logs create-log-group --log-group-name {group}" in script
+    assert script.index("create-log-group") < script.index("create-stage")
+    assert "--access-log-settings" in script and f"log-group:{group}" in script

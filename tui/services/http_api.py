@@ -167,6 +167,15 @@ def update_stage(
     )
 
 
+def delete_access_log_settings(cloud: Cloud, api_id: str, stage: str) -> None:
+    call(
+        f"turn off the access logs of the stage {stage}",
+        cloud.client("apigatewayv2").delete_access_log_settings,
+        ApiId=api_id,
+        StageName=stage,
+    )
+
+
 def delete_stage(cloud: Cloud, api_id: str, stage: str) -> None:
     call(f"delete the stage {stage}", cloud.client("apigatewayv2").delete_stage, ApiId=api_id, StageName=stage)
 

@@ -44,6 +44,7 @@ class DeployResult:
     invoke_url: str = ""
     test_url: str = ""
     jwt_issuer: str = ""  # the local-cognito pool's issuer, when the config asks for one
+    access_log_group: str = ""  # where the stage's access logs go, when the config asks for them
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)

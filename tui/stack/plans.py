@@ -9,7 +9,7 @@ plan that makes it, here, and test it (tests/unit/test_kinds.py)."""
 
 from __future__ import annotations
 
-from .kinds import api, authorizer, cognito, function, integration, permission, policy, role, route, stage
+from .kinds import access_logs, api, authorizer, cognito, function, integration, permission, policy, role, route, stage
 from .kinds.base import Kind
 
 FUNCTION: tuple[Kind, ...] = (role.KIND, policy.KIND, function.KIND)
@@ -21,6 +21,7 @@ API: tuple[Kind, ...] = (
     authorizer.KIND,
     integration.KIND,
     route.KIND,
+    access_logs.KIND,
     stage.KIND,
     permission.KIND,
 )

@@ -111,15 +111,16 @@ SAM_IMPLICIT_ID = "ServerlessHttpApi"  # the API SAM makes for HttpApi events th
 
 def sam_explicit(ctx: RenderContext) -> bool:
     """SAM's implicit HTTP API has only the `$default` stage (it is named
-    after the stack); a named stage, CORS, throttling or stage variables
-    or an authorizer (set on the HttpApi resource) need an explicit
-    AWS::Serverless::HttpApi."""
+    after the stack); a named stage, CORS, throttling, stage variables,
+    access logs or an authorizer (set on the HttpApi resource) need an
+    explicit AWS::Serverless::HttpApi."""
     api = ctx.config.api
     return (
         api.stage != "$default"
         or api.cors is not None
         or api.throttling is not None
         or bool(api.stage_variables)
+        or api.access_log is not None
         or api.authorizer is not None
     )
 

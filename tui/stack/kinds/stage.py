@@ -7,7 +7,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ...services import http_api
+from ...stagesettings import ACCESS_LOG_FORMATS
 from ..ledger import Resource
+from . import access_logs
 from .api import LOGICAL_ID as API_ID
 from .base import Kind, Run, Template
 
@@ -32,6 +34,7 @@ class StageKind(Kind):
         run.emit_event(
             "stage", "start", f"Creating stage {api.stage} (auto-deploy {'on' if api.auto_deploy else 'off'})"
         )
+        log_arn = run.need(access_logs.KIND.type)
         run.settle(self)
         recorded = run.ledger.find(self.type, parent=api_id, id=api.stage)
         new_api = run.facts.get("new_api") == api_id  # made just now: it has no stage yet
@@ -42,12 +45,15 @@ class StageKind(Kind):
             run.create(
                 self,
                 Resource(self.type, api.stage, parent=api_id),
-                lambda: http_api.create_stage(run.cloud, api_id, api.stage, api.auto_deploy, settings(api)),
+                lambda: http_api.create_stage(run.cloud, api_id, api.stage, api.auto_deploy, settings(api, log_arn)),
                 lambda _reply: Resource(self.type, api.stage, parent=api_id),
                 lambda r: f"Created stage {r.id}",
             )
-        elif bool(current.get("AutoDeploy")) != api.auto_deploy or changed_settings(current, api):
-            http_api.update_stage(run.cloud, api_id, api.stage, api.auto_deploy, settings(api))
+        elif bool(current.get("AutoDeploy")) != api.auto_deploy or changed_settings(current, api, log_arn):
+            http_api.update_stage(run.cloud, api_id, api.stage, api.auto_deploy, settings(api, log_arn))
+            if log_arn is None and current.get("AccessLogSettings"):
+                # UpdateStage cannot drop them; this call is how AWS turns access logs off.
+                http_api.delete_access_log_settings(run.cloud, api_id, api.stage)
             run.emit_event("stage", "updated", f"Updated stage {api.stage}: {describe(api)}")
         else:
             run.reuse(self, recorded or Resource(self.type, api.stage, parent=api_id), f"Stage {api.stage} exists")
@@ -74,8 +80,13 @@ class StageKind(Kind):
             f"aws apigatewayv2 create-stage --api-id {ctx.sh(ctx.api_id)} "
             f"--stage-name {ctx.sh(api.stage)} --{'auto-deploy' if api.auto_deploy else 'no-auto-deploy'}"
         )
-        for option, value in template_settings(api).items():
-            flag = {"DefaultRouteSettings": "--default-route-settings", "StageVariables": "--stage-variables"}[option]
+        log_arn = access_logs.cli_arn(ctx) if api.access_log else None
+        for option, value in template_settings(api, log_arn).items():
+            flag = {
+                "DefaultRouteSettings": "--default-route-settings",
+                "StageVariables": "--stage-variables",
+                "AccessLogSettings": "--access-log-settings",
+            }[option]
             command += f" {flag} {ctx.sh(json.dumps(value, separators=(',', ':')))}"
         lines = ctx.quiet([command])
         if not api.auto_deploy:
@@ -115,7 +126,7 @@ class StageKind(Kind):
                     "ApiId": {"Ref": API_ID},
                     "StageName": api.stage,
                     "AutoDeploy": api.auto_deploy,
-                    **template_settings(api),
+                    **template_settings(api, access_logs.template_arn()),
                 },
             }
         }
@@ -138,7 +149,8 @@ class StageKind(Kind):
 
         if not sam_explicit(ctx):
             return {}
-        return {API_ID: {"Properties": {"StageName": ctx.config.api.stage, **template_settings(ctx.config.api)}}}
+        settings = template_settings(ctx.config.api, access_logs.template_arn())
+        return {API_ID: {"Properties": {"StageName": ctx.config.api.stage, **settings}}}
 
     def outputs(self, ctx: RenderContext, sam: bool = False) -> dict[str, Any]:
         from .api import sam_logical_id
@@ -157,25 +169,32 @@ class StageKind(Kind):
 KIND = StageKind()
 
 
-def settings(api: Any) -> dict[str, Any]:
+def settings(api: Any, log_arn: Any = None) -> dict[str, Any]:
     """The config's stage settings as CreateStage / UpdateStage fields. An
     update sends them all (an empty DefaultRouteSettings clears the limits;
-    an empty StageVariables map clears the variables)."""
+    an empty StageVariables map clears the variables); access logs are
+    named only when on (DeleteAccessLogSettings turns them off). `log_arn`:
+    the access log group's ARN (a template's GetAtt, in a template)."""
     route = api.throttling.route_settings() if api.throttling is not None else {}
-    return {"DefaultRouteSettings": route, "StageVariables": dict(api.stage_variables)}
+    out: dict[str, Any] = {"DefaultRouteSettings": route, "StageVariables": dict(api.stage_variables)}
+    if api.access_log is not None and log_arn is not None:
+        out["AccessLogSettings"] = {"DestinationArn": log_arn, "Format": ACCESS_LOG_FORMATS[api.access_log]}
+    return out
 
 
-def template_settings(api: Any) -> dict[str, Any]:
+def template_settings(api: Any, log_arn: Any = None) -> dict[str, Any]:
     """The settings a template or script states: only those the config sets."""
-    return {key: value for key, value in settings(api).items() if value}
+    return {key: value for key, value in settings(api, log_arn).items() if value}
 
 
-def changed_settings(current: dict[str, Any], api: Any) -> bool:
-    wanted = settings(api)
+def changed_settings(current: dict[str, Any], api: Any, log_arn: str | None = None) -> bool:
+    wanted = settings(api, log_arn)
     have_route = current.get("DefaultRouteSettings") or {}
     for key in ("ThrottlingBurstLimit", "ThrottlingRateLimit"):
         if have_route.get(key) != wanted["DefaultRouteSettings"].get(key):
             return True
+    if (current.get("AccessLogSettings") or None) != wanted.get("AccessLogSettings"):
+        return True
     return (current.get("StageVariables") or {}) != wanted["StageVariables"]
 
 
@@ -188,4 +207,5 @@ def describe(api: Any) -> str:
             f"rate {throttle.rate if throttle.rate is not None else 'account'}/s"
         )
     parts.append(f"{len(api.stage_variables)} stage variables")
+    parts.append(f"access logs {api.access_log.upper() if api.access_log else 'off'}")
     return ", ".join(parts)
