@@ -18,7 +18,15 @@ from awsrules.routekeys import parse
 
 from tui.widgets.progress import ProgressLog
 
-from .apiaccess import compose_access, describe_access, parse_variables, read_access, show_variables
+from .apiaccess import (
+    ACCESS_LOG_CHOICES,
+    compose_access,
+    describe_access,
+    parse_variables,
+    read_access,
+    read_access_log,
+    show_variables,
+)
 from .base import StepScreen
 from .forms import Field, button, first_invalid, is_valid, select, text_input
 from .validators import FieldValidator
@@ -82,6 +90,10 @@ class ApiScreen(StepScreen):
                         id="stage-variables",
                         validators=[FieldValidator(parse_variables)],
                     ),
+                )
+                yield Field(
+                    "Access logs",
+                    select(ACCESS_LOG_CHOICES, value=api.access_log or "off", allow_blank=False, id="access-log"),
                 )
             yield from compose_access(api)
             with Vertical(id="review"):
@@ -160,7 +172,8 @@ class ApiScreen(StepScreen):
             f"payload {api.payload_format}, 30000 ms",
             f"Routes     {', '.join(api.routes)}",
             f"Stage      {api.stage}, auto-deploy {'on' if api.auto_deploy else 'off'}"
-            + (f", variables {show_variables(api)}" if api.stage_variables else ""),
+            + (f", variables {show_variables(api)}" if api.stage_variables else "")
+            + (f", access logs {api.access_log.upper()}" if api.access_log else ""),
             f"Access     {describe_access(api)}",
             "Permission lambda:InvokeFunction for apigateway.amazonaws.com, scoped to this API",
         ]
@@ -226,6 +239,7 @@ class ApiScreen(StepScreen):
                 stage=self.query_one("#stage", Input).value,
                 auto_deploy=self.query_one("#auto-deploy", Switch).value,
                 stage_variables=parse_variables(self.query_one("#stage-variables", Input).value),
+                access_log=read_access_log(self),
             )
         elif self.pane == "access":
             state.update("api", **read_access(self, state.config.api))

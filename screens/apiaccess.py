@@ -17,6 +17,10 @@ from tui.fields import FieldError
 from .forms import Field, select, text_input
 from .validators import FieldValidator
 
+# The console's Logging page offers these formats (stagesettings.ACCESS_LOG_FORMATS).
+ACCESS_LOG_CHOICES = [("Off", "off")] + [
+    (f"{name.upper()} to /aws/apigateway/<API>/access-logs", name) for name in stagesettings.ACCESS_LOG_FORMATS
+]
 AUTH_CHOICES = [("None: open routes", "none"), ("JWT: a Cognito pool in the target", "cognito"), ("IAM: SigV4", "iam")]
 
 
@@ -49,6 +53,11 @@ def parse_variables(text: str) -> Any:
             raise FieldError(f"{part!r} is not name=value; allowed: e.g. table=orders-dev, mode=test")
         pairs[name.strip()] = value.strip()
     return stagesettings.stage_variables(pairs)
+
+
+def read_access_log(screen: Any) -> str | None:
+    chosen = str(screen.query_one("#access-log", Select).value)
+    return None if chosen == "off" else chosen
 
 
 def show_variables(api: Any) -> str:
