@@ -31,7 +31,7 @@ class RecentRequests:
         if kept is None:
             await respond(send, 404, [("content-type", "application/json")], b'{"message":"Not Found"}')
             return 404
-        route_key, note, event, lambda_request_id, returned, error_type, log = kept
+        route_key, note, event, lambda_request_id, returned, error_type, log, authorizer = kept
         body = {
             "route_key": route_key,
             "note": note,
@@ -40,6 +40,9 @@ class RecentRequests:
             "returned": returned.decode("utf-8", "replace") if returned is not None else None,
             "error_type": error_type,
             "logs": log_texts(log),
+            # A Lambda authorizer's run: its function and Lambda request id
+            # (None: a cached answer, nothing ran).
+            "authorizer": {"function": authorizer[0], "lambda_request_id": authorizer[1]} if authorizer else None,
         }
         await respond(send, 200, [("content-type", "application/json")], json.dumps(body).encode())
         return 200
@@ -59,4 +62,5 @@ def _inspection(outcome: Any) -> tuple[Any, ...]:
         result.payload if result else None,
         result.error_type if result else None,
         result.log if result else (),
+        outcome.authorizer_call,
     )

@@ -38,6 +38,9 @@ class RequestContext:
     note: str | None = None  # why API Gateway answered by itself
     preflight: bool = False  # match_route: API Gateway answered a CORS preflight
     authorizer: dict[str, Any] | None = None  # Authorize: requestContext.authorizer for the event
+    # Authorize, with a Lambda authorizer: (its function's name, the Lambda
+    # request id of its run or None for a cached answer), for the test screen.
+    authorizer_call: tuple[str, str | None] | None = None
 
     @property
     def route_key(self) -> str | None:

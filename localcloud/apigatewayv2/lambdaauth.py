@@ -142,6 +142,7 @@ class LambdaAuthorizers:
         cached = self.cache.get(key) if found.ttl_s > 0 and values else None
         if cached is not None and cached[0] > self.clock():
             answer = cached[1]
+            ctx.authorizer_call = (_function_name(found.uri), None)
         else:
             answer = await self._ask(ctx, found, values, route_arn)
             if found.ttl_s > 0 and values:
@@ -184,10 +185,12 @@ class LambdaAuthorizers:
             ctx.match.route.path or "$default",
         )
         event = _event(ctx, found, values, route_arn, about)
+        ctx.authorizer_call = (info.name, None)
         try:
             result = await asyncio.wait_for(self.runtime.invoke(info, event), AUTHORIZER_TIMEOUT_S)
         except asyncio.TimeoutError:
             raise AuthorizerFailed(f"the authorizer {info.name} ran over 10 s") from None
+        ctx.authorizer_call = (info.name, result.request_id)
         if result.error_type:
             raise AuthorizerFailed(f"the authorizer {info.name} failed: {result.error_type}")
         try:
@@ -195,6 +198,11 @@ class LambdaAuthorizers:
         except ValueError:
             raise AuthorizerFailed(f"the authorizer {info.name} answered with no JSON") from None
         return _parse(reply, found)
+
+
+def _function_name(uri: str) -> str:
+    matched = _FUNCTION.search(uri)
+    return matched.group(1).split(":")[6] if matched and matched.group(1).count(":") >= 6 else uri
 
 
 def _parse(reply: Any, found: Authorizer) -> tuple[Any, dict[str, Any]]:

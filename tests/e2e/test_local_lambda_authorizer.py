@@ -164,3 +164,36 @@ def test_without_its_invoke_permission_the_authorizer_is_a_500(cloud: Any) -> No
     assert reply.status_code == 500 and reply.text == '{"message":"Internal Server Error"}'
     logged = invocation(cloud.port, reply.headers["apigw-requestid"])
     assert logged is not None and "no permission to invoke the authorizer" in logged["note"]
+
+
+def test_the_test_screen_learns_which_authorizer_run_decided_a_request(cloud: Any) -> None:
+    """The local cloud's own inspection record (for the wizard's Test step,
+    not an AWS API): the authorizer's function and Lambda request id, or
+    none for an answer from the cache; its log lines carry that id."""
+    api = deploy(cloud, SHOW, routes=("GET /me",))
+    name, _ = attach(
+        cloud,
+        api,
+        SIMPLE,
+        ["GET /me"],
+        AuthorizerPayloadFormatVersion="2.0",
+        EnableSimpleResponses=True,
+        IdentitySource=["$request.header.x-pass"],
+        AuthorizerResultTtlInSeconds=300,
+    )
+    first = api.get("/me", headers={"x-pass": "yes"})
+    second = api.get("/me", headers={"x-pass": "yes"})
+    ran = invocation(cloud.port, first.headers["apigw-requestid"])
+    assert ran is not None and ran["authorizer"]["function"] == name
+    run_id = ran["authorizer"]["lambda_request_id"]
+    assert run_id and run_id != ran["lambda_request_id"]  # its own run, not the function's
+    cached = invocation(cloud.port, second.headers["apigw-requestid"])
+    assert cached is not None and cached["authorizer"] == {"function": name, "lambda_request_id": None}
+    logs = cloud.client("logs")
+    deadline = time.monotonic() + 20
+    found: list[str] = []
+    while not any(run_id in m for m in found) and time.monotonic() < deadline:
+        found = [e["message"] for e in logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]]
+        time.sleep(0.2)
+    assert any(m.startswith(f"START RequestId: {run_id}") for m in found), found
+    assert invocation(cloud.port, api.get("/me").headers["apigw-requestid"])["authorizer"] is None  # 401 first
