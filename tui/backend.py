@@ -151,11 +151,12 @@ class Backend:
         self, kind: str, method: str, url: str, headers: tuple[tuple[str, str], ...], body: bytes
     ) -> tuple[tuple[str, str], ...]:
         """The test request's headers with what `kind` adds: "token" (the
-        local-cognito test user's access token) or "sign" (SigV4)."""
+        local-cognito test user's access token, or the sample Lambda
+        authorizer's) or "sign" (SigV4)."""
         from .services import testauth
 
         if kind == "token":
-            return (*headers, testauth.bearer(self.conn.cloud, self.ledger()))
+            return (*headers, testauth.bearer(self.conn.cloud, self.ledger(), self.state.config.api.authorizer))
         if kind == "sign":
             return testauth.sign(self.conn.cloud, method, url, headers, body)
         return headers

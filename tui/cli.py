@@ -107,7 +107,7 @@ apigw-wizard deploy --config app.yaml --target aws --region eu-west-1 --json
         """
 apigw-wizard test
 apigw-wizard test --method POST --path /my-function -H 'Content-Type: application/json' -d '{"a": 1}'
-apigw-wizard test --token      # api.authorizer is a local-cognito JWT authorizer
+apigw-wizard test --token      # api.authorizer: a local-cognito JWT or the sample Lambda authorizer
 apigw-wizard test --sign       # api.authorizer is type iam
 """,
     )
@@ -120,7 +120,9 @@ apigw-wizard test --sign       # api.authorizer is type iam
     test.add_argument("-d", "--data", help="request body (@FILE reads a file)")
     test.add_argument("--json", action="store_true", help="print status, headers, body, elapsed_ms as JSON")
     test.add_argument(
-        "--token", action="store_true", help="sign in as the local-cognito test user and send its access token"
+        "--token",
+        action="store_true",
+        help="send a token: the local-cognito test user's, or the sample Lambda authorizer's",
     )
     test.add_argument("--sign", action="store_true", help="sign the request (SigV4, execute-api) for IAM routes")
 

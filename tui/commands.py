@@ -191,7 +191,7 @@ def test(args: argparse.Namespace) -> int:
         from .services import testauth
 
         if args.token:
-            headers = (*headers, testauth.bearer(conn.cloud, ledger))
+            headers = (*headers, testauth.bearer(conn.cloud, ledger, config.api.authorizer))
         if args.sign:
             headers = testauth.sign(conn.cloud, method, url, headers, body)
     reply = send(TestRequest(method, url, headers, body))

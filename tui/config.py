@@ -191,7 +191,7 @@ def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = 
                 out[key] = check(value, rule, dotted + ".")
             else:
                 try:
-                    out[key] = rule(value, base_dir) if rule is fields.code else rule(value)
+                    out[key] = rule(value, base_dir) if rule in (fields.code, authconfig.code) else rule(value)
                 except fields.FieldError as exc:
                     problems.append(f"{where(dotted)}: {dotted}: {exc}")
         return out

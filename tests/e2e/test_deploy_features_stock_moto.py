@@ -56,3 +56,24 @@ def test_a_config_with_every_http_api_feature_deploys_to_stock_moto_and_destroys
     assert clients["lambda"].list_functions()["Functions"] == []
     assert clients["iam"].list_roles()["Roles"] == []
     assert logs.describe_log_groups()["logGroups"] == []
+
+
+def test_a_lambda_authorizer_deploys_to_stock_moto_and_destroys_clean(
+    aws_env: dict[str, str], clients: dict[str, Any], tmp_path: Path
+) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("api:\n  authorizer: {type: lambda, ttl_s: 0}\n")
+    where = ("--target", "aws", "--config", str(config))
+    out = deploy_json(*where, env=aws_env)
+    gw, lam = clients["apigatewayv2"], clients["lambda"]
+    route = gw.get_routes(ApiId=out["api_id"])["Items"][0]
+    assert route["AuthorizationType"] == "CUSTOM"
+    authorizer = gw.get_authorizer(ApiId=out["api_id"], AuthorizerId=route["AuthorizerId"])
+    assert authorizer["AuthorizerType"] == "REQUEST" and authorizer["AuthorizerResultTtlInSeconds"] == 0
+    assert "my-function-authorizer" in authorizer["AuthorizerUri"]
+    policy = lam.get_policy(FunctionName="my-function-authorizer")["Policy"]
+    assert f"{out['api_id']}/authorizers/{route['AuthorizerId']}" in policy
+
+    proc = run_cli("destroy", "--yes", *where, env=aws_env)
+    assert proc.returncode == 0, proc.stderr
+    assert gw.get_apis()["Items"] == [] and lam.list_functions()["Functions"] == []

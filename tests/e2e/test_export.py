@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -62,11 +63,22 @@ def configs(tmp_path: Path) -> dict[str, Path]:
     )
     iam = tmp_path / "auth-iam.yaml"
     iam.write_text("api:\n  authorizer: {type: iam}\n")
+    sample = tmp_path / "auth-lambda.yaml"
+    sample.write_text("api:\n  authorizer: {type: lambda}\n")
+    (tmp_path / "authz").mkdir()
+    (tmp_path / "authz" / "check.py").write_text("def handler(event, context):\n    return {'isAuthorized': True}\n")
+    own = tmp_path / "auth-lambda-own.yaml"
+    own.write_text(
+        "api:\n  authorizer: {type: lambda, code: authz, handler: check.handler, payload_format: '1.0',"
+        " simple_responses: false, identity_source: [$request.header.x-key, $request.querystring.k], ttl_s: 0}\n"
+    )
     return {
         "sample": SAMPLE,
         "auth-cognito": cognito,
         "auth-issuer": issuer,
         "auth-iam": iam,
+        "auth-lambda": sample,
+        "auth-lambda-own": own,
         "folder": folder_config(off, auto_deploy=False),
         "folder-auto": folder_config(on, auto_deploy=True),
         "hostile": hostile,
@@ -223,6 +235,33 @@ def test_the_folder_script_serves_each_route_on_its_stage(local_cloud: LocalClou
     item = httpx.post(f"{base}/items/42", timeout=40)
     assert (item.status_code, item.json()) == (200, {"route": "POST /items/{id}", "stage": "dev", "id": "42"})
     assert httpx.get(f"{base}/items/42", timeout=40).status_code == 404  # only the configured routes
+
+
+def test_the_lambda_authorizer_script_guards_the_route_and_logs_access(
+    local_cloud: LocalCloudProcess, tmp_path: Path
+) -> None:
+    config = tmp_path / "auth.yaml"
+    config.write_text(
+        "function:\n  name: guarded-fn\napi:\n  name: guarded-api\n  authorizer: {type: lambda}\n"
+        "  access_log: csv\ntest:\n  path: /guarded-fn\n"
+    )
+    config.write_text(config.read_text().replace("api:\n", "api:\n  routes: ['ANY /guarded-fn']\n", 1))
+    urls = run_script(export(config, "cli", tmp_path / "deploy.sh"), local_cloud, tmp_path)
+    url = urls["local"] + "guarded-fn"
+    # No Authorization header: 401 without running the authorizer (reference G2).
+    assert httpx.get(url, timeout=40).status_code == 401
+    assert httpx.get(url, headers={"authorization": "nope"}, timeout=40).status_code == 403
+    allowed = httpx.get(url, headers={"authorization": "secretToken"}, timeout=40)
+    assert (allowed.status_code, allowed.json()) == (200, "Hello from Lambda!")
+    logs = local_cloud.client("logs")
+    group = "/aws/apigateway/guarded-api/access-logs"
+    deadline = time.monotonic() + 30
+    lines: list[str] = []
+    while len(lines) < 3 and time.monotonic() < deadline:
+        lines = [e["message"] for e in logs.filter_log_events(logGroupName=group)["events"]]
+        time.sleep(0.2)
+    # The console's CSV preset: ip,time,method,routeKey,protocol,status,length,requestId
+    assert sorted(line.split(",")[5] for line in lines) == ["200", "401", "403"], lines
 
 
 def test_bad_input_through_the_installed_command(tmp_path: Path) -> None:

@@ -345,3 +345,29 @@ def test_access_logs_in_every_format(tmp_path: Path) -> None:
     assert f"aws logs create-log-group --log-group-name {group}" in script
     assert script.index("create-log-group") < script.index("create-stage")
     assert "--access-log-settings" in script and f"log-group:{group}" in script
+
+
+def test_a_lambda_authorizer_in_every_format(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("api:\n  authorizer: {type: lambda, ttl_s: 60}\n")
+    cfg = load(path)
+    cfn = cloudformation.template(cfg)["Resources"]
+    assert cfn["MyAuthorizerFunction"]["Properties"]["Handler"] == "index.lambda_handler"  # inline code's file
+    authorizer = cfn["MyLambdaAuthorizer"]["Properties"]
+    assert authorizer["AuthorizerType"] == "REQUEST" and authorizer["AuthorizerResultTtlInSeconds"] == 60
+    assert "${MyAuthorizerFunction.Arn}" in authorizer["AuthorizerUri"]["Fn::Sub"]
+    assert cfn["MyAuthorizerPermission"]["Properties"]["SourceArn"]["Fn::Sub"].endswith(
+        "${MyHttpApi}/authorizers/${MyLambdaAuthorizer}"
+    )
+    route = next(r for r in cfn.values() if r["Type"] == "AWS::ApiGatewayV2::Route")["Properties"]
+    assert route["AuthorizationType"] == "CUSTOM" and route["AuthorizerId"] == {"Ref": "MyLambdaAuthorizer"}
+    sam_doc = sam.template(cfg)["Resources"]
+    auth = next(r for r in sam_doc.values() if r["Type"] == "AWS::Serverless::HttpApi")["Properties"]["Auth"]
+    assert auth["DefaultAuthorizer"] == "LambdaAuthorizer"
+    lambda_auth = auth["Authorizers"]["LambdaAuthorizer"]
+    assert lambda_auth["Identity"] == {"Headers": ["Authorization"], "ReauthorizeEvery": 60}
+    assert lambda_auth["EnableFunctionDefaultPermissions"] is True
+    assert "MyAuthorizerPermission" not in sam_doc  # SAM makes it
+    script = render(cfg, "cli")
+    assert script.index("--function-name my-function-authorizer") < script.index("create-authorizer")
+    assert "--handler lambda_function.lambda_handler" in script  # the script zips lambda_function.py

@@ -229,6 +229,41 @@ def update_jwt_authorizer(cloud: Cloud, api_id: str, authorizer_id: str, issuer:
     )
 
 
+def lambda_authorizer_fields(region: str, function_arn: str, config: Any) -> dict[str, Any]:
+    """CreateAuthorizer / UpdateAuthorizer fields of a REQUEST authorizer
+    (reference G2; botocore's model): the function as an apigateway ARN
+    of Lambda's invoke path, as the console sets AuthorizerUri."""
+    partition = function_arn.split(":")[1] if function_arn.count(":") > 1 else "aws"
+    return {
+        "AuthorizerUri": f"arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations",
+        "AuthorizerPayloadFormatVersion": config.payload_format,
+        "EnableSimpleResponses": config.simple_responses,
+        "IdentitySource": list(config.identity_source),
+        "AuthorizerResultTtlInSeconds": config.ttl_s,
+    }
+
+
+def create_lambda_authorizer(cloud: Cloud, api_id: str, name: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return call(
+        f"create the Lambda authorizer {name}",
+        cloud.client("apigatewayv2").create_authorizer,
+        ApiId=api_id,
+        Name=name,
+        AuthorizerType="REQUEST",
+        **fields,
+    )
+
+
+def update_authorizer(cloud: Cloud, api_id: str, authorizer_id: str, fields: dict[str, Any]) -> None:
+    call(
+        f"update the authorizer {authorizer_id}",
+        cloud.client("apigatewayv2").update_authorizer,
+        ApiId=api_id,
+        AuthorizerId=authorizer_id,
+        **fields,
+    )
+
+
 def delete_authorizer(cloud: Cloud, api_id: str, authorizer_id: str) -> None:
     call(
         f"delete the authorizer {authorizer_id}",
@@ -241,7 +276,7 @@ def delete_authorizer(cloud: Cloud, api_id: str, authorizer_id: str) -> None:
 def set_route_authorization(
     cloud: Cloud, api_id: str, route_id: str, kind: str, authorizer_id: str | None, scopes: list[str]
 ) -> None:
-    """kind: NONE, JWT or AWS_IAM (the route's AuthorizationType)."""
+    """kind: NONE, JWT, CUSTOM (a Lambda authorizer) or AWS_IAM (the route's AuthorizationType)."""
     extra: dict[str, Any] = {"AuthorizerId": authorizer_id} if authorizer_id else {}
     if kind == "JWT":
         extra["AuthorizationScopes"] = scopes

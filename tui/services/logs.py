@@ -83,12 +83,14 @@ def delete_group(cloud: Cloud, group: str) -> bool:
 
 
 def group_exists(cloud: Cloud, group: str) -> bool:
-    found = call(
+    found = every(
         f"look up the log group {group}",
-        cloud.client("logs").describe_log_groups,
+        cloud.client("logs"),
+        "describe_log_groups",
+        "logGroups",
         logGroupNamePrefix=group,
     )
-    return any(g.get("logGroupName") == group for g in found.get("logGroups", []))
+    return any(g.get("logGroupName") == group for g in found)
 
 
 def create_group(cloud: Cloud, group: str) -> None:

@@ -28,6 +28,22 @@ def lambda_handler(event, context):
     }
 """
 HELLO_FILE = "lambda_function.py"
+# The AWS docs' example Lambda authorizer for HTTP APIs with simple responses
+# (http-api-lambda-authorizer, "Example Lambda authorizer functions"), in
+# Python: allowed when the Authorization header is "secretToken".
+AUTHORIZER_SAMPLE_CODE = """def lambda_handler(event, context):
+    authorized = (event.get("headers") or {}).get("authorization") == "secretToken"
+    return {
+        "isAuthorized": authorized,
+        "context": {
+            "stringKey": "value",
+            "numberKey": 1,
+            "booleanKey": True,
+            "arrayKey": ["value"],
+            "mapKey": {"value": "value"},
+        },
+    }
+"""
 MAX_ZIP_BYTES = 50 * 1024 * 1024  # direct-upload limit of CreateFunction
 MAX_UNZIPPED_BYTES = zipsafety.MAX_UNZIPPED_BYTES
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -104,6 +120,11 @@ def build(code: str) -> Package:
             raise PackagingError(f"{path} is over 50 MB, the direct-upload limit")
         return Package(data, tuple(sorted(names)))
     return _zip({path.name: path.read_bytes()})
+
+
+def build_authorizer(code: str) -> Package:
+    """`sample` (AUTHORIZER_SAMPLE_CODE) or code as build() takes it."""
+    return _zip({HELLO_FILE: AUTHORIZER_SAMPLE_CODE.encode()}) if code == "sample" else build(code)
 
 
 def _module_files(code: str) -> set[str] | None:

@@ -1,6 +1,7 @@
 """Authenticated test requests: `test --token` signs in as the
 local-cognito pool's test user (its password is in the ledger, never
-shown) and sends its access token; `test --sign` signs the request with
+shown) and sends its access token, or, for the sample Lambda authorizer,
+sends the token it allows; `test --sign` signs the request with
 SigV4 for execute-api with the target's credentials (IAM routes)."""
 
 from __future__ import annotations
@@ -11,8 +12,20 @@ from . import cognito
 from .errors import WizardError
 
 
-def bearer(cloud: Any, ledger: Any) -> tuple[str, str]:
-    """The Authorization header with the test user's access token."""
+def bearer(cloud: Any, ledger: Any, authorizer: Any = None) -> tuple[str, str]:
+    """The Authorization header with the test user's access token (or the
+    sample Lambda authorizer's token, when that is the config's authorizer)."""
+    from ..authconfig import SAMPLE, SAMPLE_TOKEN
+
+    if authorizer is not None and authorizer.type == "lambda":
+        if authorizer.code != SAMPLE:
+            raise WizardError(
+                "get a token",
+                "NoTestToken",
+                "your own Lambda authorizer decides which tokens pass; apigw-wizard does not know one",
+                "Send what it allows with --header 'Authorization: ...'.",
+            )
+        return "Authorization", SAMPLE_TOKEN
     pool = ledger.find("AWS::Cognito::UserPool")
     client = ledger.find("AWS::Cognito::UserPoolClient")
     user = ledger.find("AWS::Cognito::UserPoolUser")

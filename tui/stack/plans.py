@@ -9,7 +9,21 @@ plan that makes it, here, and test it (tests/unit/test_kinds.py)."""
 
 from __future__ import annotations
 
-from .kinds import access_logs, api, authorizer, cognito, function, integration, permission, policy, role, route, stage
+from .kinds import (
+    access_logs,
+    api,
+    authorizer,
+    authorizer_function,
+    authorizer_permission,
+    cognito,
+    function,
+    integration,
+    permission,
+    policy,
+    role,
+    route,
+    stage,
+)
 from .kinds.base import Kind
 
 FUNCTION: tuple[Kind, ...] = (role.KIND, policy.KIND, function.KIND)
@@ -18,7 +32,9 @@ API: tuple[Kind, ...] = (
     cognito.POOL,
     cognito.CLIENT,
     cognito.TEST_USER,
+    authorizer_function.KIND,  # deleted only once the authorizer that runs it is gone
     authorizer.KIND,
+    authorizer_permission.KIND,
     integration.KIND,
     route.KIND,
     access_logs.KIND,

@@ -7,7 +7,7 @@ import json
 import os
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...services import functions
 from ...services.errors import ROLE_NOT_ASSUMABLE, WizardError
@@ -31,7 +31,7 @@ class FunctionKind(Kind):
     short = "lambda_function"
     label = "function"
     step = "function"
-    companions = (LOG_GROUP,)
+    companions: ClassVar[tuple[Kind, ...]] = (LOG_GROUP,)
 
     def spec(self, run: Run, role_arn: str) -> functions.FunctionSpec:
         fn = run.config.function
@@ -53,7 +53,7 @@ class FunctionKind(Kind):
             dict(fn.environment),
         )
 
-    def ensure(self, run: Run) -> str:
+    def ensure(self, run: Run) -> str | None:
         fn = run.config.function
         spec = self.spec(run, run.result.role_arn or run.need("AWS::IAM::Role"))
         run.emit_event("function", "start", f"Creating function {fn.name} ({fn.runtime}, {fn.architecture})")
@@ -97,20 +97,20 @@ class FunctionKind(Kind):
         ):
             functions.wait_updated(cloud, name)
             functions.update_code(cloud, spec)
-            run.emit_event("function", "updated", f"Updated the code of {name}", current["FunctionArn"])
+            run.emit_event(self.step, "updated", f"Updated the code of {name}", current["FunctionArn"])
             changed = True
         changes = functions.configuration_changes(current, spec)
         if changes:
             functions.wait_updated(cloud, name)
             functions.update_configuration(cloud, spec)
-            run.emit_event("function", "updated", f"Updated {', '.join(changes)} of {name}", current["FunctionArn"])
+            run.emit_event(self.step, "updated", f"Updated {', '.join(changes)} of {name}", current["FunctionArn"])
             changed = True
         if changed:
             run.result.updated.append(f"{self.short}:{name}")
             functions.wait_updated(cloud, name)
         else:
             run.result.reused.append(f"{self.short}:{name}")
-            run.emit_event("function", "reused", f"Function {name} is up to date", current["FunctionArn"])
+            run.emit_event(self.step, "reused", f"Function {name} is up to date", current["FunctionArn"])
         return str(current["FunctionArn"])
 
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:

@@ -91,7 +91,7 @@ class RouteKind(Kind):
         from .authorizer import route_authorization
 
         kind, scopes = route_authorization(run.config.api.authorizer)
-        authorizer_id = run.need(AUTHORIZER.type) if kind == "JWT" else None
+        authorizer_id = run.need(AUTHORIZER.type) if kind in ("JWT", "CUSTOM") else None
         wanted_shapes = {parse(k).shape for k in run.config.api.routes}
         for route in http_api.get_routes(run.cloud, api_id):
             if parse(route["RouteKey"]).shape not in wanted_shapes:
@@ -138,11 +138,11 @@ class RouteKind(Kind):
         target = f"integrations/{ctx.integration_id}"
         kind, scopes = route_authorization(ctx.config.api.authorizer)
         auth = ""
-        if kind == "JWT":
+        if kind in ("JWT", "CUSTOM"):
             auth = (
-                ' --authorization-type JWT --authorizer-id "$AUTHORIZER_ID"'
+                f' --authorization-type {kind} --authorizer-id "$AUTHORIZER_ID"'
                 if ctx.script
-                else (" --authorization-type JWT --authorizer-id <authorizer-id>")
+                else (f" --authorization-type {kind} --authorizer-id <authorizer-id>")
             )
             auth += f" --authorization-scopes {' '.join(ctx.sh(s) for s in scopes)}" if scopes else ""
         elif kind == "AWS_IAM":
@@ -159,13 +159,12 @@ class RouteKind(Kind):
         ]
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        from .authorizer import LOGICAL_ID as AUTHORIZER_ID
-        from .authorizer import route_authorization
+        from .authorizer import logical_id, route_authorization
 
         kind, scopes = route_authorization(ctx.config.api.authorizer)
         auth: dict[str, Any] = {}
-        if kind == "JWT":
-            auth = {"AuthorizationType": "JWT", "AuthorizerId": {"Ref": AUTHORIZER_ID}}
+        if kind in ("JWT", "CUSTOM"):
+            auth = {"AuthorizationType": kind, "AuthorizerId": {"Ref": logical_id(ctx.config.api.authorizer)}}
             if scopes:
                 auth["AuthorizationScopes"] = scopes
         elif kind == "AWS_IAM":
