@@ -21,7 +21,12 @@ from .validators import FieldValidator
 ACCESS_LOG_CHOICES = [("Off", "off")] + [
     (f"{name.upper()} to /aws/apigateway/<API>/access-logs", name) for name in stagesettings.ACCESS_LOG_FORMATS
 ]
-AUTH_CHOICES = [("None: open routes", "none"), ("JWT: a Cognito pool in the target", "cognito"), ("IAM: SigV4", "iam")]
+AUTH_CHOICES = [
+    ("None: open routes", "none"),
+    ("JWT: a Cognito pool in the target", "cognito"),
+    ("Lambda: sample, allows secretToken", "lambda"),
+    ("IAM: SigV4", "iam"),
+]
 
 
 def _list(text: str) -> list[str]:
@@ -70,14 +75,18 @@ def _auth_value(api: Any) -> str:
         return "none"
     if found.type == "iam":
         return "iam"
+    if found.type == "lambda" and found.code == authconfig.SAMPLE and found == authconfig.AuthorizerConfig("lambda"):
+        return "lambda"
     return "cognito" if found.local_cognito else "config"
 
 
 def compose_access(api: Any) -> ComposeResult:
     auth = _auth_value(api)
     choices = list(AUTH_CHOICES)
-    if auth == "config":  # an issuer URL from the config file: kept unless changed here
-        choices.append((f"JWT: {api.authorizer.issuer}"[:60], "config"))
+    if auth == "config":  # an issuer URL or Lambda code from the config file: kept unless changed here
+        found = api.authorizer
+        label = f"Lambda: {found.code}" if found.type == "lambda" else f"JWT: {found.issuer}"
+        choices.append((label[:60], "config"))
     throttle = api.throttling
     with Vertical(id="access"):
         yield Label("Authorization, CORS and throttling for every route")
@@ -131,6 +140,10 @@ def read_access(screen: Any, api: Any) -> dict[str, Any]:
         authorizer = authconfig.AuthorizerConfig(type="iam")
     elif kind == "cognito":
         authorizer = authconfig.AuthorizerConfig(scopes=tuple(scopes))
+    elif kind == "lambda":
+        authorizer = authconfig.AuthorizerConfig(type="lambda")
+    elif api.authorizer.type == "lambda":
+        authorizer = api.authorizer  # the config file's own Lambda authorizer, as it was
     else:
         authorizer = authconfig.AuthorizerConfig("jwt", api.authorizer.issuer, api.authorizer.audience, tuple(scopes))
     origins = tuple(_origins(screen.query_one("#cors-origins", Input).value))
@@ -150,6 +163,9 @@ def describe_access(api: Any) -> str:
         auth = "open routes"
     elif found.type == "iam":
         auth = "IAM (SigV4)"
+    elif found.type == "lambda":
+        code = "the sample (Authorization: secretToken)" if found.code == authconfig.SAMPLE else found.code
+        auth = f"Lambda authorizer running {code}"
     else:
         issuer = "a Cognito pool made in the target" if found.local_cognito else found.issuer
         auth = f"JWT from {issuer}" + (f", scopes {', '.join(found.scopes)}" if found.scopes else "")

@@ -38,7 +38,7 @@ def _pretty(text: str) -> str:
         return text
 
 
-AUTH_CHOICES = [("None", "none"), ("Token: the Cognito test user", "token"), ("SigV4 signature", "sign")]
+AUTH_CHOICES = [("None", "none"), ("Token: Cognito user or sample", "token"), ("SigV4 signature", "sign")]
 
 
 def _auth_default(state: Any) -> str:
@@ -46,7 +46,10 @@ def _auth_default(state: Any) -> str:
     found = state.config.api.authorizer
     if found is None:
         return "none"
-    return "sign" if found.type == "iam" else "token" if found.local_cognito else "none"
+    if found.type == "iam":
+        return "sign"
+    sample = found.type == "lambda" and found.code == "sample"
+    return "token" if found.local_cognito or sample else "none"
 
 
 class TestScreen(StepScreen):
@@ -212,12 +215,26 @@ class TestScreen(StepScreen):
         self.call_backend("inspect", lambda _emit: self._inspect(request_id, sent_ms), self._show_inspection)
 
     def _inspect(self, request_id: str, sent_ms: int) -> tuple[dict | None, list[str]]:
+        """The request's log lines: the Lambda authorizer's run (if one
+        decided it), the function's, and the stage's access log line."""
         invocation = self.backend.invocation(request_id)
         function = self.state.integration_function or self.state.config.function.name
         lambda_id = (invocation or {}).get("lambda_request_id")
-        if invocation and not lambda_id:
-            return invocation, []  # API Gateway answered by itself: nothing ran
-        return invocation, self.backend.request_logs(function, sent_ms, lambda_id)
+        lines: list[str] = []
+        authorizer = (invocation or {}).get("authorizer")
+        if authorizer:
+            run_id = authorizer.get("lambda_request_id")
+            lines.append(f"── Authorizer {authorizer['function']}" + ("" if run_id else ": a cached answer, not run"))
+            if run_id:
+                lines += self.backend.request_logs(authorizer["function"], sent_ms, run_id)
+        if not invocation or lambda_id:  # else API Gateway answered by itself: the function did not run
+            if authorizer:
+                lines.append(f"── Function {function}")
+            lines += self.backend.request_logs(function, sent_ms, lambda_id)
+        access = self.backend.access_log_lines(request_id, sent_ms)
+        if access:
+            lines += ["── Access log", *access]
+        return invocation, lines
 
     def _show_inspection(self, found: tuple[dict | None, list[str]]) -> None:
         invocation, lines = found

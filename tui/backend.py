@@ -206,6 +206,22 @@ class Backend:
             time.sleep(0.1)
         return []
 
+    def access_log_lines(self, apigw_request_id: str, sent_ms: int) -> list[str]:
+        """The stage's access log line(s) for one request, when the config
+        turns access logs on (every format carries $context.requestId)."""
+        if not self.state.config.api.access_log or not apigw_request_id:
+            return []
+        from .services import logs
+
+        group = logs.access_log_group(self.state.config.api.name)
+        for _ in range(10):
+            found = logs.group_events(self.conn.cloud, group, "the access logs", since_ms=sent_ms - 1000)
+            picked = [e.message for e in found if apigw_request_id in e.message]
+            if picked:
+                return picked
+            time.sleep(0.1)
+        return []
+
     # -- monitor -------------------------------------------------------------
     def metrics(self, minutes: int = 10) -> Any:
         """services.metrics.Metrics of the deployed API (ApiId + Stage) and

@@ -75,3 +75,68 @@ async def test_a_cognito_jwt_authorizer_chosen_in_the_wizard_protects_the_route(
         app.screen.query_one("#send").press()
         await until(pilot, lambda: "200 OK" in status(), "the authorized request")
         assert app.state.history[-1].summary == '"Hello from Lambda!"'
+
+
+async def test_access_logs_and_a_lambda_authorizer_chosen_by_keyboard(
+    cloud: Any,
+    local_state: WizardState,  # noqa: F811
+) -> None:
+    """Keys only, at 80x24: JSON access logs on the Stages sub-step, the
+    sample Lambda authorizer on Access; the Test step then sends its token
+    and its Logs tab shows the authorizer's run, the function's and the
+    access log line of that request."""
+    from textual.widgets import Button
+
+    app = WizardApp(local_state)
+    fn = local_state.config.function.name
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, screen_is(app, "target"), "the target step")
+        await pilot.press("enter")
+        await until(pilot, screen_is(app, "function"), "the function step")
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: app.state.step_done("function") and app.focused is not None and app.focused.id == "next",
+            "the function",
+            timeout=60,
+        )
+        await pilot.press("enter")
+        await until(pilot, screen_is(app, "api"), "the API step")
+        screen: Any = app.screen
+        await until(pilot, lambda: app.focused is screen.query_one("#next", Button), "focus on Next")
+        await pilot.press("enter")  # Integrations -> Routes
+        await until(pilot, lambda: screen.pane == "routes", "the routes")
+        await pilot.press("enter")  # an empty new route: on to Stages
+        await until(pilot, lambda: screen.pane == "stages", "the stages")
+        await pilot.press("shift+tab")
+        assert app.focused is screen.query_one("#access-log", Select)
+        await pilot.press("enter", "down", "down", "enter")  # Off -> CLF -> JSON
+        await until(pilot, lambda: screen.query_one("#access-log", Select).value == "json", "JSON chosen")
+        await pilot.press("tab", "enter")
+        await until(pilot, lambda: screen.pane == "access", "the access sub-step")
+        await pilot.press(*["shift+tab"] * 5)
+        assert app.focused is screen.query_one("#auth-type", Select)
+        await pilot.press("enter", "down", "down", "enter")  # None -> JWT -> Lambda
+        await until(pilot, lambda: screen.query_one("#auth-type", Select).value == "lambda", "Lambda chosen")
+        await pilot.press("tab", "enter")  # the scopes box: Enter goes on
+        await until(pilot, lambda: screen.pane == "review", "the review")
+        summary = str(screen.query_one("#summary", Static).render())
+        assert "access logs JSON" in summary and "Lambda authorizer running the sample" in summary, summary
+        await pilot.press("enter")
+        await until(pilot, lambda: app.state.step_done("api"), "the API with its authorizer", timeout=90)
+        await until(pilot, lambda: str(screen.query_one("#next", Button).label) == "Next: Test", "Next: Test")
+        await pilot.press("enter")
+        await until(pilot, screen_is(app, "test"), "the test step")
+        assert app.screen.query_one("#auth", Select).value == "token"  # what the sample authorizer asks for
+        await pilot.press("enter")
+        status = lambda: str(app.screen.query_one("#status", Static).render())  # noqa: E731
+        await until(pilot, lambda: "200 OK" in status(), "the authorized request", timeout=60)
+        logs = lambda: str(app.screen.query_one("#out-logs", Static).render())  # noqa: E731
+        await until(pilot, lambda: "── Access log" in logs(), "the request's logs", timeout=30)
+        text = logs()
+        assert f"── Authorizer {fn}-authorizer" in text and f"── Function {fn}" in text, text
+        assert text.count("START RequestId:") == 2, text  # the authorizer's run and the function's
+        request_id = text.rsplit('"requestId":"', 1)[1].split('"', 1)[0]
+        assert app.state.history[-1].status == 200 and len(request_id) > 8
+        stage = cloud.client("apigatewayv2").get_stage(ApiId=app.state.result.api_id, StageName="$default")
+        assert stage["AccessLogSettings"]["Format"].startswith('{ "requestId":"$context.requestId"')
