@@ -81,10 +81,11 @@ async def test_access_logs_and_a_lambda_authorizer_chosen_by_keyboard(
     cloud: Any,
     local_state: WizardState,  # noqa: F811
 ) -> None:
-    """Keys only, at 80x24: JSON access logs on the Stages sub-step, the
-    sample Lambda authorizer on Access; the Test step then sends its token
-    and its Logs tab shows the authorizer's run, the function's and the
-    access log line of that request."""
+    """Keys only, at 80x24: JSON access logs and a stage variable on the
+    Stages sub-step; the sample Lambda authorizer, a CORS origin, burst and
+    rate on Access. AWS then holds each; the Test step sends the
+    authorizer's token and its Logs tab shows the authorizer's run, the
+    function's and the access log line of that request."""
     from textual.widgets import Button
 
     app = WizardApp(local_state)
@@ -112,16 +113,19 @@ async def test_access_logs_and_a_lambda_authorizer_chosen_by_keyboard(
         assert app.focused is screen.query_one("#access-log", Select)
         await pilot.press("enter", "down", "down", "enter")  # Off -> CLF -> JSON
         await until(pilot, lambda: screen.query_one("#access-log", Select).value == "json", "JSON chosen")
-        await pilot.press("tab", "enter")
+        await pilot.press("shift+tab")
+        assert app.focused is screen.query_one("#stage-variables", Input)
+        await pilot.press(*"table=orders", "enter")
         await until(pilot, lambda: screen.pane == "access", "the access sub-step")
         await pilot.press(*["shift+tab"] * 5)
         assert app.focused is screen.query_one("#auth-type", Select)
         await pilot.press("enter", "down", "down", "enter")  # None -> JWT -> Lambda
         await until(pilot, lambda: screen.query_one("#auth-type", Select).value == "lambda", "Lambda chosen")
-        await pilot.press("tab", "enter")  # the scopes box: Enter goes on
+        await pilot.press("tab", "tab", *"https://app.example.com", "tab", *"50", "tab", *"25", "enter")
         await until(pilot, lambda: screen.pane == "review", "the review")
         summary = str(screen.query_one("#summary", Static).render())
         assert "access logs JSON" in summary and "Lambda authorizer running the sample" in summary, summary
+        assert "variables table=orders" in summary and "CORS for https://app.example.com" in summary, summary
         await pilot.press("enter")
         await until(pilot, lambda: app.state.step_done("api"), "the API with its authorizer", timeout=90)
         await until(pilot, lambda: str(screen.query_one("#next", Button).label) == "Next: Test", "Next: Test")
@@ -138,5 +142,12 @@ async def test_access_logs_and_a_lambda_authorizer_chosen_by_keyboard(
         assert text.count("START RequestId:") == 2, text  # the authorizer's run and the function's
         request_id = text.rsplit('"requestId":"', 1)[1].split('"', 1)[0]
         assert app.state.history[-1].status == 200 and len(request_id) > 8
-        stage = cloud.client("apigatewayv2").get_stage(ApiId=app.state.result.api_id, StageName="$default")
+        gw = cloud.client("apigatewayv2")
+        stage = gw.get_stage(ApiId=app.state.result.api_id, StageName="$default")
         assert stage["AccessLogSettings"]["Format"].startswith('{ "requestId":"$context.requestId"')
+        assert stage["StageVariables"] == {"table": "orders"}
+        assert stage["DefaultRouteSettings"]["ThrottlingBurstLimit"] == 50
+        assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] == 25
+        assert gw.get_api(ApiId=app.state.result.api_id)["CorsConfiguration"]["AllowOrigins"] == [
+            "https://app.example.com"
+        ]
