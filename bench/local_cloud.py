@@ -61,10 +61,11 @@ def wizard() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "tui"]
 
 
-def wrk(url: str, connections: int, threads: int, seconds: float) -> dict[str, float]:
-    """Run wrk; requests, req/s, p50/p99 ms and errors (socket + non-2xx)."""
+def wrk(url: str, connections: int, threads: int, seconds: float, extra: list[str] | None = None) -> dict[str, float]:
+    """Run wrk (`extra`: more flags, e.g. -H headers); requests, req/s,
+    p50/p99 ms and errors (socket + non-2xx)."""
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", *(extra or []), url],
         capture_output=True,
         text=True,
         check=True,

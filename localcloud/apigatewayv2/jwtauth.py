@@ -23,6 +23,7 @@ the log says why."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 import time
@@ -97,32 +98,46 @@ def token_scopes(claims: dict[str, Any]) -> list[str]:
 
 
 class IssuerKeys:
-    """Each issuer's JWKS: a local user pool's from moto, others fetched."""
+    """Each issuer's JWKS, imported once: a local user pool's from moto,
+    others fetched. Reading and importing the keys on every request cost
+    more than the rest of the request (bench/authorizers.py: 0.18 of an
+    open route's throughput before, most of it here)."""
 
     def __init__(self, local_pool: Callable[[str, str], bool], clock: Callable[[], float] = time.monotonic):
         self.local_pool = local_pool
         self.clock = clock
-        self.kept: dict[str, tuple[float, dict[str, Any]]] = {}
+        self.kept: dict[str, tuple[float, Any]] = {}  # issuer -> (until, joserfc KeySet)
 
-    async def keys(self, issuer: str) -> dict[str, Any]:
-        """The issuer's JWKS document; ValueError says why there is none."""
+    async def keys(self, issuer: str) -> Any:
+        """The issuer's keys as a joserfc KeySet; ValueError says why there are none."""
         found = _COGNITO.match(issuer)
         if found and self.local_pool(found.group(1), found.group(2)):
-            return _moto_jwks()
+            return _moto_keys()
         kept = self.kept.get(issuer)
         if kept and kept[0] > self.clock():
             return kept[1]
-        document = await asyncio.to_thread(_fetch_jwks, issuer)
-        self.kept[issuer] = (self.clock() + KEYS_KEPT_S, document)
-        return document
+        keyset = _imported(await asyncio.to_thread(_fetch_jwks, issuer))
+        self.kept[issuer] = (self.clock() + KEYS_KEPT_S, keyset)
+        return keyset
 
 
-def _moto_jwks() -> dict[str, Any]:
-    """The key moto signs every user pool's tokens with, as it serves it."""
+def _imported(document: dict[str, Any]) -> Any:
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
+    try:
+        return KeySet.import_key_set(document)  # type: ignore[arg-type]  # a JWKS document, checked by the fetch
+    except (JoseError, ValueError, TypeError) as exc:
+        raise ValueError(f"the issuer's JWKS has keys that cannot be read ({type(exc).__name__})") from None
+
+
+@functools.cache
+def _moto_keys() -> Any:
+    """The key moto signs every user pool's tokens with, as it serves it
+    (a file in moto's package: it never changes while the cloud runs)."""
     from moto.utilities.utils import load_resource
 
-    found: dict[str, Any] = load_resource("cognitoidp/resources/jwks-public.json")
-    return found
+    return _imported(load_resource("cognitoidp/resources/jwks-public.json"))
 
 
 def _fetch_jwks(issuer: str) -> dict[str, Any]:
@@ -154,7 +169,6 @@ async def authorize(
     Unauthorized or Forbidden."""
     from joserfc import jwt
     from joserfc.errors import JoseError
-    from joserfc.jwk import KeySet
 
     token = token_from(request, authorizer.identity_source)
     if token is None:
@@ -164,11 +178,10 @@ async def authorize(
             "JWT authorizer: the token is not a JWT", description="token contains an invalid number of segments"
         )
     try:
-        document = await keys.keys(authorizer.issuer)
+        keyset = await keys.keys(authorizer.issuer)
     except ValueError as exc:
         raise Unauthorized(f"JWT authorizer: {exc}") from None
     try:
-        keyset = KeySet.import_key_set(document)  # type: ignore[arg-type]  # a JWKS document, checked above
         decoded = jwt.decode(token, keyset, algorithms=["RS256", "RS384", "RS512"])
     except (JoseError, ValueError) as exc:
         raise Unauthorized(f"JWT authorizer: the signature does not verify ({type(exc).__name__})") from None
