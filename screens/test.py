@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Collapsible, Input, Select, Static, TabbedContent, TabPane, TextArea
@@ -54,8 +55,10 @@ def _auth_default(state: Any) -> str:
 
 class TestScreen(StepScreen):
     STEP = "test"
+    BINDINGS = [Binding("f6", "hot_reload", "Hot reload", tooltip="Update the function when its code is saved")]
     _status_line = Content("")
     _failed = False
+    _reloader: Any = None
 
     def compose_step(self) -> ComposeResult:
         test = self.state.config.test
@@ -73,6 +76,7 @@ class TestScreen(StepScreen):
             yield button("Copy URL", id="copy-url")
             yield button("Copy curl", id="copy-curl")
             yield button("Clean up", id="cleanup", variant="warning")
+        yield Static("", id="reload-status", markup=False)  # shown while hot reload is on
         yield Static("Press Enter to send the request.", id="status", markup=False)
         with TabbedContent(id="response"):
             for pane in ("Body", "Headers", "Logs", "Event", "Returned", "History"):
@@ -81,6 +85,7 @@ class TestScreen(StepScreen):
                         yield Static("", id=f"out-{pane.lower()}", markup=False)
 
     def on_mount(self) -> None:
+        self.query_one("#reload-status", Static).display = False
         self._show_url()
         self.query_one("#send", Button).focus()
         hint = self._ssh_hint()
@@ -117,6 +122,38 @@ class TestScreen(StepScreen):
         if event.input.id == "path" and event.validation_result and event.validation_result.is_valid:
             if str(self.query_one("#status", Static).render()).startswith("The path"):
                 self.query_one("#status", Static).update("Press Enter to send the request.")
+
+    # -- hot reload ------------------------------------------------------------
+    def action_hot_reload(self) -> None:
+        if self._reloader is not None:
+            self._reloader.stop.set()  # its thread ends within a second
+            self._reloader = None
+            self._reload_said("Hot reload off.")
+            return
+        self._reload_said("Hot reload: looking for the function's code...")
+
+        def said(reload: Any) -> None:  # from the watcher's thread
+            self.app.call_from_thread(self._reload_said, f"{time.strftime('%H:%M:%S')} {reload.sentence()}")
+
+        def started(reloader: Any) -> None:
+            self._reloader = reloader
+            path = reloader.watched[0].path
+            self._reload_said(f"Hot reload on: saving {path} updates the function (F6 turns it off).")
+            self.run_worker(reloader.run, thread=True, group="hot-reload", exit_on_error=False)
+
+        def refused(error: BaseException) -> None:
+            self._reload_said(f"Hot reload off: {error}")
+
+        self.call_backend("hot-reload", lambda _emit: self.backend.hot_reloader(said), started, inline=refused)
+
+    def _reload_said(self, text: str) -> None:
+        line = self.query_one("#reload-status", Static)
+        line.update(text)
+        line.display = True
+
+    def on_unmount(self) -> None:
+        if self._reloader is not None:
+            self._reloader.stop.set()
 
     def describe_action(self) -> str:
         return "send the test request"

@@ -222,6 +222,23 @@ class Backend:
             time.sleep(0.1)
         return []
 
+    # -- hot reload (the Test step's F6) ------------------------------------
+    def hot_reloader(self, on_reload: Callable[[Any], None]) -> Any:
+        """A services.hotreload.Reloader for the function's code, scanned
+        (run() it in a thread; set its stop to end it); ValueError says why
+        there is nothing to watch."""
+        from .services.hotreload import Reloader
+
+        code = self.state.config.function.code
+        if code == "hello":
+            raise ValueError(
+                "the function runs the console's built-in code; choose a code folder or .py file on the "
+                "Create function step to reload it on save"
+            )
+        reloader = Reloader(self.conn.cloud, [code], on_reload)
+        reloader.scan()
+        return reloader
+
     # -- monitor -------------------------------------------------------------
     def metrics(self, minutes: int = 10) -> Any:
         """services.metrics.Metrics of the deployed API (ApiId + Stage) and

@@ -169,6 +169,7 @@ apigw-wizard export --config app.yaml --format cli > create-stack.sh
 apigw-wizard local --port 4580                     # Ctrl+C to stop
 eval "$(apigw-wizard local --env)"; aws lambda list-functions
 apigw-wizard local --stop                          # stop the one deploy or the wizard started
+apigw-wizard local --watch src/                    # save a file in src/: its functions run it at once
 """,
     )
     local.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
@@ -181,6 +182,13 @@ apigw-wizard local --stop                          # stop the one deploy or the 
         'eval "$(apigw-wizard local --env)"',
     )
     local.add_argument("--region", default=None, help="region for --env (default $AWS_REGION or us-east-1)")
+    local.add_argument(
+        "--watch",
+        nargs="+",
+        metavar="PATH",
+        help="code folders or files: when one changes, the functions deployed from it are updated "
+        "(hot reload); joins the cloud already running on --port, or starts one",
+    )
     local.add_argument(
         "--accept-any-credentials",
         action="store_true",

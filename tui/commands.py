@@ -233,6 +233,10 @@ def local(args: argparse.Namespace) -> int:
 
     if args.env:
         return _print_env(args)
+    if args.watch and not args.stop:
+        from .watch_command import watch
+
+        return watch(args, _state_dir(args))
     if args.stop:
         stopped = client.stop(args.port)
         print(

@@ -30,7 +30,9 @@ STEP_HELP = {
     "test": (
         "Test: sends a request to the invoke URL and shows the status, headers and body, the function's log "
         "lines for that request and, on the local cloud, the event the function received and what it "
-        "returned. Copy the URL or a curl command (OSC 52: works over SSH when the terminal allows it)."
+        "returned. Copy the URL or a curl command (OSC 52: works over SSH when the terminal allows it). "
+        "F6 turns hot reload on or off: while on, saving the function's code folder or file updates the "
+        "function at once (no redeploy), and the line under the buttons says when it last did."
     ),
     "monitor": (
         "Monitor: the API's requests, 4xx, 5xx and latency, and the function's invocations, errors and "
