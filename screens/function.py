@@ -19,6 +19,7 @@ from tui.services.packaging import HELLO_CODE
 from tui.widgets.progress import ProgressLog
 
 from .base import StepScreen
+from .envedit import EnvEditor
 from .forms import Field, button, first_invalid, select, text_input
 from .validators import FieldValidator, as_int
 
@@ -68,6 +69,8 @@ class FunctionScreen(StepScreen):
                     "Timeout (s)",
                     text_input(str(fn.timeout_s), id="timeout", validators=[FieldValidator(fields.timeout_s, as_int)]),
                 )
+                yield Label("Environment variables (secrets shown as dots)")
+                yield EnvEditor(fn.environment, id="env")
         with Horizontal(classes="actions"):
             yield button("Create function", id="create", variant="primary")
             yield button("Next: HTTP API", id="next", variant="success", disabled=True)
@@ -173,6 +176,7 @@ class FunctionScreen(StepScreen):
             memory_mb=int(value("#memory")),
             timeout_s=int(value("#timeout")),
             role=str(self.query_one("#role", Select).value),
+            environment=dict(self.query_one(EnvEditor).variables),
         )
         self._follow_rename(old_name, value("#name"))
         return True

@@ -100,10 +100,17 @@ def make_app(tmp_path: Path, step: str, target: str = "local") -> WizardApp:
 def before(step: str, pane: str | None = None) -> Any:
     async def run(pilot: Pilot[Any]) -> None:
         app = pilot.app
+        advanced = step == "function" and pane == "advanced"
+        if advanced:  # the Advanced settings open, with a plain and a secret-looking variable
+            app.state.update("function", environment={"TABLE": "orders", "API_KEY": "s3cr3t-value"})  # type: ignore[attr-defined]
         if step != "target":
             app.goto(step)  # type: ignore[attr-defined]
         await pilot.pause(0.3)
-        if pane is not None:
+        if advanced:
+            from textual.widgets import Collapsible
+
+            app.screen.query_one(Collapsible).collapsed = False
+        elif pane is not None:
             screen = app.screen
             screen.pane = pane  # type: ignore[attr-defined]
             screen._show()  # type: ignore[attr-defined]
@@ -158,6 +165,7 @@ STEPS = [
     ("target", None, "local"),
     ("target", None, "aws"),
     ("function", None, "local"),
+    ("function", "advanced", "local"),
     ("api", "integration", "local"),
     ("api", "routes", "local"),
     ("api", "stages", "local"),
@@ -206,7 +214,10 @@ async def test_every_focusable_widget_can_be_seen_at_80x24(
         chain = [w for w in screen.focus_chain]
         assert chain, "a screen with nothing to focus"
         for widget in chain:
-            widget.scroll_visible(animate=False, immediate=True)
+            # As Tab reaches it: focused, which scrolls it into view (a bare
+            # scroll_visible inside the function step's open Collapsible
+            # left the first off-screen field where it was; Tab does not).
+            widget.focus()
             await pilot.pause()
             region = widget.region
             assert region.area > 0 and screen.region.contains_region(region), f"{widget!r} at {region}"
