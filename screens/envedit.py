@@ -7,8 +7,6 @@ Every change is checked with the config file's rules (fields.environment)."""
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,12 +18,8 @@ from tui import fields
 
 from .forms import button
 
-_SECRET = re.compile(r"(?i)(secret|token|passw|pwd|key|credential|private|auth)")
 MASK = "••••••••"
-
-
-def looks_secret(name: str) -> bool:
-    return bool(_SECRET.search(name))
+looks_secret = fields.looks_secret
 
 
 def shown(name: str, value: str) -> str:

@@ -6,6 +6,8 @@ that names the bad value and what is allowed.
 
 from __future__ import annotations
 
+import re
+
 import datetime as _dt
 from collections.abc import Callable
 from pathlib import Path
@@ -152,6 +154,15 @@ def environment(value: Any) -> dict[str, str]:
     if size > limits.ENV_TOTAL_BYTES:
         raise FieldError(f"variables take {size} bytes; allowed: at most {limits.ENV_TOTAL_BYTES} bytes in all")
     return out
+
+
+_SECRET_NAME = re.compile(r"(?i)(secret|token|passw|pwd|key|credential|private|auth)")
+
+
+def looks_secret(name: str) -> bool:
+    """An environment variable whose value the wizard never shows in clear
+    (the editor's dots, the AWS CLI view's placeholder)."""
+    return bool(_SECRET_NAME.search(name))
 
 
 def api_name(value: Any) -> str:

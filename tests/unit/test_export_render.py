@@ -371,3 +371,12 @@ def test_a_lambda_authorizer_in_every_format(tmp_path: Path) -> None:
     script = render(cfg, "cli")
     assert script.index("--function-name my-function-authorizer") < script.index("create-authorizer")
     assert "--handler lambda_function.lambda_handler" in script  # the script zips lambda_function.py
+
+
+def test_the_wizard_view_hides_secret_looking_values_and_the_script_keeps_them(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text('function:\n  environment: {API_TOKEN: "s3cr3t", TABLE: orders}\n')
+    cfg = load(path)
+    view = commands(cfg)
+    assert "s3cr3t" not in view and "<API_TOKEN value>" in view and '"TABLE":"orders"' in view
+    assert "s3cr3t" in render(cfg, "cli")  # the script must create what the config says

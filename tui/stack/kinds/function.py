@@ -9,6 +9,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ... import fields
 from ...services import functions
 from ...services.errors import ROLE_NOT_ASSUMABLE, WizardError
 from ...services.packaging import _SKIP_DIRS as SKIP_DIRS
@@ -134,7 +135,10 @@ class FunctionKind(Kind):
             f"  --role {ctx.sh(RoleKind.arn(ctx))} --zip-file {ctx.sh(self._zip_arg(ctx))}",
         ]
         if fn.environment:
-            variables = json.dumps({"Variables": dict(sorted(fn.environment.items()))}, separators=(",", ":"))
+            env = dict(sorted(fn.environment.items()))
+            if not ctx.script:  # the wizard's view (F2) is on screen: a secret's value is not
+                env = {k: f"<{k} value>" if fields.looks_secret(k) else v for k, v in env.items()}
+            variables = json.dumps({"Variables": env}, separators=(",", ":"))
             lines[-1] += " \\"
             lines.append(f"  --environment {ctx.sh(variables)}")
         if ctx.script and fn.role == "new":
