@@ -74,6 +74,7 @@ class FunctionScreen(StepScreen):
         with Horizontal(classes="actions"):
             yield button("Create function", id="create", variant="primary")
             yield button("Next: HTTP API", id="next", variant="success", disabled=True)
+            yield button("Test", id="test-event", disabled=True)
         yield ProgressLog(id="function-log", hide_empty=True)
 
     def on_mount(self) -> None:
@@ -99,6 +100,7 @@ class FunctionScreen(StepScreen):
         if "create-function" not in self.running:
             create.label = "Update function" if done else "Create function"
         self.query_one("#next", Button).disabled = not done
+        self.query_one("#test-event", Button).disabled = not done
 
     def describe_action(self) -> str:
         return f"create the function {self.state.config.function.name}"
@@ -205,3 +207,11 @@ class FunctionScreen(StepScreen):
     @on(Button.Pressed, "#next")
     def next_step(self) -> None:
         self.app.goto("api")
+
+    @on(Button.Pressed, "#test-event")
+    def test_event(self) -> None:
+        """The console's Test tab: invoke the function with an event."""
+        from tui.widgets.invokemodal import InvokeModal
+
+        state = self.state
+        self.app.push_screen(InvokeModal(state.config.function.name, self.backend, state.ledger_dir or state.state_dir))

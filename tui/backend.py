@@ -222,6 +222,12 @@ class Backend:
             time.sleep(0.1)
         return []
 
+    def invoke_function(self, payload: bytes) -> Any:
+        """services.invoke.Invocation of the function, invoked directly."""
+        from .services.invoke import invoke
+
+        return invoke(self.conn.cloud, self.state.config.function.name, payload)
+
     # -- hot reload (the Test step's F6) ------------------------------------
     def hot_reloader(self, on_reload: Callable[[Any], None]) -> Any:
         """A services.hotreload.Reloader for the function's code, scanned

@@ -151,6 +151,10 @@ def modal(kind: str) -> Any:
             app.push_screen(ExportModal(app.state.config, folder=Path("/home/learner/project")))
         elif kind == "help":
             app.action_step_help()
+        elif kind == "invoke":
+            from tui.widgets.invokemodal import InvokeModal
+
+            app.push_screen(InvokeModal("my-function", app.backend, app.state.state_dir))
         else:
             app.push_screen(ResumeModal("my-function + my-http-api", 8))
         await pilot.pause(0.3)
@@ -176,7 +180,7 @@ STEPS = [
     ("cleanup", None, "local"),
 ]
 # confirm-aws: real AWS asks for the API name to be typed, which makes the dialog taller.
-MODALS = ["error", "confirm", "confirm-aws", "text", "export", "help", "resume"]
+MODALS = ["error", "confirm", "confirm-aws", "text", "export", "help", "resume", "invoke"]
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
