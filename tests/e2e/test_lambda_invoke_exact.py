@@ -1,0 +1,117 @@
+"""Lambda's Invoke API word for word as AWS answers it (issue 13, item 5):
+its refusals, runtime failures, log tail, context and environment, over a
+real local cloud with boto3. "[R] <test>" cites a LocalStack snapshot
+recorded against real AWS (tests/aws/services/lambda_/*.snapshot.json in
+localstack/localstack at 8b9a79f), with its recording date."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.cloudproc import create_function
+
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+NAME_PATTERN = (
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
+    r"(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"
+)
+ECHO = "import json\ndef lambda_handler(event, context):\n    print(json.dumps(event))\n    return event\n"
+
+
+@pytest.fixture(scope="module")
+def echo(cloud: Any) -> str:
+    return create_function(cloud, ECHO)[0]
+
+
+def _error(cloud: Any, **kwargs: Any) -> dict[str, Any]:
+    with pytest.raises(ClientError) as caught:
+        cloud.client("lambda").invoke(**kwargs)
+    response: dict[str, Any] = caught.value.response
+    return response
+
+
+def _payload(reply: dict[str, Any]) -> Any:
+    return json.loads(reply["Payload"].read())
+
+
+# -- refusals ---------------------------------------------------------------
+def test_a_missing_function_is_named_with_its_qualifier(cloud: Any, echo: str) -> None:
+    # [R] test_invoke_exceptions (2025-11-24): "...:function:doesnotexist:$LATEST", 404, Type User.
+    missing = _error(cloud, FunctionName="doesnotexist")
+    assert missing["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert missing["Error"] == {
+        "Code": "ResourceNotFoundException",
+        "Message": f"Function not found: {ARN}doesnotexist:$LATEST",
+    }
+    assert missing["Type"] == "User"
+    # [R] test_ops_on_nonexisting_version (2025-11-25) and
+    # test_permission_exceptions add_permission_fn_version_doesnotexist: ":<version>".
+    version = _error(cloud, FunctionName=echo, Qualifier="42")
+    assert version["Error"]["Message"] == f"Function not found: {ARN}{echo}:42"
+
+
+def test_an_invalid_name_or_qualifier_is_a_validation_exception(cloud: Any, echo: str) -> None:
+    # [R] test_function_name_and_qualifier_validation[invalid_characters_in_function_name-invoke]
+    # and test_invalid_invoke (2025-11-25): 400 with the model's pattern in the message.
+    bad_name = _error(cloud, FunctionName="my-function!")
+    assert bad_name["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert bad_name["Error"] == {
+        "Code": "ValidationException",
+        "Message": "1 validation error detected: Value 'my-function!' at 'functionName' failed to satisfy "
+        f"constraint: Member must satisfy regular expression pattern: {NAME_PATTERN}",
+    }
+    # [R] ...[invalid_characters_in_qualifier-invoke] (2025-11-25).
+    bad_qualifier = _error(cloud, FunctionName=echo, Qualifier="invalid!")
+    assert bad_qualifier["Error"]["Message"] == (
+        "1 validation error detected: Value 'invalid!' at 'qualifier' failed to satisfy constraint: "
+        r"Member must satisfy regular expression pattern: \$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+"
+    )
+
+
+def test_a_payload_that_is_not_json_is_refused_before_the_function_runs(cloud: Any, echo: str) -> None:
+    # [R] test_lambda_invoke_payload_encoding_error[body-...] (2025-11-24): the
+    # bytes the AWS CLI v2 sends for an inline payload without
+    # --cli-binary-format; 400 InvalidRequestContentException, Type User.
+    refused = _error(cloud, FunctionName=echo, Payload=b"n\x87r\x9e\xe9\xb5\xd7I\xee\x9bmt")
+    assert refused["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert refused["Error"]["Code"] == "InvalidRequestContentException" and refused["Type"] == "User"
+    assert refused["Error"]["Message"].startswith(
+        "Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 start byte 0x87"
+    )
+    text = _error(cloud, FunctionName=echo, Payload=b"{not json")
+    assert text["Error"]["Code"] == "InvalidRequestContentException"
+    assert "line: 1, column: 2]" in text["Error"]["Message"]
+    cloud.client("lambda").invoke(FunctionName=echo, Payload=b'"valid"')
+    logs = cloud.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{echo}")["events"]
+    printed = [e["message"] for e in logs if not e["message"].startswith(("START", "END", "REPORT", "INIT"))]
+    assert printed == ['"valid"']  # the handler never saw the others
+
+
+def test_an_oversized_request_is_request_entity_too_large(cloud: Any, echo: str) -> None:
+    # 413 RequestEntityTooLargeException "Request must be smaller than 6291456
+    # bytes for the InvokeFunction operation": awslabs/aws-athena-query-federation#793
+    # (Status Code: 413; Error Code: RequestEntityTooLargeException), pelmers/streetwarp-web#14.
+    refused = _error(cloud, FunctionName=echo, Payload=json.dumps({"x": "y" * 6_300_000}).encode())
+    assert refused["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert refused["Error"] == {
+        "Code": "RequestEntityTooLargeException",
+        "Message": "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
+    }
+
+
+def test_the_log_tail_ends_its_lines_as_lambda_does(cloud: Any, echo: str) -> None:
+    # [R] test_invocation_with_logs[python3.10] (2025-11-24): START, the print,
+    # END and REPORT, each ending in "\n", REPORT in "\t\n".
+    reply = cloud.client("lambda").invoke(FunctionName=echo, Payload=b"{}", LogType="Tail")
+    lines = base64.b64decode(reply["LogResult"]).decode().splitlines(keepends=True)
+    request_id = reply["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"]
+    assert lines[0] == f"START RequestId: {request_id} Version: $LATEST\n"
+    assert lines[1:3] == ["{}\n", f"END RequestId: {request_id}\n"]
+    assert lines[3].startswith(f"REPORT RequestId: {request_id}\tDuration: ") and lines[3].endswith(" MB\t\n")
+    assert len(lines) == 4
