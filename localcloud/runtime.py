@@ -23,12 +23,16 @@ from .interpreters import find_python
 from .invocation import InvokeResult, Report
 from .logsink import LogSink
 from .pool import Pool, Worker, WorkerDied
-from .runtimeerrors import InitError, NotStarted, error_payload, init_failed, signal_name
+from .runtimeerrors import InitError, NotStarted, error_payload, exit_reason, init_failed
 from .watchdog import Watchdog
 
 _rand = random.Random()  # request ids, not secrets
 WORKER = Path(__file__).with_name("worker.py")
-SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invoke limit, both ways
+SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invoke limit on the request
+# ... and on the response, 100 bytes more: "Response payload size exceeded maximum
+# allowed payload size (6291556 bytes)." (LocalStack's AWS-recorded
+# test_lambda_too_large_response, 2025-11-24; the RIE's limit, reference M1).
+RESPONSE_LIMIT = SYNC_PAYLOAD_LIMIT + 100
 IDLE_WORKER_TTL_S = 300.0
 NOT_STARTED_RETRIES = 3
 # Handlers run confined (sandbox.py); APIGW_WIZARD_SANDBOX=0 turns it off, for
@@ -151,7 +155,11 @@ class Runtime:
                 }
             )
             meta, _ = await asyncio.wait_for(init.reply, timeout=max(10.0, info.timeout_s))
-        except (WorkerDied, asyncio.TimeoutError):
+        except WorkerDied:
+            # The code exited while it was imported (sys.exit at module level):
+            # Lambda's Runtime.ExitError, for the request that met it.
+            raise InitError({"errorType": "Runtime.ExitError"}, stream, exit_reason(await worker.exit_status(1)))
+        except asyncio.TimeoutError:
             worker.kill()
             raise WorkerDied("the worker did not start") from None
         self.sink.add(info, stream, [(_now_ms(), line) for line in meta.get("logs", [])])
@@ -288,11 +296,10 @@ class Runtime:
             meta = {"error": {"errorType": "Sandbox.Timedout"}}
         elif failure is not None:
             status = "crash"
-            code = await worker.exit_status(timeout=1)
-            reason = f"signal: {signal_name(-code)}" if code is not None and code < 0 else f"exit status {code}"
+            reason = exit_reason(await worker.exit_status(timeout=1))
             # Out of memory only when it was: a handler that kills itself exits with an error.
             error_type = "Runtime.OutOfMemory" if call.out_of_memory else "Runtime.ExitError"
-            message = f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
+            message = f"RequestId: {request_id} Error: {reason}"
             out = error_payload(error_type, message)
             lines.append((_now_ms(), message))
             meta = {"error": {"errorType": error_type}}
@@ -325,11 +332,11 @@ class Runtime:
             # Size" (our own knowledge of real REPORT lines of OOM-killed
             # functions; the reference docs do not cover it).
             max_used_mb = info.memory_mb
-        if status == "ok" and error is None and len(out) > SYNC_PAYLOAD_LIMIT:
+        if status == "ok" and error is None and len(out) > RESPONSE_LIMIT:
             error = {"errorType": "Function.ResponseSizeTooLarge"}
             out = error_payload(
                 "Function.ResponseSizeTooLarge",
-                f"Response payload size exceeded maximum allowed payload size ({SYNC_PAYLOAD_LIMIT} bytes).",
+                f"Response payload size exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
             )
         if error and status == "ok":
             status = "error"

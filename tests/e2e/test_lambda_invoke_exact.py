@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import pytest
@@ -103,6 +104,62 @@ def test_an_oversized_request_is_request_entity_too_large(cloud: Any, echo: str)
         "Code": "RequestEntityTooLargeException",
         "Message": "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
     }
+
+
+def test_the_response_limit_is_6_mib_plus_100_bytes(cloud: Any) -> None:
+    code = "def lambda_handler(event, context):\n    return 'a' * event['size']\n"
+    name, _ = create_function(cloud, code, memory=512)
+    lam = cloud.client("lambda")
+    # A 6 MiB string (6 MiB + 2 bytes of JSON) is within AWS's 6291556 bytes.
+    reply = lam.invoke(FunctionName=name, Payload=json.dumps({"size": 6 * 1024 * 1024}).encode())
+    assert "FunctionError" not in reply and len(reply["Payload"].read()) == 6 * 1024 * 1024 + 2
+    # [R] test_lambda_too_large_response (2025-11-24): 7 MB fails with this payload, twice.
+    for _ in range(2):
+        reply = lam.invoke(FunctionName=name, Payload=json.dumps({"size": 7 * 1024 * 1024}).encode())
+        assert reply["FunctionError"] == "Unhandled"
+        assert _payload(reply) == {
+            "errorMessage": "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
+            "errorType": "Function.ResponseSizeTooLarge",
+        }
+
+
+# -- runtime failures -------------------------------------------------------
+def test_sys_exit_in_the_handler_is_an_exit_error(cloud: Any) -> None:
+    # [R] test_lambda_handler_exit (2025-11-24): sys.exit(0) in the handler.
+    name, _ = create_function(cloud, "import sys\ndef lambda_handler(event, context):\n    sys.exit(0)\n")
+    reply = cloud.client("lambda").invoke(FunctionName=name)
+    assert reply["FunctionError"] == "Unhandled"
+    out = _payload(reply)
+    assert list(out) == ["errorType", "errorMessage"] and out["errorType"] == "Runtime.ExitError"
+    assert re.fullmatch(f"RequestId: {UUID} Error: Runtime exited without providing a reason", out["errorMessage"])
+
+
+def test_sys_exit_while_importing_is_an_exit_error(cloud: Any) -> None:
+    # [R] test_lambda_runtime_exit (2025-11-24): sys.exit(0) at module level.
+    code = "import sys\nsys.exit(0)\ndef lambda_handler(event, context):\n    return 1\n"
+    name, _ = create_function(cloud, code)
+    reply = cloud.client("lambda").invoke(FunctionName=name)
+    out = _payload(reply)
+    assert reply["FunctionError"] == "Unhandled" and out["errorType"] == "Runtime.ExitError"
+    assert re.fullmatch(f"RequestId: {UUID} Error: Runtime exited without providing a reason", out["errorMessage"])
+    assert out["errorMessage"].split()[1] == reply["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"]
+    # Any other status is worded as one ([R] test_lambda_runtime_wrapper_not_found: "exit status 127").
+    name, _ = create_function(cloud, "import sys\nsys.exit(3)\n")
+    out = _payload(cloud.client("lambda").invoke(FunctionName=name))
+    assert out["errorMessage"].endswith("Error: Runtime exited with error: exit status 3")
+
+
+def test_an_import_time_exception_has_an_empty_request_id(cloud: Any) -> None:
+    # [R] test_lambda_runtime_error (2025-11-24): "requestId": "" (no invocation
+    # yet when awslambdaric reports it), the message and type of the exception.
+    name, _ = create_function(cloud, 'raise Exception("Runtime startup fails")\n')
+    reply = cloud.client("lambda").invoke(FunctionName=name)
+    out = _payload(reply)
+    assert reply["FunctionError"] == "Unhandled"
+    assert list(out) == ["errorMessage", "errorType", "requestId", "stackTrace"]
+    assert out["errorMessage"] == "Runtime startup fails" and out["errorType"] == "Exception"
+    assert out["requestId"] == ""
+    assert 'lambda_function.py", line 1, in <module>' in out["stackTrace"][-1]
 
 
 def test_the_log_tail_ends_its_lines_as_lambda_does(cloud: Any, echo: str) -> None:
