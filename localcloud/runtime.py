@@ -97,6 +97,13 @@ class Runtime:
             "AWS_LAMBDA_RUNTIME_API": self.endpoint.removeprefix("http://"),
             "LAMBDA_TASK_ROOT": str(task_root),
             "LAMBDA_RUNTIME_DIR": str(WORKER.parent),
+            # X-Ray, as Lambda's Python runtime sets it (LocalStack's AWS-recorded
+            # test_introspection_invoke[python3.12], 2026-01-12): the daemon on
+            # the Runtime API's host, port 2000; _X_AMZN_TRACE_ID is per call (worker.py).
+            "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+            "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+            "_AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1",
+            "_AWS_XRAY_DAEMON_PORT": "2000",
             # The execution role's session credentials (rolecreds.py): the
             # local cloud lets them do what the role's policies allow.
             "AWS_ACCESS_KEY_ID": role[0],

@@ -172,3 +172,61 @@ def test_the_log_tail_ends_its_lines_as_lambda_does(cloud: Any, echo: str) -> No
     assert lines[1:3] == ["{}\n", f"END RequestId: {request_id}\n"]
     assert lines[3].startswith(f"REPORT RequestId: {request_id}\tDuration: ") and lines[3].endswith(" MB\t\n")
     assert len(lines) == 4
+
+
+# -- context and environment ------------------------------------------------
+CONTEXT = """
+import os
+def lambda_handler(event, context):
+    cc = context.client_context
+    client = None if cc is None or cc.client is None else [cc.client.app_title, cc.client.installation_id]
+    return {
+        "arn": context.invoked_function_arn,
+        "custom": None if cc is None else cc.custom,
+        "env": None if cc is None else cc.env,
+        "client": client,
+        "xray": {k: v for k, v in os.environ.items() if "XRAY" in k or k == "_X_AMZN_TRACE_ID"},
+        "runtime_api": os.environ["AWS_LAMBDA_RUNTIME_API"],
+    }
+"""
+
+
+@pytest.fixture(scope="module")
+def context_fn(cloud: Any) -> str:
+    return create_function(cloud, CONTEXT)[0]
+
+
+def test_client_context_is_an_object_as_in_the_python_runtime(cloud: Any, context_fn: str) -> None:
+    # awslambdaric lambda_context.py: ClientContext with slots custom, env,
+    # client; client a Client object whose missing fields are None (reference C1).
+    sent = {"custom": {"tenant": "t1"}, "env": {"platform": "cli"}, "client": {"app_title": "wizard"}}
+    reply = cloud.client("lambda").invoke(
+        FunctionName=context_fn, ClientContext=base64.b64encode(json.dumps(sent).encode()).decode()
+    )
+    out = _payload(reply)
+    assert "FunctionError" not in reply, out
+    assert out["custom"] == {"tenant": "t1"} and out["env"] == {"platform": "cli"}
+    assert out["client"] == ["wizard", None]
+
+
+def test_a_latest_qualifier_shows_in_the_invoked_arn(cloud: Any, context_fn: str) -> None:
+    # [R] test_introspection_invoke[python3.12] (2026-01-12): unqualified ->
+    # bare ARN; Qualifier=$LATEST -> "...:function:NAME:$LATEST".
+    lam = cloud.client("lambda")
+    assert _payload(lam.invoke(FunctionName=context_fn))["arn"] == f"{ARN}{context_fn}"
+    qualified = _payload(lam.invoke(FunctionName=context_fn, Qualifier="$LATEST"))
+    assert qualified["arn"] == f"{ARN}{context_fn}:$LATEST"
+    named = _payload(lam.invoke(FunctionName=f"{context_fn}:$LATEST"))
+    assert named["arn"] == f"{ARN}{context_fn}:$LATEST"
+
+
+def test_the_xray_environment_of_the_python_runtime(cloud: Any, context_fn: str) -> None:
+    # [R] test_introspection_invoke[python3.12] (2026-01-12): the daemon on the
+    # Runtime API's host at port 2000, LOG_ERROR when context is missing.
+    out = _payload(cloud.client("lambda").invoke(FunctionName=context_fn))
+    host = out["runtime_api"].split(":")[0]
+    xray = out["xray"]
+    assert xray["AWS_XRAY_CONTEXT_MISSING"] == "LOG_ERROR"
+    assert xray["AWS_XRAY_DAEMON_ADDRESS"] == f"{host}:2000"
+    assert xray["_AWS_XRAY_DAEMON_ADDRESS"] == host and xray["_AWS_XRAY_DAEMON_PORT"] == "2000"
+    assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};.*Sampled=[01].*", xray["_X_AMZN_TRACE_ID"])
