@@ -12,7 +12,16 @@ from urllib.parse import parse_qs
 
 from .apigatewayv2.views import function_info
 from .asgi import MAX_CONTROL_BYTES, read_body, respond
-from .invoke_errors import REQUEST_LIMIT, Refusal, Target, not_found, parse_target, payload_problem, too_large
+from .invoke_errors import (
+    REQUEST_LIMIT,
+    Refusal,
+    Target,
+    not_found,
+    parse_target,
+    payload_problem,
+    pending,
+    too_large,
+)
 from .moto_bridge import ACCOUNT, region_of
 
 TAIL_BYTES = 4096  # LogType=Tail: "the last 4 KB of the execution log" (botocore's model, LogType)
@@ -34,6 +43,8 @@ async def serve(
     # Only $LATEST runs here: a published version or alias is not found.
     if info is None or target.qualifier not in (None, "$LATEST"):
         return await _refuse(send, not_found(region, ACCOUNT, target))
+    if edge.lambdas.phase(region, target.name) == "create":
+        return await _refuse(send, pending())
     invocation = head.get("x-amz-invocation-type", "RequestResponse")
     if invocation == "DryRun":
         await respond(send, 204, [], b"")

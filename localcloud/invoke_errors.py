@@ -2,7 +2,8 @@
 words it: a malformed name or qualifier (400 ValidationException), a missing
 function or version (404, the ARN with its qualifier), a body that is not JSON
 (400 InvalidRequestContentException) and one over the synchronous limit
-(413 RequestEntityTooLargeException)."""
+(413 RequestEntityTooLargeException), and one made while the function is
+still Pending (409 ResourceConflictException)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,16 @@ def not_found(region: str, account: str, target: Target) -> Refusal:
     test_ops_on_nonexisting_version)."""
     arn = f"arn:aws:lambda:{region}:{account}:function:{target.name}:{target.qualifier or '$LATEST'}"
     return Refusal(404, "ResourceNotFoundException", f"Function not found: {arn}", key="Message")
+
+
+def pending() -> Refusal:
+    """Invoke while the function is still being created (reference A5:
+    functions-states and troubleshooting-invocation in the Lambda guide)."""
+    return Refusal(
+        409,
+        "ResourceConflictException",
+        "The operation cannot be performed at this time. The function is currently in the following state: Pending",
+    )
 
 
 def too_large() -> Refusal:
