@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -24,6 +25,7 @@ from .invoke_errors import (
 )
 from .moto_bridge import ACCOUNT, region_of
 
+_ROOT = re.compile(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24}")
 TAIL_BYTES = 4096  # LogType=Tail: "the last 4 KB of the execution log" (botocore's model, LogType)
 
 
@@ -61,12 +63,16 @@ async def serve(
         except ValueError:
             client_context = None
     invoked_arn = _invoked_arn(info.arn, target)
+    trace = _ROOT.search(head.get("x-amzn-trace-id", ""))
+    # The caller's trace continues in the handler's _X_AMZN_TRACE_ID (LocalStack's
+    # AWS-validated test_xray_trace_propagation, 2025-11-24).
+    call = edge.runtime.invoke(info, body, invoked_arn, client_context, trace.group(0) if trace else None)
     if invocation == "Event":
-        task = asyncio.ensure_future(edge.runtime.invoke(info, body, invoked_arn, client_context))
+        task = asyncio.ensure_future(call)
         task.add_done_callback(lambda _t: edge._after_invoke())
         await respond(send, 202, [], b"")
         return 202
-    result = await edge.runtime.invoke(info, body, invoked_arn, client_context)
+    result = await call
     reply = [
         ("content-type", "application/json"),
         ("x-amz-executed-version", "$LATEST"),

@@ -273,8 +273,11 @@ class Runtime:
                     "timeout_ms": info.timeout_s * 1000,
                     "invoked_arn": invoked_arn,
                     "client_context": client_context,
+                    # Root (the caller's, or new), this invocation's Parent, Sampled=0:
+                    # a real one reads Root=1-dc99d00f-...;Parent=91ed514f1e5c03b2;Sampled=0
+                    # (lambci/docker-lambda#70; X-Ray's header in the Lambda guide).
                     "trace_id": (trace_root or f"Root=1-{int(time.time()):08x}-{_rand.getrandbits(96):024x}")
-                    + ";Sampled=0",
+                    + f";Parent={_rand.getrandbits(64):016x};Sampled=0",
                 },
                 payload,
                 timeout_s=info.timeout_s,

@@ -177,6 +177,7 @@ def test_the_log_tail_ends_its_lines_as_lambda_does(cloud: Any, echo: str) -> No
 # -- context and environment ------------------------------------------------
 CONTEXT = """
 import os
+OUTSIDE = os.environ.get("_X_AMZN_TRACE_ID")
 def lambda_handler(event, context):
     cc = context.client_context
     client = None if cc is None or cc.client is None else [cc.client.app_title, cc.client.installation_id]
@@ -187,6 +188,7 @@ def lambda_handler(event, context):
         "client": client,
         "xray": {k: v for k, v in os.environ.items() if "XRAY" in k or k == "_X_AMZN_TRACE_ID"},
         "runtime_api": os.environ["AWS_LAMBDA_RUNTIME_API"],
+        "outside": OUTSIDE,
     }
 """
 
@@ -229,4 +231,20 @@ def test_the_xray_environment_of_the_python_runtime(cloud: Any, context_fn: str)
     assert xray["AWS_XRAY_CONTEXT_MISSING"] == "LOG_ERROR"
     assert xray["AWS_XRAY_DAEMON_ADDRESS"] == f"{host}:2000"
     assert xray["_AWS_XRAY_DAEMON_ADDRESS"] == host and xray["_AWS_XRAY_DAEMON_PORT"] == "2000"
-    assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};.*Sampled=[01].*", xray["_X_AMZN_TRACE_ID"])
+    assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0", xray["_X_AMZN_TRACE_ID"])
+
+
+def test_the_callers_trace_reaches_the_handler_and_none_is_set_at_import(cloud: Any, context_fn: str) -> None:
+    # LocalStack's AWS-validated test_xray_trace_propagation and
+    # test_traceid_outside_handler (2025-11-24): the X-Amzn-Trace-Id root the
+    # invoke carries is the handler's; at import time _X_AMZN_TRACE_ID is unset.
+    lam = cloud.client("lambda")
+    root = "1-3152b799-8954dae64eda91bc9a23a7e8"
+
+    def add_header(request: Any, **_kwargs: Any) -> None:
+        request.headers["X-Amzn-Trace-Id"] = f"Root={root};Parent=7fa8c0f79203be72;Sampled=1"
+
+    lam.meta.events.register("before-send.lambda.Invoke", add_header)
+    out = _payload(lam.invoke(FunctionName=context_fn))
+    assert out["xray"]["_X_AMZN_TRACE_ID"].startswith(f"Root={root};")
+    assert out["outside"] is None
