@@ -22,6 +22,7 @@ class FunctionInfo:
     environment: tuple[tuple[str, str], ...]
     code_sha: str
     role: str = ""  # the execution role's ARN: its policies bound the handler's credentials
+    ephemeral_mb: int = 512  # EphemeralStorage.Size: the /tmp the sandbox mounts
 
     @property
     def log_group(self) -> str:

@@ -14,7 +14,9 @@ invoke is no slower; a read made while that runs sees Pending / InProgress.
 
 Fields (the same recordings): LoggingConfig {"LogFormat": "Text", "LogGroup":
 "/aws/lambda/<name>"}, RuntimeVersionConfig, EphemeralStorage; an empty
-Layers list is left out, as AWS leaves it out; ListFunctions has its subset.
+Layers list is left out, as AWS leaves it out; ListFunctions has its subset;
+UpdateFunctionConfiguration's EphemeralStorage takes effect (the runtime's
+/tmp is that size).
 
 RemovePermission of a statement the policy lacks: "Statement <sid> is not
 found in resource policy." (test_remove_multi_permissions, 2025-11-25); of a
@@ -65,6 +67,10 @@ class LambdaReplies:
             with self._busy_lock:
                 self.busy[(region_of(headers), changing[0])] = (changing[1], time.monotonic())
             return None
+        configuring = _FUNCTION.match(path)
+        if method == "PUT" and configuring and configuring.group(2) == "/configuration":
+            self._ephemeral_storage(region_of(headers), unquote(configuring.group(1)), body)
+            return None
         statement = _STATEMENT.match(path)
         if not statement or method != "DELETE":
             return None
@@ -77,6 +83,18 @@ class LambdaReplies:
         if statements and all(s.get("Sid") != sid for s in statements):
             return _not_found(f"Statement {sid} is not found in resource policy.")
         return None  # no policy at all: moto's words are AWS's
+
+    def _ephemeral_storage(self, region: str, name: str, body: bytes) -> None:
+        """UpdateFunctionConfiguration's EphemeralStorage, which moto ignores
+        (botocore's model has it; AWS allows 512-10240 MB). Set before moto
+        answers, so its answer and the saved state carry it."""
+        try:
+            size = json.loads(body)["EphemeralStorage"]["Size"]
+        except (ValueError, KeyError, TypeError):
+            return
+        fn = self.moto.find_function(region, _bare(name))
+        if fn is not None and isinstance(size, int) and 512 <= size <= 10240:
+            fn.ephemeral_storage = size
 
     @staticmethod
     def _changing(method: str, path: str, body: bytes) -> tuple[str, str] | None:

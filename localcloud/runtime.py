@@ -38,7 +38,6 @@ NOT_STARTED_RETRIES = 3
 # Handlers run confined (sandbox.py); APIGW_WIZARD_SANDBOX=0 turns it off, for
 # comparisons (bench/sandbox_cost.py) and kernels where it misbehaves.
 SANDBOX = os.environ.get("APIGW_WIZARD_SANDBOX", "1") != "0"
-EPHEMERAL_STORAGE_MB = 512  # Lambda's default /tmp size
 
 
 _UUID4_CLEAR = ~((0xF << 76) | (0x3 << 62))
@@ -131,7 +130,7 @@ class Runtime:
             "enabled": SANDBOX,
             "task_root": str(task_root),
             "read": sorted(site_paths),
-            "tmp_mb": EPHEMERAL_STORAGE_MB,
+            "tmp_mb": info.ephemeral_mb,  # the function's EphemeralStorage, 512 MB unless set
         }
         worker = await Worker.start(
             [python.path, "-I", "-S", str(WORKER), json.dumps(jail)],

@@ -6,7 +6,9 @@ localstack/localstack at 8b9a79f), with its recording date."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import threading
 import time
 import uuid
@@ -199,3 +201,22 @@ def test_remove_permission_names_what_is_missing(cloud: Any) -> None:
         "No policy found for: arn:aws:lambda:us-east-1:123456789012:function:doesnotexist"
     )
     lam.remove_permission(FunctionName=name, StatementId="s3")  # the one that exists goes
+
+
+def test_ephemeral_storage_is_reported_and_is_the_size_of_tmp(cloud: Any) -> None:
+    code = (
+        "import resource, shutil\ndef lambda_handler(e, c):\n"
+        "    return [resource.getrlimit(resource.RLIMIT_FSIZE)[0] // 2**20, shutil.disk_usage('/tmp').total // 2**20]\n"
+    )
+    lam = cloud.client("lambda")
+    name, _ = create_function(cloud, code)
+    # [R] every recording above: {"Size": 512} unless set.
+    assert lam.get_function_configuration(FunctionName=name)["EphemeralStorage"] == {"Size": 512}
+    assert json.loads(lam.invoke(FunctionName=name)["Payload"].read())[0] == 512
+    # botocore's model: UpdateFunctionConfiguration takes EphemeralStorage (512-10240 MB).
+    updated = lam.update_function_configuration(FunctionName=name, EphemeralStorage={"Size": 2048})
+    assert updated["EphemeralStorage"] == {"Size": 2048}
+    lam.get_waiter("function_updated_v2").wait(FunctionName=name)
+    assert lam.get_function(FunctionName=name)["Configuration"]["EphemeralStorage"] == {"Size": 2048}
+    fsize, tmp = json.loads(lam.invoke(FunctionName=name)["Payload"].read())
+    assert fsize == 2048 and tmp in (2048, shutil.disk_usage("/tmp").total // 2**20)  # the host's without a mount
