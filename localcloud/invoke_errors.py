@@ -117,10 +117,18 @@ def payload_problem(body: bytes) -> Refusal | None:
         detail = f"Invalid UTF-8 start byte 0x{body[exc.start]:02x}"
         return _unparsable(detail, 1, exc.start + 1)
     try:
-        json.loads(text)
+        json.loads(text, parse_constant=_non_numeric)
     except json.JSONDecodeError as exc:
         return _unparsable(exc.msg, exc.lineno, exc.colno)
+    except ValueError as exc:
+        return _unparsable(str(exc), 1, 1)
     return None
+
+
+def _non_numeric(token: str) -> None:
+    """NaN and Infinity are Python's extension, not JSON: Jackson refuses
+    them unless ALLOW_NON_NUMERIC_NUMBERS is on (its own error names it)."""
+    raise ValueError(f"Non-standard token '{token}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
 
 
 def _unparsable(detail: str, line: int, column: int) -> Refusal:

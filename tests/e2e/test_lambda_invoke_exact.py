@@ -88,6 +88,8 @@ def test_a_payload_that_is_not_json_is_refused_before_the_function_runs(cloud: A
     text = _error(cloud, FunctionName=echo, Payload=b"{not json")
     assert text["Error"]["Code"] == "InvalidRequestContentException"
     assert "line: 1, column: 2]" in text["Error"]["Message"]
+    # NaN is Python's json module's extension; AWS's parser (Jackson) refuses it.
+    assert _error(cloud, FunctionName=echo, Payload=b'{"a": NaN}')["Error"]["Code"] == "InvalidRequestContentException"
     cloud.client("lambda").invoke(FunctionName=echo, Payload=b'"valid"')
     logs = cloud.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{echo}")["events"]
     printed = [e["message"] for e in logs if not e["message"].startswith(("START", "END", "REPORT", "INIT"))]
