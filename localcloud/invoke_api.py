@@ -14,7 +14,6 @@ from urllib.parse import parse_qs
 from .apigatewayv2.views import function_info
 from .asgi import MAX_CONTROL_BYTES, read_body, respond
 from .invoke_errors import (
-    REQUEST_LIMIT,
     Refusal,
     Target,
     not_found,
@@ -51,13 +50,13 @@ async def serve(
     if invocation == "DryRun":
         await respond(send, 204, [], b"")
         return 204
-    if len(body) > REQUEST_LIMIT:
-        return await _refuse(send, too_large())
-    refused = payload_problem(body)
+    refused = too_large(len(body), invocation) or payload_problem(body)
     if refused is not None:
         return await _refuse(send, refused)
     client_context = None
-    if head.get("x-amz-client-context"):
+    # "Lambda passes the ClientContext object to your function for synchronous
+    # invocations only" (the Invoke API reference).
+    if head.get("x-amz-client-context") and invocation == "RequestResponse":
         try:
             client_context = json.loads(base64.b64decode(head["x-amz-client-context"]))
         except ValueError:

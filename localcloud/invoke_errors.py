@@ -32,6 +32,12 @@ NAME_MAX = 256  # botocore's model: NamespacedFunctionName max 256
 # RequestEntityTooLargeException", and pelmers/streetwarp-web#14, 2024).
 # botocore's model calls it RequestTooLargeException: the wire says otherwise.
 REQUEST_LIMIT = 6 * 1024 * 1024
+# An Event (asynchronous) payload is limited to 1 MB (the Invoke API reference:
+# "For asynchronous invocations, the maximum payload size is 1 MB"); over it the
+# same 413 says "<n> byte payload is too large for the Event invocation type
+# (limit <limit> bytes)" (captures with the earlier 256 KB limit:
+# ASFHyP3/hyp3#2241 and aws/aws-pdk#771, 2024).
+EVENT_LIMIT = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -94,12 +100,14 @@ def pending() -> Refusal:
     )
 
 
-def too_large() -> Refusal:
-    return Refusal(
-        413,
-        "RequestEntityTooLargeException",
-        f"Request must be smaller than {REQUEST_LIMIT} bytes for the InvokeFunction operation",
-    )
+def too_large(size: int, invocation: str) -> Refusal | None:
+    if size > REQUEST_LIMIT:
+        message = f"Request must be smaller than {REQUEST_LIMIT} bytes for the InvokeFunction operation"
+    elif invocation == "Event" and size > EVENT_LIMIT:
+        message = f"{size} byte payload is too large for the Event invocation type (limit {EVENT_LIMIT} bytes)"
+    else:
+        return None
+    return Refusal(413, "RequestEntityTooLargeException", message)
 
 
 def payload_problem(body: bytes) -> Refusal | None:

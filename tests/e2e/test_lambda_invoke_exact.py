@@ -7,8 +7,10 @@ localstack/localstack at 8b9a79f), with its recording date."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
+import time
 from typing import Any
 
 import pytest
@@ -106,6 +108,20 @@ def test_an_oversized_request_is_request_entity_too_large(cloud: Any, echo: str)
         "Code": "RequestEntityTooLargeException",
         "Message": "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
     }
+
+
+def test_an_event_payload_over_1_mb_is_refused(cloud: Any, echo: str) -> None:
+    # The Invoke API reference: asynchronous payloads up to 1 MB; the 413's
+    # words as captured with the earlier 256 KB limit (ASFHyP3/hyp3#2241).
+    payload = json.dumps({"x": "y" * (1024 * 1024)}).encode()
+    refused = _error(cloud, FunctionName=echo, InvocationType="Event", Payload=payload)
+    assert refused["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert refused["Error"] == {
+        "Code": "RequestEntityTooLargeException",
+        "Message": f"{len(payload)} byte payload is too large for the Event invocation type (limit 1048576 bytes)",
+    }
+    reply = cloud.client("lambda").invoke(FunctionName=echo, InvocationType="Event", Payload=payload[:900_000] + b'"}')
+    assert reply["StatusCode"] == 202
 
 
 def test_the_response_limit_is_6_mib_plus_100_bytes(cloud: Any) -> None:
@@ -250,3 +266,21 @@ def test_the_callers_trace_reaches_the_handler_and_none_is_set_at_import(cloud: 
     out = _payload(lam.invoke(FunctionName=context_fn))
     assert out["xray"]["_X_AMZN_TRACE_ID"].startswith(f"Root={root};")
     assert out["outside"] is None
+
+
+def test_client_context_reaches_synchronous_invocations_only(cloud: Any) -> None:
+    # The Invoke API reference: "Lambda passes the ClientContext object to
+    # your function for synchronous invocations only."
+    code = "def lambda_handler(event, context):\n    print('client context:', context.client_context)\n"
+    name, _ = create_function(cloud, code)
+    lam, logs = cloud.client("lambda"), cloud.client("logs")
+    sent = base64.b64encode(json.dumps({"custom": {"k": "v"}}).encode()).decode()
+    assert lam.invoke(FunctionName=name, InvocationType="Event", ClientContext=sent)["StatusCode"] == 202
+    deadline = time.monotonic() + 20
+    printed: list[str] = []
+    while not printed and time.monotonic() < deadline:
+        time.sleep(0.2)
+        with contextlib.suppress(ClientError):
+            events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+            printed = [e["message"] for e in events if e["message"].startswith("client context:")]
+    assert printed == ["client context: None"]
