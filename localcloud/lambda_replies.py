@@ -26,7 +26,6 @@ function that does not exist: "No policy found for: <arn>"
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import threading
@@ -36,7 +35,7 @@ from urllib.parse import unquote
 
 from .apigatewayv2.views import function_info
 from .controlplane_replies import reshaped
-from .functioninfo import FunctionInfo
+from .functioninfo import FunctionInfo, runtime_version_arn
 from .moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
 
 _FUNCTIONS = re.compile(r"^/2015-03-31/functions/?$")
@@ -199,10 +198,7 @@ def _fields(config: dict[str, Any], region: str) -> None:
     config.setdefault("EphemeralStorage", {"Size": 512})
     runtime = config.get("Runtime")
     if runtime and config.get("PackageType", "Zip") == "Zip":
-        # arn:aws:lambda:<region>::runtime:<64 hex>, one per runtime release
-        # (the recordings above); a stable stand-in per runtime name here.
-        digest = hashlib.sha256(runtime.encode()).hexdigest()
-        config.setdefault("RuntimeVersionConfig", {"RuntimeVersionArn": f"arn:aws:lambda:{region}::runtime:{digest}"})
+        config.setdefault("RuntimeVersionConfig", {"RuntimeVersionArn": runtime_version_arn(region, runtime)})
     if config.get("Layers") == []:
         del config["Layers"]
 

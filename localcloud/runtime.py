@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .codestore import CodeStore
-from .functioninfo import FunctionInfo
+from .functioninfo import FunctionInfo, runtime_version_arn
 from .interpreters import find_python
 from .invocation import InvokeResult, Report
 from .logsink import LogSink
@@ -143,9 +143,9 @@ class Runtime:
         version = f"{python.version} ({python.path})" + (
             "" if python.matches else f"; {info.runtime} not found on PATH"
         )
-        now = _now_ms()
+        now, arn = _now_ms(), runtime_version_arn(info.region, info.runtime)
         self.sink.add(
-            info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")]
+            info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: {arn}")]
         )
         try:
             init = worker.submit(

@@ -68,6 +68,11 @@ def test_create_answers_pending_then_the_function_is_active(cloud: Any) -> None:
     same = lam.get_function_configuration(FunctionName=name)
     assert same["State"] == "Active" and same["RuntimeVersionConfig"] == config["RuntimeVersionConfig"]
     assert lam.invoke(FunctionName=name)["Payload"].read() == b'"v1"'
+    # The INIT_START line names the same runtime version (reference C4; AWS's line:
+    # "INIT_START Runtime Version: python:3.12.v18\tRuntime Version ARN: arn:...").
+    events = cloud.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+    init = next(e["message"] for e in events if e["message"].startswith("INIT_START"))
+    assert init.endswith(f"\tRuntime Version ARN: {config['RuntimeVersionConfig']['RuntimeVersionArn']}")
 
 
 def test_updates_answer_in_progress_then_successful(cloud: Any) -> None:
