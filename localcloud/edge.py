@@ -348,7 +348,7 @@ class Edge:
                         self.control.handle(method, path, query, headers, body)
                         if path.startswith(("/v2/", "/2015-03-31/functions/"))
                         else None
-                    ) or self.lambdas.refuse(method, path, headers, body)
+                    ) or self.lambdas.before(method, path, headers, body)
                     if reply is None:
                         reply = self.moto.call(method, path, query, headers, body, self.port, mutating)
                     ticket = self.saver.change() if mutating and reply.status < 300 else 0
@@ -356,7 +356,7 @@ class Edge:
                         self.moto.bump()
                 if ticket:
                     self.saver.commit(ticket)  # disk write outside moto's lock
-                return self.lambdas.answer(method, path, headers, body, reply)
+                return self.lambdas.after(method, path, headers, body, reply)
             except SaveFailed as err:
                 return error_reply(op, str(err))
             except Exception as exc:  # noqa: BLE001 - answered in the API's own protocol

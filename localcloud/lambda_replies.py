@@ -57,10 +57,10 @@ class LambdaReplies:
         self._busy_lock = threading.Lock()
 
     # -- before moto (the lock held) ---------------------------------------
-    def refuse(self, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> WsgiReply | None:
-        """RemovePermission's own not-found answers, or None for moto. A
-        function about to be created or given new code is marked busy here,
-        under the lock, so no read can see it Active before it was Pending."""
+    def before(self, method: str, path: str, headers: list[tuple[str, str]], body: bytes) -> WsgiReply | None:
+        """Before moto: RemovePermission's own not-found answers (else None), and a
+        function about to be created or given new code marked busy, so no read
+        can see it Active before it was Pending; EphemeralStorage set for moto."""
         changing = self._changing(method, path, body)
         if changing is not None:
             with self._busy_lock:
@@ -110,9 +110,7 @@ class LambdaReplies:
         return None
 
     # -- after moto (the lock released) ------------------------------------
-    def answer(
-        self, method: str, path: str, headers: list[tuple[str, str]], body: bytes, reply: WsgiReply
-    ) -> WsgiReply:
+    def after(self, method: str, path: str, headers: list[tuple[str, str]], body: bytes, reply: WsgiReply) -> WsgiReply:
         if not path.startswith("/2015-03-31/functions"):
             return reply
         region = region_of(headers)
