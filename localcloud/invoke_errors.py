@@ -77,6 +77,14 @@ def parse_target(name: str, qualifier: str | None) -> Target | Refusal:
     match = _NAME.fullmatch(name)
     assert match is not None
     bare, suffix = match.group(11), match.group(13)
+    if suffix is not None and qualifier is not None and suffix != qualifier:
+        # LocalStack's AWS-recorded test_ops_with_arn_qualifier_mismatch (GetFunction,
+        # DeleteFunction..., 2025-11-25); Lambda resolves Invoke's name the same way.
+        return Refusal(
+            400,
+            "InvalidParameterValueException",
+            "The derived qualifier from the function name does not match the specified qualifier.",
+        )
     return Target(bare, qualifier if qualifier is not None else suffix)
 
 
