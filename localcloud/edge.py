@@ -26,6 +26,7 @@ from .apigatewayv2.deployments import Deployments
 from .apigatewayv2.errors import gateway_error
 from .apigatewayv2.gateway import MAX_REQUEST_BYTES, Gateway
 from .inspection import RecentRequests
+from .lambda_replies import LambdaReplies
 from .logsink import LogSink
 from .metrics import MetricRecorder
 from .metricsmoto import install as install_metrics
@@ -84,6 +85,7 @@ class Edge:
         self.saver.good = good
         self.runtime = Runtime(state_dir, f"http://127.0.0.1:{port}", self.sink)
         self.runtime.code_loader = self._code
+        self.lambdas = LambdaReplies(self.moto, self.runtime.task_root)  # Lambda's lifecycle and fields
         self.access_logs = AccessLogs(self.sink)  # stages' AccessLogSettings (apigatewayv2/accesslog.py)
         self.metrics = MetricRecorder()  # CloudWatch's AWS/ApiGateway and AWS/Lambda figures (metrics.py)
         self.runtime.metrics = self.metrics
@@ -346,7 +348,7 @@ class Edge:
                         self.control.handle(method, path, query, headers, body)
                         if path.startswith(("/v2/", "/2015-03-31/functions/"))
                         else None
-                    )
+                    ) or self.lambdas.before(method, path, headers, body)
                     if reply is None:
                         reply = self.moto.call(method, path, query, headers, body, self.port, mutating)
                     ticket = self.saver.change() if mutating and reply.status < 300 else 0
@@ -354,7 +356,7 @@ class Edge:
                         self.moto.bump()
                 if ticket:
                     self.saver.commit(ticket)  # disk write outside moto's lock
-                return reply
+                return self.lambdas.after(method, path, headers, body, reply)
             except SaveFailed as err:
                 return error_reply(op, str(err))
             except Exception as exc:  # noqa: BLE001 - answered in the API's own protocol

@@ -4,9 +4,17 @@ own module so the pool needs nothing from the runtime."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
-__all__ = ["FunctionInfo"]
+__all__ = ["FunctionInfo", "runtime_version_arn"]
+
+
+def runtime_version_arn(region: str, runtime: str) -> str:
+    """arn:aws:lambda:<region>::runtime:<64 hex>, one per runtime release on
+    AWS (RuntimeVersionConfig in LocalStack's AWS-recorded snapshots; the
+    INIT_START line names it too); a stable stand-in per runtime name here."""
+    return f"arn:aws:lambda:{region}::runtime:{hashlib.sha256(runtime.encode()).hexdigest()}"
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,7 @@ class FunctionInfo:
     environment: tuple[tuple[str, str], ...]
     code_sha: str
     role: str = ""  # the execution role's ARN: its policies bound the handler's credentials
+    ephemeral_mb: int = 512  # EphemeralStorage.Size: the /tmp the sandbox mounts
 
     @property
     def log_group(self) -> str:

@@ -1,18 +1,31 @@
 """Lambda's Invoke API on the local cloud (POST /2015-03-31/functions/
 {name}/invocations): RequestResponse, Event and DryRun, client context,
-the log tail, and Lambda's own errors."""
+the log tail, and Lambda's own errors (invoke_errors.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
-from .asgi import MAX_CONTROL_BYTES, read_body, respond
 from .apigatewayv2.views import function_info
-from .moto_bridge import region_of
+from .asgi import MAX_CONTROL_BYTES, read_body, respond
+from .invoke_errors import (
+    Refusal,
+    Target,
+    not_found,
+    parse_target,
+    payload_problem,
+    pending,
+    too_large,
+)
+from .moto_bridge import ACCOUNT, region_of
+
+_ROOT = re.compile(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24}")
+TAIL_BYTES = 4096  # LogType=Tail: "the last 4 KB of the execution log" (botocore's model, LogType)
 
 
 async def serve(
@@ -22,45 +35,43 @@ async def serve(
     head = dict(headers)
     region = region_of(headers)
     query = parse_qs(scope["query_string"].decode("latin-1"))
-    qualifier = (query.get("Qualifier") or ["$LATEST"])[0]
+    target = parse_target(name, (query.get("Qualifier") or [None])[0])
+    if isinstance(target, Refusal):
+        return await _refuse(send, target)
     with edge.moto.lock:
-        fn = edge.moto.find_function(region, name)
+        fn = edge.moto.find_function(region, target.name)
         info = function_info(edge.moto, region, fn) if fn is not None else None
-    if info is None or qualifier not in ("$LATEST",):
-        message = f"Function not found: arn:aws:lambda:{region}:123456789012:function:{name}"
-        await respond(
-            send,
-            404,
-            [("content-type", "application/json"), ("x-amzn-errortype", "ResourceNotFoundException")],
-            json.dumps({"Type": "User", "Message": message}).encode(),
-        )
-        return 404
+    # Only $LATEST runs here: a published version or alias is not found.
+    if info is None or target.qualifier not in (None, "$LATEST"):
+        return await _refuse(send, not_found(region, ACCOUNT, target))
+    if edge.lambdas.phase(region, target.name) == "create":
+        return await _refuse(send, pending())
     invocation = head.get("x-amz-invocation-type", "RequestResponse")
     if invocation == "DryRun":
         await respond(send, 204, [], b"")
         return 204
+    refused = too_large(len(body), invocation) or payload_problem(body)
+    if refused is not None:
+        return await _refuse(send, refused)
     client_context = None
-    if head.get("x-amz-client-context"):
+    # "Lambda passes the ClientContext object to your function for synchronous
+    # invocations only" (the Invoke API reference).
+    if head.get("x-amz-client-context") and invocation == "RequestResponse":
         try:
             client_context = json.loads(base64.b64decode(head["x-amz-client-context"]))
         except ValueError:
             client_context = None
+    invoked_arn = _invoked_arn(info.arn, target)
+    trace = _ROOT.search(head.get("x-amzn-trace-id", ""))
+    # The caller's trace continues in the handler's _X_AMZN_TRACE_ID (LocalStack's
+    # AWS-validated test_xray_trace_propagation, 2025-11-24).
+    call = edge.runtime.invoke(info, body, invoked_arn, client_context, trace.group(0) if trace else None)
     if invocation == "Event":
-        task = asyncio.ensure_future(edge.runtime.invoke(info, body, client_context=client_context))
+        task = asyncio.ensure_future(call)
         task.add_done_callback(lambda _t: edge._after_invoke())
         await respond(send, 202, [], b"")
         return 202
-    result = await edge.runtime.invoke(info, body, client_context=client_context)
-    if result.error_type == "RequestTooLargeException":
-        # A service error on AWS (413), not a function error.
-        message = json.loads(result.payload)["errorMessage"]
-        await respond(
-            send,
-            413,
-            [("content-type", "application/json"), ("x-amzn-errortype", "RequestTooLargeException")],
-            json.dumps({"Type": "User", "message": message}).encode(),
-        )
-        return 413
+    result = await call
     reply = [
         ("content-type", "application/json"),
         ("x-amz-executed-version", "$LATEST"),
@@ -69,8 +80,30 @@ async def serve(
     if result.function_error:
         reply.append(("x-amz-function-error", result.function_error))
     if head.get("x-amz-log-type") == "Tail":
-        tail = "\n".join(result.logs).encode()[-4096:]
-        reply.append(("x-amz-log-result", base64.b64encode(tail).decode()))
+        reply.append(("x-amz-log-result", base64.b64encode(tail(result.logs)).decode()))
     await respond(send, 200, reply, result.payload)
     edge._after_invoke()
     return 200
+
+
+def _invoked_arn(arn: str, target: Target) -> str:
+    """context.invoked_function_arn is the ARN the caller used: qualified
+    when it named a qualifier ("...:function:NAME:$LATEST" for
+    Qualifier=$LATEST, LocalStack's AWS-recorded
+    test_introspection_invoke[python3.12] invocation_result_payload_qualified,
+    2026-01-12), bare otherwise (reference C1)."""
+    return f"{arn}:{target.qualifier}" if target.qualifier else arn
+
+
+def tail(lines: list[str]) -> bytes:
+    """LogResult: the end of the invocation's log as Lambda sends it, each
+    line ending in "\\n" and the REPORT line in "\\t\\n" (LocalStack's
+    AWS-recorded test_invocation_with_logs[python3.10], 2025-11-24)."""
+    text = "".join(line + ("\t\n" if line.startswith("REPORT RequestId:") else "\n") for line in lines)
+    return text.encode()[-TAIL_BYTES:]
+
+
+async def _refuse(send: Any, refusal: Refusal) -> int:
+    headers = [("content-type", "application/json"), ("x-amzn-errortype", refusal.code)]
+    await respond(send, refusal.status, headers, refusal.body())
+    return refusal.status

@@ -18,23 +18,26 @@ from pathlib import Path
 from typing import Any
 
 from .codestore import CodeStore
-from .functioninfo import FunctionInfo
+from .functioninfo import FunctionInfo, runtime_version_arn
 from .interpreters import find_python
 from .invocation import InvokeResult, Report
 from .logsink import LogSink
 from .pool import Pool, Worker, WorkerDied
-from .runtimeerrors import InitError, NotStarted, error_payload, init_failed, signal_name
+from .runtimeerrors import InitError, NotStarted, error_payload, exit_reason, init_failed
 from .watchdog import Watchdog
 
 _rand = random.Random()  # request ids, not secrets
 WORKER = Path(__file__).with_name("worker.py")
-SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invoke limit, both ways
+SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invoke limit on the request
+# ... and on the response, 100 bytes more: "Response payload size exceeded maximum
+# allowed payload size (6291556 bytes)." (LocalStack's AWS-recorded
+# test_lambda_too_large_response, 2025-11-24; the RIE's limit, reference M1).
+RESPONSE_LIMIT = SYNC_PAYLOAD_LIMIT + 100
 IDLE_WORKER_TTL_S = 300.0
 NOT_STARTED_RETRIES = 3
 # Handlers run confined (sandbox.py); APIGW_WIZARD_SANDBOX=0 turns it off, for
 # comparisons (bench/sandbox_cost.py) and kernels where it misbehaves.
 SANDBOX = os.environ.get("APIGW_WIZARD_SANDBOX", "1") != "0"
-EPHEMERAL_STORAGE_MB = 512  # Lambda's default /tmp size
 
 
 _UUID4_CLEAR = ~((0xF << 76) | (0x3 << 62))
@@ -93,6 +96,13 @@ class Runtime:
             "AWS_LAMBDA_RUNTIME_API": self.endpoint.removeprefix("http://"),
             "LAMBDA_TASK_ROOT": str(task_root),
             "LAMBDA_RUNTIME_DIR": str(WORKER.parent),
+            # X-Ray, as Lambda's Python runtime sets it (LocalStack's AWS-recorded
+            # test_introspection_invoke[python3.12], 2026-01-12): the daemon on
+            # the Runtime API's host, port 2000; _X_AMZN_TRACE_ID is per call (worker.py).
+            "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+            "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+            "_AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1",
+            "_AWS_XRAY_DAEMON_PORT": "2000",
             # The execution role's session credentials (rolecreds.py): the
             # local cloud lets them do what the role's policies allow.
             "AWS_ACCESS_KEY_ID": role[0],
@@ -120,7 +130,7 @@ class Runtime:
             "enabled": SANDBOX,
             "task_root": str(task_root),
             "read": sorted(site_paths),
-            "tmp_mb": EPHEMERAL_STORAGE_MB,
+            "tmp_mb": info.ephemeral_mb,  # the function's EphemeralStorage, 512 MB unless set
         }
         worker = await Worker.start(
             [python.path, "-I", "-S", str(WORKER), json.dumps(jail)],
@@ -133,9 +143,9 @@ class Runtime:
         version = f"{python.version} ({python.path})" + (
             "" if python.matches else f"; {info.runtime} not found on PATH"
         )
-        now = _now_ms()
+        now, arn = _now_ms(), runtime_version_arn(info.region, info.runtime)
         self.sink.add(
-            info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: local")]
+            info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: {arn}")]
         )
         try:
             init = worker.submit(
@@ -151,7 +161,11 @@ class Runtime:
                 }
             )
             meta, _ = await asyncio.wait_for(init.reply, timeout=max(10.0, info.timeout_s))
-        except (WorkerDied, asyncio.TimeoutError):
+        except WorkerDied:
+            # The code exited while it was imported (sys.exit at module level):
+            # Lambda's Runtime.ExitError, for the request that met it.
+            raise InitError({"errorType": "Runtime.ExitError"}, stream, exit_reason(await worker.exit_status(1)))
+        except asyncio.TimeoutError:
             worker.kill()
             raise WorkerDied("the worker did not start") from None
         self.sink.add(info, stream, [(_now_ms(), line) for line in meta.get("logs", [])])
@@ -258,8 +272,11 @@ class Runtime:
                     "timeout_ms": info.timeout_s * 1000,
                     "invoked_arn": invoked_arn,
                     "client_context": client_context,
+                    # Root (the caller's, or new), this invocation's Parent, Sampled=0:
+                    # a real one reads Root=1-dc99d00f-...;Parent=91ed514f1e5c03b2;Sampled=0
+                    # (lambci/docker-lambda#70; X-Ray's header in the Lambda guide).
                     "trace_id": (trace_root or f"Root=1-{int(time.time()):08x}-{_rand.getrandbits(96):024x}")
-                    + ";Sampled=0",
+                    + f";Parent={_rand.getrandbits(64):016x};Sampled=0",
                 },
                 payload,
                 timeout_s=info.timeout_s,
@@ -288,11 +305,10 @@ class Runtime:
             meta = {"error": {"errorType": "Sandbox.Timedout"}}
         elif failure is not None:
             status = "crash"
-            code = await worker.exit_status(timeout=1)
-            reason = f"signal: {signal_name(-code)}" if code is not None and code < 0 else f"exit status {code}"
+            reason = exit_reason(await worker.exit_status(timeout=1))
             # Out of memory only when it was: a handler that kills itself exits with an error.
             error_type = "Runtime.OutOfMemory" if call.out_of_memory else "Runtime.ExitError"
-            message = f"RequestId: {request_id} Error: Runtime exited with error: {reason}"
+            message = f"RequestId: {request_id} Error: {reason}"
             out = error_payload(error_type, message)
             lines.append((_now_ms(), message))
             meta = {"error": {"errorType": error_type}}
@@ -325,11 +341,11 @@ class Runtime:
             # Size" (our own knowledge of real REPORT lines of OOM-killed
             # functions; the reference docs do not cover it).
             max_used_mb = info.memory_mb
-        if status == "ok" and error is None and len(out) > SYNC_PAYLOAD_LIMIT:
+        if status == "ok" and error is None and len(out) > RESPONSE_LIMIT:
             error = {"errorType": "Function.ResponseSizeTooLarge"}
             out = error_payload(
                 "Function.ResponseSizeTooLarge",
-                f"Response payload size exceeded maximum allowed payload size ({SYNC_PAYLOAD_LIMIT} bytes).",
+                f"Response payload size exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
             )
         if error and status == "ok":
             status = "error"

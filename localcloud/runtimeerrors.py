@@ -22,17 +22,49 @@ class NotStarted(Exception):
 
 
 class InitError(Exception):
-    def __init__(self, error: dict[str, Any], stream: str):
-        super().__init__(error.get("errorMessage"))
+    """The environment failed to initialise: the handler's module raised
+    (`error` is its payload) or exited (`exit_reason` says how)."""
+
+    def __init__(self, error: dict[str, Any], stream: str, exit_reason: str | None = None):
+        super().__init__(error.get("errorMessage") or exit_reason)
         self.error = error
         self.stream = stream
+        self.exit_reason = exit_reason
+
+
+def exit_reason(code: int | None) -> str:
+    """How Lambda's runtime words a process that ended: a clean exit is
+    "Runtime exited without providing a reason" (sys.exit() in the handler or
+    at import: LocalStack's AWS-recorded test_lambda_handler_exit and
+    test_lambda_runtime_exit, 2025-11-24), any other status "Runtime exited
+    with error: exit status 127" (test_lambda_runtime_wrapper_not_found),
+    a signal in Go's words."""
+    if code == 0:
+        return "Runtime exited without providing a reason"
+    if code is not None and code < 0:
+        return f"Runtime exited with error: signal: {signal_name(-code)}"
+    return f"Runtime exited with error: exit status {code}"
 
 
 def init_failed(sink: LogSink, info: FunctionInfo, request_id: str, err: InitError) -> InvokeResult:
     """The request that met an init failure: the lines Lambda logs, then its answer."""
-    body = dict(err.error)
     now = int(time.time() * 1000)
-    text = f"[ERROR] {body['errorType']}: {body['errorMessage']}"
+    body: dict[str, Any]
+    if err.exit_reason is not None:
+        body = {"errorType": "Runtime.ExitError", "errorMessage": f"RequestId: {request_id} Error: {err.exit_reason}"}
+        text = body["errorMessage"]
+    else:
+        # awslambdaric reports an init failure with no invocation yet, so the
+        # payload's requestId is "" (LocalStack's AWS-recorded
+        # test_lambda_runtime_error, 2025-11-24; awslambdaric bootstrap.make_error).
+        error = err.error
+        body = {
+            "errorMessage": error.get("errorMessage", ""),
+            "errorType": error["errorType"],
+            "requestId": "",
+            "stackTrace": error.get("stackTrace") or [],
+        }
+        text = f"[ERROR] {body['errorType']}: {body['errorMessage']}"
     sink.add(
         info,
         err.stream,
@@ -50,7 +82,6 @@ def init_failed(sink: LogSink, info: FunctionInfo, request_id: str, err: InitErr
             ),
         ],
     )
-    body["requestId"] = request_id
     return InvokeResult(request_id, json.dumps(body).encode(), body["errorType"], [(now, text)], status="error")
 
 

@@ -34,16 +34,23 @@ def enter_sandbox():
     del sys.argv[1:]
     if not config.get("enabled", True):
         return
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
+    sibling("sandbox").enter(config)
+
+
+def sibling(name):
+    """A module beside this script, not a package import (-I leaves the
+    script's folder off sys.path), imported before the sandbox closes the
+    folder and then dropped from sys.modules: the name is the handler's to use."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     try:
-        import sandbox  # type: ignore[import-not-found]  # beside this script, not a package import
+        return __import__(name)
     finally:
         del sys.path[0]
-        sys.modules.pop("sandbox", None)  # the name is the handler's to use
-    sandbox.enter(config)
+        sys.modules.pop(name, None)
 
 
 if __name__ == "__main__":
+    LambdaContext = sibling("lambdacontext").LambdaContext
     enter_sandbox()
 
 
@@ -92,44 +99,6 @@ class Capture:
             self.partial = ""
         lines, self.lines, self.size, self.truncated = self.lines, [], 0, False
         return lines
-
-
-class CognitoIdentity:
-    def __init__(self, identity_id=None, pool_id=None):
-        self.cognito_identity_id = identity_id
-        self.cognito_identity_pool_id = pool_id
-
-
-class LambdaContext:
-    """As awslambdaric builds it (reference C1)."""
-
-    def __init__(self, request_id, deadline_ms, invoked_arn, client_context=None):
-        self.aws_request_id = request_id
-        self.invoked_function_arn = invoked_arn
-        self.function_name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
-        self.function_version = os.environ["AWS_LAMBDA_FUNCTION_VERSION"]
-        self.memory_limit_in_mb = os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"]  # a str, as on AWS
-        self.log_group_name = os.environ["AWS_LAMBDA_LOG_GROUP_NAME"]
-        self.log_stream_name = os.environ["AWS_LAMBDA_LOG_STREAM_NAME"]
-        self.identity = CognitoIdentity()
-        self.client_context = client_context
-        self.tenant_id = None
-        self._deadline_ms = deadline_ms
-
-    def get_remaining_time_in_millis(self):
-        return max(int(self._deadline_ms - time.time() * 1000), 0)
-
-    def log(self, message):
-        sys.stdout.write(str(message))
-
-    def __repr__(self):
-        return (
-            f"LambdaContext([aws_request_id={self.aws_request_id},log_group_name={self.log_group_name},"
-            f"log_stream_name={self.log_stream_name},function_name={self.function_name},"
-            f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
-            f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
-            f"identity={self.identity}])"
-        )
 
 
 class RequestIdFilter(logging.Filter):

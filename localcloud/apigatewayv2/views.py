@@ -79,6 +79,7 @@ def function_info(moto: Moto, region: str, fn: Any) -> FunctionInfo:
         environment=tuple(sorted((fn.environment_vars or {}).items())),
         code_sha=fn.code_sha_256,
         role=fn.role or "",
+        ephemeral_mb=int(getattr(fn, "ephemeral_storage", 512) or 512),
     )
 
 

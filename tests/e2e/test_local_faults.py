@@ -89,5 +89,9 @@ def test_oversized_invoke_payload_is_refused_as_lambda_does(cloud: Any) -> None:
 
     name, _ = create_function(cloud, FAST)
     lam = cloud.client("lambda")
-    with pytest.raises(lam.exceptions.RequestTooLargeException):
+    # AWS answers 413 RequestEntityTooLargeException, a code botocore's model
+    # lacks (awslabs/aws-athena-query-federation#793), so a plain ClientError.
+    with pytest.raises(lam.exceptions.ClientError) as caught:
         lam.invoke(FunctionName=name, Payload=json.dumps({"x": "y" * 7_000_000}).encode())
+    assert caught.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413

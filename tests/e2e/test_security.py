@@ -86,6 +86,10 @@ ALLOWED_ENV = {
     "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE",
     "LC_CTYPE",  # set by CPython itself on some platforms
+    "AWS_XRAY_CONTEXT_MISSING",  # X-Ray's, as Lambda's Python runtime sets them
+    "AWS_XRAY_DAEMON_ADDRESS",
+    "_AWS_XRAY_DAEMON_ADDRESS",
+    "_AWS_XRAY_DAEMON_PORT",
 }
 
 
