@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on
+from textual.css.query import NoMatches
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.containers import Horizontal, Vertical
@@ -173,7 +174,10 @@ class TargetScreen(StepScreen):
             if not select.query("SelectOverlay"):  # just mounted: its parts compose a moment later
                 self.call_after_refresh(done, profiles)
                 return
-            select.set_options([(p, p) for p in profiles])
+            try:
+                select.set_options([(p, p) for p in profiles])
+            except NoMatches:
+                return  # the app is closing and the select's parts are gone (seen once under load)
             if self.state.config.profile in profiles:
                 select.value = self.state.config.profile
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import functions
+from .functions import list_functions as deployed_functions  # paged (paging.py)
 from .errors import WizardError, call
 from .packaging import _SKIP_DIRS, PackagingError, build
 from .session import Cloud
@@ -67,7 +68,7 @@ class Reloader:
 
     def scan(self) -> dict[str, list[str]]:
         """Each path -> the functions deployed from it as it is now."""
-        deployed = functions.list_functions(self.cloud)
+        deployed = deployed_functions(self.cloud)
         out = {}
         for item in self.watched:
             try:
@@ -122,7 +123,7 @@ class Reloader:
         try:
             if not item.functions:  # deployed after the watch began: found by the hash it had
                 item.functions = {
-                    f["FunctionName"] for f in functions.list_functions(self.cloud) if f.get("CodeSha256") == item.sha
+                    f["FunctionName"] for f in deployed_functions(self.cloud) if f.get("CodeSha256") == item.sha
                 }
             for name in sorted(item.functions):
                 functions.wait_updated(self.cloud, name)  # AWS refuses an update while one is in progress
