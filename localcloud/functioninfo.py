@@ -5,7 +5,7 @@ own module so the pool needs nothing from the runtime."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["FunctionInfo", "runtime_version_arn"]
 
@@ -31,6 +31,9 @@ class FunctionInfo:
     code_sha: str
     role: str = ""  # the execution role's ARN: its policies bound the handler's credentials
     ephemeral_mb: int = 512  # EphemeralStorage.Size: the /tmp the sandbox mounts
+    # Reserved concurrency (None: the account's unreserved pool). Not part of
+    # the version's identity: changing it keeps the warm workers, as on AWS.
+    reserved: int | None = field(default=None, compare=False)
 
     @property
     def log_group(self) -> str:

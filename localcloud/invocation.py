@@ -16,7 +16,7 @@ class InvokeResult:
     payload: bytes
     error_type: str | None = None  # set for FunctionError: Unhandled
     log: Any = ()  # (ms, text) lines, or a Report that formats them when asked
-    status: str = "ok"  # ok | error | timeout | crash
+    status: str = "ok"  # ok | error | timeout | crash | throttled (never ran: concurrency.py)
 
     @property
     def logs(self) -> list[str]:

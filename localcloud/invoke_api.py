@@ -72,6 +72,10 @@ async def serve(
         await respond(send, 202, [], b"")
         return 202
     result = await call
+    if result.status == "throttled":  # concurrency.py: 429 with Lambda's reason, the function never ran
+        throttled = [("content-type", "application/json"), ("x-amzn-errortype", "TooManyRequestsException")]
+        await respond(send, 429, throttled, result.payload)
+        return 429
     reply = [
         ("content-type", "application/json"),
         ("x-amz-executed-version", "$LATEST"),

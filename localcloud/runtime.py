@@ -22,6 +22,7 @@ from .functioninfo import FunctionInfo, runtime_version_arn
 from .interpreters import find_python
 from .invocation import InvokeResult, Report
 from .logsink import LogSink
+from .concurrency import Concurrency, Throttled
 from .pool import Pool, Worker, WorkerDied
 from .runtimeerrors import InitError, NotStarted, error_payload, exit_reason, init_failed
 from .watchdog import Watchdog
@@ -64,6 +65,7 @@ class Runtime:
         self.code_loader: Any = None  # (FunctionInfo) -> zip bytes; set by the edge
         self.role_credentials: Any = None  # (FunctionInfo) -> (key, secret, token); set by the edge
         self.metrics: Any = None  # metrics.MetricRecorder; set by the edge
+        self.concurrency = Concurrency()
         self._watchdog: Watchdog | None = None  # made on the event loop, when first needed
         self.code = CodeStore(state_dir / "code")
         self.home = state_dir / "lambda-home"
@@ -203,7 +205,16 @@ class Runtime:
         """Run one invocation. `trace_root` is the caller's X-Ray trace
         (API Gateway passes on its X-Amzn-Trace-Id); otherwise a new one.
         Recorded as Lambda's CloudWatch metrics (an invalid request is not)."""
-        result = await self._invoke(info, payload, invoked_arn, client_context, trace_root)
+        try:
+            unreserved = self.concurrency.enter(info.arn, info.reserved)
+        except Throttled as throttle:
+            if self.metrics is not None:
+                self.metrics.invocation(info.region, info.name, 0.0, False, throttled=True)
+            return InvokeResult(uuid4_text(), throttle.body(), "TooManyRequestsException", status="throttled")
+        try:
+            result = await self._invoke(info, payload, invoked_arn, client_context, trace_root)
+        finally:
+            self.concurrency.leave(info.arn, unreserved)
         if self.metrics is not None and result.error_type != "RequestTooLargeException":
             duration = getattr(result.log, "duration_ms", 0.0)
             self.metrics.invocation(info.region, info.name, duration, result.error_type is not None)

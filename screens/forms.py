@@ -17,7 +17,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
+from textual import events
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets._select import SelectOverlay
 
 
 class Field(Vertical):
@@ -80,6 +82,14 @@ class LiteralSelect(Select[Any]):
 
     def set_options(self, options: Iterable[tuple[Any, Any]]) -> None:
         super().set_options(literal_options(options))
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # Quit while the Target step's deferred fields were mounting: the
+        # select got Mount with its overlay never composed, and Textual's
+        # own setup raised NoMatches into the app's exit (CI, under load).
+        if not self.query(SelectOverlay):
+            return
+        super()._on_mount(event)
 
 
 def literal_options(options: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:

@@ -186,6 +186,14 @@ def map_response(ctx: RequestContext) -> None:
     if result.error_type:
         if result.error_type == "RequestTooLargeException":
             raise PayloadTooLarge()  # the event is over Lambda's invoke limit
+        if result.status == "throttled":
+            # Lambda refused the invoke: API Gateway answers 500, as when it may
+            # not invoke at all (reference B5). AWS's own answer for REST
+            # ("Lambda's 429 ... will always be considered as 500", an API
+            # Gateway engineer on the AWS forum, quoted on Stack Overflow
+            # 36363280; re:Post "API Gateway proxy integration does not forward
+            # Lambda throttling"); HTTP APIs document no other.
+            raise IntegrationFailure(f"Lambda throttled the invocation ({_throttle_reason(result)})")
         raise IntegrationFailure(f"the function failed: {_error_summary(result)}")
     mapper = events.response_v2 if ctx.integration.payload_format == "2.0" else events.response_v1
     try:
@@ -198,6 +206,13 @@ def add_request_id(ctx: RequestContext) -> None:
     """Every answer, API Gateway's own errors too, carries apigw-requestid (B1, B5)."""
     assert ctx.response is not None  # the chain always ends with one
     ctx.response.headers.append(("apigw-requestid", ctx.request_id))
+
+
+def _throttle_reason(result: Any) -> str:
+    try:
+        return str(json.loads(result.payload).get("Reason") or "TooManyRequestsException")
+    except (ValueError, AttributeError):
+        return "TooManyRequestsException"
 
 
 def _error_summary(result: Any) -> str:

@@ -80,7 +80,17 @@ def function_info(moto: Moto, region: str, fn: Any) -> FunctionInfo:
         code_sha=fn.code_sha_256,
         role=fn.role or "",
         ephemeral_mb=int(getattr(fn, "ephemeral_storage", 512) or 512),
+        reserved=_reserved(fn),
     )
+
+
+def _reserved(fn: Any) -> int | None:
+    """moto keeps PutFunctionConcurrency's value as given (an int, or text)."""
+    value = getattr(fn, "reserved_concurrency", None)
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 class ControlPlaneViews:
