@@ -185,11 +185,14 @@ class Runtime:
         invoked_arn: str | None = None,
         client_context: Any = None,
         trace_root: str | None = None,
+        request_id: str | None = None,
     ) -> InvokeResult:
         """Run one invocation. `trace_root` is the caller's X-Ray trace
         (API Gateway passes on its X-Amzn-Trace-Id); otherwise a new one.
+        `request_id`: the invocation's id when the caller must know it
+        before the call (a function URL's event carries it); otherwise a new one.
         Recorded as Lambda's CloudWatch metrics (an invalid request is not)."""
-        result = await self._invoke(info, payload, invoked_arn, client_context, trace_root)
+        result = await self._invoke(info, payload, invoked_arn, client_context, trace_root, request_id)
         if self.metrics is not None and result.error_type != "RequestTooLargeException":
             duration = getattr(result.log, "duration_ms", 0.0)
             self.metrics.invocation(info.region, info.name, duration, result.error_type is not None)
@@ -202,8 +205,9 @@ class Runtime:
         invoked_arn: str | None,
         client_context: Any,
         trace_root: str | None,
+        request_id: str | None = None,
     ) -> InvokeResult:
-        request_id = uuid4_text()
+        request_id = request_id or uuid4_text()
         if len(payload) > SYNC_PAYLOAD_LIMIT:
             return InvokeResult(
                 request_id,
