@@ -1,0 +1,155 @@
+"""The function URL data plane: a request to
+`{url-id}.lambda-url.{region}.localhost:PORT` (AWS's host shape with
+`.localhost` for `.on.aws`, which resolves to loopback with no DNS set-up
+on most systems) or to `/_aws/lambda-url/{url-id}/` on the cloud's own
+address (the path form, beside execute-api's `/_aws/execute-api/{api-id}/`)
+becomes one BUFFERED invocation of the URL's function.
+
+In order: find the URL (an unknown id is 403 {"Message":null}, I5); a CORS
+preflight Lambda answers itself when the URL has CORS (browsers do not
+sign preflights); who may call it (access.py; 403, I5); the event
+(mapping.py); the invocation, whose request id the event, the
+x-amzn-RequestId header and the log's END line share (I3); the response
+(I4), 502 "Internal Server Error" when the function failed or its answer
+cannot be sent (I5); the URL's CORS headers over the function's (I6)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import fastjson
+from ..apigatewayv2 import cors
+from ..apigatewayv2.events import BadOutput, HttpRequest, HttpResponse
+from ..apigatewayv2.policy import policy_of
+from ..apigatewayv2.views import function_info
+from ..moto_bridge import Moto
+from ..runtime import uuid4_text
+from . import access, mapping, urlconfig
+
+PATH_PREFIX = "/_aws/lambda-url/"
+_HOST = re.compile(r"^([a-z0-9]+)\.lambda-url\.([a-z0-9-]+)\.localhost(?::\d+)?$")
+_JSON = ("content-type", "application/json")
+# I5 [R] test_lambda_url_non_existing_url: an id no URL has.
+NO_SUCH_URL = HttpResponse(403, [_JSON, ("x-amzn-errortype", "AccessDeniedException")], b'{"Message":null}')
+
+
+def is_url_host(host: str) -> bool:
+    return _HOST.match(host.lower()) is not None
+
+
+def target(host: str, raw_path: str) -> tuple[str, str] | None:
+    """(url id, the path within the URL as sent, still percent-encoded) for
+    a function URL request by either form; None for anything else."""
+    match = _HOST.match(host.lower())
+    if match:
+        return match.group(1), raw_path
+    if raw_path.startswith(PATH_PREFIX):
+        url_id, _, rest = raw_path[len(PATH_PREFIX) :].partition("/")
+        return url_id.lower(), "/" + rest
+    return None
+
+
+def _failed(request_id: str) -> HttpResponse:
+    """I5 [R] test_lambda_url_invocation_exception: 502 and these words as
+    plain text (the content type is not recorded; text/plain is ours)."""
+    return HttpResponse(
+        502, [("content-type", "text/plain; charset=utf-8"), ("x-amzn-requestid", request_id)], b"Internal Server Error"
+    )
+
+
+class FunctionUrls:
+    def __init__(self, moto: Moto, runtime: Any, port: int, iam: access.IamCheck):
+        self.moto = moto
+        self.runtime = runtime
+        self.port = port
+        self.iam = iam
+        self._found: dict[str, tuple[int, Any]] = {}  # url id -> (moto generation, (config, info, policy) or None)
+
+    def lookup(self, url_id: str) -> Any:
+        """(config, function info, resource policy) or None, read from moto
+        once per control-plane change."""
+        cached = self._found.get(url_id)
+        if cached is not None and cached[0] == self.moto.generation:
+            return cached[1]
+        with self.moto.lock:
+            generation = self.moto.generation
+            found = urlconfig.find(self.moto, url_id)
+            value = None
+            if found is not None:
+                fn, config = found
+                value = (config, function_info(self.moto, config.region, fn), policy_of(fn))
+        if len(self._found) > 1024:
+            self._found.clear()  # ids a client made up must not grow this without bound
+        self._found[url_id] = (generation, value)
+        return value
+
+    async def handle(self, url_id: str, request: HttpRequest, signed_path: str) -> tuple[HttpResponse, str]:
+        """The response, and why Lambda answered by itself ("" when the
+        function answered). `request.raw_path` is the path within the URL;
+        `signed_path` the whole path as sent (what a signature covers)."""
+        found = self.lookup(url_id)
+        if found is None:
+            return HttpResponse(NO_SUCH_URL.status, list(NO_SUCH_URL.headers), NO_SUCH_URL.body), "no such URL id"
+        config, info, policy = found
+        settings = _cors_of(config.cors)
+        if settings is not None and cors.is_preflight(request):
+            # Unrecorded (I6): answered without the function, as HTTP APIs do
+            # (apigatewayv2/cors.py has the status and header choices).
+            return cors.preflight(settings, request), "CORS preflight answered by Lambda"
+        try:
+            if config.auth_type == "AWS_IAM":
+                caller = self.iam.check(
+                    request.method, signed_path, request.raw_query, request.headers, request.body, policy
+                )
+            else:
+                caller = access.check_public(policy)
+        except access.Denied as denied:
+            headers = [_JSON, ("x-amzn-errortype", denied.error_type)]
+            return HttpResponse(403, headers, denied.body()), denied.note
+        request_id = uuid4_text()
+        domain = f"{url_id}.lambda-url.{config.region}.localhost:{self.port}"
+        event = mapping.event(request, url_id, domain, request_id, caller.account, caller.authorizer)
+        payload = fastjson.dumps(event)
+        trace = event["headers"]["x-amzn-trace-id"]
+        result = await self.runtime.invoke(info, payload, trace_root=trace, request_id=request_id)
+        note = ""
+        if result.error_type == "RequestTooLargeException":
+            # Over Lambda's 6 MB invoke limit (BUFFERED); the answer is unrecorded (I5).
+            response = HttpResponse(
+                413,
+                [_JSON, ("x-amzn-errortype", "RequestTooLargeException")],
+                b'{"Message":"Request Entity Too Large"}',
+            )
+            note = "the event is over Lambda's 6 MB invoke limit"
+        elif result.error_type:
+            response, note = _failed(result.request_id), f"the function failed: {result.error_type}"
+        else:
+            try:
+                response = mapping.response(result.payload)
+            except BadOutput as exc:
+                response, note = _failed(result.request_id), f"malformed Lambda output: {exc}"
+        if settings is not None:
+            _decorate(settings, request, response)
+        if not any(name == "x-amzn-requestid" for name, _ in response.headers):
+            response.headers.append(("x-amzn-requestid", result.request_id))
+        return response, note
+
+
+def _cors_of(stored: Any) -> cors.Cors | None:
+    """A URL's Cors (PascalCase keys), as the HTTP API CORS code holds it;
+    None when the URL has none."""
+    if not isinstance(stored, dict):
+        return None
+    return cors.Cors.of({key[0].lower() + key[1:]: value for key, value in stored.items()})
+
+
+def _decorate(settings: cors.Cors, request: HttpRequest, response: HttpResponse) -> None:
+    """I6 (urls-configuration): the URL's CORS headers are added to every
+    response and win over the function's where both set one; the
+    function's others stay (HTTP APIs drop them all)."""
+    function_headers = list(response.headers)
+    response.headers[:] = []
+    cors.decorate(settings, request, response)
+    ours = {name for name, _ in response.headers}
+    response.headers[:0] = [(k, v) for k, v in function_headers if k.lower() not in ours]
