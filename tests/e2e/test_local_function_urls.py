@@ -311,6 +311,43 @@ def test_aws_iam_unsigned_is_403_and_the_owners_signature_is_200(cloud: Any) -> 
     assert other_service.status_code == 403
 
 
+CREDS = """import json, os
+
+
+def lambda_handler(event, context):
+    keys = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+    return {k: os.environ[k] for k in keys}
+"""
+
+
+def test_aws_iam_role_session_needs_both_actions(cloud: Any) -> None:
+    """I2 and the urls-auth note: a same-account role needs
+    lambda:InvokeFunctionUrl and lambda:InvokeFunction, from its own
+    policies or the function's resource policy; 403 (I5's body) until then."""
+    helper, helper_id = make_url(cloud, CREDS)
+    creds = httpx.get(path_url(cloud, helper_id), timeout=60).json()
+    _, url_id = make_url(cloud, HELLO, auth="AWS_IAM", permissions=())
+    url = path_url(cloud, url_id)
+
+    def as_role() -> httpx.Response:
+        request = AWSRequest(method="GET", url=url, headers={"host": httpx.URL(url).netloc.decode()})
+        keys = Credentials(creds["AWS_ACCESS_KEY_ID"], creds["AWS_SECRET_ACCESS_KEY"], creds["AWS_SESSION_TOKEN"])
+        SigV4Auth(keys, "lambda", "us-east-1").add_auth(request)
+        return httpx.get(url, headers=dict(request.headers.items()), timeout=60)
+
+    role = cloud.client("lambda").get_function(FunctionName=helper)["Configuration"]["Role"].rsplit("/", 1)[-1]
+    iam = cloud.client("iam")
+    granted: list[str] = []
+    for action in ("lambda:InvokeFunctionUrl", "lambda:InvokeFunction"):
+        denied = as_role()
+        assert denied.status_code == 403 and denied.json() == FORBIDDEN, granted
+        granted.append(action)
+        document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}]}
+        iam.put_role_policy(RoleName=role, PolicyName="call-url", PolicyDocument=json.dumps(document))
+    allowed = as_role()
+    assert allowed.status_code == 200 and allowed.text == "Hello from Lambda!"
+
+
 # -- CORS (I6) ----------------------------------------------------------------
 
 
@@ -351,3 +388,24 @@ def test_urls_are_public_data_plane_but_their_control_plane_is_owner_only(cloud:
         assert httpx.get(f"{cloud.endpoint}/", headers={"Host": host}, timeout=60).status_code == 403
     anonymous = httpx.get(f"{cloud.endpoint}/2021-10-31/functions/{name}/url", timeout=60)
     assert anonymous.status_code == 403 and url_id not in anonymous.text
+
+
+def test_a_url_survives_a_restart_and_goes_with_its_function(tmp_path: Any) -> None:
+    """The URL is control-plane state: saved with the function, served
+    again after a restart under the same id, and gone (403, I5) once the
+    function is deleted."""
+    from tests.cloudproc import LocalCloudProcess
+
+    first = LocalCloudProcess(tmp_path / "state").start()
+    try:
+        name, url_id = make_url(first, HELLO)
+    finally:
+        assert first.stop() == 0
+    second = LocalCloudProcess(tmp_path / "state", port=first.port).start()
+    try:
+        assert httpx.get(path_url(second, url_id), timeout=60).text == "Hello from Lambda!"
+        second.client("lambda").delete_function(FunctionName=name)
+        gone = httpx.get(path_url(second, url_id), timeout=60)
+        assert gone.status_code == 403 and gone.text == '{"Message":null}'
+    finally:
+        second.stop()
