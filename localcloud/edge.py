@@ -344,7 +344,11 @@ class Edge:
             client[0],
             f"HTTP/{scope.get('http_version', '1.1')}",
         )
-        response, why = await self.function_urls.handle(url_id, request, _raw_path(scope))
+        started = time.perf_counter()
+        response, why, function = await self.function_urls.handle(url_id, request, _raw_path(scope))
+        if function is not None:
+            latency_ms = (time.perf_counter() - started) * 1000
+            self.metrics.url_request(*function, response.status, latency_ms)
         self._after_invoke()
         await respond(send, response.status, response.headers, response.body)
         return response.status, why

@@ -84,14 +84,24 @@ class FunctionUrls:
         self._found[url_id] = (generation, value)
         return value
 
-    async def handle(self, url_id: str, request: HttpRequest, signed_path: str) -> tuple[HttpResponse, str]:
-        """The response, and why Lambda answered by itself ("" when the
-        function answered). `request.raw_path` is the path within the URL;
+    async def handle(
+        self, url_id: str, request: HttpRequest, signed_path: str
+    ) -> tuple[HttpResponse, str, tuple[str, str] | None]:
+        """The response; why Lambda answered by itself ("" when the function
+        answered); the URL's (region, function) for its metrics, None for
+        an unknown id. `request.raw_path` is the path within the URL;
         `signed_path` the whole path as sent (what a signature covers)."""
         found = self.lookup(url_id)
         if found is None:
-            return HttpResponse(NO_SUCH_URL.status, list(NO_SUCH_URL.headers), NO_SUCH_URL.body), "no such URL id"
+            no_url = HttpResponse(NO_SUCH_URL.status, list(NO_SUCH_URL.headers), NO_SUCH_URL.body)
+            return no_url, "no such URL id", None
         config, info, policy = found
+        response, note = await self._answer(url_id, request, signed_path, config, info, policy)
+        return response, note, (config.region, info.name)
+
+    async def _answer(
+        self, url_id: str, request: HttpRequest, signed_path: str, config: Any, info: Any, policy: Any
+    ) -> tuple[HttpResponse, str]:
         settings = _cors_of(config.cors)
         if settings is not None and cors.is_preflight(request):
             # Unrecorded (I6): answered without the function, as HTTP APIs do

@@ -409,3 +409,39 @@ def test_a_url_survives_a_restart_and_goes_with_its_function(tmp_path: Any) -> N
         assert gone.status_code == 403 and gone.text == '{"Message":null}'
     finally:
         second.stop()
+
+
+def test_url_requests_are_cloudwatch_metrics(cloud: Any) -> None:
+    """I7 (urls-monitoring): UrlRequestCount, Url4xxError, Url5xxError (Sum)
+    and UrlRequestLatency in AWS/Lambda by FunctionName, read with the
+    GetMetricData call one makes on AWS."""
+    import datetime as dt
+
+    name, url_id = make_url(cloud, ECHO, permissions=("url",))  # 403: no lambda:InvokeFunction
+    assert httpx.get(path_url(cloud, url_id), timeout=60).status_code == 403
+    cloud.client("lambda").add_permission(
+        FunctionName=name, StatementId="i", Action="lambda:InvokeFunction", Principal="*", InvokedViaFunctionUrl=True
+    )
+    assert httpx.get(path_url(cloud, url_id), timeout=60).status_code == 200
+    assert httpx.get(path_url(cloud, url_id) + "?crash", timeout=60).status_code == 502
+    now = dt.datetime.now(dt.timezone.utc)
+    queries = [
+        {
+            "Id": metric.lower(),
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": "AWS/Lambda",
+                    "MetricName": metric,
+                    "Dimensions": [{"Name": "FunctionName", "Value": name}],
+                },
+                "Period": 60,
+                "Stat": "Sum" if metric != "UrlRequestLatency" else "SampleCount",
+            },
+        }
+        for metric in ("UrlRequestCount", "Url4xxError", "Url5xxError", "UrlRequestLatency")
+    ]
+    data = cloud.client("cloudwatch").get_metric_data(
+        MetricDataQueries=queries, StartTime=now - dt.timedelta(minutes=10), EndTime=now + dt.timedelta(minutes=1)
+    )
+    sums = {r["Id"]: sum(r["Values"]) for r in data["MetricDataResults"]}
+    assert sums == {"urlrequestcount": 3, "url4xxerror": 1, "url5xxerror": 1, "urlrequestlatency": 3}
