@@ -26,9 +26,7 @@ from .apigatewayv2.deployments import Deployments
 from .apigatewayv2.errors import gateway_error
 from .apigatewayv2.gateway import MAX_REQUEST_BYTES, Gateway
 from .inspection import RecentRequests
-from .lambdaurl import access as lambdaurl_access
 from .lambdaurl import service as lambdaurl
-from .lambdaurl.service import FunctionUrls
 from .logsink import LogSink
 from .metrics import MetricRecorder
 from .metricsmoto import install as install_metrics
@@ -94,8 +92,7 @@ class Edge:
         self.runtime.role_credentials = self._role_credentials
         iam = IamAuth(self.gate.keys, self.gate.owner_key, self.roles, self.moto)  # AWS_IAM routes
         self.gateway = Gateway(self.moto, self.runtime, self.deployments, port, iam)
-        url_iam = lambdaurl_access.IamCheck(self.gate.keys, self.gate.owner_key, self.roles, self.moto)
-        self.function_urls = FunctionUrls(self.moto, self.runtime, port, url_iam)  # lambdaurl/service.py
+        self.function_urls = lambdaurl.FunctionUrls.of(self)  # after the roles, gate and runtime it uses
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False
         self.last_request = 0.0
@@ -159,9 +156,9 @@ class Edge:
             elif target is not None:
                 kind = "execute-api"
                 status, why = await self._execute_api(scope, receive, send, *target, headers)
-            elif (url := lambdaurl.target(host, _raw_path(scope))) is not None:
+            elif (url := lambdaurl.target(host, lambdaurl.raw_path(scope))) is not None:
                 kind = "lambda-url"  # public as on AWS: the URL's AuthType and policy decide (lambdaurl/)
-                status, why = await self._function_url(scope, receive, send, *url, headers)
+                status, why = await lambdaurl.serve(self, scope, receive, send, url, headers)
             elif (foreign := self.gate.foreign_origin(headers)) is not None:
                 kind, why = "refused", f"a page on {foreign!r} may not use this cloud's AWS or admin APIs"
                 status = await _answer(send, gate.forbidden("Forbidden"))
@@ -325,34 +322,6 @@ class Edge:
     def _after_invoke(self) -> None:
         self.logs_dirty = True
 
-    # -- Lambda function URLs ---------------------------------------------
-    async def _function_url(
-        self, scope: dict[str, Any], receive: Any, send: Any, url_id: str, path: str, headers: list[tuple[str, str]]
-    ) -> tuple[int, str]:
-        length = next((v for k, v in headers if k == "content-length"), "0")
-        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
-            raise TooLarge
-        body = await read_body(receive, MAX_REQUEST_BYTES)
-        client = scope.get("client") or ("127.0.0.1", 0)
-        raw_path, _, _ = path.partition("?")
-        request = events.HttpRequest(
-            scope["method"],
-            raw_path,
-            scope["query_string"].decode("latin-1"),
-            headers,
-            body,
-            client[0],
-            f"HTTP/{scope.get('http_version', '1.1')}",
-        )
-        started = time.perf_counter()
-        response, why, function = await self.function_urls.handle(url_id, request, _raw_path(scope))
-        if function is not None:
-            latency_ms = (time.perf_counter() - started) * 1000
-            self.metrics.url_request(*function, response.status, latency_ms)
-        self._after_invoke()
-        await respond(send, response.status, response.headers, response.body)
-        return response.status, why
-
     # -- Lambda Invoke -----------------------------------------------------
     async def _invoke(
         self, scope: dict[str, Any], receive: Any, send: Any, name: str, headers: list[tuple[str, str]]
@@ -409,20 +378,13 @@ async def _answer(send: Any, answer: gate.Answer) -> int:
     return answer.status
 
 
-def _raw_path(scope: dict[str, Any]) -> str:
-    """The path as the client sent it, percent-encoding kept."""
-    return (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-
-
 def data_plane_target(host: str, path: str) -> tuple[str, str] | None:
     """(API id, path within the API) for an execute-api request, by either
     URL form; None for anything else."""
     host_match = _HOST_FORM.match(host)
     if host_match:
         return host_match.group(1), path
-    if lambdaurl.is_url_host(host):
-        return None  # a function URL's host: every path is the function's
-    if path.startswith(EXECUTE_API_PREFIX):
+    if path.startswith(EXECUTE_API_PREFIX) and not lambdaurl.is_url_host(host):  # a URL's host: all paths its own
         api_id, _, rest = path[len(EXECUTE_API_PREFIX) :].partition("/")
         return api_id, "/" + rest
     return None

@@ -95,7 +95,10 @@ def _action_matches(statement: dict[str, Any], action: str) -> bool:
 
 
 def _conditions_hold(statement: dict[str, Any], context: dict[str, str]) -> bool:
-    for operator, conditions in (statement.get("Condition") or {}).items():
+    condition = statement.get("Condition") or {}
+    if not isinstance(condition, dict):
+        return False
+    for operator, conditions in condition.items():
         if not isinstance(conditions, dict):
             return False
         for key, expected in conditions.items():

@@ -18,14 +18,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import time
+
 from .. import fastjson
 from ..apigatewayv2 import cors
 from ..apigatewayv2.events import BadOutput, HttpRequest, HttpResponse
+from ..apigatewayv2.handlers import MAX_REQUEST_BYTES
+from ..asgi import TooLarge, read_body, respond
 from ..apigatewayv2.policy import policy_of
 from ..apigatewayv2.views import function_info
 from ..moto_bridge import Moto
 from ..runtime import uuid4_text
 from . import access, mapping, urlconfig
+from .access import IamCheck
+
+__all__ = ["FunctionUrls", "IamCheck", "raw_path", "serve", "target"]
 
 PATH_PREFIX = "/_aws/lambda-url/"
 _HOST = re.compile(r"^([a-z0-9]+)\.lambda-url\.([a-z0-9-]+)\.localhost(?::\d+)?$")
@@ -38,16 +45,46 @@ def is_url_host(host: str) -> bool:
     return _HOST.match(host.lower()) is not None
 
 
-def target(host: str, raw_path: str) -> tuple[str, str] | None:
-    """(url id, the path within the URL as sent, still percent-encoded) for
-    a function URL request by either form; None for anything else."""
+def target(host: str, raw_path: str) -> tuple[str, str, str] | None:
+    """(url id, the path within the URL as sent, still percent-encoded, the
+    region the host names or "" for the path form) for a function URL
+    request by either form; None for anything else."""
     match = _HOST.match(host.lower())
     if match:
-        return match.group(1), raw_path
+        return match.group(1), raw_path, match.group(2)
     if raw_path.startswith(PATH_PREFIX):
         url_id, _, rest = raw_path[len(PATH_PREFIX) :].partition("/")
-        return url_id.lower(), "/" + rest
+        return url_id.lower(), "/" + rest, ""
     return None
+
+
+def raw_path(scope: dict[str, Any]) -> str:
+    """The path as the client sent it, percent-encoding kept."""
+    return (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+
+
+async def serve(
+    edge: Any, scope: dict[str, Any], receive: Any, send: Any, url: tuple[str, str, str], headers: list[tuple[str, str]]
+) -> tuple[int, str]:
+    """The edge's function URL request (its `target`): read with the data
+    plane's body limit, answered, counted in the URL's metrics."""
+    url_id, path, region = url
+    length = next((v for k, v in headers if k == "content-length"), "0")
+    if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+        raise TooLarge
+    body = await read_body(receive, MAX_REQUEST_BYTES)
+    client = scope.get("client") or ("127.0.0.1", 0)
+    query = scope["query_string"].decode("latin-1")
+    request = HttpRequest(
+        scope["method"], path, query, headers, body, client[0], f"HTTP/{scope.get('http_version', '1.1')}"
+    )
+    started = time.perf_counter()
+    response, why, function = await edge.function_urls.handle(url_id, request, raw_path(scope), region)
+    if function is not None:
+        edge.metrics.url_request(*function, response.status, (time.perf_counter() - started) * 1000)
+    edge._after_invoke()
+    await respond(send, response.status, response.headers, response.body)
+    return response.status, why
 
 
 def _failed(request_id: str) -> HttpResponse:
@@ -65,6 +102,12 @@ class FunctionUrls:
         self.port = port
         self.iam = iam
         self._found: dict[str, tuple[int, Any]] = {}  # url id -> (moto generation, (config, info, policy) or None)
+
+    @classmethod
+    def of(cls, edge: Any) -> FunctionUrls:
+        """The edge's: its moto, runtime and port, its gate's keys and role sessions."""
+        iam = IamCheck(edge.gate.keys, edge.gate.owner_key, edge.roles, edge.moto)
+        return cls(edge.moto, edge.runtime, edge.port, iam)
 
     def lookup(self, url_id: str) -> Any:
         """(config, function info, resource policy) or None, read from moto
@@ -85,14 +128,16 @@ class FunctionUrls:
         return value
 
     async def handle(
-        self, url_id: str, request: HttpRequest, signed_path: str
+        self, url_id: str, request: HttpRequest, signed_path: str, region: str = ""
     ) -> tuple[HttpResponse, str, tuple[str, str] | None]:
         """The response; why Lambda answered by itself ("" when the function
         answered); the URL's (region, function) for its metrics, None for
         an unknown id. `request.raw_path` is the path within the URL;
-        `signed_path` the whole path as sent (what a signature covers)."""
+        `signed_path` the whole path as sent (what a signature covers);
+        `region` the one the host names (another region's host is another
+        URL on AWS)."""
         found = self.lookup(url_id)
-        if found is None:
+        if found is None or region not in ("", found[0].region):
             no_url = HttpResponse(NO_SUCH_URL.status, list(NO_SUCH_URL.headers), NO_SUCH_URL.body)
             return no_url, "no such URL id", None
         config, info, policy = found

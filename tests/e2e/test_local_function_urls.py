@@ -265,8 +265,14 @@ def test_none_needs_both_permissions(cloud: Any) -> None:
 
 
 def test_an_unknown_or_deleted_url_is_403_message_null(cloud: Any) -> None:
-    """I5 [R] test_lambda_url_non_existing_url."""
+    """I5 [R] test_lambda_url_non_existing_url; another region's host name
+    is another URL."""
     name, url_id = make_url(cloud, HELLO)
+    elsewhere = httpx.get(
+        f"{cloud.endpoint}/", headers={"Host": f"{url_id}.lambda-url.eu-west-1.localhost:{cloud.port}"}, timeout=60
+    )
+    assert elsewhere.status_code == 403 and elsewhere.text == '{"Message":null}'
+    assert httpx.get(f"{cloud.endpoint}/", headers={"Host": host_of(cloud, url_id)}, timeout=60).status_code == 200
     cloud.client("lambda").delete_function_url_config(FunctionName=name)
     for target in (url_id, "0123456789abcdefghijklmnopqrstuv"):
         reply = httpx.get(path_url(cloud, target), timeout=60)
