@@ -148,8 +148,9 @@ def handle(
                 return _error(404, "ResourceNotFoundException", "Function does not exist")
             return _error(404, "ResourceNotFoundException", _NO_URL)
         if qualifier is not None:
-            # An alias's URL: the local runtime invokes $LATEST only.
-            return _error(404, "ResourceNotFoundException", "Function does not exist")
+            # An alias's URL: the local runtime invokes $LATEST only, so no
+            # alias has one (the words AWS gives for a missing alias, above).
+            return _error(404, "ResourceNotFoundException", "Function does not exist" if method == "POST" else _NO_URL)
         current = getattr(fn, "url_config", None)
         current = current if isinstance(current, UrlConfig) else None
         if method == "POST":

@@ -451,3 +451,32 @@ def test_url_requests_are_cloudwatch_metrics(cloud: Any) -> None:
     )
     sums = {r["Id"]: sum(r["Values"]) for r in data["MetricDataResults"]}
     assert sums == {"urlrequestcount": 3, "url4xxerror": 1, "url5xxerror": 1, "urlrequestlatency": 3}
+
+
+def test_hostile_requests_get_answers_not_tracebacks(cloud: Any) -> None:
+    """Made-up ids, odd bytes and encodings in the path, a body over the
+    limit: each gets an answer (403 for an unknown URL, as I5; 413), and
+    the cloud keeps serving."""
+    import socket
+
+    _, url_id = make_url(cloud, ECHO)
+    log_start = len(cloud.log.read_text())
+    raw_paths = [
+        b"/_aws/lambda-url/",
+        b"/_aws/lambda-url/%ff%fe/x",
+        b"/_aws/lambda-url/" + b"a" * 5000,
+        b"/_aws/lambda-url/" + url_id.encode() + b"/%ff%00\xc3\xa9?%zz=%&a=\xff",
+    ]
+    statuses = []
+    for raw in raw_paths:
+        with socket.create_connection(("127.0.0.1", cloud.port), timeout=60) as sock:
+            sock.sendall(b"GET " + raw + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            reply = b""
+            while chunk := sock.recv(65536):
+                reply += chunk
+        statuses.append(int(reply.split(b" ", 2)[1]))
+    assert statuses[:3] == [403, 403, 403] and statuses[3] in (200, 400), statuses
+    too_big = httpx.post(path_url(cloud, url_id), content=b"x" * (11 * 1024 * 1024), timeout=60)
+    assert too_big.status_code == 413
+    assert httpx.get(path_url(cloud, url_id), timeout=60).status_code == 200
+    assert "Traceback" not in cloud.log.read_text()[log_start:]
