@@ -87,12 +87,10 @@ async def serve(
     return response.status, why
 
 
-def _failed(request_id: str) -> HttpResponse:
+def _failed() -> HttpResponse:
     """I5 [R] test_lambda_url_invocation_exception: 502 and these words as
     plain text (the content type is not recorded; text/plain is ours)."""
-    return HttpResponse(
-        502, [("content-type", "text/plain; charset=utf-8"), ("x-amzn-requestid", request_id)], b"Internal Server Error"
-    )
+    return HttpResponse(502, [("content-type", "text/plain; charset=utf-8")], b"Internal Server Error")
 
 
 class FunctionUrls:
@@ -141,17 +139,25 @@ class FunctionUrls:
             no_url = HttpResponse(NO_SUCH_URL.status, list(NO_SUCH_URL.headers), NO_SUCH_URL.body)
             return no_url, "no such URL id", None
         config, info, policy = found
-        response, note = await self._answer(url_id, request, signed_path, config, info, policy)
-        return response, note, (config.region, info.name)
-
-    async def _answer(
-        self, url_id: str, request: HttpRequest, signed_path: str, config: Any, info: Any, policy: Any
-    ) -> tuple[HttpResponse, str]:
         settings = _cors_of(config.cors)
         if settings is not None and cors.is_preflight(request):
             # Unrecorded (I6): answered without the function, as HTTP APIs do
             # (apigatewayv2/cors.py has the status and header choices).
-            return cors.preflight(settings, request), "CORS preflight answered by Lambda"
+            return cors.preflight(settings, request), "CORS preflight answered by Lambda", (config.region, info.name)
+        response, note, request_id = await self._answer(url_id, request, signed_path, config, info, policy)
+        if settings is not None:
+            _decorate(settings, request, response)  # I6: every response, Lambda's own 403 and 502 too
+        # The invocation's id (I3 [R] test_request_id_invoke_url); on Lambda's
+        # own answers a fresh one (unrecorded). Ours wins over a function's.
+        response.headers[:] = [(k, v) for k, v in response.headers if k.lower() != "x-amzn-requestid"]
+        response.headers.append(("x-amzn-requestid", request_id or uuid4_text()))
+        return response, note, (config.region, info.name)
+
+    async def _answer(
+        self, url_id: str, request: HttpRequest, signed_path: str, config: Any, info: Any, policy: Any
+    ) -> tuple[HttpResponse, str, str | None]:
+        """The answer, why Lambda gave it itself, and the invocation's id
+        (None when the function did not run)."""
         try:
             if config.auth_type == "AWS_IAM":
                 caller = self.iam.check(
@@ -161,34 +167,26 @@ class FunctionUrls:
                 caller = access.check_public(policy)
         except access.Denied as denied:
             headers = [_JSON, ("x-amzn-errortype", denied.error_type)]
-            return HttpResponse(403, headers, denied.body()), denied.note
+            return HttpResponse(403, headers, denied.body()), denied.note, None
         request_id = uuid4_text()
         domain = f"{url_id}.lambda-url.{config.region}.localhost:{self.port}"
         event = mapping.event(request, url_id, domain, request_id, caller.account, caller.authorizer)
-        payload = fastjson.dumps(event)
         trace = event["headers"]["x-amzn-trace-id"]
-        result = await self.runtime.invoke(info, payload, trace_root=trace, request_id=request_id)
-        note = ""
+        result = await self.runtime.invoke(info, fastjson.dumps(event), trace_root=trace, request_id=request_id)
         if result.error_type == "RequestTooLargeException":
             # Over Lambda's 6 MB invoke limit (BUFFERED); the answer is unrecorded (I5).
-            response = HttpResponse(
+            too_large = HttpResponse(
                 413,
                 [_JSON, ("x-amzn-errortype", "RequestTooLargeException")],
                 b'{"Message":"Request Entity Too Large"}',
             )
-            note = "the event is over Lambda's 6 MB invoke limit"
-        elif result.error_type:
-            response, note = _failed(result.request_id), f"the function failed: {result.error_type}"
-        else:
-            try:
-                response = mapping.response(result.payload)
-            except BadOutput as exc:
-                response, note = _failed(result.request_id), f"malformed Lambda output: {exc}"
-        if settings is not None:
-            _decorate(settings, request, response)
-        if not any(name == "x-amzn-requestid" for name, _ in response.headers):
-            response.headers.append(("x-amzn-requestid", result.request_id))
-        return response, note
+            return too_large, "the event is over Lambda's 6 MB invoke limit", result.request_id
+        if result.error_type:
+            return _failed(), f"the function failed: {result.error_type}", result.request_id
+        try:
+            return mapping.response(result.payload), "", result.request_id
+        except BadOutput as exc:
+            return _failed(), f"malformed Lambda output: {exc}", result.request_id
 
 
 def _cors_of(stored: Any) -> cors.Cors | None:

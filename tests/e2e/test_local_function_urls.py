@@ -375,6 +375,9 @@ def test_cors_preflight_and_headers(cloud: Any) -> None:
     actual = httpx.post(url + "?return=1", json=returned, headers={"Origin": "https://app.example"}, timeout=60)
     assert actual.headers.get_list("access-control-allow-origin") == ["https://app.example"]
     assert actual.headers["x-own"] == "1"
+    _, closed_id = make_url(cloud, ECHO, permissions=(), Cors=cors)  # Lambda's own 403 gets them too
+    denied = httpx.get(path_url(cloud, closed_id), headers={"Origin": "https://app.example"}, timeout=60)
+    assert denied.status_code == 403 and denied.headers["access-control-allow-origin"] == "https://app.example"
 
 
 # -- who may use them (DESIGN.md "Who may use the local cloud") ---------------
