@@ -20,6 +20,8 @@ import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.cloudproc import create_function, owner_kw
 
@@ -483,3 +485,44 @@ def test_hostile_requests_get_answers_not_tracebacks(cloud: Any) -> None:
     assert too_big.status_code == 413
     assert httpx.get(path_url(cloud, url_id), timeout=60).status_code == 200
     assert "Traceback" not in cloud.log.read_text()[log_start:]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+config_body = st.dictionaries(
+    st.sampled_from(["AuthType", "Cors", "InvokeMode", "Other"]), json_values | st.sampled_from(["NONE", "AWS_IAM"])
+) | st.fixed_dictionaries(
+    {"AuthType": st.just("NONE")},
+    optional={
+        "Cors": st.dictionaries(
+            st.sampled_from(["AllowOrigins", "AllowMethods", "AllowHeaders", "MaxAge", "AllowCredentials", "X"]),
+            json_values,
+        )
+    },
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=config_body, method=st.sampled_from(["POST", "PUT", "GET", "DELETE"]))
+def test_any_url_config_call_gets_an_aws_answer(url_function: str, cloud: Any, body: Any, method: str) -> None:
+    """Whatever the owner's client sends, the answer is a success or a 4xx
+    in Lambda's error shape, never a 500 (the control plane's own checks)."""
+    kw = owner_kw(cloud.port)
+    url = f"{cloud.endpoint}/2021-10-31/functions/{url_function}/url"
+    data = json.dumps(body).encode()
+    request = AWSRequest(method=method, url=url, data=data, headers={"content-type": "application/json"})
+    SigV4Auth(Credentials(kw["aws_access_key_id"], kw["aws_secret_access_key"]), "lambda", "us-east-1").add_auth(
+        request
+    )
+    reply = httpx.request(method, url, content=data, headers=dict(request.headers.items()), timeout=60)
+    assert reply.status_code < 500, reply.text
+    if reply.status_code >= 400:
+        assert reply.headers["x-amzn-errortype"], reply.text
+
+
+@pytest.fixture(scope="module")
+def url_function(cloud: Any) -> str:
+    return create_function(cloud, HELLO)[0]
