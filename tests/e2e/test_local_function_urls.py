@@ -526,3 +526,17 @@ def test_any_url_config_call_gets_an_aws_answer(url_function: str, cloud: Any, b
 @pytest.fixture(scope="module")
 def url_function(cloud: Any) -> str:
     return create_function(cloud, HELLO)[0]
+
+
+def test_a_code_change_is_served_at_the_same_url(cloud: Any) -> None:
+    """The URL belongs to the function, not to one version of its code: an
+    UpdateFunctionCode keeps the URL and the next request runs the new code."""
+    from tests.cloudproc import zip_files
+
+    name, url_id = make_url(cloud, HELLO)
+    assert httpx.get(path_url(cloud, url_id), timeout=60).text == "Hello from Lambda!"
+    new_code = 'def lambda_handler(event, context):\n    return "v2"\n'
+    lam = cloud.client("lambda")
+    lam.update_function_code(FunctionName=name, ZipFile=zip_files({"lambda_function.py": new_code}))
+    assert httpx.get(path_url(cloud, url_id), timeout=60).text == "v2"
+    assert URL_SHAPE.match(lam.get_function_url_config(FunctionName=name)["FunctionUrl"]).group(1) == url_id  # type: ignore[union-attr]
