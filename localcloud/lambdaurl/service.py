@@ -100,6 +100,7 @@ class FunctionUrls:
         self.port = port
         self.iam = iam
         self._found: dict[str, tuple[int, Any]] = {}  # url id -> (moto generation, (config, info, policy) or None)
+        self._verdicts: dict[tuple[str, int], access.Caller | str] = {}  # NONE URLs' verdicts (str: denied, why)
 
     @classmethod
     def of(cls, edge: Any) -> FunctionUrls:
@@ -124,6 +125,23 @@ class FunctionUrls:
             self._found.clear()  # ids a client made up must not grow this without bound
         self._found[url_id] = (generation, value)
         return value
+
+    def _public(self, config: Any, policy: Any) -> access.Caller:
+        """check_public's verdict, kept until the control plane changes
+        (the policy cannot change without a change)."""
+        key = (config.url_id, self.moto.generation)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            try:
+                verdict = access.check_public(policy)
+            except access.Denied as denied:
+                verdict = denied.note  # a fresh exception each time: a reraised one keeps every traceback
+            if len(self._verdicts) > 1024:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        if isinstance(verdict, str):
+            raise access.Denied(verdict)
+        return verdict
 
     async def handle(
         self, url_id: str, request: HttpRequest, signed_path: str, region: str = ""
@@ -164,7 +182,7 @@ class FunctionUrls:
                     request.method, signed_path, request.raw_query, request.headers, request.body, policy
                 )
             else:
-                caller = access.check_public(policy)
+                caller = self._public(config, policy)
         except access.Denied as denied:
             headers = [_JSON, ("x-amzn-errortype", denied.error_type)]
             return HttpResponse(403, headers, denied.body()), denied.note, None
