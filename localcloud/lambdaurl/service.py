@@ -16,17 +16,16 @@ cannot be sent (I5); the URL's CORS headers over the function's (I6)."""
 from __future__ import annotations
 
 import re
-from typing import Any
-
 import time
+from typing import Any
 
 from .. import fastjson
 from ..apigatewayv2 import cors
 from ..apigatewayv2.events import BadOutput, HttpRequest, HttpResponse
 from ..apigatewayv2.handlers import MAX_REQUEST_BYTES
-from ..asgi import TooLarge, read_body, respond
 from ..apigatewayv2.policy import policy_of
 from ..apigatewayv2.views import function_info
+from ..asgi import TooLarge, read_body, respond
 from ..moto_bridge import Moto
 from ..runtime import uuid4_text
 from . import access, mapping, urlconfig

@@ -111,6 +111,17 @@ def _functions(backend: Any) -> list[Any]:
     return [group["latest"] for group in backend._lambdas._functions.values() if group.get("latest") is not None]
 
 
+def _derived_qualifier(name: str) -> str | None:
+    """The qualifier a FunctionName carries (name:alias, a partial or full
+    ARN with one; botocore's FunctionUrlFunctionName pattern), or None."""
+    parts = name.split(":")
+    if name.startswith("arn:"):
+        return parts[7] if len(parts) == 8 else None
+    if len(parts) == 2 or (len(parts) == 4 and parts[1] == "function"):
+        return parts[-1]
+    return None
+
+
 def handles(path: str) -> bool:
     return _PATH.match(path) is not None
 
@@ -125,6 +136,12 @@ def handle(
     name, listing = unquote(match.group(1)), match.group(2) == "urls"
     qualifiers = parse_qs(query).get("Qualifier")
     qualifier = qualifiers[0] if qualifiers else None
+    derived = _derived_qualifier(name)
+    if derived is not None and qualifier is not None and derived != qualifier:
+        # Recorded words (test_url_config_exceptions, ..._alias_doesnotmatch_arn).
+        message = "The derived qualifier from the function name does not match the specified qualifier."
+        return _error(400, "InvalidParameterValueException", message, key="message")
+    qualifier = qualifier if qualifier is not None else derived
     if qualifier is not None and not _QUALIFIER.match(qualifier):
         return _validation(
             f"1 validation error detected: Value '{qualifier}' at 'qualifier' failed to satisfy constraint: "

@@ -133,6 +133,12 @@ def test_url_config_errors(cloud: Any) -> None:
     with pytest.raises(lam.exceptions.ClientError) as latest:
         lam.create_function_url_config(FunctionName=name, AuthType="NONE", Qualifier="$LATEST")
     assert latest.value.response["Error"]["Code"] == "ValidationException"
+    # test_url_config_exceptions: an ARN's qualifier that disagrees with Qualifier.
+    with pytest.raises(lam.exceptions.ClientError) as mismatch:
+        lam.create_function_url_config(FunctionName=f"{name}:one", AuthType="NONE", Qualifier="two")
+    assert mismatch.value.response["Error"]["Message"] == (
+        "The derived qualifier from the function name does not match the specified qualifier."
+    )
     # A bare HTTP call with a broken body gets an AWS error, never a traceback.
     broken = cloud.client("lambda")
     broken.meta.events.register("before-sign.lambda.CreateFunctionUrlConfig", _break_body)

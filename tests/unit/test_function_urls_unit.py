@@ -163,3 +163,14 @@ def test_url_hosts_are_this_clouds_names_on_its_port_only() -> None:
     assert not gate.host_allowed(f"{url_host}:4581")
     assert not gate.host_allowed(f"{url_host}.evil.example:4580")
     assert not gate.host_allowed("x.lambda-url.localhost:4580")  # no region: not AWS's shape
+
+
+def test_the_qualifier_a_function_name_carries() -> None:
+    """botocore's FunctionUrlFunctionName: a name, name:alias, or a partial
+    or full ARN with or without a qualifier."""
+    from localcloud.lambdaurl.urlconfig import _derived_qualifier
+
+    assert _derived_qualifier("f") is None and _derived_qualifier(ARN) is None
+    assert _derived_qualifier("f:live") == "live" and _derived_qualifier(ARN + ":live") == "live"
+    assert _derived_qualifier("123456789012:function:f") is None
+    assert _derived_qualifier("123456789012:function:f:live") == "live"
