@@ -119,10 +119,13 @@ def _conditions_hold(statement: dict[str, Any], context: dict[str, str]) -> bool
     return True
 
 
-def resource_policy_allows(policy: dict[str, Any] | None, action: str, who: set[str], context: dict[str, str]) -> bool:
-    """Does the function's resource policy allow `action` to a caller
-    matching `who`? An explicit Deny wins."""
-    verdict = False
+def resource_policy_verdict(
+    policy: dict[str, Any] | None, action: str, who: set[str], context: dict[str, str]
+) -> bool | None:
+    """The function's resource policy on `action` by a caller matching
+    `who`: False for an explicit Deny (it wins over any Allow, the
+    caller's own policies' too), True for an Allow, None when it is silent."""
+    verdict = None
     for statement in statements(policy):
         if not _action_matches(statement, action) or not _principal_matches(statement.get("Principal"), who):
             continue
@@ -133,6 +136,10 @@ def resource_policy_allows(policy: dict[str, Any] | None, action: str, who: set[
         if statement.get("Effect") == "Allow":
             verdict = True
     return verdict
+
+
+def resource_policy_allows(policy: dict[str, Any] | None, action: str, who: set[str], context: dict[str, str]) -> bool:
+    return resource_policy_verdict(policy, action, who, context) is True
 
 
 def _context(auth_type: str) -> dict[str, str]:
@@ -197,9 +204,8 @@ class IamCheck:
             documents = rolecreds.role_documents(session.role_arn)
         who = {ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root", session.role_arn, session.principal}
         for action in ACTIONS:
-            if not (
-                rolecreds.allowed(documents, action) or resource_policy_allows(policy, action, who, _context("AWS_IAM"))
-            ):
+            verdict = resource_policy_verdict(policy, action, who, _context("AWS_IAM"))
+            if verdict is False or not (verdict or rolecreds.allowed(documents, action)):
                 raise Denied(f"AuthType AWS_IAM: {session.principal} may not {action}")
         role_id = session.role_arn.rsplit("/", 1)[-1]
         return Caller(ACCOUNT, _iam(signed.access_key, session.principal, f"{role_id}:{session.function_name}"))

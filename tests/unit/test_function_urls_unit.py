@@ -174,3 +174,17 @@ def test_the_qualifier_a_function_name_carries() -> None:
     assert _derived_qualifier("f:live") == "live" and _derived_qualifier(ARN + ":live") == "live"
     assert _derived_qualifier("123456789012:function:f") is None
     assert _derived_qualifier("123456789012:function:f:live") == "live"
+
+
+def test_a_resource_policy_deny_is_a_verdict_of_its_own() -> None:
+    """An explicit Deny wins over any Allow, the caller's own policies' too
+    (IAM's evaluation logic); silence leaves it to the caller's policies."""
+    role = "arn:aws:iam::123456789012:role/r"
+    who = {"123456789012", role}
+    context = {"lambda:functionurlauthtype": "AWS_IAM"}
+    allow = {"Effect": "Allow", "Principal": {"AWS": role}, "Action": "lambda:InvokeFunctionUrl"}
+    deny = {**allow, "Effect": "Deny"}
+    assert access.resource_policy_verdict(policy(allow), "lambda:InvokeFunctionUrl", who, context) is True
+    assert access.resource_policy_verdict(policy(allow, deny), "lambda:InvokeFunctionUrl", who, context) is False
+    assert access.resource_policy_verdict(policy(allow), "lambda:InvokeFunction", who, context) is None
+    assert access.resource_policy_verdict(policy(allow), "lambda:InvokeFunctionUrl", {"999999999999"}, context) is None
