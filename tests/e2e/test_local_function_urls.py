@@ -185,6 +185,23 @@ def test_curl_of_the_host_form_answers_hello(cloud: Any) -> None:
     assert post.status_code == 200 and post.text == "Hello from Lambda!"
 
 
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_curl_with_and_without_sigv4_on_an_aws_iam_url(cloud: Any) -> None:
+    """The issue's done-when for AWS_IAM: curl's own SigV4 signer (service
+    lambda, as urls-auth says) gets 200; unsigned, I5's 403."""
+    _, url_id = make_url(cloud, HELLO, auth="AWS_IAM", permissions=())
+    url = f"http://{host_of(cloud, url_id)}/"
+    kw = owner_kw(cloud.port)
+    unsigned = subprocess.run(["curl", "-s", "-i", url], capture_output=True, text=True, timeout=60).stdout
+    assert unsigned.startswith("HTTP/1.1 403") and json.loads(unsigned.partition("\n\n")[2]) == FORBIDDEN
+    user = f"{kw['aws_access_key_id']}:{kw['aws_secret_access_key']}"
+    signing = ["curl", "-s", "--aws-sigv4", "aws:amz:us-east-1:lambda", "--user", user, url]
+    out = subprocess.run(signing, capture_output=True, text=True, timeout=60)
+    if "option --aws-sigv4: is unknown" in out.stderr:
+        pytest.skip("this curl cannot sign")
+    assert out.stdout == "Hello from Lambda!", out.stdout + out.stderr
+
+
 def test_the_event_is_a_function_url_event(cloud: Any) -> None:
     """I3: $default placeholders, accountId anonymous, the url id, the
     requestId the response's x-amzn-RequestId carries (test_request_id_invoke_url),
