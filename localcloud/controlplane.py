@@ -13,6 +13,8 @@ moto untouched.
 - Each change to an API deploys it to its auto-deploy stages (deployments.py).
 - moto's answers get AWS's status codes and the fields it leaves out
   (controlplane_replies.py); a missing API's message names the account.
+- Lambda function URL configurations (lambdaurl/urlconfig.py) and
+  AddPermission's function URL conditions (lambdaurl/permission.py).
 Runs in a worker thread (it calls moto, which blocks).
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from awsrules.accesslogs import access_log_problem
 from awsrules.cors import cors_problem
@@ -31,6 +34,7 @@ from .controlplane_replies import error as _error
 from .controlplane_replies import ok as _ok
 from .controlplane_replies import integration_fields, reshaped, route_fields, stage_fields, with_status
 from .controlplane_stages import delete_access_log_settings, deployments, update_stage
+from .lambdaurl import permission, urlconfig
 from .moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
 
 _API = re.compile(r"^/v2/apis/([^/]+)(/.*)?$")
@@ -54,10 +58,15 @@ class ControlPlane:
         self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes
     ) -> WsgiReply | None:
         """An answer, or None to let moto answer."""
+        if urlconfig.handles(path):  # function URLs: moto's answers are far from AWS's
+            return urlconfig.handle(self.moto, self.port, method, path, query, headers, body)
         policy = _POLICY.match(path)
         if policy and method == "POST":
             refused = self._check_permission(policy.group(1), headers, _json(body))
-            return refused or with_status(self._pass(method, path, query, headers, body), 201)
+            if refused:
+                return refused
+            reply = with_status(self._pass(method, path, query, headers, body), 201)
+            return permission.rewrite(self.moto, region_of(headers), unquote(policy.group(1)), _json(body), reply)
         if path == "/v2/apis" and method == "POST":
             return self._create_api(query, headers, body)
         match = _API.match(path)
@@ -293,8 +302,6 @@ class ControlPlane:
     def _check_permission(self, name: str, headers: list[tuple[str, str]], data: dict[str, Any]) -> WsgiReply | None:
         """AddPermission with a StatementId already in the policy is a
         ResourceConflictException on AWS; moto adds a second statement."""
-        from urllib.parse import unquote
-
         region = region_of(headers)
         with self.moto.lock:
             fn = self.moto.find_function(region, unquote(name))

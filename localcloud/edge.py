@@ -1,7 +1,7 @@
 """The local cloud's single endpoint (like LocalStack's edge port), as an
-ASGI app: execute-api requests go to the gateway, Lambda Invoke to the
-runtime, the API Gateway calls moto gets wrong to the control plane, and
-every other AWS API call to moto."""
+ASGI app: execute-api requests go to the gateway, Lambda function URLs to
+lambdaurl/, Lambda Invoke to the runtime, the API Gateway and Lambda calls
+moto gets wrong to the control plane, and every other AWS API call to moto."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from .apigatewayv2.errors import gateway_error
 from .apigatewayv2.gateway import MAX_REQUEST_BYTES, Gateway
 from .inspection import RecentRequests
 from .lambda_replies import LambdaReplies
+from .lambdaurl import service as lambdaurl
 from .logsink import LogSink
 from .metrics import MetricRecorder
 from .metricsmoto import install as install_metrics
@@ -93,6 +94,7 @@ class Edge:
         self.runtime.role_credentials = self._role_credentials
         iam = IamAuth(self.gate.keys, self.gate.owner_key, self.roles, self.moto)  # AWS_IAM routes
         self.gateway = Gateway(self.moto, self.runtime, self.deployments, port, iam)
+        self.function_urls = lambdaurl.FunctionUrls.of(self)  # after the roles, gate and runtime it uses
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False
         self.last_request = 0.0
@@ -156,6 +158,9 @@ class Edge:
             elif target is not None:
                 kind = "execute-api"
                 status, why = await self._execute_api(scope, receive, send, *target, headers)
+            elif (url := lambdaurl.target(host, lambdaurl.raw_path(scope))) is not None:
+                kind = "lambda-url"  # public as on AWS: the URL's AuthType and policy decide (lambdaurl/)
+                status, why = await lambdaurl.serve(self, scope, receive, send, url, headers)
             elif (foreign := self.gate.foreign_origin(headers)) is not None:
                 kind, why = "refused", f"a page on {foreign!r} may not use this cloud's AWS or admin APIs"
                 status = await _answer(send, gate.forbidden("Forbidden"))
@@ -178,7 +183,7 @@ class Edge:
             self.log("".join(traceback.format_exception(exc)).rstrip())
             body = (
                 b'{"message":"Internal Server Error"}'
-                if kind == "execute-api"
+                if kind in ("execute-api", "lambda-url")
                 else json.dumps({"message": f"local cloud error: {type(exc).__name__}: {exc}"}).encode()
             )
             with contextlib.suppress(Exception):
@@ -205,7 +210,7 @@ class Edge:
             if signed.access_key and signed.access_key != self.gate.owner_key:
                 rolecreds.authorize(self.roles, self.moto, signed, method, path, query, headers, body)
         except SignatureError as err:
-            protocol = gate.protocol_of(head, query, body, _signed_service(head))
+            protocol = gate.protocol_of(head, query, body, gate.signed_service(head))
             status = await _answer(send, gate.error_answer(err.code, protocol, err.detail, err.access_key))
             if err.code == "DENIED":
                 return "refused", status, f"a handler's role does not allow it: {err.detail}"
@@ -346,7 +351,7 @@ class Edge:
                 with self.moto.lock:  # the change and its ticket in one step
                     reply = (
                         self.control.handle(method, path, query, headers, body)
-                        if path.startswith(("/v2/", "/2015-03-31/functions/"))
+                        if path.startswith(("/v2/", "/2015-03-31/functions/", "/2021-10-31/functions/"))
                         else None
                     ) or self.lambdas.before(method, path, headers, body)
                     if reply is None:
@@ -381,15 +386,7 @@ def data_plane_target(host: str, path: str) -> tuple[str, str] | None:
     host_match = _HOST_FORM.match(host)
     if host_match:
         return host_match.group(1), path
-    if path.startswith(EXECUTE_API_PREFIX):
+    if path.startswith(EXECUTE_API_PREFIX) and not lambdaurl.is_url_host(host):  # a URL's host: all paths its own
         api_id, _, rest = path[len(EXECUTE_API_PREFIX) :].partition("/")
         return api_id, "/" + rest
     return None
-
-
-_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/")
-
-
-def _signed_service(head: dict[str, str]) -> str:
-    match = _SERVICE.search(head.get("authorization", ""))
-    return match.group(1) if match else ""

@@ -4,8 +4,9 @@ before any routing, and AWS's own error answers when one fails.
 - Host: only the cloud's own names on its port (a DNS-rebinding page sends
   its own host name, and gets 403 on every path).
 - Origin / Referer: a browser request from another site is refused on
-  every path but the execute-api data plane, which is open on loopback as
-  a public API is on AWS (LocalStack's CORS enforcer draws the same line).
+  every path but the data plane (execute-api and Lambda function URLs),
+  which is open on loopback as a public API is on AWS (LocalStack's CORS
+  enforcer draws the same line).
 - SigV4: every AWS API call and every admin path must be signed with the
   owner's key (owner.py); the data plane is open.
 
@@ -31,7 +32,9 @@ from typing import Any
 from .awserrors import render
 from .sigv4 import SignatureError, Signed, verify
 
-_API_HOST = re.compile(r"^[a-z0-9]+\.execute-api\.localhost(?::(\d+))?$")
+# The data plane's host names: execute-api and Lambda function URLs
+# ({url-id}.lambda-url.{region}.localhost).
+_API_HOST = re.compile(r"^(?:[a-z0-9]+\.execute-api|[a-z0-9]+\.lambda-url\.[a-z0-9-]+)\.localhost(?::(\d+))?$")
 SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. Consult the service documentation "
@@ -183,3 +186,12 @@ class Gate:
             # no place on admin paths.
             raise SignatureError("MALFORMED", "admin paths take a header signature over the body", signed.access_key)
         return signed
+
+
+_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/")
+
+
+def signed_service(head: dict[str, str]) -> str:
+    """The service a SigV4 Authorization header names ("" if unsigned)."""
+    match = _SERVICE.search(head.get("authorization", ""))
+    return match.group(1) if match else ""

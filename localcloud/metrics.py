@@ -10,6 +10,9 @@ Lambda functions"; reference aws-behaviour-2 L3):
 - AWS/Lambda, dimension FunctionName: Invocations, Errors (0 or 1),
   Duration (ms), Throttles (0 or 1). Invocations counts function errors but
   not throttled or invalid requests.
+- AWS/Lambda, dimensions FunctionName and FunctionName+Resource: a
+  function URL's UrlRequestCount, Url4xxError, Url5xxError (0 or 1) and
+  UrlRequestLatency (ms) (urls-monitoring; reference I7).
 
 Recording is one dict lookup and a few additions on the event loop: one
 record per API stage (or function) per second, with its counts and its
@@ -68,6 +71,8 @@ API_COUNTERS = ("Count", "4xx", "5xx")
 API_TIMINGS = ("Latency", "IntegrationLatency")
 LAMBDA_COUNTERS = ("Invocations", "Errors", "Throttles")
 LAMBDA_TIMINGS = ("Duration",)
+URL_COUNTERS = ("UrlRequestCount", "Url4xxError", "Url5xxError")
+URL_TIMINGS = ("UrlRequestLatency",)
 
 
 class MetricRecorder:
@@ -76,6 +81,7 @@ class MetricRecorder:
         self._lock = threading.Lock()  # the loop records, moto's thread reads
         self._api: dict[tuple[str, str, str, int], _Second] = {}  # region, api id, stage, second
         self._fn: dict[tuple[str, str, int], _Second] = {}  # region, function, second
+        self._url: dict[tuple[str, str, int], _Second] = {}  # region, function (its URL's requests), second
         self._oldest = 0
 
     # -- recording (event loop) -------------------------------------------
@@ -119,12 +125,29 @@ class MetricRecorder:
                 counts[1] += 1
             record.time(0, duration_ms)
 
+    def url_request(self, region: str, function: str, status: int, latency_ms: float) -> None:
+        """One request to a function's URL, Lambda's own answers too."""
+        second = int(self.clock())
+        key = (region, function, second)
+        with self._lock:
+            record = self._url.get(key)
+            if record is None:
+                record = self._url[key] = _Second(3, 1)
+                self._trim(second)
+            counts = record.counts
+            counts[0] += 1
+            if status >= 500:
+                counts[2] += 1
+            elif status >= 400:
+                counts[1] += 1
+            record.time(0, latency_ms)
+
     def _trim(self, now: int) -> None:
         """Drop seconds past retention (at most once a minute; lock held)."""
         if now - self._oldest < RETENTION_S + 60:
             return
         cutoff = now - RETENTION_S
-        for table in (self._api, self._fn):
+        for table in (self._api, self._fn, self._url):
             for key in [k for k in table if k[-1] < cutoff]:
                 del table[key]  # type: ignore[arg-type]
         self._oldest = cutoff
@@ -144,6 +167,11 @@ class MetricRecorder:
             fns = [
                 (k[1], k[2], list(r.counts), [list(t) for t in r.timings])
                 for k, r in self._fn.items()
+                if k[0] == region and first <= k[2] <= last
+            ]
+            urls = [
+                (k[1], k[2], list(r.counts), [list(t) for t in r.timings])
+                for k, r in self._url.items()
                 if k[0] == region and first <= k[2] <= last
             ]
         merged: dict[tuple[str, str, Dims, int], Any] = {}  # (namespace, metric, dims, second) -> data
@@ -192,7 +220,21 @@ class MetricRecorder:
                 )
             if timings[0]:
                 add(LAMBDA, "Duration", dims, second, timings[0], False)
+        for function, second, counts, timings in urls:
+            n = counts[0]
+            # urls-monitoring (reference I7): Sum of 0-or-1 counters, latency in ms;
+            # FunctionName alone and with Resource (the URL serves $LATEST here).
+            for dims in (
+                (("FunctionName", function),),
+                (("FunctionName", function), ("Resource", f"{function}:$LATEST")),
+            ):
+                for metric, hits in zip(URL_COUNTERS, counts):
+                    low, high = (1.0, 1.0) if metric == "UrlRequestCount" else (float(hits == n), float(hits > 0))
+                    add(LAMBDA, metric, dims, second, [float(hits), low, high, float(n)], True)
+                if timings[0]:
+                    add(LAMBDA, "UrlRequestLatency", dims, second, timings[0], False)
+        timing_names = API_TIMINGS + LAMBDA_TIMINGS + URL_TIMINGS
         return [
-            (ns, metric, dims, second, "timing" if metric in API_TIMINGS + LAMBDA_TIMINGS else "counter", data)
+            (ns, metric, dims, second, "timing" if metric in timing_names else "counter", data)
             for (ns, metric, dims, second), data in merged.items()
         ]

@@ -23,6 +23,7 @@ from .interpreters import find_python
 from .invocation import InvokeResult, Report
 from .logsink import LogSink
 from .concurrency import Concurrency, Throttled
+from .lambdaenv import lambda_environment
 from .pool import Pool, Worker, WorkerDied
 from .runtimeerrors import InitError, NotStarted, error_payload, exit_reason, init_failed
 from .watchdog import Watchdog
@@ -77,46 +78,9 @@ class Runtime:
         return self.code.task_root(info, self.code_loader)
 
     def environment(self, info: FunctionInfo, stream: str, task_root: Path) -> dict[str, str]:
-        """What Lambda sets (C2), plus the function's own variables; nothing
-        of the host's, and the execution role's credentials for the local cloud."""
         role = self.role_credentials(info) if self.role_credentials else ("", "", "")
-        env = {
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "LANG": "en_US.UTF-8",
-            "TZ": ":UTC",
-            "HOME": "/tmp" if SANDBOX else str(self.home),  # private to the environment
-            "_HANDLER": info.handler,
-            "AWS_REGION": info.region,
-            "AWS_DEFAULT_REGION": info.region,
-            "AWS_EXECUTION_ENV": f"AWS_Lambda_{info.runtime}",
-            "AWS_LAMBDA_FUNCTION_NAME": info.name,
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(info.memory_mb),
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-            "AWS_LAMBDA_LOG_GROUP_NAME": info.log_group,
-            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
-            "AWS_LAMBDA_RUNTIME_API": self.endpoint.removeprefix("http://"),
-            "LAMBDA_TASK_ROOT": str(task_root),
-            "LAMBDA_RUNTIME_DIR": str(WORKER.parent),
-            # X-Ray, as Lambda's Python runtime sets it (LocalStack's AWS-recorded
-            # test_introspection_invoke[python3.12], 2026-01-12): the daemon on
-            # the Runtime API's host, port 2000; _X_AMZN_TRACE_ID is per call (worker.py).
-            "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
-            "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
-            "_AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1",
-            "_AWS_XRAY_DAEMON_PORT": "2000",
-            # The execution role's session credentials (rolecreds.py): the
-            # local cloud lets them do what the role's policies allow.
-            "AWS_ACCESS_KEY_ID": role[0],
-            "AWS_ACCESS_KEY": role[0],
-            "AWS_SECRET_ACCESS_KEY": role[1],
-            "AWS_SESSION_TOKEN": role[2],
-            "AWS_ENDPOINT_URL": self.endpoint,
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        }
-        env.update(dict(info.environment))
-        return env
+        home = "/tmp" if SANDBOX else str(self.home)  # private to the environment
+        return lambda_environment(info, stream, task_root, self.endpoint, home, role)
 
     async def spawn(self, info: FunctionInfo) -> Worker:
         started = time.perf_counter()
@@ -201,18 +165,23 @@ class Runtime:
         invoked_arn: str | None = None,
         client_context: Any = None,
         trace_root: str | None = None,
+        request_id: str | None = None,
     ) -> InvokeResult:
         """Run one invocation. `trace_root` is the caller's X-Ray trace
         (API Gateway passes on its X-Amzn-Trace-Id); otherwise a new one.
+        `request_id`: the invocation's id when the caller must know it
+        before the call (a function URL's event carries it); otherwise a new one.
         Recorded as Lambda's CloudWatch metrics (an invalid request is not)."""
         try:
             unreserved = self.concurrency.enter(info.arn, info.reserved)
         except Throttled as throttle:
             if self.metrics is not None:
                 self.metrics.invocation(info.region, info.name, 0.0, False, throttled=True)
-            return InvokeResult(uuid4_text(), throttle.body(), "TooManyRequestsException", status="throttled")
+            return InvokeResult(
+                request_id or uuid4_text(), throttle.body(), "TooManyRequestsException", status="throttled"
+            )
         try:
-            result = await self._invoke(info, payload, invoked_arn, client_context, trace_root)
+            result = await self._invoke(info, payload, invoked_arn, client_context, trace_root, request_id)
         finally:
             self.concurrency.leave(info.arn, unreserved)
         if self.metrics is not None and result.error_type != "RequestTooLargeException":
@@ -227,8 +196,9 @@ class Runtime:
         invoked_arn: str | None,
         client_context: Any,
         trace_root: str | None,
+        request_id: str | None = None,
     ) -> InvokeResult:
-        request_id = uuid4_text()
+        request_id = request_id or uuid4_text()
         if len(payload) > SYNC_PAYLOAD_LIMIT:
             return InvokeResult(
                 request_id,

@@ -20,7 +20,7 @@ _TEXT_TYPES = ("application/json", "application/xml", "application/javascript")
 _rand = random.Random()
 # What HTTP (RFC 9110) allows in a header's name and value, as uvicorn checks it.
 _BAD_HEADER_NAME = re.compile(r'[\x00-\x1f\x7f()<>@,;:\[\]={} \t\\"]')
-_BAD_HEADER_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+BAD_HEADER_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -100,14 +100,14 @@ def _joined_headers(request: HttpRequest, ctx: Context) -> dict[str, str]:
     return headers
 
 
-def _query(raw_query: str) -> dict[str, list[str]]:
+def query_map(raw_query: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key, value in parse_qsl(raw_query, keep_blank_values=True):
         out.setdefault(key, []).append(value)
     return out
 
 
-def _body(request: HttpRequest, content_type: str | None) -> tuple[str | None, bool]:
+def body_field(request: HttpRequest, content_type: str | None) -> tuple[str | None, bool]:
     if not request.body:
         return None, False
     if is_text(content_type):
@@ -121,7 +121,7 @@ def _body(request: HttpRequest, content_type: str | None) -> tuple[str | None, b
 def event_v2(request: HttpRequest, ctx: Context) -> dict[str, Any]:
     headers = _joined_headers(request, ctx)
     cookie_header = headers.pop("cookie", None)
-    body, b64 = _body(request, headers.get("content-type"))
+    body, b64 = body_field(request, headers.get("content-type"))
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": ctx.route_key,
@@ -132,7 +132,7 @@ def event_v2(request: HttpRequest, ctx: Context) -> dict[str, Any]:
         event["cookies"] = [c.strip() for c in cookie_header.replace(",", ";").split(";") if c.strip()]
     event["headers"] = headers
     if request.raw_query:
-        event["queryStringParameters"] = {k: ",".join(v) for k, v in _query(request.raw_query).items()}
+        event["queryStringParameters"] = {k: ",".join(v) for k, v in query_map(request.raw_query).items()}
     event["requestContext"] = {
         "accountId": ctx.account,
         "apiId": ctx.api_id,
@@ -177,8 +177,8 @@ def event_v1(request: HttpRequest, ctx: Context) -> dict[str, Any]:
         "x-amzn-trace-id",
     ):
         multi[name] = [headers[name]]
-    query = _query(request.raw_query)
-    body, b64 = _body(request, headers.get("content-type"))
+    query = query_map(request.raw_query)
+    body, b64 = body_field(request, headers.get("content-type"))
     path = request.raw_path
     return {
         "version": "1.0",
@@ -246,7 +246,7 @@ class HttpResponse:
     body: bytes
 
 
-def _str_headers(raw: Any) -> list[tuple[str, str]]:
+def response_headers(raw: Any) -> list[tuple[str, str]]:
     if raw is None:
         return []
     if not isinstance(raw, dict):
@@ -256,17 +256,17 @@ def _str_headers(raw: Any) -> list[tuple[str, str]]:
         if isinstance(value, (dict, list)):
             raise BadOutput(f"header {name} is not a scalar")
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        out.append(_checked_header(str(name).lower(), text))
+        out.append(checked_header(str(name).lower(), text))
     return out
 
 
-def _checked_header(name: str, value: str) -> tuple[str, str]:
-    if _BAD_HEADER_NAME.search(name) or not name or _BAD_HEADER_VALUE.search(value):
+def checked_header(name: str, value: str) -> tuple[str, str]:
+    if _BAD_HEADER_NAME.search(name) or not name or BAD_HEADER_VALUE.search(value):
         raise BadOutput(f"header {name!r} has characters no HTTP header may carry")
     return name, value
 
 
-def _decode_body(body: Any, b64: Any) -> bytes:
+def decode_body(body: Any, b64: Any) -> bytes:
     if body is None:
         return b""
     if not isinstance(body, str):
@@ -279,7 +279,7 @@ def _decode_body(body: Any, b64: Any) -> bytes:
     return body.encode("utf-8")
 
 
-def _status(value: Any) -> int:
+def status_code(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise BadOutput("statusCode is not a number")
     try:
@@ -304,18 +304,18 @@ def response_v2(payload: bytes) -> HttpResponse:
             raise BadOutput("output is empty")
         body = result.encode() if isinstance(result, str) else payload
         return HttpResponse(200, [("content-type", "application/json")], body)
-    status = _status(result["statusCode"])
-    headers = _str_headers(result.get("headers"))
+    status = status_code(result["statusCode"])
+    headers = response_headers(result.get("headers"))
     cookies = result.get("cookies") or []
     if not isinstance(cookies, list):
         raise BadOutput("cookies is not a list")
     for cookie in map(str, cookies):
-        if _BAD_HEADER_VALUE.search(cookie):
+        if BAD_HEADER_VALUE.search(cookie):
             raise BadOutput("a cookie has characters no HTTP header may carry")
         headers.append(("set-cookie", cookie))
     if not any(name == "content-type" for name, _ in headers):
         headers.append(("content-type", "text/plain; charset=utf-8"))
-    return HttpResponse(status, headers, _decode_body(result.get("body"), result.get("isBase64Encoded")))
+    return HttpResponse(status, headers, decode_body(result.get("body"), result.get("isBase64Encoded")))
 
 
 def response_v1(payload: bytes) -> HttpResponse:
@@ -326,8 +326,8 @@ def response_v1(payload: bytes) -> HttpResponse:
         raise BadOutput("output is not JSON") from None
     if not isinstance(result, dict) or "statusCode" not in result:
         raise BadOutput("output has no statusCode")
-    status = _status(result["statusCode"])
-    headers = _str_headers(result.get("headers"))
+    status = status_code(result["statusCode"])
+    headers = response_headers(result.get("headers"))
     multi = result.get("multiValueHeaders") or {}
     if not isinstance(multi, dict):
         raise BadOutput("multiValueHeaders is not an object")
@@ -336,12 +336,12 @@ def response_v1(payload: bytes) -> HttpResponse:
         if str(name).lower() in single:
             continue
         for value in values if isinstance(values, list) else [values]:
-            headers.append(_checked_header(str(name).lower(), str(value)))
+            headers.append(checked_header(str(name).lower(), str(value)))
     # Low confidence: 1.0 without a content-type is sent as JSON, as REST
     # APIs do; the reference documents the text/plain default for 2.0 only.
     if not any(name == "content-type" for name, _ in headers):
         headers.append(("content-type", "application/json"))
-    return HttpResponse(status, headers, _decode_body(result.get("body"), result.get("isBase64Encoded")))
+    return HttpResponse(status, headers, decode_body(result.get("body"), result.get("isBase64Encoded")))
 
 
 def decoded_path(raw: str) -> str:

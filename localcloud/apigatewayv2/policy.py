@@ -33,6 +33,12 @@ def allows(policy: dict[str, Any] | None, source_arn: str, account: str) -> bool
                     ok &= any(like(source_arn, v) if wildcard else source_arn == v for v in values)
                 elif key.lower() == "aws:sourceaccount":
                     ok &= account in values
+                elif key.lower() == "lambda:invokedviafunctionurl":
+                    # A statement for function URLs (lambdaurl/permission.py):
+                    # API Gateway's invocation does not come through a URL.
+                    ok &= str(expected).lower() == "false"
+                elif key.lower() == "lambda:functionurlauthtype":
+                    ok = False  # a key only a function URL request has
         if ok:
             return True
     return False

@@ -112,3 +112,31 @@ def test_a_throttled_integration_is_api_gatewayss_500(cloud: Any) -> None:
 
     note = invocation(cloud.port, replies[1].headers["apigw-requestid"])
     assert note is not None and "throttled" in note["note"], note
+
+
+def test_a_function_url_past_reserved_concurrency_is_429(cloud: Any) -> None:
+    """urls-configuration: requests beyond reserved concurrency (0: every
+    one) get 429 (reference I5; the body is not recorded)."""
+    name, _ = create_function(cloud, SLEEPER, timeout=30)
+    lam = cloud.client("lambda")
+    url = lam.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
+    lam.add_permission(
+        FunctionName=name,
+        StatementId="url",
+        Action="lambda:InvokeFunctionUrl",
+        Principal="*",
+        FunctionUrlAuthType="NONE",
+    )
+    lam.add_permission(
+        FunctionName=name,
+        StatementId="invoke",
+        Action="lambda:InvokeFunction",
+        Principal="*",
+        InvokedViaFunctionUrl=True,
+    )
+    url_id = url.removeprefix("https://").split(".", 1)[0]
+    local = f"http://127.0.0.1:{cloud.port}/_aws/lambda-url/{url_id}/"
+    assert httpx.post(local, json={"sleep": 0}, timeout=60).status_code == 200
+    lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+    refused = httpx.post(local, json={"sleep": 0}, timeout=60)
+    assert refused.status_code == 429 and refused.headers["x-amzn-errortype"] == "TooManyRequestsException"
