@@ -44,6 +44,7 @@ class Report:
         "init_ms",
         "status",
         "error_type",
+        "version",
     )
 
     def __init__(
@@ -58,7 +59,9 @@ class Report:
         init_ms: float | None,
         status: str,
         error_type: str | None,
+        version: str = "$LATEST",
     ):
+        self.version = version  # START names the version that ran ("Version: 1", the Lambda guide's examples)
         self.request_id, self.started_ms, self.ended_ms, self.between = request_id, started_ms, ended_ms, between
         self.duration_ms, self.memory_mb, self.max_rss_mb = duration_ms, memory_mb, max_rss_mb
         self.init_ms, self.status, self.error_type = init_ms, status, error_type
@@ -76,7 +79,7 @@ class Report:
             if self.error_type:
                 report += f"\tError Type: {self.error_type}"
         return [
-            (self.started_ms, f"START RequestId: {request_id} Version: $LATEST"),
+            (self.started_ms, f"START RequestId: {request_id} Version: {self.version}"),
             *self.between,
             (self.ended_ms, f"END RequestId: {request_id}"),
             (self.ended_ms, report),

@@ -53,8 +53,8 @@ def uuid4_text() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def log_stream_name() -> str:
-    return f"{dt.datetime.now(dt.timezone.utc):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
+def log_stream_name(version: str = "$LATEST") -> str:
+    return f"{dt.datetime.now(dt.timezone.utc):%Y/%m/%d}/[{version}]{uuid.uuid4().hex}"
 
 
 class Runtime:
@@ -62,7 +62,7 @@ class Runtime:
         self.state_dir = state_dir
         self.endpoint = endpoint
         self.sink = sink
-        self.pools: dict[str, Pool] = {}  # function ARN -> its current version's pool
+        self.pools: dict[str, Pool] = {}  # function or version ARN (FunctionInfo.arn) -> its pool
         self.code_loader: Any = None  # (FunctionInfo) -> zip bytes; set by the edge
         self.role_credentials: Any = None  # (FunctionInfo) -> (key, secret, token); set by the edge
         self.metrics: Any = None  # metrics.MetricRecorder; set by the edge
@@ -86,7 +86,7 @@ class Runtime:
         started = time.perf_counter()
         task_root = await asyncio.to_thread(self.task_root, info)
         python = await asyncio.to_thread(find_python, info.runtime)
-        stream = log_stream_name()
+        stream = log_stream_name(info.version)
         site_paths = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
         if SANDBOX:
             from . import sandbox  # ctypes: loaded with the first function, not at the cloud's start
@@ -173,7 +173,7 @@ class Runtime:
         before the call (a function URL's event carries it); otherwise a new one.
         Recorded as Lambda's CloudWatch metrics (an invalid request is not)."""
         try:
-            unreserved = self.concurrency.enter(info.arn, info.reserved)
+            unreserved = self.concurrency.enter(info.function_arn, info.reserved)
         except Throttled as throttle:
             if self.metrics is not None:
                 self.metrics.invocation(info.region, info.name, 0.0, False, throttled=True)
@@ -183,7 +183,7 @@ class Runtime:
         try:
             result = await self._invoke(info, payload, invoked_arn, client_context, trace_root, request_id)
         finally:
-            self.concurrency.leave(info.arn, unreserved)
+            self.concurrency.leave(info.function_arn, unreserved)
         if self.metrics is not None and result.error_type != "RequestTooLargeException":
             duration = getattr(result.log, "duration_ms", 0.0)
             self.metrics.invocation(info.region, info.name, duration, result.error_type is not None)
@@ -341,6 +341,7 @@ class Runtime:
             worker.init_ms,
             status,
             (error or {}).get("errorType"),
+            info.version,
         )
         worker.init_ms = None  # reported once, on the first REPORT
         self.sink.add_report(info, worker.stream, report)

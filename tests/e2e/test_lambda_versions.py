@@ -1,0 +1,172 @@
+"""Published versions and aliases on the local cloud (issue 13, item 2):
+Invoke with a version, an alias or $LATEST runs that version's code, with
+Lambda's ExecutedVersion, invoked ARN and version in the context; a weighted
+alias splits its calls by weight. Over a real local cloud with boto3 and the
+AWS CLI. "[R] <test>" cites a LocalStack snapshot recorded against real AWS
+(tests/aws/services/lambda_/test_lambda.snapshot.json in localstack/localstack
+at 8b9a79f), with its recording date."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.cloudproc import create_function, owner_env, zip_files
+
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+# As LocalStack's tests/aws/services/lambda_/functions/lambda_version.py: the
+# code's own tag, the ARN the caller used and the version from the context.
+VERSIONED = """
+import os
+def lambda_handler(event, context):
+    return {
+        "version_id": "%s",
+        "invoked_arn": context.invoked_function_arn,
+        "version_from_ctx": context.function_version,
+        "version_from_env": os.environ["AWS_LAMBDA_FUNCTION_VERSION"],
+        "stream": context.log_stream_name,
+    }
+"""
+
+
+def _code(tag: str) -> bytes:
+    return zip_files({"lambda_function.py": VERSIONED % tag})
+
+
+@pytest.fixture(scope="module")
+def versioned(cloud: Any) -> str:
+    """A function with version 1 (code "version1"), version 2 ("version2"),
+    $LATEST at "version3", and alias "live" -> 1."""
+    name, _ = create_function(cloud, VERSIONED % "version1")
+    lam = cloud.client("lambda")
+    assert lam.publish_version(FunctionName=name)["Version"] == "1"
+    lam.update_function_code(FunctionName=name, ZipFile=_code("version2"))
+    assert lam.publish_version(FunctionName=name)["Version"] == "2"
+    lam.update_function_code(FunctionName=name, ZipFile=_code("version3"))
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    return name
+
+
+def _invoke(cloud: Any, lam: Any = None, **kwargs: Any) -> tuple[str, dict[str, Any]]:
+    reply = (lam or cloud.client("lambda")).invoke(Payload=b"{}", **kwargs)
+    assert reply["StatusCode"] == 200 and "FunctionError" not in reply, reply
+    return reply["ExecutedVersion"], json.loads(reply["Payload"].read())
+
+
+def test_each_version_runs_its_own_code(cloud: Any, versioned: str) -> None:
+    # [R] TestLambdaVersions::test_lambda_versions_with_code_changes (2025-11-24):
+    # unqualified -> ExecutedVersion "$LATEST", the latest code, the bare ARN;
+    # Qualifier=N -> "N", that version's code, the ARN ending ":N", context version "N".
+    executed, latest = _invoke(cloud, FunctionName=versioned)
+    assert executed == "$LATEST"
+    assert latest["version_id"] == "version3"
+    assert latest["invoked_arn"] == ARN + versioned
+    assert latest["version_from_ctx"] == latest["version_from_env"] == "$LATEST"
+    for version in ("1", "2"):
+        executed, body = _invoke(cloud, FunctionName=versioned, Qualifier=version)
+        assert executed == version
+        assert body["version_id"] == f"version{version}"
+        assert body["invoked_arn"] == f"{ARN}{versioned}:{version}"
+        # AWS_LAMBDA_FUNCTION_VERSION is the version (the Lambda guide's
+        # configuration-envvars, reserved variables); the stream's prefix names it too
+        # ("2025/11/24/[1]...", the guide's monitoring-cloudwatchlogs log stream format).
+        assert body["version_from_ctx"] == body["version_from_env"] == version
+        assert f"/[{version}]" in body["stream"]
+    # The qualifier inside the name (`name:2`, and a qualified ARN) is the same call.
+    assert _invoke(cloud, FunctionName=f"{versioned}:2")[1]["version_id"] == "version2"
+    assert _invoke(cloud, FunctionName=f"{ARN}{versioned}:1")[1]["version_id"] == "version1"
+    # $LATEST named: [R] test_introspection_invoke[python3.12] (2026-01-12), ":$LATEST" in the ARN.
+    executed, body = _invoke(cloud, FunctionName=versioned, Qualifier="$LATEST")
+    assert (executed, body["version_id"], body["invoked_arn"]) == ("$LATEST", "version3", f"{ARN}{versioned}:$LATEST")
+
+
+def test_an_alias_runs_the_version_it_points_at(cloud: Any, versioned: str) -> None:
+    # [R] TestLambdaAliases::test_lambda_alias_moving (2025-11-25): ExecutedVersion
+    # is the alias's version, the invoked ARN the alias's (by Qualifier or by ARN),
+    # and moving the alias moves the calls.
+    lam = cloud.client("lambda")
+    executed, body = _invoke(cloud, FunctionName=versioned, Qualifier="live")
+    assert (executed, body["version_id"], body["version_from_ctx"]) == ("1", "version1", "1")
+    assert body["invoked_arn"] == f"{ARN}{versioned}:live"
+    assert _invoke(cloud, FunctionName=f"{ARN}{versioned}:live")[1]["invoked_arn"] == f"{ARN}{versioned}:live"
+    lam.update_alias(FunctionName=versioned, Name="live", FunctionVersion="2")
+    try:
+        executed, body = _invoke(cloud, FunctionName=versioned, Qualifier="live")
+        assert (executed, body["version_id"]) == ("2", "version2")
+    finally:
+        lam.update_alias(FunctionName=versioned, Name="live", FunctionVersion="1")
+
+
+def test_a_missing_version_or_alias_is_not_found_by_its_qualified_arn(cloud: Any, versioned: str) -> None:
+    # [R] test_lambda_alias_moving invocation_exc_not_existent (2025-11-25) and
+    # test_ops_on_nonexisting_version (2025-11-25): 404, the qualified ARN named.
+    for qualifier in ("non-existent-alias", "9"):
+        with pytest.raises(ClientError) as caught:
+            cloud.client("lambda").invoke(FunctionName=versioned, Qualifier=qualifier)
+        error = caught.value.response
+        assert error["ResponseMetadata"]["HTTPStatusCode"] == 404
+        assert error["Error"] == {
+            "Code": "ResourceNotFoundException",
+            "Message": f"Function not found: {ARN}{versioned}:{qualifier}",
+        }
+
+
+def test_the_aws_cli_invokes_a_version_an_alias_and_latest(cloud: Any, versioned: str, tmp_path: Path) -> None:
+    """The done-when: `aws lambda invoke` against the local cloud for a
+    version, an alias and $LATEST runs the right code."""
+    env = {**os.environ, **owner_env(cloud.port)}
+    cases = [
+        (f"{versioned}:2", "2", "version2"),
+        (f"{versioned}:live", "1", "version1"),
+        (versioned, "$LATEST", "version3"),
+    ]
+    for target, executed, tag in cases:
+        out = tmp_path / "out.json"
+        proc = subprocess.run(
+            [sys.executable, "-m", "awscli", "--endpoint-url", cloud.endpoint, "lambda", "invoke"]
+            + ["--function-name", target, str(out)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stderr
+        # The CLI prints Invoke's metadata: {"StatusCode": 200, "ExecutedVersion": "1"}
+        # (the Lambda guide's access-control-resource-based, invoking an alias).
+        assert json.loads(proc.stdout) == {"StatusCode": 200, "ExecutedVersion": executed}
+        assert json.loads(out.read_text())["version_id"] == tag
+
+
+def test_a_weighted_alias_splits_calls_by_its_weights(cloud: Any, versioned: str) -> None:
+    """The done-when: within 5 % of the weights over 1,000 calls. Routing
+    sends a version the share of calls its weight says ("Lambda routes
+    traffic between the two versions based on the assigned weights", the
+    Lambda guide's configuring-alias-routing; [R] TestLambdaAliases::
+    test_alias_routingconfig (2025-11-25) sees both versions run through one alias)."""
+    lam = cloud.client("lambda")
+    lam.create_alias(
+        FunctionName=versioned,
+        Name="canary",
+        FunctionVersion="1",
+        RoutingConfig={"AdditionalVersionWeights": {"2": 0.3}},
+    )
+
+    def call(_: int) -> str:
+        executed, body = _invoke(cloud, lam, FunctionName=versioned, Qualifier="canary")
+        # The code that ran is the version reported, and the caller's ARN is the alias's.
+        assert body["version_id"] == f"version{executed}" and body["invoked_arn"].endswith(":canary")
+        return executed
+
+    with ThreadPoolExecutor(4) as pool:
+        executed = list(pool.map(call, range(1000)))
+    share = executed.count("2") / len(executed)
+    assert set(executed) == {"1", "2"}
+    assert abs(share - 0.3) <= 0.05, share
