@@ -64,8 +64,11 @@ def resolve(moto: Moto, region: str, name: str, qualifier: str | None) -> Routin
     version number or an alias name); None when the function, version or
     alias does not exist."""
     latest = moto.find_function(region, name)
-    if latest is None:
-        return None
+    return routing_of(moto, region, latest, qualifier) if latest is not None else None
+
+
+def routing_of(moto: Moto, region: str, latest: Any, qualifier: str | None) -> Routing | None:
+    """resolve() for moto's $LATEST function object, already found."""
     base = function_info(moto, region, latest)
     named = f"{base.arn}:{qualifier}" if qualifier else base.arn
     if qualifier in (None, "$LATEST"):

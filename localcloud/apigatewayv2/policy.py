@@ -81,7 +81,8 @@ def scoped(policy: dict[str, Any] | None, named_arn: str) -> dict[str, Any] | No
     name, _, qualifier = qualifier.partition(":")
     function_arn = f"{bare}:function:{name}"
     wanted = {function_arn, f"{function_arn}:$LATEST"} if qualifier in ("", "$LATEST") else {named_arn}
-    statements = [s for s in policy.get("Statement", []) if _resources(s) & wanted]
+    # A statement naming no Resource (none of Lambda's do) is not scoped.
+    statements = [s for s in policy.get("Statement", []) if "Resource" not in s or _resources(s) & wanted]
     return {**policy, "Statement": statements}
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..moto_bridge import ACCOUNT, Moto
 from ..runtime import FunctionInfo
-from ..versions import Routing, function_info, resolve, split_arn
+from ..versions import Routing, function_info, routing_of, split_arn
 
 __all__ = ["function_info"]  # its home is versions.py; imported from here too
 from .accesslog import AccessLog, settings_of
@@ -130,8 +130,8 @@ class ControlPlaneViews:
             name, qualifier = split_arn(uri)
             with self.moto.lock:
                 generation = self.moto.generation
-                routing = resolve(self.moto, region, name, qualifier)
-                fn = self.moto.find_function(region, name) if routing is not None else None
+                fn = self.moto.find_function(region, name)
+                routing = routing_of(self.moto, region, fn, qualifier) if fn is not None else None
                 policy = scoped(policy_of(fn), routing.primary.named_arn) if routing is not None else None
             cached = self._functions[key] = (generation, routing, policy)
         return (cached[1].pick() if cached[1] is not None else None), cached[2]

@@ -170,3 +170,68 @@ def test_a_weighted_alias_splits_calls_by_its_weights(cloud: Any, versioned: str
     share = executed.count("2") / len(executed)
     assert set(executed) == {"1", "2"}
     assert abs(share - 0.3) <= 0.05, share
+
+
+# -- API Gateway ------------------------------------------------------------
+def test_api_gateway_invokes_the_version_or_alias_its_integration_names(cloud: Any, versioned: str) -> None:
+    """An integration's URI may name a version or alias, as a Lambda ARN or
+    in API Gateway's .../functions/<ARN>/invocations form, and API Gateway
+    needs the permission of that very ARN: "if you use an alias name (such
+    as helloworld:PROD), the permission allows you to invoke the helloworld
+    function using the alias ARN ... This permission error still occurs even
+    if you attempt to directly invoke the function version associated with
+    the alias" (the Lambda guide, using-aliases, Resource policies). Without
+    the permission an HTTP API answers 500 (reference B5)."""
+    import httpx
+
+    api_client, lam = cloud.client("apigatewayv2"), cloud.client("lambda")
+    api = api_client.create_api(Name=f"api-{versioned}", ProtocolType="HTTP")["ApiId"]
+    invocations = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{}/invocations"
+    uris = {
+        "live": f"{ARN}{versioned}:live",
+        "v1": f"{ARN}{versioned}:1",
+        "v2": invocations.format(f"{ARN}{versioned}:2"),
+        "latest": f"{ARN}{versioned}",
+    }
+    for path, uri in uris.items():
+        integration = api_client.create_integration(
+            ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=uri, PayloadFormatVersion="2.0"
+        )["IntegrationId"]
+        api_client.create_route(ApiId=api, RouteKey=f"GET /{path}", Target=f"integrations/{integration}")
+    api_client.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
+    source = f"arn:aws:execute-api:us-east-1:123456789012:{api}/*"
+    for sid, qualifier in (("fn", None), ("alias", "live")):
+        lam.add_permission(
+            FunctionName=versioned,
+            StatementId=sid,
+            Action="lambda:InvokeFunction",
+            Principal="apigateway.amazonaws.com",
+            SourceArn=source,
+            **({"Qualifier": qualifier} if qualifier else {}),
+        )
+    base = f"{cloud.endpoint}/_aws/execute-api/{api}"
+
+    def get(path: str) -> httpx.Response:
+        return httpx.get(f"{base}/{path}", timeout=40)
+
+    live = get("live")
+    assert live.status_code == 200, live.text
+    # The alias's version ran, told the alias's ARN (as Invoke does, test_lambda_alias_moving).
+    assert live.json()["version_id"] == "version1" and live.json()["invoked_arn"] == f"{ARN}{versioned}:live"
+    latest = get("latest")
+    assert latest.status_code == 200 and latest.json()["version_id"] == "version3"
+    # Neither the unqualified permission nor the alias's covers version 1 or 2 named directly.
+    for path in ("v1", "v2"):
+        refused = get(path)
+        assert refused.status_code == 500 and refused.json() == {"message": "Internal Server Error"}
+    lam.add_permission(
+        FunctionName=versioned,
+        StatementId="v2",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=source,
+        Qualifier="2",
+    )
+    v2 = get("v2")
+    assert v2.status_code == 200 and v2.json()["version_id"] == "version2"
+    assert v2.json()["invoked_arn"] == f"{ARN}{versioned}:2"
