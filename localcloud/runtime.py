@@ -25,6 +25,7 @@ from .logsink import LogSink
 from .concurrency import Concurrency, Throttled
 from .lambdaenv import lambda_environment
 from .pool import Pool, Worker, WorkerDied
+from .versions import metric_resource
 from .runtimeerrors import InitError, NotStarted, error_payload, exit_reason, init_failed
 from .watchdog import Watchdog
 
@@ -176,7 +177,7 @@ class Runtime:
             unreserved = self.concurrency.enter(info.function_arn, info.reserved)
         except Throttled as throttle:
             if self.metrics is not None:
-                self.metrics.invocation(info.region, info.name, 0.0, False, throttled=True)
+                self.metrics.invocation(info.region, info.name, 0.0, False, True, metric_resource(info))
             return InvokeResult(
                 request_id or uuid4_text(), throttle.body(), "TooManyRequestsException", status="throttled"
             )
@@ -186,7 +187,9 @@ class Runtime:
             self.concurrency.leave(info.function_arn, unreserved)
         if self.metrics is not None and result.error_type != "RequestTooLargeException":
             duration = getattr(result.log, "duration_ms", 0.0)
-            self.metrics.invocation(info.region, info.name, duration, result.error_type is not None)
+            self.metrics.invocation(
+                info.region, info.name, duration, result.error_type is not None, False, metric_resource(info)
+            )
         return result
 
     async def _invoke(

@@ -48,6 +48,13 @@ class Routing:
         return self.primary
 
 
+def metric_resource(info: FunctionInfo) -> tuple[str, str]:
+    """(the qualifier the caller named or "", the version that ran), as
+    metrics.py counts an invocation."""
+    named = (info.named_arn or info.arn).split(":function:", 1)[-1]
+    return named.partition(":")[2], info.version
+
+
 def split_arn(name_or_arn: str) -> tuple[str, str | None]:
     """(function name, qualifier or None) from a name, `name:qualifier`,
     a function ARN (qualified or not), or API Gateway's

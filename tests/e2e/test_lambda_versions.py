@@ -170,6 +170,40 @@ def test_a_weighted_alias_splits_calls_by_its_weights(cloud: Any, versioned: str
     share = executed.count("2") / len(executed)
     assert set(executed) == {"1", "2"}
     assert abs(share - 0.3) <= 0.05, share
+    # AWS/Lambda counts them per alias (Resource "name:alias", aws/aws-cdk#18952)
+    # and per version run (ExecutedVersion, aws/aws-cdk#14248 from ListMetrics).
+    resource = [{"Name": "FunctionName", "Value": versioned}, {"Name": "Resource", "Value": f"{versioned}:canary"}]
+    sums = _invocations(
+        cloud,
+        {
+            "alias": resource,
+            "v1": [*resource, {"Name": "ExecutedVersion", "Value": "1"}],
+            "v2": [*resource, {"Name": "ExecutedVersion", "Value": "2"}],
+        },
+    )
+    assert sums == {"alias": 1000, "v1": executed.count("1"), "v2": executed.count("2")}
+
+
+def _invocations(cloud: Any, series: dict[str, list[dict[str, str]]]) -> dict[str, float]:
+    """The Sum of AWS/Lambda Invocations over the last minutes, per series."""
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc)
+    queries = [
+        {
+            "Id": key,
+            "MetricStat": {
+                "Metric": {"Namespace": "AWS/Lambda", "MetricName": "Invocations", "Dimensions": dims},
+                "Period": 60,
+                "Stat": "Sum",
+            },
+        }
+        for key, dims in series.items()
+    ]
+    data = cloud.client("cloudwatch").get_metric_data(
+        MetricDataQueries=queries, StartTime=now - dt.timedelta(minutes=10), EndTime=now + dt.timedelta(minutes=1)
+    )
+    return {r["Id"]: sum(r["Values"]) for r in data["MetricDataResults"]}
 
 
 # -- API Gateway ------------------------------------------------------------
