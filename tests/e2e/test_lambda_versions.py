@@ -8,6 +8,7 @@ at 8b9a79f), with its recording date."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -80,6 +81,11 @@ def test_each_version_runs_its_own_code(cloud: Any, versioned: str) -> None:
         # ("2025/11/24/[1]...", the guide's monitoring-cloudwatchlogs log stream format).
         assert body["version_from_ctx"] == body["version_from_env"] == version
         assert f"/[{version}]" in body["stream"]
+    # [R] TestLambdaFeatures::test_invocation_with_qualifier (2025-11-24): the log's
+    # START line names the version, "START RequestId: <id> Version: 1".
+    tail = cloud.client("lambda").invoke(FunctionName=versioned, Qualifier="1", LogType="Tail")
+    start = next(line for line in base64.b64decode(tail["LogResult"]).decode().splitlines() if "START" in line)
+    assert start == f"START RequestId: {tail['ResponseMetadata']['RequestId']} Version: 1"
     # The qualifier inside the name (`name:2`, and a qualified ARN) is the same call.
     assert _invoke(cloud, FunctionName=f"{versioned}:2")[1]["version_id"] == "version2"
     assert _invoke(cloud, FunctionName=f"{ARN}{versioned}:1")[1]["version_id"] == "version1"
