@@ -275,3 +275,50 @@ def test_api_gateway_invokes_the_version_or_alias_its_integration_names(cloud: A
     v2 = get("v2")
     assert v2.status_code == 200 and v2.json()["version_id"] == "version2"
     assert v2.json()["invoked_arn"] == f"{ARN}{versioned}:2"
+
+
+# -- resource policies per version and alias --------------------------------
+def test_each_version_and_alias_has_its_own_policy(cloud: Any) -> None:
+    """[R] TestLambdaPermissions::test_lambda_permission_fn_versioning
+    (test_lambda_api.snapshot.json, 2025-11-25): the function's permission
+    is not its version's (GetPolicy Qualifier=1 is 404 "The resource you
+    requested does not exist."), the same StatementId may then be added to
+    the version and to an alias, each Resource naming its qualifier."""
+    name, arn = create_function(cloud, VERSIONED % "v")
+    lam = cloud.client("lambda")
+    grant = {
+        "Action": "lambda:InvokeFunction",
+        "StatementId": "s3",
+        "Principal": "s3.amazonaws.com",
+        "SourceArn": "arn:aws:s3:::test-bucket",
+    }
+    lam.add_permission(FunctionName=name, **grant)
+    assert lam.publish_version(FunctionName=name)["Version"] == "1"
+    with pytest.raises(ClientError) as caught:
+        lam.get_policy(FunctionName=name, Qualifier="1")
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert caught.value.response["Error"] == {
+        "Code": "ResourceNotFoundException",
+        "Message": "The resource you requested does not exist.",
+    }
+    lam.add_permission(FunctionName=f"{name}:1", Qualifier="1", **grant)
+    lam.create_alias(FunctionName=name, Name="permission-alias", FunctionVersion="1")
+    lam.add_permission(FunctionName=f"{name}:permission-alias", **grant)  # the name's suffix is the qualifier
+
+    def resources(**qualifier: str) -> list[str]:
+        policy = json.loads(lam.get_policy(FunctionName=name, **qualifier)["Policy"])
+        return [s["Resource"] for s in policy["Statement"]]
+
+    assert resources() == [arn]
+    assert resources(Qualifier="1") == [f"{arn}:1"]
+    assert resources(Qualifier="permission-alias") == [f"{arn}:permission-alias"]
+    # A second StatementId "s3" in one scope is still a conflict (409).
+    with pytest.raises(ClientError) as conflict:
+        lam.add_permission(FunctionName=name, Qualifier="1", **grant)
+    assert conflict.value.response["Error"]["Code"] == "ResourceConflictException"
+    # RemovePermission removes the named scope's statement only.
+    lam.remove_permission(FunctionName=name, StatementId="s3", Qualifier="1")
+    with pytest.raises(ClientError):
+        lam.get_policy(FunctionName=name, Qualifier="1")
+    assert resources() == [arn]
+    assert resources(Qualifier="permission-alias") == [f"{arn}:permission-alias"]
