@@ -322,3 +322,25 @@ def test_each_version_and_alias_has_its_own_policy(cloud: Any) -> None:
         lam.get_policy(FunctionName=name, Qualifier="1")
     assert resources() == [arn]
     assert resources(Qualifier="permission-alias") == [f"{arn}:permission-alias"]
+
+
+def test_versions_and_aliases_survive_a_restart(tmp_path: Path) -> None:
+    """The local cloud's state (moto's, saved on every change) keeps each
+    version's own code and the alias's weights across a restart."""
+    from tests.cloudproc import LocalCloudProcess
+
+    cloud = LocalCloudProcess(tmp_path / "state").start()
+    try:
+        name, _ = create_function(cloud, VERSIONED % "version1")
+        lam = cloud.client("lambda")
+        lam.publish_version(FunctionName=name)
+        lam.update_function_code(FunctionName=name, ZipFile=_code("version2"))
+        lam.publish_version(FunctionName=name)
+        lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+        assert cloud.stop() == 0
+        cloud.start()
+        assert _invoke(cloud, FunctionName=name, Qualifier="live")[1]["version_id"] == "version1"
+        assert _invoke(cloud, FunctionName=name, Qualifier="2")[1]["version_id"] == "version2"
+        assert _invoke(cloud, FunctionName=name)[1]["version_id"] == "version2"
+    finally:
+        cloud.stop()
