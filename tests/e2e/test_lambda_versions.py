@@ -130,15 +130,17 @@ def test_the_aws_cli_invokes_a_version_an_alias_and_latest(cloud: Any, versioned
     version, an alias and $LATEST runs the right code."""
     env = {**os.environ, **owner_env(cloud.port)}
     cases = [
-        (f"{versioned}:2", "2", "version2"),
-        (f"{versioned}:live", "1", "version1"),
-        (versioned, "$LATEST", "version3"),
+        ([f"{versioned}:2"], "2", "version2"),
+        ([versioned, "--qualifier", "live"], "1", "version1"),
+        ([f"{versioned}:live"], "1", "version1"),
+        ([versioned, "--qualifier", "$LATEST"], "$LATEST", "version3"),
+        ([versioned], "$LATEST", "version3"),
     ]
     for target, executed, tag in cases:
         out = tmp_path / "out.json"
         proc = subprocess.run(
             [sys.executable, "-m", "awscli", "--endpoint-url", cloud.endpoint, "lambda", "invoke"]
-            + ["--function-name", target, str(out)],
+            + ["--function-name", *target, str(out)],
             capture_output=True,
             text=True,
             env=env,
