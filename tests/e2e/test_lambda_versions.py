@@ -279,6 +279,20 @@ def test_api_gateway_invokes_the_version_or_alias_its_integration_names(cloud: A
     assert v2.json()["invoked_arn"] == f"{ARN}{versioned}:2"
 
 
+def test_publish_version_answers_as_aws_does(cloud: Any) -> None:
+    # [R] TestLambdaPermissions::test_lambda_permission_fn_versioning publish_version_result
+    # (test_lambda_api.snapshot.json, 2025-11-25): the version's ARN, Active and
+    # Successful at once, LoggingConfig and RuntimeVersionConfig, no empty Layers.
+    name, arn = create_function(cloud, VERSIONED % "v", runtime="python3.12")
+    published = cloud.client("lambda").publish_version(FunctionName=name)
+    assert published["ResponseMetadata"]["HTTPStatusCode"] == 201
+    assert (published["FunctionArn"], published["Version"]) == (f"{arn}:1", "1")
+    assert (published["State"], published["LastUpdateStatus"]) == ("Active", "Successful")
+    assert published["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}
+    assert published["RuntimeVersionConfig"]["RuntimeVersionArn"].startswith("arn:aws:lambda:us-east-1::runtime:")
+    assert "Layers" not in published
+
+
 # -- resource policies per version and alias --------------------------------
 def test_each_version_and_alias_has_its_own_policy(cloud: Any) -> None:
     """[R] TestLambdaPermissions::test_lambda_permission_fn_versioning
