@@ -33,6 +33,7 @@ class FunctionSpec:
     role_arn: str
     package: Package
     environment: dict[str, str] = field(default_factory=dict)
+    ephemeral_mb: int = 512
 
     def configuration(self) -> dict[str, Any]:
         """The UpdateFunctionConfiguration arguments this spec implies."""
@@ -43,6 +44,7 @@ class FunctionSpec:
             "Timeout": self.timeout_s,
             "Role": self.role_arn,
             "Environment": {"Variables": dict(self.environment)},
+            "EphemeralStorage": {"Size": self.ephemeral_mb},
         }
 
 
@@ -84,6 +86,7 @@ def create_function(
                 MemorySize=spec.memory_mb,
                 Architectures=[spec.architecture],
                 Environment={"Variables": dict(spec.environment)},
+                EphemeralStorage={"Size": spec.ephemeral_mb},
                 PackageType="Zip",
             )
         except WizardError as err:
@@ -139,6 +142,8 @@ def configuration_changes(current: dict[str, Any], spec: FunctionSpec) -> list[s
             changes.append(key)
     if (current.get("Environment") or {}).get("Variables", {}) != wanted["Environment"]["Variables"]:
         changes.append("Environment")
+    if (current.get("EphemeralStorage") or {}).get("Size", 512) != spec.ephemeral_mb:
+        changes.append("EphemeralStorage")
     return changes
 
 

@@ -52,6 +52,7 @@ class FunctionKind(Kind):
             role_arn,
             package,
             dict(fn.environment),
+            fn.ephemeral_storage_mb,
         )
 
     def ensure(self, run: Run) -> str | None:
@@ -141,6 +142,9 @@ class FunctionKind(Kind):
             variables = json.dumps({"Variables": env}, separators=(",", ":"))
             lines[-1] += " \\"
             lines.append(f"  --environment {ctx.sh(variables)}")
+        if fn.ephemeral_storage_mb != 512:
+            lines[-1] += " \\"
+            lines.append(f"  --ephemeral-storage Size={fn.ephemeral_storage_mb}")
         if ctx.script and fn.role == "new":
             lines[0] = f"until_role_ready {lines[0]}"
         return [*ctx.quiet(lines), f"aws lambda wait function-active-v2 --function-name {ctx.sh(fn.name)}"]
@@ -174,6 +178,8 @@ class FunctionKind(Kind):
         }
         if fn.environment:
             props["Environment"] = {"Variables": dict(fn.environment)}
+        if fn.ephemeral_storage_mb != 512:
+            props["EphemeralStorage"] = {"Size": fn.ephemeral_storage_mb}
         resource: dict[str, Any] = {"Type": self.type, "Properties": props}
         if fn.role == "new":
             # Its first invocation can write logs only once the policy is attached.
@@ -203,6 +209,8 @@ class FunctionKind(Kind):
             props["Role"] = role_ref(ctx)
         if fn.environment:
             props["Environment"] = {"Variables": dict(fn.environment)}
+        if fn.ephemeral_storage_mb != 512:
+            props["EphemeralStorage"] = {"Size": fn.ephemeral_storage_mb}
         props["LoggingConfig"] = {"LogGroup": {"Ref": LOG_GROUP.logical_id}}
         return {LOGICAL_ID: {"Type": "AWS::Serverless::Function", "Properties": props}}
 
