@@ -41,6 +41,7 @@ class FunctionConfig:
     role: str = "new"
     environment: dict[str, str] = field(default_factory=dict)
     ephemeral_storage_mb: int = 512  # /tmp, 512 to 10,240 MB
+    log_format: str = "Text"  # LoggingConfig.LogFormat: Text or JSON
     url: UrlConfig | None = None  # a function URL; None: none, as the tutorial makes it
 
 
@@ -106,6 +107,7 @@ _SCHEMA: dict[str, Any] = {
         "role": fields.role,
         "environment": fields.environment,
         "ephemeral_storage_mb": fields.ephemeral_storage_mb,
+        "log_format": fields.log_format,
         "url": urlconfig.SCHEMA,
     },
     "api": {

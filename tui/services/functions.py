@@ -34,6 +34,7 @@ class FunctionSpec:
     package: Package
     environment: dict[str, str] = field(default_factory=dict)
     ephemeral_mb: int = 512
+    log_format: str = "Text"
 
     def configuration(self) -> dict[str, Any]:
         """The UpdateFunctionConfiguration arguments this spec implies."""
@@ -45,6 +46,7 @@ class FunctionSpec:
             "Role": self.role_arn,
             "Environment": {"Variables": dict(self.environment)},
             "EphemeralStorage": {"Size": self.ephemeral_mb},
+            "LoggingConfig": {"LogFormat": self.log_format},
         }
 
 
@@ -87,6 +89,7 @@ def create_function(
                 Architectures=[spec.architecture],
                 Environment={"Variables": dict(spec.environment)},
                 EphemeralStorage={"Size": spec.ephemeral_mb},
+                LoggingConfig={"LogFormat": spec.log_format},
                 PackageType="Zip",
             )
         except WizardError as err:
@@ -144,6 +147,8 @@ def configuration_changes(current: dict[str, Any], spec: FunctionSpec) -> list[s
         changes.append("Environment")
     if (current.get("EphemeralStorage") or {}).get("Size", 512) != spec.ephemeral_mb:
         changes.append("EphemeralStorage")
+    if (current.get("LoggingConfig") or {}).get("LogFormat", "Text") != spec.log_format:
+        changes.append("LoggingConfig")
     return changes
 
 
