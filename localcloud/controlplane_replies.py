@@ -32,7 +32,7 @@ def with_status(reply: WsgiReply, status: int) -> WsgiReply:
     return reply
 
 
-def reshaped(reply: WsgiReply, amend: Callable[[dict[str, Any]], None]) -> WsgiReply:
+def reshaped(reply: WsgiReply, amend: Callable[[dict[str, Any]], object]) -> WsgiReply:
     """The reply with `amend` applied to its JSON object, or to each of its
     `items` for a listing; errors and bodies that are not JSON pass as they are."""
     if not 200 <= reply.status < 300 or not reply.body:

@@ -31,6 +31,8 @@ class FunctionInfo:
     code_sha: str
     role: str = ""  # the execution role's ARN: its policies bound the handler's credentials
     ephemeral_mb: int = 512  # EphemeralStorage.Size: the /tmp the sandbox mounts
+    log_format: str = "Text"  # LoggingConfig.LogFormat (lambda_logging.py)
+    log_level: str = "INFO"  # LoggingConfig.ApplicationLogLevel, with JSON
     # Reserved concurrency (None: the account's unreserved pool). Not part of
     # the version's identity: changing it keeps the warm workers, as on AWS.
     reserved: int | None = field(default=None, compare=False)

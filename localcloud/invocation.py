@@ -44,6 +44,7 @@ class Report:
         "init_ms",
         "status",
         "error_type",
+        "json",
         "version",
     )
 
@@ -59,14 +60,20 @@ class Report:
         init_ms: float | None,
         status: str,
         error_type: str | None,
+        json: bool = False,
         version: str = "$LATEST",
     ):
         self.version = version  # START names the version that ran ("Version: 1", the Lambda guide's examples)
         self.request_id, self.started_ms, self.ended_ms, self.between = request_id, started_ms, ended_ms, between
         self.duration_ms, self.memory_mb, self.max_rss_mb = duration_ms, memory_mb, max_rss_mb
         self.init_ms, self.status, self.error_type = init_ms, status, error_type
+        self.json = json  # LoggingConfig LogFormat JSON: platform records (logrecords.py)
 
     def lines(self) -> list[tuple[int, str]]:
+        if self.json:
+            from .logrecords import report_records
+
+            return report_records(self)
         request_id, duration = self.request_id, self.duration_ms
         report = (
             f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: {math.ceil(duration)} ms"

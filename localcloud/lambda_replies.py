@@ -36,6 +36,7 @@ from urllib.parse import unquote
 from .apigatewayv2.views import function_info
 from .controlplane_replies import reshaped
 from .functioninfo import FunctionInfo, runtime_version_arn
+from .lambda_logging import logging_config_problem, merged_logging, reported, requested_logging
 from .moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
 
 _FUNCTIONS = re.compile(r"^/2015-03-31/functions/?$")
@@ -63,12 +64,20 @@ class LambdaReplies:
         can see it Active before it was Pending; EphemeralStorage set for moto."""
         changing = self._changing(method, path, body)
         if changing is not None:
+            if changing[1] == "create":
+                refused = logging_config_problem(body)
+                if refused is not None:
+                    return refused
             with self._busy_lock:
                 self.busy[(region_of(headers), changing[0])] = (changing[1], time.monotonic())
             return None
         configuring = _FUNCTION.match(path)
         if method == "PUT" and configuring and configuring.group(2) == "/configuration":
-            self._ephemeral_storage(region_of(headers), unquote(configuring.group(1)), body)
+            name = _bare(unquote(configuring.group(1)))
+            refused = self._logging_config(region_of(headers), name, body)
+            if refused is not None:
+                return refused
+            self._ephemeral_storage(region_of(headers), name, body)
             return None
         statement = _STATEMENT.match(path)
         if not statement or method != "DELETE":
@@ -95,6 +104,18 @@ class LambdaReplies:
         if fn is not None and isinstance(size, int) and 512 <= size <= 10240:
             fn.ephemeral_storage = size
 
+    def _logging_config(self, region: str, name: str, body: bytes) -> WsgiReply | None:
+        """LoggingConfig, which moto drops: kept on the function (and saved
+        with it), so reads report it and the runtime writes that format."""
+        refused = logging_config_problem(body)
+        if refused is not None:
+            return refused
+        wanted = requested_logging(body)
+        fn = self.moto.find_function(region, name)
+        if fn is not None and wanted is not None:
+            fn.logging_config = merged_logging(getattr(fn, "logging_config", None), wanted, name)
+        return None
+
     @staticmethod
     def _changing(method: str, path: str, body: bytes) -> tuple[str, str] | None:
         """(function name, "create" | "update") for CreateFunction and UpdateFunctionCode."""
@@ -118,6 +139,8 @@ class LambdaReplies:
         if changing is not None:
             try:
                 if 200 <= reply.status < 300:
+                    if changing[1] == "create":
+                        self._logging_config(region, changing[0], body)
                     self._prepare(region, changing[0])
             finally:
                 with self._busy_lock:
@@ -126,9 +149,9 @@ class LambdaReplies:
             return reply
         if _FUNCTIONS.match(path):
             if method == "POST":  # CreateFunction
-                return reshaped(reply, lambda c: _lifecycle(c, "create", region))
+                return reshaped(reply, lambda c: self._logged(_lifecycle(c, "create", region), region))
             if method == "GET":  # ListFunctions
-                return _each_function(reply, lambda c: _listed(c, region))
+                return _each_function(reply, lambda c: self._logged(_listed(c, region), region))
             return reply
         match = _FUNCTION.match(path)
         if match is None:
@@ -138,9 +161,9 @@ class LambdaReplies:
             # PublishVersion: Active and Successful at once, with the fields a
             # configuration always has (LocalStack's AWS-recorded
             # test_lambda_permission_fn_versioning publish_version_result, 2025-11-25).
-            return reshaped(reply, lambda c: _lifecycle(c, "done", region))
+            return reshaped(reply, lambda c: self._logged(_lifecycle(c, "done", region), region))
         if method == "PUT" and part in ("/configuration", "/code"):  # UpdateFunctionCode / UpdateFunctionConfiguration
-            return reshaped(reply, lambda c: _lifecycle(c, "update", region))
+            return reshaped(reply, lambda c: self._logged(_lifecycle(c, "update", region), region))
         if method == "GET" and part == "":  # GetFunction
             return reshaped(reply, lambda body: self._current(body.get("Configuration"), region))
         if method == "GET" and part == "/configuration":
@@ -157,7 +180,16 @@ class LambdaReplies:
     def _current(self, config: Any, region: str) -> None:
         if not isinstance(config, dict):
             return
-        _lifecycle(config, self.phase(region, config.get("FunctionName", "")), region)
+        self._logged(_lifecycle(config, self.phase(region, config.get("FunctionName", "")), region), region)
+
+    def _logged(self, config: dict[str, Any], region: str) -> dict[str, Any]:
+        """The function's own LoggingConfig (lambda_logging.py) in the answer."""
+        name = config.get("FunctionName", "")
+        with self.moto.lock:
+            fn = self.moto.find_function(region, name)
+        if fn is not None:
+            config["LoggingConfig"] = reported(fn, name)
+        return config
 
     def _prepare(self, region: str, name: str) -> None:
         """The version's code extracted before the answer leaves (reads
@@ -179,7 +211,7 @@ def _bare(name: str) -> str:
     return name.split(":function:")[-1].split(":")[0]
 
 
-def _lifecycle(config: dict[str, Any], phase: str, region: str) -> None:
+def _lifecycle(config: dict[str, Any], phase: str, region: str) -> dict[str, Any]:
     """State and LastUpdateStatus for the phase the function is in, and the
     fields AWS always reports."""
     for key in (*STATE_FIELDS, *UPDATE_FIELDS):
@@ -193,6 +225,7 @@ def _lifecycle(config: dict[str, Any], phase: str, region: str) -> None:
         if phase == "update":
             config.update(LastUpdateStatusReason=CREATING, LastUpdateStatusReasonCode="Creating")
     _fields(config, region)
+    return config
 
 
 def _fields(config: dict[str, Any], region: str) -> None:
@@ -206,7 +239,7 @@ def _fields(config: dict[str, Any], region: str) -> None:
         del config["Layers"]
 
 
-def _listed(config: dict[str, Any], region: str) -> None:
+def _listed(config: dict[str, Any], region: str) -> dict[str, Any]:
     """ListFunctions gives "a subset of the FunctionConfiguration fields":
     no State, StateReason(Code), LastUpdateStatus(Reason/Code) or
     RuntimeVersionConfig (botocore's model, ListFunctions; LocalStack's
@@ -214,9 +247,10 @@ def _listed(config: dict[str, Any], region: str) -> None:
     _fields(config, region)
     for key in ("State", "LastUpdateStatus", "RuntimeVersionConfig", *STATE_FIELDS, *UPDATE_FIELDS):
         config.pop(key, None)
+    return config
 
 
-def _each_function(reply: WsgiReply, amend: Callable[[dict[str, Any]], None]) -> WsgiReply:
+def _each_function(reply: WsgiReply, amend: Callable[[dict[str, Any]], object]) -> WsgiReply:
     def each(listing: dict[str, Any]) -> None:
         for config in listing.get("Functions") or []:
             amend(config)

@@ -48,5 +48,8 @@ def lambda_environment(
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     }
+    if info.log_format == "JSON":  # what awslambdaric reads for its JSON logs (reference L2)
+        env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+        env["AWS_LAMBDA_LOG_LEVEL"] = info.log_level
     env.update(dict(info.environment))
     return env

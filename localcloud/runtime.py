@@ -24,6 +24,7 @@ from .invocation import InvokeResult, Report
 from .logsink import LogSink
 from .concurrency import Concurrency, Throttled
 from .lambdaenv import lambda_environment
+from .logrecords import init_start
 from .pool import Pool, Worker, WorkerDied
 from .versions import metric_resource
 from .runtimeerrors import InitError, NotStarted, error_payload, exit_reason, init_failed
@@ -111,9 +112,12 @@ class Runtime:
             "" if python.matches else f"; {info.runtime} not found on PATH"
         )
         now, arn = _now_ms(), runtime_version_arn(info.region, info.runtime)
-        self.sink.add(
-            info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: {arn}")]
-        )
+        if info.log_format == "JSON":
+            self.sink.add(info, stream, [init_start(now, info.name, f"python:{version}", arn, info.version)])
+        else:
+            self.sink.add(
+                info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: {arn}")]
+            )
         try:
             init = worker.submit(
                 {
@@ -344,6 +348,7 @@ class Runtime:
             worker.init_ms,
             status,
             (error or {}).get("errorType"),
+            info.log_format == "JSON",
             info.version,
         )
         worker.init_ms = None  # reported once, on the first REPORT

@@ -126,6 +126,8 @@ def function_info(moto: Moto, region: str, fn: Any) -> FunctionInfo:
         role=fn.role or "",
         ephemeral_mb=int(getattr(fn, "ephemeral_storage", 512) or 512),
         reserved=_reserved(fn),
+        log_format=(getattr(fn, "logging_config", None) or {}).get("LogFormat", "Text"),
+        log_level=(getattr(fn, "logging_config", None) or {}).get("ApplicationLogLevel", "INFO"),
     )
 
 

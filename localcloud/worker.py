@@ -51,6 +51,7 @@ def sibling(name):
 
 if __name__ == "__main__":
     LambdaContext = sibling("lambdacontext").LambdaContext
+    formats = sibling("lambdalogformat")  # loaded before the sandbox closes, as the context is
     enter_sandbox()
 
 
@@ -107,14 +108,6 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.aws_request_id = RequestIdFilter.request_id
         return True
-
-
-class LambdaFormatter(logging.Formatter):
-    """[LEVEL]\\t2024-01-01T00:00:00.000Z\\t<request id>\\tmessage"""
-
-    def formatTime(self, record, datefmt=None):
-        t = time.gmtime(record.created)
-        return time.strftime("%Y-%m-%dT%H:%M:%S", t) + f".{int(record.msecs):03d}Z"
 
 
 def _error(error_type, message, request_id=None, stack=None):
@@ -277,9 +270,12 @@ def main():
     sys.dont_write_bytecode = True
     handler_filter = RequestIdFilter()
     log_handler = logging.StreamHandler(capture)
-    log_handler.setFormatter(LambdaFormatter("[%(levelname)s]\t%(asctime)s\t%(aws_request_id)s\t%(message)s"))
+    log_format = os.environ.get("AWS_LAMBDA_LOG_FORMAT", "Text")
+    log_handler.setFormatter(formats.formatter(log_format))
     log_handler.addFilter(handler_filter)
     logging.getLogger().addHandler(log_handler)
+    if log_format == "JSON":  # Text leaves the root logger at Python's WARNING, as Lambda does
+        logging.getLogger().setLevel(formats.level(log_format, os.environ.get("AWS_LAMBDA_LOG_LEVEL")))
     encoder = _encoder(meta.get("ensure_ascii", True))
     memory = PeakMemory(int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")))
 

@@ -16,6 +16,7 @@ from textual.widgets import Button, Collapsible, Input, Label, Select, Static
 
 from tui import fields
 from tui.services.packaging import HELLO_CODE
+from tui.urlconfig import UrlConfig
 from tui.widgets.progress import ProgressLog
 
 from .base import StepScreen
@@ -24,6 +25,7 @@ from .forms import Field, button, first_invalid, select, text_input
 from .validators import FieldValidator, as_int
 
 NEW_ROLE = "new"
+URL_CHOICES = [("Off", "off"), ("Public (auth NONE)", "NONE"), ("IAM (auth AWS_IAM, SigV4)", "AWS_IAM")]
 
 
 class FunctionScreen(StepScreen):
@@ -68,6 +70,18 @@ class FunctionScreen(StepScreen):
                 yield Field(
                     "Timeout (s)",
                     text_input(str(fn.timeout_s), id="timeout", validators=[FieldValidator(fields.timeout_s, as_int)]),
+                )
+                yield Field(
+                    "/tmp (MB)",
+                    text_input(
+                        str(fn.ephemeral_storage_mb),
+                        id="tmp-size",
+                        validators=[FieldValidator(fields.ephemeral_storage_mb, as_int)],
+                    ),
+                )
+                yield Field(
+                    "Function URL",
+                    select(URL_CHOICES, value=fn.url.auth if fn.url else "off", allow_blank=False, id="url"),
                 )
                 yield Label("Environment variables (secrets shown as dots)")
                 yield EnvEditor(fn.environment, id="env")
@@ -179,9 +193,19 @@ class FunctionScreen(StepScreen):
             timeout_s=int(value("#timeout")),
             role=str(self.query_one("#role", Select).value),
             environment=dict(self.query_one(EnvEditor).variables),
+            ephemeral_storage_mb=int(value("#tmp-size")),
+            url=self._url(),
         )
         self._follow_rename(old_name, value("#name"))
         return True
+
+    def _url(self) -> UrlConfig | None:
+        """The chosen URL; the config's CORS kept while the auth type stays."""
+        chosen = str(self.query_one("#url", Select).value)
+        if chosen == "off":
+            return None
+        current = self.state.config.function.url
+        return UrlConfig(chosen, current.cors if current else None)
 
     def _follow_rename(self, old: str, new: str) -> None:
         """The console names the route after the function: keep the default
@@ -198,7 +222,12 @@ class FunctionScreen(StepScreen):
 
     def _created(self) -> None:
         self._reflect()
-        self.query_one(ProgressLog).event("done", f"Function ARN: {self.state.result.function_arn}")
+        result = self.state.result
+        self.query_one(ProgressLog).event("done", f"Function ARN: {result.function_arn}")
+        if result.function_url:
+            self.query_one(ProgressLog).event(
+                "done", f"Function URL: {result.function_url_local or result.function_url}"
+            )
         self.focus_primary()
 
     def _failed(self) -> None:

@@ -262,14 +262,16 @@ class Backend:
 
 
 def _between(lines: list[str], request_id: str) -> list[str]:
-    """START ... REPORT of one request."""
+    """START ... REPORT of one request (or, with LogFormat JSON, its
+    platform.start ... platform.report records)."""
     out: list[str] = []
     inside = False
     for line in lines:
-        if line.startswith(f"START RequestId: {request_id}"):
+        json_line = line.startswith("{") and request_id in line
+        if line.startswith(f"START RequestId: {request_id}") or (json_line and '"platform.start"' in line):
             inside = True
         if inside:
             out.append(line)
-            if line.startswith(f"REPORT RequestId: {request_id}"):
+            if line.startswith(f"REPORT RequestId: {request_id}") or (json_line and '"platform.report"' in line):
                 break
     return out

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 
-from . import authconfig, corsconfig, fields, stagesettings
+from . import authconfig, corsconfig, fields, stagesettings, urlconfig
 from .authconfig import AuthorizerConfig
 from .corsconfig import CorsConfig
 from .stagesettings import Throttling
+from .urlconfig import UrlConfig
 
 DEFAULT_TEST_PATH = "/my-function"
 
@@ -39,6 +40,9 @@ class FunctionConfig:
     timeout_s: int = 3
     role: str = "new"
     environment: dict[str, str] = field(default_factory=dict)
+    ephemeral_storage_mb: int = 512  # /tmp, 512 to 10,240 MB
+    log_format: str = "Text"  # LoggingConfig.LogFormat: Text or JSON
+    url: UrlConfig | None = None  # a function URL; None: none, as the tutorial makes it
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,9 @@ _SCHEMA: dict[str, Any] = {
         "timeout_s": fields.timeout_s,
         "role": fields.role,
         "environment": fields.environment,
+        "ephemeral_storage_mb": fields.ephemeral_storage_mb,
+        "log_format": fields.log_format,
+        "url": urlconfig.SCHEMA,
     },
     "api": {
         "name": fields.api_name,
@@ -197,7 +204,13 @@ def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = 
         return out
 
     values = check(data, _SCHEMA, "")
-    function = FunctionConfig(**values.pop("function", {}))
+    function_values = values.pop("function", {})
+    if "url" in function_values:
+        url = dict(function_values["url"])
+        if "cors" in url:
+            url["cors"] = corsconfig.CorsConfig(**url["cors"])
+        function_values["url"] = urlconfig.UrlConfig(**url)
+    function = FunctionConfig(**function_values)
     api_values = values.pop("api", {})
     if "routes" in api_values:
         api_values["routes"] = tuple(api_values["routes"])

@@ -124,6 +124,19 @@ def timeout_s(value: Any) -> int:
     return _int_in(value, limits.TIMEOUT_MIN, limits.TIMEOUT_MAX, "seconds")
 
 
+def ephemeral_storage_mb(value: Any) -> int:
+    # EphemeralStorage.Size: "between 512 MB and 10,240 MB" (botocore's model).
+    return _int_in(value, 512, 10240, "MB")
+
+
+def log_format(value: Any) -> str:
+    # LoggingConfig.LogFormat's enum in botocore's model.
+    text = {"text": "Text", "json": "JSON"}.get(str(value).lower()) if isinstance(value, str) else None
+    if text is None:
+        raise FieldError(f"{value!r} is not a log format; allowed: Text, JSON")
+    return text
+
+
 def role(value: Any) -> str:
     text = _text(value, "new, an IAM role name, or a role ARN")
     if text == "new" or limits.ROLE_NAME_RE.fullmatch(text):

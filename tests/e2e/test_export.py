@@ -67,6 +67,11 @@ def configs(tmp_path: Path) -> dict[str, Path]:
     sample.write_text("api:\n  authorizer: {type: lambda}\n")
     (tmp_path / "authz").mkdir()
     (tmp_path / "authz" / "check.py").write_text("def handler(event, context):\n    return {'isAuthorized': True}\n")
+    url = tmp_path / "function-url.yaml"
+    url.write_text(
+        "function:\n  url: {auth: NONE, cors: {allow_origins: ['https://app.example.com'], max_age_s: 60}}\n"
+        "  ephemeral_storage_mb: 2048\n"
+    )
     own = tmp_path / "auth-lambda-own.yaml"
     own.write_text(
         "api:\n  authorizer: {type: lambda, code: authz, handler: check.handler, payload_format: '1.0',"
@@ -79,6 +84,7 @@ def configs(tmp_path: Path) -> dict[str, Path]:
         "auth-iam": iam,
         "auth-lambda": sample,
         "auth-lambda-own": own,
+        "function-url": url,
         "folder": folder_config(off, auto_deploy=False),
         "folder-auto": folder_config(on, auto_deploy=True),
         "hostile": hostile,

@@ -60,3 +60,33 @@ async def test_variables_set_by_keyboard_reach_the_function_and_secrets_stay_hid
         await until(pilot, lambda: app.state.step_done("function"), "the function", timeout=60)
         found = cloud.client("lambda").get_function_configuration(FunctionName=local_state.config.function.name)
         assert found["Environment"]["Variables"] == {"API_TOKEN": "s3cr3t-value", "TABLE": "orders-v2"}
+
+
+async def test_a_public_function_url_chosen_in_advanced_answers(
+    cloud: Any,
+    local_state: WizardState,  # noqa: F811
+) -> None:
+    import httpx
+    from textual.widgets import Select
+
+    from tui.widgets.progress import ProgressLog
+
+    app = WizardApp(local_state)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, screen_is(app, "target"), "the target step")
+        await pilot.press("enter")
+        await until(pilot, screen_is(app, "function"), "the function step")
+        screen = app.screen
+        screen.query_one(Collapsible).collapsed = False
+        await pilot.pause()
+        screen.query_one("#url", Select).focus()
+        await pilot.press("enter", "down", "enter")  # Off -> Public
+        await until(pilot, lambda: screen.query_one("#url", Select).value == "NONE", "Public chosen")
+        screen.query_one("#create").press()
+        await until(pilot, lambda: app.state.step_done("function"), "the function", timeout=60)
+        result = app.state.result
+        assert result is not None and result.function_url_local
+        log = screen.query_one(ProgressLog).text
+        assert f"Function URL: {result.function_url_local}" in log, log
+        reply = httpx.get(result.function_url_local, timeout=40)
+        assert reply.status_code == 200 and reply.text == '"Hello from Lambda!"'

@@ -380,3 +380,25 @@ def test_the_wizard_view_hides_secret_looking_values_and_the_script_keeps_them(t
     view = commands(cfg)
     assert "s3cr3t" not in view and "<API_TOKEN value>" in view and '"TABLE":"orders"' in view
     assert "s3cr3t" in render(cfg, "cli")  # the script must create what the config says
+
+
+def test_a_function_url_and_tmp_size_in_every_format(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("function:\n  url: {auth: NONE}\n  ephemeral_storage_mb: 2048\n")
+    cfg = load(path)
+    cfn = cloudformation.template(cfg)
+    resources = cfn["Resources"]
+    assert resources["MyFunctionUrl"]["Properties"] == {
+        "TargetFunctionArn": {"Fn::GetAtt": ["MyFunction", "Arn"]},
+        "AuthType": "NONE",
+    }
+    # A NONE URL needs both statements (urls-auth, reference I2).
+    assert resources["MyFunctionUrlPublicAccess"]["Properties"]["FunctionUrlAuthType"] == "NONE"
+    assert resources["MyFunctionUrlInvokeAction"]["Properties"]["InvokedViaFunctionUrl"] is True
+    assert resources["MyFunction"]["Properties"]["EphemeralStorage"] == {"Size": 2048}
+    assert cfn["Outputs"]["FunctionUrl"]["Value"] == {"Fn::GetAtt": ["MyFunctionUrl", "FunctionUrl"]}
+    sam_doc = sam.template(cfg)["Resources"]
+    assert sam_doc["MyFunction"]["Properties"]["FunctionUrlConfig"] == {"AuthType": "NONE"}
+    script = render(cfg, "cli")
+    assert "aws lambda create-function-url-config --function-name my-function --auth-type NONE" in script
+    assert "--invoked-via-function-url" in script and "--ephemeral-storage Size=2048" in script

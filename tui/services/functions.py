@@ -33,6 +33,8 @@ class FunctionSpec:
     role_arn: str
     package: Package
     environment: dict[str, str] = field(default_factory=dict)
+    ephemeral_mb: int = 512
+    log_format: str = "Text"
 
     def configuration(self) -> dict[str, Any]:
         """The UpdateFunctionConfiguration arguments this spec implies."""
@@ -43,6 +45,8 @@ class FunctionSpec:
             "Timeout": self.timeout_s,
             "Role": self.role_arn,
             "Environment": {"Variables": dict(self.environment)},
+            "EphemeralStorage": {"Size": self.ephemeral_mb},
+            "LoggingConfig": {"LogFormat": self.log_format},
         }
 
 
@@ -84,6 +88,8 @@ def create_function(
                 MemorySize=spec.memory_mb,
                 Architectures=[spec.architecture],
                 Environment={"Variables": dict(spec.environment)},
+                EphemeralStorage={"Size": spec.ephemeral_mb},
+                LoggingConfig={"LogFormat": spec.log_format},
                 PackageType="Zip",
             )
         except WizardError as err:
@@ -139,6 +145,10 @@ def configuration_changes(current: dict[str, Any], spec: FunctionSpec) -> list[s
             changes.append(key)
     if (current.get("Environment") or {}).get("Variables", {}) != wanted["Environment"]["Variables"]:
         changes.append("Environment")
+    if (current.get("EphemeralStorage") or {}).get("Size", 512) != spec.ephemeral_mb:
+        changes.append("EphemeralStorage")
+    if (current.get("LoggingConfig") or {}).get("LogFormat", "Text") != spec.log_format:
+        changes.append("LoggingConfig")
     return changes
 
 

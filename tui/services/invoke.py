@@ -7,6 +7,7 @@ size, max memory used, init duration)."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 from dataclasses import dataclass
 
@@ -48,8 +49,25 @@ class Invocation:
         return "  ".join([head, *parts])
 
 
+_JSON_METRICS = {
+    "durationMs": "duration_ms",
+    "billedDurationMs": "billed_ms",
+    "memorySizeMB": "memory_mb",
+    "maxMemoryUsedMB": "max_memory_mb",
+    "initDurationMs": "init_ms",
+}
+
+
 def figures(log_tail: str) -> dict[str, float]:
-    """The REPORT line's figures (Lambda's log format: tab-separated)."""
+    """The REPORT line's figures (Text: tab-separated; JSON: the
+    platform.report record's metrics, reference L2)."""
+    for line in log_tail.splitlines():
+        if line.startswith("{") and '"platform.report"' in line:
+            try:
+                metrics = json.loads(line)["record"]["metrics"]
+            except (ValueError, KeyError, TypeError):
+                continue
+            return {ours: float(metrics[theirs]) for theirs, ours in _JSON_METRICS.items() if theirs in metrics}
     report = next((line for line in log_tail.splitlines() if line.startswith("REPORT RequestId:")), "")
     out = {}
     for key, pattern in _REPORT_FIGURES.items():

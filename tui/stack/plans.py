@@ -17,6 +17,7 @@ from .kinds import (
     authorizer_permission,
     cognito,
     function,
+    function_url,
     integration,
     permission,
     policy,
@@ -26,7 +27,7 @@ from .kinds import (
 )
 from .kinds.base import Kind
 
-FUNCTION: tuple[Kind, ...] = (role.KIND, policy.KIND, function.KIND)
+FUNCTION: tuple[Kind, ...] = (role.KIND, policy.KIND, function.KIND, function_url.KIND)
 API: tuple[Kind, ...] = (
     api.KIND,
     cognito.POOL,

@@ -52,6 +52,8 @@ class FunctionKind(Kind):
             role_arn,
             package,
             dict(fn.environment),
+            fn.ephemeral_storage_mb,
+            fn.log_format,
         )
 
     def ensure(self, run: Run) -> str | None:
@@ -141,6 +143,12 @@ class FunctionKind(Kind):
             variables = json.dumps({"Variables": env}, separators=(",", ":"))
             lines[-1] += " \\"
             lines.append(f"  --environment {ctx.sh(variables)}")
+        if fn.ephemeral_storage_mb != 512:
+            lines[-1] += " \\"
+            lines.append(f"  --ephemeral-storage Size={fn.ephemeral_storage_mb}")
+        if fn.log_format != "Text":
+            lines[-1] += " \\"
+            lines.append(f"  --logging-config LogFormat={fn.log_format}")
         if ctx.script and fn.role == "new":
             lines[0] = f"until_role_ready {lines[0]}"
         return [*ctx.quiet(lines), f"aws lambda wait function-active-v2 --function-name {ctx.sh(fn.name)}"]
@@ -170,10 +178,12 @@ class FunctionKind(Kind):
             "Timeout": fn.timeout_s,
             "Role": role_ref(ctx),
             "Code": self.code(ctx),
-            "LoggingConfig": {"LogGroup": {"Ref": LOG_GROUP.logical_id}},
+            "LoggingConfig": {"LogGroup": {"Ref": LOG_GROUP.logical_id}, **log_format(fn)},
         }
         if fn.environment:
             props["Environment"] = {"Variables": dict(fn.environment)}
+        if fn.ephemeral_storage_mb != 512:
+            props["EphemeralStorage"] = {"Size": fn.ephemeral_storage_mb}
         resource: dict[str, Any] = {"Type": self.type, "Properties": props}
         if fn.role == "new":
             # Its first invocation can write logs only once the policy is attached.
@@ -203,7 +213,9 @@ class FunctionKind(Kind):
             props["Role"] = role_ref(ctx)
         if fn.environment:
             props["Environment"] = {"Variables": dict(fn.environment)}
-        props["LoggingConfig"] = {"LogGroup": {"Ref": LOG_GROUP.logical_id}}
+        if fn.ephemeral_storage_mb != 512:
+            props["EphemeralStorage"] = {"Size": fn.ephemeral_storage_mb}
+        props["LoggingConfig"] = {"LogGroup": {"Ref": LOG_GROUP.logical_id}, **log_format(fn)}
         return {LOGICAL_ID: {"Type": "AWS::Serverless::Function", "Properties": props}}
 
     def parameters(self, ctx: RenderContext) -> dict[str, Any]:
@@ -232,6 +244,11 @@ class FunctionKind(Kind):
         if ctx.config.function.code == "hello":
             return {"ZipFile": HELLO_CODE}
         return {"S3Bucket": {"Ref": "CodeS3Bucket"}, "S3Key": {"Ref": "CodeS3Key"}}
+
+
+def log_format(fn: Any) -> dict[str, str]:
+    """LogFormat in a template only when it is not the default Text."""
+    return {"LogFormat": fn.log_format} if fn.log_format != "Text" else {}
 
 
 def handler(ctx: RenderContext) -> str:
