@@ -293,6 +293,28 @@ def test_publish_version_answers_as_aws_does(cloud: Any) -> None:
     assert "Layers" not in published
 
 
+def test_a_version_keeps_its_log_format_and_its_json_records_name_it(cloud: Any) -> None:
+    """A published version keeps the LoggingConfig it was published with
+    (a version's configuration is immutable: the Lambda guide,
+    configuration-versions), and with JSON its platform.start record names
+    it, as the text START line does ("version" in the Telemetry API's
+    platform.start, telemetry-schema-reference)."""
+    name, _ = create_function(cloud, VERSIONED % "v")
+    lam = cloud.client("lambda")
+    lam.update_function_configuration(FunctionName=name, LoggingConfig={"LogFormat": "JSON"})
+    assert lam.publish_version(FunctionName=name)["Version"] == "1"
+    lam.update_function_configuration(FunctionName=name, LoggingConfig={"LogFormat": "Text"})
+
+    def lines(**qualifier: str) -> list[str]:
+        reply = lam.invoke(FunctionName=name, LogType="Tail", **qualifier)
+        return base64.b64decode(reply["LogResult"]).decode().splitlines()
+
+    records = [json.loads(line) for line in lines(Qualifier="1") if line.startswith("{")]
+    start = next(r for r in records if r.get("type") == "platform.start")
+    assert start["record"]["version"] == "1"
+    assert any(line.startswith("START RequestId:") and line.endswith("Version: $LATEST") for line in lines())
+
+
 # -- resource policies per version and alias --------------------------------
 def test_each_version_and_alias_has_its_own_policy(cloud: Any) -> None:
     """[R] TestLambdaPermissions::test_lambda_permission_fn_versioning
