@@ -64,3 +64,10 @@ def test_a_statement_applies_to_the_arn_its_resource_names() -> None:
     assert sids(f"{ARN}:1") == ["v1"]
     assert sids(f"{ARN}:live") == ["live"]
     assert scoped(None, ARN) is None
+
+
+def test_every_version_shares_the_functions_arn_for_reserved_concurrency() -> None:
+    # Reserved concurrency is the function's, shared by its versions (the Lambda
+    # guide, configuration-concurrency): concurrency.py is keyed by this ARN.
+    assert _info("2").arn == f"{ARN}:2"
+    assert _info("2").function_arn == _info("$LATEST").function_arn == ARN
