@@ -47,6 +47,10 @@ __all__ = ["Pool", "Worker", "WorkerDied"]
 # the function's concurrency (concurrency.py throttles beyond it). 8 here
 # held a 50 ms handler to 151-155 req/s from 16 to 64 connections.
 MAX_WORKERS_PER_FUNCTION = ACCOUNT_LIMIT
+# A fast handler (see PIPELINE_BELOW_MS) is CPU-bound: more processes than
+# this only add context switches, and extra ones started in a burst were
+# discarded and started again (the hello benchmark's workers churned).
+MAX_FAST_WORKERS = 8
 SCALE_OUT_GRACE_S = 0.02  # under a cold start, above the queueing of a busy fast handler
 IMMEDIATE_WORKERS = min(MAX_WORKERS_PER_FUNCTION, max(2, os.cpu_count() or 2))
 # A handler that typically finishes within PIPELINE_BELOW_MS (judged after
@@ -86,6 +90,12 @@ class Pool:
         self.typical_ms += (duration_ms - self.typical_ms) * 0.1
 
     @property
+    def limit(self) -> int:
+        """How many environments it may have: one per concurrent request
+        (concurrency.py caps those), fewer for a fast handler."""
+        return MAX_FAST_WORKERS if self.fast else MAX_WORKERS_PER_FUNCTION
+
+    @property
     def fast(self) -> bool:
         return self.observed >= PIPELINE_AFTER and self.typical_ms < PIPELINE_BELOW_MS
 
@@ -106,7 +116,7 @@ class Pool:
         loop = self.runtime.watchdog.loop  # kept there: get_running_loop() is a syscall
         future: asyncio.Future[Worker] = loop.create_future()
         self.waiters.append((future, loop.time()))
-        if self.total < MAX_WORKERS_PER_FUNCTION:
+        if self.total < self.limit:
             self.runtime.watchdog.watch_pool(self)
         try:
             return await future
@@ -136,12 +146,12 @@ class Pool:
         past the grace with no worker freed up. False once none waits."""
         waited = [w for w in self.waiters if now - w[1] >= SCALE_OUT_GRACE_S]
         for waiter in waited:
-            if self.total >= MAX_WORKERS_PER_FUNCTION:
+            if self.total >= self.limit:
                 break
             self.waiters.remove(waiter)
             if not waiter[0].done():
                 self._spawn_for(waiter[0])
-        return bool(self.waiters) and self.total < MAX_WORKERS_PER_FUNCTION
+        return bool(self.waiters) and self.total < self.limit
 
     def _spawn_for(self, future: asyncio.Future[Worker]) -> None:
         self.total += 1
@@ -203,7 +213,7 @@ class Pool:
         del self.load[worker]
         self.total -= 1
         # Someone waiting gets a fresh worker instead.
-        while self.waiters and self.total < MAX_WORKERS_PER_FUNCTION:
+        while self.waiters and self.total < self.limit:
             future, _since = self.waiters.pop(0)
             if not future.done():
                 self._spawn_for(future)

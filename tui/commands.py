@@ -128,6 +128,8 @@ def deploy(args: argparse.Namespace) -> int:
     print(f"Stage       {result.stage}{' (auto-deploy)' if config.api.auto_deploy else ''}")
     print(f"Invoke URL  {result.invoke_url}")
     print(f"Try it      curl -i {result.test_url}")
+    if result.function_alias_arn or result.function_version:
+        print(f"Version     {result.function_version or '$LATEST'}  {result.function_alias_arn}".rstrip())
     if result.function_url:
         print(f"Function URL {result.function_url_local or result.function_url}")
     if result.access_log_group:

@@ -42,6 +42,8 @@ class FunctionConfig:
     environment: dict[str, str] = field(default_factory=dict)
     ephemeral_storage_mb: int = 512  # /tmp, 512 to 10,240 MB
     log_format: str = "Text"  # LoggingConfig.LogFormat: Text or JSON
+    publish: bool = False  # publish a version on each deploy that changes the function
+    alias: str | None = None  # an alias at the published version (or $LATEST)
     url: UrlConfig | None = None  # a function URL; None: none, as the tutorial makes it
 
 
@@ -108,6 +110,8 @@ _SCHEMA: dict[str, Any] = {
         "environment": fields.environment,
         "ephemeral_storage_mb": fields.ephemeral_storage_mb,
         "log_format": fields.log_format,
+        "publish": fields.boolean,
+        "alias": fields.alias,
         "url": urlconfig.SCHEMA,
     },
     "api": {

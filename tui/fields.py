@@ -137,6 +137,20 @@ def log_format(value: Any) -> str:
     return text
 
 
+_ALIAS = re.compile(r"^(?![0-9]+$)[A-Za-z0-9_-]{1,128}$")
+
+
+def alias(value: Any) -> str | None:
+    # Alias names: botocore's model pattern (?!^[0-9]+$)([a-zA-Z0-9-_]+), 1-128.
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _ALIAS.fullmatch(value):
+        raise FieldError(
+            f"{value!r} is not an alias name; allowed: 1-128 letters, digits, - and _, not only digits (e.g. live)"
+        )
+    return value
+
+
 def role(value: Any) -> str:
     text = _text(value, "new, an IAM role name, or a role ARN")
     if text == "new" or limits.ROLE_NAME_RE.fullmatch(text):

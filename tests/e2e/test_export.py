@@ -72,6 +72,10 @@ def configs(tmp_path: Path) -> dict[str, Path]:
         "function:\n  url: {auth: NONE, cors: {allow_origins: ['https://app.example.com'], max_age_s: 60}}\n"
         "  ephemeral_storage_mb: 2048\n"
     )
+    published = tmp_path / "versions.yaml"
+    published.write_text("function:\n  publish: true\n  alias: live\n  log_format: JSON\n")
+    latest = tmp_path / "alias-latest.yaml"
+    latest.write_text("function:\n  alias: dev\n")
     own = tmp_path / "auth-lambda-own.yaml"
     own.write_text(
         "api:\n  authorizer: {type: lambda, code: authz, handler: check.handler, payload_format: '1.0',"
@@ -85,6 +89,8 @@ def configs(tmp_path: Path) -> dict[str, Path]:
         "auth-lambda": sample,
         "auth-lambda-own": own,
         "function-url": url,
+        "versions": published,
+        "alias-latest": latest,
         "folder": folder_config(off, auto_deploy=False),
         "folder-auto": folder_config(on, auto_deploy=True),
         "hostile": hostile,

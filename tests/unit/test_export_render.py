@@ -402,3 +402,18 @@ def test_a_function_url_and_tmp_size_in_every_format(tmp_path: Path) -> None:
     script = render(cfg, "cli")
     assert "aws lambda create-function-url-config --function-name my-function --auth-type NONE" in script
     assert "--invoked-via-function-url" in script and "--ephemeral-storage Size=2048" in script
+
+
+def test_published_versions_and_an_alias_in_every_format(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("function:\n  publish: true\n  alias: live\n  log_format: JSON\n")
+    cfg = load(path)
+    cfn = cloudformation.template(cfg)["Resources"]
+    assert cfn["MyFunctionVersion"]["Properties"] == {"FunctionName": {"Ref": "MyFunction"}}
+    assert cfn["MyFunctionAlias"]["Properties"]["FunctionVersion"] == {"Fn::GetAtt": ["MyFunctionVersion", "Version"]}
+    assert cfn["MyFunction"]["Properties"]["LoggingConfig"]["LogFormat"] == "JSON"
+    sam_doc = sam.template(cfg)["Resources"]
+    assert sam_doc["MyFunction"]["Properties"]["AutoPublishAlias"] == "live"
+    script = render(cfg, "cli")
+    assert "aws lambda publish-version --function-name my-function" in script
+    assert '--function-version "${VERSION}"' in script and "--logging-config LogFormat=JSON" in script

@@ -44,6 +44,8 @@ class DeployResult:
     invoke_url: str = ""
     test_url: str = ""
     jwt_issuer: str = ""  # the local-cognito pool's issuer, when the config asks for one
+    function_version: str = ""  # the version function.publish published (or found current)
+    function_alias_arn: str = ""  # function.alias's ARN
     function_url: str = ""  # function.url's FunctionUrl (AWS's form)
     function_url_local: str = ""  # on the local cloud: where that URL is served (no DNS needed)
     access_log_group: str = ""  # where the stage's access logs go, when the config asks for them

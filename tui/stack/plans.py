@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .kinds import (
     access_logs,
+    alias,
     api,
     authorizer,
     authorizer_function,
@@ -24,10 +25,11 @@ from .kinds import (
     role,
     route,
     stage,
+    version,
 )
 from .kinds.base import Kind
 
-FUNCTION: tuple[Kind, ...] = (role.KIND, policy.KIND, function.KIND, function_url.KIND)
+FUNCTION: tuple[Kind, ...] = (role.KIND, policy.KIND, function.KIND, version.KIND, alias.KIND, function_url.KIND)
 API: tuple[Kind, ...] = (
     api.KIND,
     cognito.POOL,
