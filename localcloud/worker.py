@@ -32,9 +32,15 @@ def enter_sandbox():
         return
     config = json.loads(sys.argv[1])
     del sys.argv[1:]
+    global RUNTIME_API, PEER_CHECK
+    if config.get("runtime_api"):  # a custom runtime: the Runtime API serves its bootstrap (runtimeapi.py)
+        RUNTIME_API = sibling("runtimeapi")
+        PEER_CHECK = sibling("peercheck")
     if not config.get("enabled", True):
         return
-    sibling("sandbox").enter(config)
+    on = sibling("sandbox").enter(config)
+    if not on.get("pid_namespace"):
+        PEER_CHECK = None  # /proc would list every process: no telling the environment's own
 
 
 def sibling(name):
@@ -48,6 +54,8 @@ def sibling(name):
         del sys.path[0]
         sys.modules.pop(name, None)
 
+
+RUNTIME_API = PEER_CHECK = None
 
 if __name__ == "__main__":
     LambdaContext = sibling("lambdacontext").LambdaContext
@@ -268,6 +276,9 @@ def main():
 
     meta, _ = channel.read()
     if meta is None:
+        return
+    if RUNTIME_API is not None:
+        RUNTIME_API.serve(channel, meta, PEER_CHECK and PEER_CHECK.checker)
         return
     limit_address_space(meta.get("address_space_mb"))
     sys.path[:0] = [meta["task_root"]]
