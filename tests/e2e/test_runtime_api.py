@@ -257,3 +257,40 @@ exit 1
     assert reply["FunctionError"] == "Unhandled"
     body = json.loads(out)
     assert body["errorType"] == "InvalidFunctionException" and body["errorMessage"] == "Failed to load function."
+
+
+def test_awslambdaric(cloud: Any) -> None:
+    """AWS's Python runtime interface client (reference M2) as the bootstrap."""
+    import os
+    import sys
+
+    import awslambdaric as ric
+
+    # The test's own interpreter and awslambdaric's folder: what the
+    # sandbox lets the environment read (the Python, the cloud's site
+    # packages), not the venv's pyvenv.cfg.
+    site = os.path.dirname(os.path.dirname(ric.__file__))
+    python = os.path.realpath(sys.executable)
+    bootstrap = f"#!/bin/sh\nPYTHONPATH={site} exec {python} -m awslambdaric function.handler\n"
+    code = """import os
+def handler(event, context):
+    print("ric log line")
+    return {"event": event, "request_id": context.aws_request_id, "arn": context.invoked_function_arn,
+            "remaining": context.get_remaining_time_in_millis(), "trace": os.environ.get("_X_AMZN_TRACE_ID")}
+"""
+    name = custom_function(cloud, {"bootstrap": bootstrap, "function.py": code})
+    reply, out = invoke(cloud, name, {"ric": 1})
+    assert "FunctionError" not in reply, "\n".join(log_lines(cloud, name, "REPORT"))
+    answer = json.loads(out)
+    assert answer["event"] == {"ric": 1} and answer["request_id"] == reply["ResponseMetadata"]["RequestId"]
+    assert answer["arn"].endswith(f":function:{name}") and 0 < answer["remaining"] <= 10_000
+    assert answer["trace"].startswith("Root=1-")
+    raising = custom_function(
+        cloud, {"bootstrap": bootstrap, "function.py": "def handler(event, context):\n    raise KeyError('k')\n"}
+    )
+    reply, out = invoke(cloud, raising, {})
+    # awslambdaric posts the error as AWS's Python runtime answers it (reference C: errorType, errorMessage,
+    # requestId, stackTrace; awslambdaric bootstrap.make_error).
+    body = json.loads(out)
+    assert reply["FunctionError"] == "Unhandled" and body["errorType"] == "KeyError"
+    assert body["errorMessage"] == "'k'" and body["requestId"] == reply["ResponseMetadata"]["RequestId"]
