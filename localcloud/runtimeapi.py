@@ -263,9 +263,8 @@ def serve(channel, init, checker=None):
     task_root = init["task_root"]
     bootstrap = find_bootstrap(task_root)
     if bootstrap is None:
-        # The message Lambda gives a custom runtime without one (reference M2's lookup).
-        message = f"Couldn't find valid bootstrap(s): [{os.path.join(task_root, 'bootstrap')}]"
-        channel.write({"op": "ready", "error": {"errorType": "Runtime.InvalidEntrypoint", "errorMessage": message}})
+        # Lambda's words for a custom runtime without one (runtimeerrors.init_failed).
+        _cannot_start(channel, f"Couldn't find valid bootstrap(s): [{os.path.join(task_root, 'bootstrap')}]")
         return
     env = Environment()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(env))
@@ -286,8 +285,10 @@ def serve(channel, init, checker=None):
             close_fds=True,
         )
     except OSError as exc:
-        message = f"fork/exec {bootstrap}: {exc.strerror.lower() if exc.strerror else exc}"
-        channel.write({"op": "ready", "error": {"errorType": "Runtime.InvalidEntrypoint", "errorMessage": message}})
+        # Go's words, as Lambda's runtime (Go) reports a bootstrap that is not
+        # executable: "fork/exec /var/task/bootstrap: permission denied"
+        # (RIE logs quoted in public reports, Runtime.InvalidEntrypoint).
+        _cannot_start(channel, f"fork/exec {bootstrap}: {(exc.strerror or str(exc)).lower()}")
         return
     os.close(out_w)
     output = Output(out_r)
@@ -350,6 +351,11 @@ def serve(channel, init, checker=None):
             out = result[1]
         reply["logs"] = output.take()
         channel.write(reply, out)
+
+
+def _cannot_start(channel, message):
+    error = {"errorType": "Runtime.InvalidEntrypoint", "errorMessage": message, "platform": True}
+    channel.write({"op": "ready", "error": error})
 
 
 def _stray(lines):
