@@ -165,7 +165,8 @@ class Output:
     """The bootstrap's stdout and stderr (one pipe), as log lines. A thread
     reads it as it comes; the main thread drains what is left before it
     replies, so every line written before the runtime posted its answer is
-    that invocation's."""
+    that invocation's. Between invocations (`collecting` off), lines are
+    logged as they come, as stray lines."""
 
     def __init__(self, fd):
         self.fd = fd
@@ -175,6 +176,7 @@ class Output:
         self.partial = b""
         self.size = 0
         self.closed = False
+        self.collecting = True  # init, then each invocation
         threading.Thread(target=self._follow, daemon=True).start()
 
     def _follow(self):
@@ -199,14 +201,19 @@ class Output:
         if len(self.partial) > LINE_LIMIT:
             lines.append(self.partial)
             self.partial = b""
+        if not self.collecting:
+            _stray(line.decode("utf-8", "replace") for line in lines)
+            return
         for line in lines:
             self.size += len(line)
             if self.size <= LOG_LIMIT:
                 self.lines.append(line[:LINE_LIMIT].decode("utf-8", "replace"))
 
-    def take(self):
+    def take(self, collecting):
+        """The lines so far; from now on collected (True) or logged as they come."""
         self.drain()
         with self.lock:
+            self.collecting = collecting
             if self.partial:
                 self.lines.append(self.partial[:LINE_LIMIT].decode("utf-8", "replace"))
                 self.partial = b""
@@ -306,18 +313,17 @@ def serve(channel, init, checker=None):
                     return result
             status = proc.poll()
             if status is not None:
-                _stray(output.take())  # no call will carry them
+                _stray(output.take(False))  # no call will carry them
                 _exit_like(status)
 
     started = time.perf_counter()
     first = outcome()
     if first[0] == "init_error":
         error = _posted_error(first[1], first[2])
-        logs = output.take()
-        channel.write({"op": "ready", "error": error, "logs": logs})
+        channel.write({"op": "ready", "error": error, "logs": output.take(False)})
         proc.wait()  # the runtime exits after reporting (awslambdaric: sys.exit(1)); the worker then ends
         return
-    channel.write({"op": "ready", "init_ms": (time.perf_counter() - started) * 1000, "logs": output.take()})
+    channel.write({"op": "ready", "init_ms": (time.perf_counter() - started) * 1000, "logs": output.take(False)})
     while True:
         meta, payload = channel.read()
         if meta is None:
@@ -333,10 +339,9 @@ def serve(channel, init, checker=None):
         if meta.get("client_context") is not None:
             headers.append(("Lambda-Runtime-Client-Context", json.dumps(meta["client_context"])))
         headers = [(name, value) for name, value in headers if value]  # set only when non-empty (M1)
-        # What the runtime wrote after the last answer (curl's {"status":"OK"}
-        # with no newline) is no part of this invocation: logged now, after
-        # the last REPORT, as stray lines.
-        _stray(output.take())
+        # What the runtime wrote after the last answer and left unended
+        # (curl's {"status":"OK"}) is no part of this invocation: logged now.
+        _stray(output.take(True))
         began = time.perf_counter()
         with env.lock:
             env.pending = (meta["id"], headers, payload)
@@ -349,7 +354,7 @@ def serve(channel, init, checker=None):
             out = result[2]
         else:
             out = result[1]
-        reply["logs"] = output.take()
+        reply["logs"] = output.take(False)
         channel.write(reply, out)
 
 

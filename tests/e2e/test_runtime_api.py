@@ -305,3 +305,45 @@ def handler(event, context):
     body = json.loads(out)
     assert reply["FunctionError"] == "Unhandled" and body["errorType"] == "KeyError"
     assert body["errorMessage"] == "'k'" and body["requestId"] == reply["ResponseMetadata"]["RequestId"]
+
+
+# Asks the Runtime API what a runtime may get wrong, then answers with the
+# status codes and bodies it got.
+PROBE_BOOTSTRAP = """#!/bin/bash
+set -uo pipefail
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+ask() { curl -sS -o /tmp/body -w '%{http_code}' "$@"; printf ' '; cat /tmp/body; printf '\\n'; }
+HEADERS="$(mktemp)"
+curl -sS -D "$HEADERS" -o /dev/null "$API/invocation/next"
+REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+{
+  ask "$API/invocation/not-the-id/response" -d '{}'
+  ask "$API/init/error" -d '{}'
+  ask "$API/invocation/$REQUEST_ID/nonsense" -d '{}'
+  head -c 6291557 /dev/zero | tr '\\\\0' a > /tmp/big
+  ask "$API/invocation/$REQUEST_ID/response" --data-binary @/tmp/big
+} > /tmp/answers
+python3 -c 'import json, sys; print(json.dumps(open(sys.argv[1]).read().splitlines()))' /tmp/answers > /tmp/out
+curl -sS "$API/invocation/$REQUEST_ID/response" --data-binary @/tmp/out
+ask "$API/invocation/$REQUEST_ID/response" -d '{}' >&2
+sleep 30
+"""
+
+
+def test_what_a_runtime_gets_wrong(cloud: Any) -> None:
+    name = custom_function(cloud, {"bootstrap": PROBE_BOOTSTRAP})
+    reply, out = invoke(cloud, name, {})
+    assert "FunctionError" not in reply, out
+    wrong_id, init_error_late, unknown, too_large = json.loads(out)
+    # Reference M1 (RIE internal/lambda/rapi, rendering/render_error.go).
+    assert wrong_id == '400 {"errorMessage": "Invalid request ID", "errorType": "InvalidRequestID"}'
+    assert init_error_late.startswith('403 {"errorMessage": "State transition from')
+    assert '"errorType": "InvalidStateTransition"' in init_error_late
+    assert unknown.startswith("404 ")
+    assert too_large == (
+        '413 {"errorMessage": "Exceeded maximum allowed payload size (6291556 bytes).", '
+        '"errorType": "RequestEntityTooLarge"}'
+    )
+    # Answering twice: the id is no longer the running one (400, reference M1).
+    messages = log_lines(cloud, name, "InvalidRequestID")
+    assert any(m.startswith('400 {"errorMessage": "Invalid request ID"') for m in messages), messages
