@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 import zipfile
 from typing import Any
@@ -201,7 +202,7 @@ def test_next_headers_and_who_may_ask(cloud: Any) -> None:
     assert host == "127.0.0.1" and port.isdigit()
     # A process outside the environment may not take its events (only
     # where the sandbox gives the environment its own PID namespace).
-    if not sandboxprobe.protections().get("pid_namespace"):
+    if os.environ.get("APIGW_WIZARD_SANDBOX") == "0" or not sandboxprobe.protections().get("pid_namespace"):
         pytest.skip("no PID namespace here: the Runtime API cannot tell its environment's processes")
     outsider = httpx.get(f"http://{answer['api']}/2018-06-01/runtime/invocation/next", timeout=10)
     assert outsider.status_code == 403
