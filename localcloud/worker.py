@@ -32,10 +32,9 @@ def enter_sandbox():
         return
     config = json.loads(sys.argv[1])
     del sys.argv[1:]
-    global RUNTIME_API, PEER_CHECK
-    if config.get("runtime_api"):  # a custom runtime: the Runtime API serves its bootstrap (runtimeapi.py)
-        RUNTIME_API = sibling("runtimeapi")
-        PEER_CHECK = sibling("peercheck")
+    global CUSTOM, RUNTIME_API, PEER_CHECK
+    if config.get("runtime_api"):  # a custom runtime: its bootstrap behind the Runtime API (custombootstrap.py)
+        CUSTOM, RUNTIME_API, PEER_CHECK = sibling("custombootstrap"), sibling("runtimeapi"), sibling("peercheck")
     if not config.get("enabled", True):
         return
     on = sibling("sandbox").enter(config)
@@ -55,7 +54,7 @@ def sibling(name):
         sys.modules.pop(name, None)
 
 
-RUNTIME_API = PEER_CHECK = None
+CUSTOM = RUNTIME_API = PEER_CHECK = None
 
 if __name__ == "__main__":
     LambdaContext = sibling("lambdacontext").LambdaContext
@@ -277,8 +276,8 @@ def main():
     meta, _ = channel.read()
     if meta is None:
         return
-    if RUNTIME_API is not None:
-        RUNTIME_API.serve(channel, meta, PEER_CHECK and PEER_CHECK.checker)
+    if CUSTOM is not None:
+        CUSTOM.serve(channel, meta, RUNTIME_API, PEER_CHECK and PEER_CHECK.checker)
         return
     limit_address_space(meta.get("address_space_mb"))
     sys.path[:0] = [meta["task_root"]]
