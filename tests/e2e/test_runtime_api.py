@@ -6,6 +6,7 @@ timeouts and exits behave as a Python function's."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -210,7 +211,11 @@ def test_next_headers_and_who_may_ask(cloud: Any) -> None:
     from localcloud import sandboxprobe
 
     name = custom_function(cloud, {"bootstrap": HEADERS_BOOTSTRAP})
-    reply, out = invoke(cloud, name, {})
+    context = {"custom": {"k": "v"}, "client": {"app_title": "t"}}
+    reply = cloud.client("lambda").invoke(
+        FunctionName=name, Payload=b"{}", ClientContext=base64.b64encode(json.dumps(context).encode()).decode()
+    )
+    out = reply["Payload"].read()
     assert "FunctionError" not in reply, out
     answer = json.loads(out)
     headers = {
@@ -224,6 +229,7 @@ def test_next_headers_and_who_may_ask(cloud: Any) -> None:
     assert abs(int(headers["lambda-runtime-deadline-ms"]) - (time.time() * 1000 + 10_000)) < 10_000
     assert headers["lambda-runtime-invoked-function-arn"].endswith(f":function:{name}")
     assert headers["lambda-runtime-trace-id"].startswith("Root=1-")
+    assert json.loads(headers["lambda-runtime-client-context"]) == context  # the caller's, as JSON
     host, _, port = answer["api"].partition(":")
     assert host == "127.0.0.1" and port.isdigit()
     # A process outside the environment may not take its events (only
@@ -232,6 +238,24 @@ def test_next_headers_and_who_may_ask(cloud: Any) -> None:
         pytest.skip("no PID namespace here: the Runtime API cannot tell its environment's processes")
     outsider = httpx.get(f"http://{answer['api']}/2018-06-01/runtime/invocation/next", timeout=10)
     assert outsider.status_code == 403
+    # Nor may another environment's runtime.
+    reply, out = invoke(cloud, custom_function(cloud, {"bootstrap": PROBE_OTHER}), {"api": answer["api"]})
+    assert out == b"403", out
+
+
+# Asks another environment's Runtime API (named in the event) for its next event.
+PROBE_OTHER = """#!/bin/bash
+set -euo pipefail
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+while true; do
+  HEADERS="$(mktemp)"
+  curl -sS -D "$HEADERS" -o /tmp/event "$API/invocation/next"
+  REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+  OTHER=$(python3 -c 'import json; print(json.load(open("/tmp/event"))["api"])')
+  curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "http://$OTHER/2018-06-01/runtime/invocation/next" > /tmp/out || true
+  curl -sS "$API/invocation/$REQUEST_ID/response" --data-binary @/tmp/out
+done
+"""
 
 
 def test_timeout_and_exit(cloud: Any) -> None:
