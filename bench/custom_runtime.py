@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from localcloud import runtime as rt  # noqa: E402
-from tests.e2e.test_runtime_api import BOOTSTRAP, FUNCTION  # noqa: E402
+from tests.customruntimes import BOOTSTRAP, FUNCTION  # noqa: E402
 
 HELLO = "def lambda_handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n"
 # A minimal runtime over one keep-alive connection: the Runtime API's own cost.

@@ -1,130 +1,31 @@
 """The Lambda Runtime API (issue 13 item 4) over real processes: a
 provided.al2023 function whose `bootstrap` is the bash + curl runtime of
-AWS's "Tutorial: Building a custom runtime" answers Invoke and an HTTP API
-route; errors it posts surface as Lambda's FunctionError; its log lines,
-timeouts and exits behave as a Python function's."""
+AWS's "Tutorial: Building a custom runtime" answers Invoke, an HTTP API
+route and a function URL; errors it posts surface as Lambda's
+FunctionError; its log lines, timeouts and exits behave as a Python
+function's; awslambdaric works too. The contract's details and who may use
+it: test_runtime_api_contract.py."""
 
 from __future__ import annotations
 
-import base64
-import io
 import json
-import os
-import time
-import zipfile
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.cloudproc import create_function, deploy
-
-# The tutorial's bootstrap (docs.aws.amazon.com/lambda/latest/dg/runtimes-walkthrough.html),
-# with #!/bin/bash for its #!/bin/sh: `source` and pipefail are bash's (on
-# Amazon Linux /bin/sh is bash; on Debian it is dash).
-BOOTSTRAP = """#!/bin/bash
-set -euo pipefail
-
-# Initialization - load function handler
-source $LAMBDA_TASK_ROOT/"$(echo $_HANDLER | cut -d. -f1).sh"
-
-# Processing
-while true
-do
-  HEADERS="$(mktemp)"
-  # Get an event. The HTTP request will block until one is received
-  EVENT_DATA=$(curl -sS -LD "$HEADERS" "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next")
-
-  # Extract request ID by scraping response headers received above
-  REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
-
-  # Run the handler function from the script
-  RESPONSE=$($(echo "$_HANDLER" | cut -d. -f2) "$EVENT_DATA")
-
-  # Send the response
-  curl -sS "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$REQUEST_ID/response"  -d "$RESPONSE"
-done
-"""
-
-# The tutorial's function.sh.
-FUNCTION = """function handler () {
-  EVENT_DATA=$1
-  echo "$EVENT_DATA" 1>&2;
-  RESPONSE="Echoing request: '$EVENT_DATA'"
-
-  echo $RESPONSE
-}
-"""
-
-# The Runtime API guide's error example (runtimes-api.html, "Invocation
-# error"): the runtime posts the error with Lambda-Runtime-Function-Error-Type.
-ERROR_BOOTSTRAP = """#!/bin/bash
-set -euo pipefail
-while true; do
-  HEADERS="$(mktemp)"
-  curl -sS -LD "$HEADERS" "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next" > /dev/null
-  REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
-  curl -sS "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$REQUEST_ID/error" \\
-    -H "Lambda-Runtime-Function-Error-Type: Unhandled" \\
-    -d '{"errorMessage" : "Error parsing event data.", "errorType" : "InvalidEventDataException"}'
-done
-"""
-
-# Answers with what a runtime learns from /next: its headers and address.
-HEADERS_BOOTSTRAP = """#!/bin/bash
-set -euo pipefail
-while true; do
-  HEADERS="$(mktemp)"
-  curl -sS -D "$HEADERS" -o /tmp/event "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next"
-  REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
-  if grep -q sleep /tmp/event; then sleep 30; fi
-  if grep -q exit /tmp/event; then exit 3; fi
-  python3 -c 'import json, sys; print(json.dumps({"api": sys.argv[1], "headers": open(sys.argv[2]).read()}))' \\
-    "$AWS_LAMBDA_RUNTIME_API" "$HEADERS" > /tmp/out
-  curl -sS "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$REQUEST_ID/response" --data-binary @/tmp/out
-done
-"""
-
-
-def runtime_zip(files: dict[str, str], executable: tuple[str, ...] = ("bootstrap",)) -> bytes:
-    """A zip as `zip` makes one on Linux: unix mode bits in external_attr
-    (Lambda keeps them; the bootstrap must be executable)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in files.items():
-            entry = zipfile.ZipInfo(name)
-            entry.create_system = 3  # unix
-            entry.external_attr = (0o100755 if name in executable else 0o100644) << 16
-            archive.writestr(entry, text)
-    return buffer.getvalue()
-
-
-def custom_function(cloud: Any, files: dict[str, str], **kwargs: Any) -> str:
-    kwargs.setdefault("timeout", 10)
-    name, _ = create_function(
-        cloud, runtime_zip(files), runtime="provided.al2023", handler="function.handler", **kwargs
-    )
-    return name
-
-
-def invoke(cloud: Any, name: str, payload: Any) -> tuple[dict[str, Any], bytes]:
-    reply = cloud.client("lambda").invoke(FunctionName=name, Payload=json.dumps(payload).encode())
-    return reply, reply["Payload"].read()
-
-
-def log_lines(cloud: Any, name: str, wanted: str) -> list[str]:
-    logs = cloud.client("logs")
-    messages: list[str] = []
-    for _ in range(100):
-        try:
-            events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
-        except logs.exceptions.ResourceNotFoundException:
-            events = []
-        messages = [e["message"] for e in events]
-        if any(wanted in m for m in messages):
-            break
-        time.sleep(0.1)
-    return messages
+from tests.customruntimes import (
+    BOOTSTRAP,
+    ERROR_BOOTSTRAP,
+    FUNCTION,
+    HEADERS_BOOTSTRAP,
+    HTTP_FUNCTION,
+    custom_function,
+    invoke,
+    log_lines,
+    runtime_zip,
+)
 
 
 @pytest.fixture(scope="module")
@@ -158,13 +59,6 @@ def test_error_posted_is_function_error(cloud: Any) -> None:
     # (Invoke API reference: X-Amz-Function-Error; runtimes-api "Invocation error").
     assert reply["StatusCode"] == 200 and reply["FunctionError"] == "Unhandled"
     assert json.loads(out) == {"errorMessage": "Error parsing event data.", "errorType": "InvalidEventDataException"}
-
-
-# The tutorial's handler, answering as API Gateway's payload 2.0 expects.
-HTTP_FUNCTION = """function handler () {
-  echo '{"statusCode": 201, "headers": {"x-runtime": "bash"}, "body": "from bash"}'
-}
-"""
 
 
 def test_behind_an_http_api_route(cloud: Any) -> None:
@@ -205,57 +99,6 @@ def test_behind_a_function_url(cloud: Any) -> None:
     response = httpx.get(path_url(cloud, url_id), timeout=40)
     # The function's answer mapped as function URLs map it (reference I4).
     assert response.status_code == 201 and response.text == "from bash", response.text
-
-
-def test_next_headers_and_who_may_ask(cloud: Any) -> None:
-    from localcloud import sandboxprobe
-
-    name = custom_function(cloud, {"bootstrap": HEADERS_BOOTSTRAP})
-    context = {"custom": {"k": "v"}, "client": {"app_title": "t"}}
-    reply = cloud.client("lambda").invoke(
-        FunctionName=name, Payload=b"{}", ClientContext=base64.b64encode(json.dumps(context).encode()).decode()
-    )
-    out = reply["Payload"].read()
-    assert "FunctionError" not in reply, out
-    answer = json.loads(out)
-    headers = {
-        k.strip().lower(): v.strip()
-        for k, _, v in (line.partition(":") for line in answer["headers"].splitlines()[1:])
-        if k
-    }
-    # The /next headers of reference M1 (Runtime API guide, "Next invocation").
-    assert answer["headers"].startswith("HTTP/1.1 200")
-    assert headers["lambda-runtime-aws-request-id"] == reply["ResponseMetadata"]["RequestId"]
-    assert abs(int(headers["lambda-runtime-deadline-ms"]) - (time.time() * 1000 + 10_000)) < 10_000
-    assert headers["lambda-runtime-invoked-function-arn"].endswith(f":function:{name}")
-    assert headers["lambda-runtime-trace-id"].startswith("Root=1-")
-    assert json.loads(headers["lambda-runtime-client-context"]) == context  # the caller's, as JSON
-    host, _, port = answer["api"].partition(":")
-    assert host == "127.0.0.1" and port.isdigit()
-    # A process outside the environment may not take its events (only
-    # where the sandbox gives the environment its own PID namespace).
-    if os.environ.get("APIGW_WIZARD_SANDBOX") == "0" or not sandboxprobe.protections().get("pid_namespace"):
-        pytest.skip("no PID namespace here: the Runtime API cannot tell its environment's processes")
-    outsider = httpx.get(f"http://{answer['api']}/2018-06-01/runtime/invocation/next", timeout=10)
-    assert outsider.status_code == 403
-    # Nor may another environment's runtime.
-    reply, out = invoke(cloud, custom_function(cloud, {"bootstrap": PROBE_OTHER}), {"api": answer["api"]})
-    assert out == b"403", out
-
-
-# Asks another environment's Runtime API (named in the event) for its next event.
-PROBE_OTHER = """#!/bin/bash
-set -euo pipefail
-API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
-while true; do
-  HEADERS="$(mktemp)"
-  curl -sS -D "$HEADERS" -o /tmp/event "$API/invocation/next"
-  REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
-  OTHER=$(python3 -c 'import json; print(json.load(open("/tmp/event"))["api"])')
-  curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "http://$OTHER/2018-06-01/runtime/invocation/next" > /tmp/out || true
-  curl -sS "$API/invocation/$REQUEST_ID/response" --data-binary @/tmp/out
-done
-"""
 
 
 def test_timeout_and_exit(cloud: Any) -> None:
@@ -356,48 +199,3 @@ def handler(event, context):
     body = json.loads(out)
     assert reply["FunctionError"] == "Unhandled" and body["errorType"] == "KeyError"
     assert body["errorMessage"] == "'k'" and body["requestId"] == reply["ResponseMetadata"]["RequestId"]
-
-
-# Asks the Runtime API what a runtime may get wrong, then answers with the
-# status codes and bodies it got.
-PROBE_BOOTSTRAP = """#!/bin/bash
-set -uo pipefail
-API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
-ask() { curl -sS -o /tmp/body -w '%{http_code}' "$@"; printf ' '; cat /tmp/body; printf '\\n'; }
-HEADERS="$(mktemp)"
-curl -sS -D "$HEADERS" -o /dev/null "$API/invocation/next"
-REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
-{
-  ask "$API/invocation/not-the-id/response" -d '{}'
-  ask "$API/init/error" -d '{}'
-  ask "$API/invocation/$REQUEST_ID/nonsense" -d '{}'
-  head -c 6291557 /dev/zero | tr '\\\\0' a > /tmp/big
-  ask "$API/invocation/$REQUEST_ID/response" --data-binary @/tmp/big
-} > /tmp/answers
-python3 -c 'import json, sys; print(json.dumps(open(sys.argv[1]).read().splitlines()))' /tmp/answers > /tmp/out
-curl -sS "$API/invocation/$REQUEST_ID/response" --data-binary @/tmp/out
-ask "$API/invocation/$REQUEST_ID/response" -d '{}' >&2
-sleep 30
-"""
-
-
-def test_what_a_runtime_gets_wrong(cloud: Any) -> None:
-    name = custom_function(cloud, {"bootstrap": PROBE_BOOTSTRAP})
-    reply, out = invoke(cloud, name, {})
-    assert "FunctionError" not in reply, out
-    wrong_id, init_error_late, unknown, too_large = json.loads(out)
-    # Reference M1 (RIE internal/lambda/rapi, rendering/render_error.go).
-    assert wrong_id == '400 {"errorMessage": "Invalid request ID", "errorType": "InvalidRequestID"}'
-    assert init_error_late.startswith('403 {"errorMessage": "State transition from')
-    assert '"errorType": "InvalidStateTransition"' in init_error_late
-    assert unknown.startswith("404 ")
-    assert too_large == (
-        '413 {"errorMessage": "Exceeded maximum allowed payload size (6291556 bytes).", '
-        '"errorType": "RequestEntityTooLarge"}'
-    )
-    # Answering twice: the id is no longer the running one (400, reference M1). The line is
-    # logged as it comes, after curl's unended {"status":"OK"} when that was not logged yet.
-    messages = log_lines(cloud, name, "InvalidRequestID")
-    assert any(
-        m.endswith('400 {"errorMessage": "Invalid request ID", "errorType": "InvalidRequestID"}') for m in messages
-    )
