@@ -199,3 +199,11 @@ def handler(event, context):
     body = json.loads(out)
     assert reply["FunctionError"] == "Unhandled" and body["errorType"] == "KeyError"
     assert body["errorMessage"] == "'k'" and body["requestId"] == reply["ResponseMetadata"]["RequestId"]
+    broken = custom_function(cloud, {"bootstrap": bootstrap, "function.py": "import not_a_module\n"})
+    reply, out = invoke(cloud, broken, {})
+    # An import failure: awslambdaric posts /init/error and exits 1 (reference M2); the answer is
+    # AWS's Python one, requestId "" (reference C: LocalStack's AWS-recorded test_lambda_runtime_error).
+    body = json.loads(out)
+    assert reply["FunctionError"] == "Unhandled" and body["errorType"] == "Runtime.ImportModuleError"
+    assert body["errorMessage"].startswith("Unable to import module 'function': No module named 'not_a_module'")
+    assert body["requestId"] == ""
