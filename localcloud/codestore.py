@@ -1,6 +1,6 @@
 """Each function version's code on disk: extracted once from its zip under
 <state>/code/<folder>, compiled once by the cloud into its own __pycache__,
-then made read-only (0444 files, 0555 folders). Workers never write bytecode
+then made read-only (0444 files, 0555 folders and executables). Workers never write bytecode
 (worker.py), so no cache is shared writable between functions, and nothing
 that runs the code can change it."""
 
@@ -54,10 +54,13 @@ def extract(data: bytes, root: Path) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             safe_names(archive)  # refuses entries that escape the folder
             archive.extractall(tmp)
+            executable = _executables(archive)
         compileall.compile_dir(str(tmp), quiet=2, ddir=str(root), workers=1)
         for folder, _dirs, files in os.walk(tmp, topdown=False):
             for name in files:
-                os.chmod(os.path.join(folder, name), 0o444, follow_symlinks=False)
+                path = os.path.join(folder, name)
+                mode = 0o555 if os.path.relpath(path, tmp) in executable else 0o444
+                os.chmod(path, mode, follow_symlinks=False)
             os.chmod(folder, 0o555)
         tmp.rename(root)
     finally:
@@ -65,3 +68,13 @@ def extract(data: bytes, root: Path) -> None:
             for folder, _dirs, _files in os.walk(tmp):
                 os.chmod(folder, 0o700)  # so that it can be removed
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _executables(archive: zipfile.ZipFile) -> set[str]:
+    """Entries the zip marks executable (unix mode bits in external_attr),
+    as Lambda keeps them: a custom runtime's bootstrap must be executable."""
+    return {
+        os.path.normpath(entry.filename)
+        for entry in archive.infolist()
+        if not entry.is_dir() and (entry.external_attr >> 16) & 0o111
+    }

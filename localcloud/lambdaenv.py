@@ -28,6 +28,9 @@ def lambda_environment(
         "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
         "AWS_LAMBDA_LOG_GROUP_NAME": info.log_group,
         "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+        # A custom runtime's worker points it at the environment's own Runtime
+        # API (custombootstrap.py); a Python handler's calls come down a pipe,
+        # and it names the cloud's endpoint, which serves no Runtime API.
         "AWS_LAMBDA_RUNTIME_API": endpoint.removeprefix("http://"),
         "LAMBDA_TASK_ROOT": str(task_root),
         "LAMBDA_RUNTIME_DIR": str(Path(__file__).parent),  # where worker.py lives

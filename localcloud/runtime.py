@@ -19,7 +19,7 @@ from typing import Any
 
 from .codestore import CodeStore
 from .functioninfo import FunctionInfo, runtime_version_arn
-from .interpreters import find_python
+from .customruntime import is_custom, runtime_version, worker_python
 from .invocation import InvokeResult, Report
 from .logsink import LogSink
 from .concurrency import Concurrency, Throttled
@@ -87,7 +87,7 @@ class Runtime:
     async def spawn(self, info: FunctionInfo) -> Worker:
         started = time.perf_counter()
         task_root = await asyncio.to_thread(self.task_root, info)
-        python = await asyncio.to_thread(find_python, info.runtime)
+        python = await asyncio.to_thread(worker_python, info.runtime)
         stream = log_stream_name(info.version)
         site_paths = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
         if SANDBOX:
@@ -99,6 +99,7 @@ class Runtime:
             "task_root": str(task_root),
             "read": sorted(site_paths),
             "tmp_mb": info.ephemeral_mb,  # the function's EphemeralStorage, 512 MB unless set
+            "runtime_api": is_custom(info.runtime),  # its bootstrap runs behind the Runtime API
         }
         worker = await Worker.start(
             [python.path, "-I", "-S", str(WORKER), json.dumps(jail)],
@@ -108,16 +109,12 @@ class Runtime:
             on_stray=lambda line: self.sink.add(info, stream, [(_now_ms(), line)]),
             watchdog=self.watchdog,
         )
-        version = f"{python.version} ({python.path})" + (
-            "" if python.matches else f"; {info.runtime} not found on PATH"
-        )
+        version = runtime_version(info.runtime, python)
         now, arn = _now_ms(), runtime_version_arn(info.region, info.runtime)
         if info.log_format == "JSON":
-            self.sink.add(info, stream, [init_start(now, info.name, f"python:{version}", arn, info.version)])
+            self.sink.add(info, stream, [init_start(now, info.name, version, arn, info.version)])
         else:
-            self.sink.add(
-                info, stream, [(now, f"INIT_START Runtime Version: python:{version}\tRuntime Version ARN: {arn}")]
-            )
+            self.sink.add(info, stream, [(now, f"INIT_START Runtime Version: {version}\tRuntime Version ARN: {arn}")])
         try:
             init = worker.submit(
                 {

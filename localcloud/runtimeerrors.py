@@ -53,6 +53,16 @@ def init_failed(sink: LogSink, info: FunctionInfo, request_id: str, err: InitErr
     if err.exit_reason is not None:
         body = {"errorType": "Runtime.ExitError", "errorMessage": f"RequestId: {request_id} Error: {err.exit_reason}"}
         text = body["errorMessage"]
+    elif err.error.get("platform"):
+        # The runtime could not be started (a custom runtime's bootstrap
+        # missing or not executable): Lambda's own words, as for an exit,
+        # e.g. {"errorType": "Runtime.InvalidEntrypoint", "errorMessage":
+        # "RequestId: <id> Error: Couldn't find valid bootstrap(s): [/var/task/bootstrap
+        # /opt/bootstrap]"} (a real answer to a provided-runtime function without
+        # one, quoted in a public 2024-03 write-up; reference M2: the RIE's rie/run.go).
+        message = f"RequestId: {request_id} Error: {err.error['errorMessage']}"
+        body = {"errorType": err.error["errorType"], "errorMessage": message}
+        text = body["errorMessage"]
     else:
         # awslambdaric reports an init failure with no invocation yet, so the
         # payload's requestId is "" (LocalStack's AWS-recorded

@@ -28,7 +28,7 @@ from . import sandbox
 
 MISSING_TEXT = {
     "user_namespace": "no user namespace: handlers share the cloud's mount and PID view",
-    "pid_namespace": "no PID namespace: handlers can list other processes and signal same-uid ones",
+    "pid_namespace": "no PID namespace: handlers can list other processes and signal same-uid ones, and any local process can take a custom runtime's events from its Runtime API",
     "private_tmp": "no private /tmp: handlers write a per-worker dir in the host's /tmp, without a size cap",
     "read_only_root": "no read-only view of the host: handlers can chmod, chown and utime files their user owns",
     "landlock": "no Landlock: handlers can read and write whatever the cloud's user can",

@@ -32,9 +32,14 @@ def enter_sandbox():
         return
     config = json.loads(sys.argv[1])
     del sys.argv[1:]
+    global CUSTOM, RUNTIME_API, PEER_CHECK
+    if config.get("runtime_api"):  # a custom runtime: its bootstrap behind the Runtime API (custombootstrap.py)
+        CUSTOM, RUNTIME_API, PEER_CHECK = sibling("custombootstrap"), sibling("runtimeapi"), sibling("peercheck")
     if not config.get("enabled", True):
         return
-    sibling("sandbox").enter(config)
+    on = sibling("sandbox").enter(config)
+    if not on.get("pid_namespace"):
+        PEER_CHECK = None  # /proc would list every process: no telling the environment's own
 
 
 def sibling(name):
@@ -48,6 +53,8 @@ def sibling(name):
         del sys.path[0]
         sys.modules.pop(name, None)
 
+
+CUSTOM = RUNTIME_API = PEER_CHECK = None
 
 if __name__ == "__main__":
     LambdaContext = sibling("lambdacontext").LambdaContext
@@ -261,6 +268,9 @@ def main():
 
     meta, _ = channel.read()
     if meta is None:
+        return
+    if CUSTOM is not None:
+        CUSTOM.serve(channel, meta, RUNTIME_API, PEER_CHECK and PEER_CHECK.checker)
         return
     limit_address_space(meta.get("address_space_mb"))
     sys.path[:0] = [meta["task_root"]]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
 import struct
 from collections import deque
 import subprocess
@@ -258,6 +260,11 @@ class Worker:
     def kill(self) -> None:
         self.killed = True
         with contextlib.suppress(ProcessLookupError, OSError):
+            if self.proc.returncode is None:
+                # Its whole process group (it leads one: start_new_session):
+                # without the sandbox's PID namespace, what the handler or a
+                # custom runtime's bootstrap started would outlive it.
+                os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.kill()
         self.stdin.close()
 

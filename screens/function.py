@@ -25,6 +25,7 @@ from .forms import Field, button, first_invalid, select, text_input
 from .validators import FieldValidator, as_int
 
 NEW_ROLE = "new"
+PUBLISH_CHOICES = [("No: $LATEST only", "no"), ("Yes: a version per change", "yes")]
 URL_CHOICES = [("Off", "off"), ("Public (auth NONE)", "NONE"), ("IAM (auth AWS_IAM, SigV4)", "AWS_IAM")]
 
 
@@ -77,6 +78,19 @@ class FunctionScreen(StepScreen):
                         str(fn.ephemeral_storage_mb),
                         id="tmp-size",
                         validators=[FieldValidator(fields.ephemeral_storage_mb, as_int)],
+                    ),
+                )
+                yield Field(
+                    "Publish",
+                    select(PUBLISH_CHOICES, value="yes" if fn.publish else "no", allow_blank=False, id="publish"),
+                )
+                yield Field(
+                    "Alias",
+                    text_input(
+                        fn.alias or "",
+                        placeholder="none, or e.g. live",
+                        id="alias",
+                        validators=[FieldValidator(lambda v: fields.alias(v.strip() or None))],
                     ),
                 )
                 yield Field(
@@ -194,6 +208,8 @@ class FunctionScreen(StepScreen):
             role=str(self.query_one("#role", Select).value),
             environment=dict(self.query_one(EnvEditor).variables),
             ephemeral_storage_mb=int(value("#tmp-size")),
+            publish=str(self.query_one("#publish", Select).value) == "yes",
+            alias=value("#alias") or None,
             url=self._url(),
         )
         self._follow_rename(old_name, value("#name"))
@@ -224,6 +240,9 @@ class FunctionScreen(StepScreen):
         self._reflect()
         result = self.state.result
         self.query_one(ProgressLog).event("done", f"Function ARN: {result.function_arn}")
+        if result.function_version:
+            alias = f", alias {self.state.config.function.alias}" if self.state.config.function.alias else ""
+            self.query_one(ProgressLog).event("done", f"Version {result.function_version}{alias}")
         if result.function_url:
             self.query_one(ProgressLog).event(
                 "done", f"Function URL: {result.function_url_local or result.function_url}"

@@ -62,7 +62,7 @@ async def test_variables_set_by_keyboard_reach_the_function_and_secrets_stay_hid
         assert found["Environment"]["Variables"] == {"API_TOKEN": "s3cr3t-value", "TABLE": "orders-v2"}
 
 
-async def test_a_public_function_url_chosen_in_advanced_answers(
+async def test_a_public_url_a_version_and_an_alias_chosen_in_advanced(
     cloud: Any,
     local_state: WizardState,  # noqa: F811
 ) -> None:
@@ -82,11 +82,18 @@ async def test_a_public_function_url_chosen_in_advanced_answers(
         screen.query_one("#url", Select).focus()
         await pilot.press("enter", "down", "enter")  # Off -> Public
         await until(pilot, lambda: screen.query_one("#url", Select).value == "NONE", "Public chosen")
+        screen.query_one("#publish", Select).focus()
+        await pilot.press("enter", "down", "enter", "tab", *"live")  # publish a version; alias live
+        await until(pilot, lambda: screen.query_one("#publish", Select).value == "yes", "publish chosen")
         screen.query_one("#create").press()
         await until(pilot, lambda: app.state.step_done("function"), "the function", timeout=60)
         result = app.state.result
         assert result is not None and result.function_url_local
-        log = screen.query_one(ProgressLog).text
-        assert f"Function URL: {result.function_url_local}" in log, log
+        progress = screen.query_one(ProgressLog)
+        await until(pilot, lambda: "Function URL: " in progress.text, "the URL in the progress log")
+        log = progress.text
+        assert f"Function URL: {result.function_url_local}" in log and "Version 1, alias live" in log, log
+        alias = cloud.client("lambda").get_alias(FunctionName=local_state.config.function.name, Name="live")
+        assert alias["FunctionVersion"] == "1"
         reply = httpx.get(result.function_url_local, timeout=40)
         assert reply.status_code == 200 and reply.text == '"Hello from Lambda!"'
