@@ -34,6 +34,7 @@ from .controlplane_replies import error as _error
 from .controlplane_replies import ok as _ok
 from .controlplane_replies import integration_fields, reshaped, route_fields, stage_fields, with_status
 from .controlplane_stages import delete_access_log_settings, deployments, update_stage
+from . import qualifiedpolicy
 from .lambdaurl import permission, urlconfig
 from .moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
 
@@ -42,6 +43,7 @@ _ACCESS_LOGS = re.compile(r"^/stages/([^/]+)/accesslogsettings$")
 _ITEM = re.compile(r"^/(routes|integrations|stages)(?:/([^/]+))?$")  # deeper paths are moto's
 _Call = tuple[str, str, list[tuple[str, str]], bytes]  # (path, query, headers, body) of the call
 _POLICY = re.compile(r"^/2015-03-31/functions/([^/]+)/policy$")
+_STATEMENT = re.compile(r"^/2015-03-31/functions/([^/]+)/policy/([^/]+)$")
 
 
 class ControlPlane:
@@ -61,8 +63,17 @@ class ControlPlane:
         if urlconfig.handles(path):  # function URLs: moto's answers are far from AWS's
             return urlconfig.handle(self.moto, self.port, method, path, query, headers, body)
         policy = _POLICY.match(path)
+        if policy and method == "GET":  # the named version's or alias's own policy (qualifiedpolicy.py)
+            reply = self._pass(method, path, query, headers, body)
+            return qualifiedpolicy.get_policy(reply, region_of(headers), policy.group(1), query)
+        statement = _STATEMENT.match(path)
+        if statement and method == "DELETE":
+            with self.moto.lock:
+                sid = unquote(statement.group(2))
+                return qualifiedpolicy.remove(self.moto, region_of(headers), statement.group(1), sid, query)
         if policy and method == "POST":
-            refused = self._check_permission(policy.group(1), headers, _json(body))
+            query = qualifiedpolicy.with_qualifier(policy.group(1), query)
+            refused = self._check_permission(policy.group(1), query, headers, _json(body))
             if refused:
                 return refused
             reply = with_status(self._pass(method, path, query, headers, body), 201)
@@ -299,19 +310,14 @@ class ControlPlane:
             return _error(400, "BadRequestException", "HTTP_PROXY integrations support only payload format 1.0")
         return None
 
-    def _check_permission(self, name: str, headers: list[tuple[str, str]], data: dict[str, Any]) -> WsgiReply | None:
+    def _check_permission(
+        self, name: str, query: str, headers: list[tuple[str, str]], data: dict[str, Any]
+    ) -> WsgiReply | None:
         """AddPermission with a StatementId already in the policy is a
-        ResourceConflictException on AWS; moto adds a second statement."""
-        region = region_of(headers)
+        ResourceConflictException on AWS; moto adds a second statement. The
+        policy is the named version's or alias's own (qualifiedpolicy.py)."""
         with self.moto.lock:
-            fn = self.moto.find_function(region, unquote(name))
-            statements = []
-            if fn is not None and fn.policy:
-                try:
-                    statements = fn.policy.get_policy()["Policy"]
-                    statements = (json.loads(statements) if isinstance(statements, str) else statements)["Statement"]
-                except Exception:  # noqa: BLE001 - moto raises when there is no policy yet
-                    statements = []
+            statements = qualifiedpolicy.statements(self.moto, region_of(headers), name, query)
         if any(s.get("Sid") == data.get("StatementId") for s in statements):
             body = json.dumps(
                 {

@@ -111,7 +111,7 @@ class Edge:
 
     def _code(self, info: Any) -> bytes:
         with self.moto.lock:
-            fn = self.moto.find_function(info.region, info.name)
+            fn = self.moto.find_function(info.region, info.arn)  # a version's ARN is qualified: its own code
             if fn is None:
                 raise FileNotFoundError(f"function {info.name} no longer exists")
             return bytes(fn.code_bytes)

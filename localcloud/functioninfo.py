@@ -36,6 +36,22 @@ class FunctionInfo:
     # Reserved concurrency (None: the account's unreserved pool). Not part of
     # the version's identity: changing it keeps the warm workers, as on AWS.
     reserved: int | None = field(default=None, compare=False)
+    # The version that runs: "$LATEST" or a published version's number. A
+    # published version's `arn` is qualified ("...:function:NAME:1"), so it
+    # has its own pool of workers (runtime.py keys them by ARN).
+    version: str = "$LATEST"
+    # The ARN the caller named (an alias's, a version's, "...:$LATEST" or
+    # the bare one; "" for `arn`): context.invoked_function_arn, and the
+    # scope of the resource policy that applies (versions.py). Not part of
+    # the version's identity: an alias and its version share one pool.
+    named_arn: str = field(default="", compare=False)
+
+    @property
+    def function_arn(self) -> str:
+        """The unqualified ARN: what all versions share (reserved concurrency
+        is the function's, not a version's: the Lambda guide's
+        configuration-concurrency)."""
+        return self.arn if self.version == "$LATEST" else self.arn.rpartition(":")[0]
 
     @property
     def log_group(self) -> str:

@@ -45,6 +45,7 @@ class Report:
         "status",
         "error_type",
         "json",
+        "version",
     )
 
     def __init__(
@@ -60,7 +61,9 @@ class Report:
         status: str,
         error_type: str | None,
         json: bool = False,
+        version: str = "$LATEST",
     ):
+        self.version = version  # START names the version that ran ("Version: 1", the Lambda guide's examples)
         self.request_id, self.started_ms, self.ended_ms, self.between = request_id, started_ms, ended_ms, between
         self.duration_ms, self.memory_mb, self.max_rss_mb = duration_ms, memory_mb, max_rss_mb
         self.init_ms, self.status, self.error_type = init_ms, status, error_type
@@ -83,7 +86,7 @@ class Report:
             if self.error_type:
                 report += f"\tError Type: {self.error_type}"
         return [
-            (self.started_ms, f"START RequestId: {request_id} Version: $LATEST"),
+            (self.started_ms, f"START RequestId: {request_id} Version: {self.version}"),
             *self.between,
             (self.ended_ms, f"END RequestId: {request_id}"),
             (self.ended_ms, report),

@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
-from .apigatewayv2.views import function_info
+from . import versions
 from .asgi import MAX_CONTROL_BYTES, read_body, respond
 from .invoke_errors import (
     Refusal,
@@ -39,11 +39,10 @@ async def serve(
     if isinstance(target, Refusal):
         return await _refuse(send, target)
     with edge.moto.lock:
-        fn = edge.moto.find_function(region, target.name)
-        info = function_info(edge.moto, region, fn) if fn is not None else None
-    # Only $LATEST runs here: a published version or alias is not found.
-    if info is None or target.qualifier not in (None, "$LATEST"):
+        routing = versions.resolve(edge.moto, region, target.name, target.qualifier)
+    if routing is None:  # no such function, version or alias
         return await _refuse(send, not_found(region, ACCOUNT, target))
+    info = routing.pick()  # a weighted alias picks its version per call
     if edge.lambdas.phase(region, target.name) == "create":
         return await _refuse(send, pending())
     invocation = head.get("x-amz-invocation-type", "RequestResponse")
@@ -61,7 +60,7 @@ async def serve(
             client_context = json.loads(base64.b64decode(head["x-amz-client-context"]))
         except ValueError:
             client_context = None
-    invoked_arn = _invoked_arn(info.arn, target)
+    invoked_arn = _invoked_arn(info.function_arn, target)
     trace = _ROOT.search(head.get("x-amzn-trace-id", ""))
     # The caller's trace continues in the handler's _X_AMZN_TRACE_ID (LocalStack's
     # AWS-validated test_xray_trace_propagation, 2025-11-24).
@@ -78,7 +77,10 @@ async def serve(
         return 429
     reply = [
         ("content-type", "application/json"),
-        ("x-amz-executed-version", "$LATEST"),
+        # The version that ran: "1" through an alias that points at it (the Lambda
+        # guide's access-control-resource-based example, an alias invoked with
+        # "ExecutedVersion": "1"), "$LATEST" otherwise (botocore's model, ExecutedVersion).
+        ("x-amz-executed-version", info.version),
         ("x-amzn-requestid", result.request_id),
     ]
     if result.function_error:

@@ -40,7 +40,7 @@ from .lambda_logging import logging_config_problem, merged_logging, reported, re
 from .moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
 
 _FUNCTIONS = re.compile(r"^/2015-03-31/functions/?$")
-_FUNCTION = re.compile(r"^/2015-03-31/functions/([^/]+)(/configuration|/code)?$")
+_FUNCTION = re.compile(r"^/2015-03-31/functions/([^/]+)(/configuration|/code|/versions)?$")
 _STATEMENT = re.compile(r"^/2015-03-31/functions/([^/]+)/policy/([^/]+)$")
 CREATING = "The function is being created."  # AWS's words for updates too (module docstring)
 STATE_FIELDS = ("StateReason", "StateReasonCode")
@@ -157,7 +157,12 @@ class LambdaReplies:
         if match is None:
             return reply
         part = match.group(2) or ""
-        if method == "PUT" and part:  # UpdateFunctionCode / UpdateFunctionConfiguration
+        if method == "POST" and part == "/versions":
+            # PublishVersion: Active and Successful at once, with the fields a
+            # configuration always has (LocalStack's AWS-recorded
+            # test_lambda_permission_fn_versioning publish_version_result, 2025-11-25).
+            return reshaped(reply, lambda c: self._logged(_lifecycle(c, "done", region), region))
+        if method == "PUT" and part in ("/configuration", "/code"):  # UpdateFunctionCode / UpdateFunctionConfiguration
             return reshaped(reply, lambda c: self._logged(_lifecycle(c, "update", region), region))
         if method == "GET" and part == "":  # GetFunction
             return reshaped(reply, lambda body: self._current(body.get("Configuration"), region))

@@ -24,7 +24,7 @@ def lambda_environment(
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{info.runtime}",
         "AWS_LAMBDA_FUNCTION_NAME": info.name,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(info.memory_mb),
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_VERSION": info.version,  # "1" for a published version (reference C2)
         "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
         "AWS_LAMBDA_LOG_GROUP_NAME": info.log_group,
         "AWS_LAMBDA_LOG_STREAM_NAME": stream,

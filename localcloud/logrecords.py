@@ -23,7 +23,7 @@ def record(ms: int, kind: str, body: dict[str, Any]) -> tuple[int, str]:
     return ms, json.dumps({"time": _time(ms), "type": kind, "record": body}, separators=(",", ":"))
 
 
-def init_start(ms: int, function: str, runtime_version: str, arn: str) -> tuple[int, str]:
+def init_start(ms: int, function: str, runtime_version: str, arn: str, version: str = "$LATEST") -> tuple[int, str]:
     return record(
         ms,
         "platform.initStart",
@@ -33,7 +33,7 @@ def init_start(ms: int, function: str, runtime_version: str, arn: str) -> tuple[
             "runtimeVersion": runtime_version,
             "runtimeVersionArn": arn,
             "functionName": function,
-            "functionVersion": "$LATEST",
+            "functionVersion": version,  # the published version's number, as the text START line says
         },
     )
 
@@ -56,7 +56,7 @@ def report_records(report: Any) -> list[tuple[int, str]]:
     if report.error_type and status != "success":
         final["errorType"] = report.error_type
     return [
-        record(report.started_ms, "platform.start", {"requestId": report.request_id, "version": "$LATEST"}),
+        record(report.started_ms, "platform.start", {"requestId": report.request_id, "version": report.version}),
         *report.between,
         record(report.ended_ms, "platform.runtimeDone", done),
         record(report.ended_ms, "platform.report", final),

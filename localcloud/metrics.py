@@ -9,7 +9,10 @@ Lambda functions"; reference aws-behaviour-2 L3):
   and IntegrationLatency (ms).
 - AWS/Lambda, dimension FunctionName: Invocations, Errors (0 or 1),
   Duration (ms), Throttles (0 or 1). Invocations counts function errors but
-  not throttled or invalid requests.
+  not throttled or invalid requests. A call that named a version or alias
+  is also counted under FunctionName+Resource ("name:alias"/"name:1"), and
+  through an alias under FunctionName+Resource+ExecutedVersion (the version
+  that ran): _fn_dims.
 - AWS/Lambda, dimensions FunctionName and FunctionName+Resource: a
   function URL's UrlRequestCount, Url4xxError, Url5xxError (0 or 1) and
   UrlRequestLatency (ms) (urls-monitoring; reference I7).
@@ -80,7 +83,8 @@ class MetricRecorder:
         self.clock = clock
         self._lock = threading.Lock()  # the loop records, moto's thread reads
         self._api: dict[tuple[str, str, str, int], _Second] = {}  # region, api id, stage, second
-        self._fn: dict[tuple[str, str, int], _Second] = {}  # region, function, second
+        # region, function, qualifier named ("" for none), version that ran, second
+        self._fn: dict[tuple[str, str, str, str, int], _Second] = {}
         self._url: dict[tuple[str, str, int], _Second] = {}  # region, function (its URL's requests), second
         self._oldest = 0
 
@@ -106,10 +110,19 @@ class MetricRecorder:
             if integration_ms is not None:
                 record.time(1, integration_ms)
 
-    def invocation(self, region: str, function: str, duration_ms: float, error: bool, throttled: bool = False) -> None:
-        """One Lambda invocation (a throttled one counts only as a throttle)."""
+    def invocation(
+        self,
+        region: str,
+        function: str,
+        duration_ms: float,
+        error: bool,
+        throttled: bool = False,
+        resource: tuple[str, str] = ("", "$LATEST"),
+    ) -> None:
+        """One Lambda invocation (a throttled one counts only as a throttle);
+        `resource`: (the qualifier the caller named or "", the version that ran)."""
         second = int(self.clock())
-        key = (region, function, second)
+        key = (region, function, *resource, second)
         with self._lock:
             record = self._fn.get(key)
             if record is None:
@@ -165,9 +178,9 @@ class MetricRecorder:
                 if k[0] == region and first <= k[3] <= last
             ]
             fns = [
-                (k[1], k[2], list(r.counts), [list(t) for t in r.timings])
+                (_fn_dims(k[1], k[2], k[3]), k[4], list(r.counts), [list(t) for t in r.timings])
                 for k, r in self._fn.items()
-                if k[0] == region and first <= k[2] <= last
+                if k[0] == region and first <= k[4] <= last
             ]
             urls = [
                 (k[1], k[2], list(r.counts), [list(t) for t in r.timings])
@@ -197,29 +210,19 @@ class MetricRecorder:
                 for metric, values in zip(API_TIMINGS, timings):
                     if values:
                         add(API, metric, dims, second, values, False)
-        for function, second, counts, timings in fns:
-            dims = (("FunctionName", function),)
+        for dim_sets, second, counts, timings in fns:
             invocations, errors, throttles, calls = counts
-            add(
-                LAMBDA,
-                "Throttles",
-                dims,
-                second,
-                [float(throttles), float(throttles == calls), float(throttles > 0), float(calls)],
-                True,
-            )
-            if invocations:
-                add(LAMBDA, "Invocations", dims, second, [float(invocations), 1.0, 1.0, float(invocations)], True)
-                add(
-                    LAMBDA,
-                    "Errors",
-                    dims,
-                    second,
-                    [float(errors), float(errors == invocations), float(errors > 0), float(invocations)],
-                    True,
-                )
-            if timings[0]:
-                add(LAMBDA, "Duration", dims, second, timings[0], False)
+            for fn_dims in dim_sets:
+                throttled = [float(throttles), float(throttles == calls), float(throttles > 0), float(calls)]
+                add(LAMBDA, "Throttles", fn_dims, second, throttled, True)
+                if invocations:
+                    add(
+                        LAMBDA, "Invocations", fn_dims, second, [float(invocations), 1.0, 1.0, float(invocations)], True
+                    )
+                    failed = [float(errors), float(errors == invocations), float(errors > 0), float(invocations)]
+                    add(LAMBDA, "Errors", fn_dims, second, failed, True)
+                if timings[0]:
+                    add(LAMBDA, "Duration", fn_dims, second, timings[0], False)
         for function, second, counts, timings in urls:
             n = counts[0]
             # urls-monitoring (reference I7): Sum of 0-or-1 counters, latency in ms;
@@ -238,3 +241,22 @@ class MetricRecorder:
             (ns, metric, dims, second, "timing" if metric in timing_names else "counter", data)
             for (ns, metric, dims, second), data in merged.items()
         ]
+
+
+def _fn_dims(function: str, qualifier: str, executed: str) -> list[Dims]:
+    """The dimension sets one invocation is counted under. FunctionName
+    always; a version or alias named, also with Resource "name:qualifier"
+    (aws/aws-cdk#3728 and #18952: an alias's series is FunctionName plus
+    Resource "MyLambda:live"); through an alias, also with ExecutedVersion,
+    the version that ran (aws/aws-cdk#14248, from ListMetrics: FunctionName,
+    Resource "MyFunctionName:live", ExecutedVersion "42"; the Lambda guide's
+    monitoring-metrics lists both dimensions). An unqualified or $LATEST call
+    has FunctionName alone here: whether AWS adds Resource "name:$LATEST"
+    for Invoke was not found in a source."""
+    sets: list[Dims] = [(("FunctionName", function),)]
+    if qualifier and qualifier != "$LATEST":
+        resource = (("FunctionName", function), ("Resource", f"{function}:{qualifier}"))
+        sets.append(resource)
+        if not qualifier.isdigit():
+            sets.append((("ExecutedVersion", executed), *resource))  # sorted by name, as metricsmoto.py reads them
+    return sets

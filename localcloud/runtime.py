@@ -26,6 +26,7 @@ from .concurrency import Concurrency, Throttled
 from .lambdaenv import lambda_environment
 from .logrecords import init_start
 from .pool import Pool, Worker, WorkerDied
+from .versions import metric_resource
 from .runtimeerrors import InitError, NotStarted, error_payload, exit_reason, init_failed
 from .watchdog import Watchdog
 
@@ -54,8 +55,8 @@ def uuid4_text() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def log_stream_name() -> str:
-    return f"{dt.datetime.now(dt.timezone.utc):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
+def log_stream_name(version: str = "$LATEST") -> str:
+    return f"{dt.datetime.now(dt.timezone.utc):%Y/%m/%d}/[{version}]{uuid.uuid4().hex}"
 
 
 class Runtime:
@@ -63,7 +64,7 @@ class Runtime:
         self.state_dir = state_dir
         self.endpoint = endpoint
         self.sink = sink
-        self.pools: dict[str, Pool] = {}  # function ARN -> its current version's pool
+        self.pools: dict[str, Pool] = {}  # function or version ARN (FunctionInfo.arn) -> its pool
         self.code_loader: Any = None  # (FunctionInfo) -> zip bytes; set by the edge
         self.role_credentials: Any = None  # (FunctionInfo) -> (key, secret, token); set by the edge
         self.metrics: Any = None  # metrics.MetricRecorder; set by the edge
@@ -87,7 +88,7 @@ class Runtime:
         started = time.perf_counter()
         task_root = await asyncio.to_thread(self.task_root, info)
         python = await asyncio.to_thread(worker_python, info.runtime)
-        stream = log_stream_name()
+        stream = log_stream_name(info.version)
         site_paths = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
         if SANDBOX:
             from . import sandbox  # ctypes: loaded with the first function, not at the cloud's start
@@ -111,7 +112,7 @@ class Runtime:
         version = runtime_version(info.runtime, python)
         now, arn = _now_ms(), runtime_version_arn(info.region, info.runtime)
         if info.log_format == "JSON":
-            self.sink.add(info, stream, [init_start(now, info.name, version, arn)])
+            self.sink.add(info, stream, [init_start(now, info.name, version, arn, info.version)])
         else:
             self.sink.add(info, stream, [(now, f"INIT_START Runtime Version: {version}\tRuntime Version ARN: {arn}")])
         try:
@@ -174,20 +175,22 @@ class Runtime:
         before the call (a function URL's event carries it); otherwise a new one.
         Recorded as Lambda's CloudWatch metrics (an invalid request is not)."""
         try:
-            unreserved = self.concurrency.enter(info.arn, info.reserved)
+            unreserved = self.concurrency.enter(info.function_arn, info.reserved)
         except Throttled as throttle:
             if self.metrics is not None:
-                self.metrics.invocation(info.region, info.name, 0.0, False, throttled=True)
+                self.metrics.invocation(info.region, info.name, 0.0, False, True, metric_resource(info))
             return InvokeResult(
                 request_id or uuid4_text(), throttle.body(), "TooManyRequestsException", status="throttled"
             )
         try:
             result = await self._invoke(info, payload, invoked_arn, client_context, trace_root, request_id)
         finally:
-            self.concurrency.leave(info.arn, unreserved)
+            self.concurrency.leave(info.function_arn, unreserved)
         if self.metrics is not None and result.error_type != "RequestTooLargeException":
             duration = getattr(result.log, "duration_ms", 0.0)
-            self.metrics.invocation(info.region, info.name, duration, result.error_type is not None)
+            self.metrics.invocation(
+                info.region, info.name, duration, result.error_type is not None, False, metric_resource(info)
+            )
         return result
 
     async def _invoke(
@@ -343,6 +346,7 @@ class Runtime:
             status,
             (error or {}).get("errorType"),
             info.log_format == "JSON",
+            info.version,
         )
         worker.init_ms = None  # reported once, on the first REPORT
         self.sink.add_report(info, worker.stream, report)

@@ -84,7 +84,7 @@ def init_failed(sink: LogSink, info: FunctionInfo, request_id: str, err: InitErr
                 now,
                 f"INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: {body['errorType']}",
             ),
-            (now, f"START RequestId: {request_id} Version: $LATEST"),
+            (now, f"START RequestId: {request_id} Version: {info.version}"),
             (now, f"END RequestId: {request_id}"),
             (
                 now,

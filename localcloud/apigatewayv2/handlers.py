@@ -166,7 +166,8 @@ class Invoke:
 
     async def __call__(self, ctx: RequestContext) -> None:
         info, timeout_ms = ctx.function, ctx.integration.timeout_ms
-        call = self.runtime.invoke(info, ctx.event, trace_root=ctx.trace_root)
+        # context.invoked_function_arn: the integration's ARN, an alias's or version's if it names one
+        call = self.runtime.invoke(info, ctx.event, info.named_arn or None, trace_root=ctx.trace_root)
         if info.timeout_s * 1000 < timeout_ms:
             # The function's own timeout always fires first: no second timer.
             ctx.result = await call

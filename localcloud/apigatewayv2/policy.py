@@ -60,3 +60,32 @@ def policy_of(fn: Any) -> dict[str, Any] | None:
     except Exception:  # noqa: BLE001 - moto's "no policy" is a plain 404 error
         return None
     return json.loads(policy) if isinstance(policy, str) else policy
+
+
+def scoped(policy: dict[str, Any] | None, named_arn: str) -> dict[str, Any] | None:
+    """The statements that apply to an invocation of `named_arn`. A
+    permission added with a Qualifier is that version's or alias's alone:
+    "if you use an alias name (such as helloworld:PROD), the permission
+    allows you to invoke the helloworld function using the alias ARN ...
+    If you attempt to invoke the function without an alias or a specific
+    version, then you get a permission error. This permission error still
+    occurs even if you attempt to directly invoke the function version
+    associated with the alias" (the Lambda guide, using-aliases, Resource
+    policies). One without applies to the unqualified ARN and $LATEST
+    (AddPermission's Qualifier: "to add permissions to a published version
+    of the function"). moto keeps every qualifier's statements in one policy,
+    each with its qualified Resource, so they are told apart by Resource."""
+    if policy is None:
+        return None
+    bare, _, qualifier = named_arn.partition(":function:")
+    name, _, qualifier = qualifier.partition(":")
+    function_arn = f"{bare}:function:{name}"
+    wanted = {function_arn, f"{function_arn}:$LATEST"} if qualifier in ("", "$LATEST") else {named_arn}
+    # A statement naming no Resource (none of Lambda's do) is not scoped.
+    statements = [s for s in policy.get("Statement", []) if "Resource" not in s or _resources(s) & wanted]
+    return {**policy, "Statement": statements}
+
+
+def _resources(statement: dict[str, Any]) -> set[str]:
+    resource = statement.get("Resource") or []
+    return {resource} if isinstance(resource, str) else set(resource)

@@ -10,10 +10,13 @@ from typing import Any
 
 from ..moto_bridge import ACCOUNT, Moto
 from ..runtime import FunctionInfo
+from ..versions import Routing, function_info, routing_of, split_arn
+
+__all__ = ["function_info"]  # its home is versions.py; imported from here too
 from .accesslog import AccessLog, settings_of
 from .cors import Cors
 from .deployments import Deployments, Snapshot
-from .policy import allows, policy_of
+from .policy import allows, policy_of, scoped
 from .routing import RouteTable
 from .throttlelimits import Limit, limits
 
@@ -66,41 +69,12 @@ class ApiView:
     cors: Cors | None = None  # the API's CorsConfiguration (an API setting, not a stage's)
 
 
-def function_info(moto: Moto, region: str, fn: Any) -> FunctionInfo:
-    return FunctionInfo(
-        name=fn.function_name,
-        arn=f"arn:aws:lambda:{region}:{ACCOUNT}:function:{fn.function_name}",
-        region=region,
-        account=ACCOUNT,
-        runtime=fn.run_time or "python3.14",
-        handler=fn.handler or "",
-        memory_mb=int(fn.memory_size or 128),
-        timeout_s=int(fn.timeout or 3),
-        environment=tuple(sorted((fn.environment_vars or {}).items())),
-        code_sha=fn.code_sha_256,
-        role=fn.role or "",
-        ephemeral_mb=int(getattr(fn, "ephemeral_storage", 512) or 512),
-        reserved=_reserved(fn),
-        log_format=(getattr(fn, "logging_config", None) or {}).get("LogFormat", "Text"),
-        log_level=(getattr(fn, "logging_config", None) or {}).get("ApplicationLogLevel", "INFO"),
-    )
-
-
-def _reserved(fn: Any) -> int | None:
-    """moto keeps PutFunctionConcurrency's value as given (an int, or text)."""
-    value = getattr(fn, "reserved_concurrency", None)
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
 class ControlPlaneViews:
     def __init__(self, moto: Moto, deployments: Deployments):
         self.moto = moto
         self.deployments = deployments
         self._views: dict[str, tuple[int, ApiView | None]] = {}
-        self._functions: dict[tuple[str, str], tuple[int, FunctionInfo | None, Any]] = {}
+        self._functions: dict[tuple[str, str], tuple[int, Routing | None, Any]] = {}
         self._allowed: dict[tuple[str, str], bool] = {}
         self._allowed_generation = -1
         self._pools: dict[tuple[str, str], bool] = {}
@@ -147,26 +121,27 @@ class ControlPlaneViews:
         return found
 
     def function(self, region: str, uri: str) -> tuple[FunctionInfo | None, Any]:
-        """(info, resource policy) for an integration URI."""
+        """(info, resource policy) for an integration URI: the version it
+        names (a weighted alias picks one per call, versions.py) and the
+        policy statements that apply to the ARN it names (policy.scoped)."""
         key = (region, uri)
         cached = self._functions.get(key)
-        if cached and cached[0] == self.moto.generation:
-            return cached[1], cached[2]
-        name = uri.split("/functions/")[1].split("/")[0] if "/functions/" in uri else uri
-        with self.moto.lock:
-            generation = self.moto.generation
-            fn = self.moto.find_function(region, name)
-            info = function_info(self.moto, region, fn) if fn is not None else None
-            policy = policy_of(fn)
-        self._functions[key] = (generation, info, policy)
-        return info, policy
+        if not cached or cached[0] != self.moto.generation:
+            name, qualifier = split_arn(uri)
+            with self.moto.lock:
+                generation = self.moto.generation
+                fn = self.moto.find_function(region, name)
+                routing = routing_of(self.moto, region, fn, qualifier) if fn is not None else None
+                policy = scoped(policy_of(fn), routing.primary.named_arn) if routing is not None else None
+            cached = self._functions[key] = (generation, routing, policy)
+        return (cached[1].pick() if cached[1] is not None else None), cached[2]
 
     def allowed(self, info: FunctionInfo, policy: Any, source_arn: str) -> bool:
         """allows(), remembered until the control plane changes."""
         if self._allowed_generation != self.moto.generation:
             self._allowed = {}
             self._allowed_generation = self.moto.generation
-        key = (info.arn, source_arn)
+        key = (info.named_arn or info.arn, source_arn)  # the policy is the named ARN's (policy.scoped)
         found = self._allowed.get(key)
         if found is None:
             found = self._allowed[key] = allows(policy, source_arn, ACCOUNT)

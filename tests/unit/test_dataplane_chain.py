@@ -312,7 +312,9 @@ class FakeRuntime:
         self.calls: list[tuple[FunctionInfo, bytes, str | None]] = []
         self.finished = 0
 
-    async def invoke(self, fn: FunctionInfo, payload: bytes, trace_root: str | None = None) -> InvokeResult:
+    async def invoke(
+        self, fn: FunctionInfo, payload: bytes, invoked_arn: str | None = None, trace_root: str | None = None
+    ) -> InvokeResult:
         self.calls.append((fn, payload, trace_root))
         await asyncio.sleep(self.delay)
         self.finished += 1

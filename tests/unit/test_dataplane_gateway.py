@@ -182,7 +182,9 @@ class FakeMoto:
 
 
 class HelloRuntime:
-    async def invoke(self, fn: Any, payload: bytes, trace_root: str | None = None) -> InvokeResult:
+    async def invoke(
+        self, fn: Any, payload: bytes, invoked_arn: str | None = None, trace_root: str | None = None
+    ) -> InvokeResult:
         self.event = json.loads(payload)
         return InvokeResult("lambda-id", b'"Hello from Lambda!"')
 

@@ -159,3 +159,28 @@ def test_percentiles_and_averages_survive_merging_per_period() -> None:
     assert read["latency_p99"].latest == 198.0
     assert read["duration"].latest == 100.5  # Average over an aggregated datum: exact
     assert read["integration_p50"].latest is None  # no integration answered
+
+
+def test_a_version_or_alias_is_counted_under_resource_and_an_alias_by_executed_version() -> None:
+    """Lambda's Resource ("name:alias", "name:1") and ExecutedVersion
+    dimensions (aws/aws-cdk#3728, #18952 and #14248, the last from
+    ListMetrics): an unqualified call has FunctionName alone, a version
+    also Resource, an alias also Resource+ExecutedVersion; FunctionName sums all."""
+    clock = Clock()
+    recorder = MetricRecorder(clock=clock)
+    recorder.invocation("us-east-1", "fn", 1.0, error=False)
+    recorder.invocation("us-east-1", "fn", 1.0, error=False, resource=("1", "1"))
+    recorder.invocation("us-east-1", "fn", 1.0, error=True, resource=("live", "2"))
+    recorder.invocation("us-east-1", "fn", 1.0, error=False, resource=("live", "1"))
+    points = totals(recorder)
+    fn = ("FunctionName", "fn")
+    assert points[("AWS/Lambda", "Invocations", (fn,))] == 4
+    assert points[("AWS/Lambda", "Invocations", (fn, ("Resource", "fn:1")))] == 1
+    live = (fn, ("Resource", "fn:live"))
+    assert points[("AWS/Lambda", "Invocations", live)] == 2
+    assert points[("AWS/Lambda", "Errors", live)] == 1
+    assert points[("AWS/Lambda", "Invocations", (("ExecutedVersion", "2"), *live))] == 1
+    assert points[("AWS/Lambda", "Errors", (("ExecutedVersion", "2"), *live))] == 1
+    assert points[("AWS/Lambda", "Errors", (("ExecutedVersion", "1"), *live))] == 0
+    # A version named directly has no ExecutedVersion series.
+    assert not [d for (_n, _m, d) in points if ("Resource", "fn:1") in d and len(d) == 3]
