@@ -222,7 +222,12 @@ async def test_every_focusable_widget_can_be_seen_at_80x24(
             # scroll_visible inside the function step's open Collapsible
             # left the first off-screen field where it was; Tab does not).
             widget.focus()
-            await pilot.pause()
+            for _ in range(20):  # the scroll lands a refresh or two later on a busy machine
+                await pilot.pause()
+                if screen.region.contains_region(widget.region):
+                    shown, _ = screen.get_widget_at(*widget.region.offset)
+                    if shown is widget or widget in shown.ancestors:
+                        break
             region = widget.region
             assert region.area > 0 and screen.region.contains_region(region), f"{widget!r} at {region}"
             # Every corner, not only the top-left: a button cut off at its
