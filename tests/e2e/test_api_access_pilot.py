@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.widgets import Input, Select, Static
 
-from tests.e2e.test_wizard_pilot import SIZE, local_state, screen_is, until  # noqa: F401
+from tests.e2e.test_wizard_pilot import SIZE, local_state, screen_is, until, to_function_step  # noqa: F401
 from tui.app import WizardApp
 from tui.state import WizardState
 
@@ -20,11 +20,7 @@ async def test_a_cognito_jwt_authorizer_chosen_in_the_wizard_protects_the_route(
 ) -> None:
     app = WizardApp(local_state)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, screen_is(app, "target"), "the target step")
-        await pilot.press("enter")
-        await until(pilot, screen_is(app, "function"), "the function step")
-        await pilot.press("enter")
-        await until(pilot, lambda: app.state.step_done("function"), "the function")
+        await to_function_step(pilot, app, create=True)
         app.goto("api")
         await until(pilot, screen_is(app, "api"), "the API step")
         screen: Any = app.screen
@@ -91,9 +87,7 @@ async def test_access_logs_and_a_lambda_authorizer_chosen_by_keyboard(
     app = WizardApp(local_state)
     fn = local_state.config.function.name
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, screen_is(app, "target"), "the target step")
-        await pilot.press("enter")
-        await until(pilot, screen_is(app, "function"), "the function step")
+        await to_function_step(pilot, app)
         await pilot.press("enter")
         await until(
             pilot,

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.widgets import Collapsible, DataTable, Input, Static
 
-from tests.e2e.test_wizard_pilot import SIZE, local_state, screen_is, until  # noqa: F401
+from tests.e2e.test_wizard_pilot import SIZE, local_state, screen_is, until, to_function_step  # noqa: F401
 from tui.app import WizardApp
 from tui.state import WizardState
 
@@ -27,9 +27,7 @@ async def test_variables_set_by_keyboard_reach_the_function_and_secrets_stay_hid
 ) -> None:
     app = WizardApp(local_state)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, screen_is(app, "target"), "the target step")
-        await pilot.press("enter")
-        await until(pilot, screen_is(app, "function"), "the function step")
+        await to_function_step(pilot, app)
         screen = app.screen
         screen.query_one(Collapsible).collapsed = False
         await pilot.pause()
@@ -73,9 +71,7 @@ async def test_a_public_url_a_version_and_an_alias_chosen_in_advanced(
 
     app = WizardApp(local_state)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, screen_is(app, "target"), "the target step")
-        await pilot.press("enter")
-        await until(pilot, screen_is(app, "function"), "the function step")
+        await to_function_step(pilot, app)
         screen = app.screen
         screen.query_one(Collapsible).collapsed = False
         await pilot.pause()

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.widgets import Input, Select, Static, TextArea
 
-from tests.e2e.test_wizard_pilot import SIZE, local_state, screen_is, until  # noqa: F401
+from tests.e2e.test_wizard_pilot import SIZE, local_state, screen_is, until, to_function_step  # noqa: F401
 from tui.app import WizardApp
 from tui.state import WizardState
 from tui.widgets.invokemodal import InvokeModal
@@ -25,11 +25,7 @@ async def test_invoke_save_and_reload_an_event(
     app = WizardApp(local_state)
     fn = local_state.config.function.name
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, screen_is(app, "target"), "the target step")
-        await pilot.press("enter")
-        await until(pilot, screen_is(app, "function"), "the function step")
-        await pilot.press("enter")
-        await until(pilot, lambda: app.state.step_done("function"), "the function", timeout=60)
+        await to_function_step(pilot, app, create=True)
         app.screen.query_one("#test-event").press()
         await until(pilot, lambda: isinstance(app.screen, InvokeModal), "the Test dialog")
         dialog = app.screen

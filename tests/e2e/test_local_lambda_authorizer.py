@@ -86,6 +86,22 @@ def simple(cloud: Any) -> tuple[Deployed, str]:
     return api, name
 
 
+def cached_by_header(cloud: Any) -> tuple[Deployed, str]:
+    """A route behind SIMPLE, simple responses, x-pass as identity, cached 300 s."""
+    api = deploy(cloud, SHOW, routes=("GET /me",))
+    name, _ = attach(
+        cloud,
+        api,
+        SIMPLE,
+        ["GET /me"],
+        AuthorizerPayloadFormatVersion="2.0",
+        EnableSimpleResponses=True,
+        IdentitySource=["$request.header.x-pass"],
+        AuthorizerResultTtlInSeconds=300,
+    )
+    return api, name
+
+
 def test_simple_responses_allow_and_deny_by_a_header_and_pass_the_context(simple: Any) -> None:
     api, _name = simple
     allowed = api.get("/me", headers={"x-pass": "yes"})
@@ -110,17 +126,7 @@ def test_a_missing_identity_source_is_401_without_calling_the_authorizer(simple:
 
 
 def test_answers_are_cached_per_identity_for_the_ttl(cloud: Any) -> None:
-    api = deploy(cloud, SHOW, routes=("GET /me",))
-    name, _ = attach(
-        cloud,
-        api,
-        SIMPLE,
-        ["GET /me"],
-        AuthorizerPayloadFormatVersion="2.0",
-        EnableSimpleResponses=True,
-        IdentitySource=["$request.header.x-pass"],
-        AuthorizerResultTtlInSeconds=300,
-    )
+    api, name = cached_by_header(cloud)
     assert [api.get("/me", headers={"x-pass": "yes"}).status_code for _ in range(3)] == [200] * 3
     assert api.get("/me", headers={"x-pass": "no"}).status_code == 403
     deadline = time.monotonic() + 20
@@ -170,17 +176,7 @@ def test_the_test_screen_learns_which_authorizer_run_decided_a_request(cloud: An
     """The local cloud's own inspection record (for the wizard's Test step,
     not an AWS API): the authorizer's function and Lambda request id, or
     none for an answer from the cache; its log lines carry that id."""
-    api = deploy(cloud, SHOW, routes=("GET /me",))
-    name, _ = attach(
-        cloud,
-        api,
-        SIMPLE,
-        ["GET /me"],
-        AuthorizerPayloadFormatVersion="2.0",
-        EnableSimpleResponses=True,
-        IdentitySource=["$request.header.x-pass"],
-        AuthorizerResultTtlInSeconds=300,
-    )
+    api, name = cached_by_header(cloud)
     first = api.get("/me", headers={"x-pass": "yes"})
     second = api.get("/me", headers={"x-pass": "yes"})
     ran = invocation(cloud.port, first.headers["apigw-requestid"])

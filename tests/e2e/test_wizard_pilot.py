@@ -38,6 +38,17 @@ def screen_is(app: WizardApp, name: str) -> Callable[[], bool]:
     return lambda: app.screen.name == name
 
 
+async def to_function_step(pilot: Pilot[Any], app: WizardApp, create: bool = False) -> None:
+    """From launch to the function step (Enter on the local Target step);
+    with `create`, Enter once more and wait for the function."""
+    await until(pilot, screen_is(app, "target"), "the target step")
+    await pilot.press("enter")
+    await until(pilot, screen_is(app, "function"), "the function step")
+    if create:
+        await pilot.press("enter")
+        await until(pilot, lambda: app.state.step_done("function"), "the function", timeout=60)
+
+
 async def enter_through_to_test(pilot: Pilot[Any], app: WizardApp) -> None:
     """Enter at each step, as a new user would."""
     await until(pilot, screen_is(app, "target"), "the target step")

@@ -15,14 +15,16 @@ from .api import LOGICAL_ID as API_ID
 from .authorizer_function import LOGICAL_ID as FUNCTION_ID
 from .authorizer_function import name_for, wanted
 from .authorizer_lambda import LOGICAL_ID as AUTHORIZER_ID
-from .base import Kind, Run, Template
+from .base import Run, Template
+from .permission import PermissionKind
 
 if TYPE_CHECKING:
-    from ...services.session import Cloud
     from ..render.context import RenderContext
 
 
-class AuthorizerPermissionKind(Kind):
+class AuthorizerPermissionKind(PermissionKind):
+    """Found and deleted as the API's invoke permissions are (permission.py)."""
+
     # One ledger type per kind; templates say AWS::Lambda::Permission.
     type = "AWS::Lambda::Permission/Authorizer"
     short = "authorizer_permission"
@@ -61,13 +63,6 @@ class AuthorizerPermissionKind(Kind):
             lambda r: f"Allowed apigateway.amazonaws.com to invoke the authorizer function {fn} from {arn}",
         )
         return None
-
-    def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
-        found = permissions.find_statement(cloud, pending.parent or "", pending.id)
-        return Resource(self.type, pending.id, parent=pending.parent, extra=dict(pending.extra)) if found else None
-
-    def delete(self, cloud: Cloud, resource: Resource) -> None:
-        permissions.remove_permission(cloud, resource.parent or "", resource.id)
 
     def cli(self, ctx: RenderContext) -> list[str]:
         if not wanted(ctx.config):
