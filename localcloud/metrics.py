@@ -94,19 +94,8 @@ class MetricRecorder:
     ) -> None:
         """One HTTP API request API Gateway answered (its own errors too)."""
         second = int(self.clock())
-        key = (region, api_id, stage, second)
         with self._lock:
-            record = self._api.get(key)
-            if record is None:
-                record = self._api[key] = _Second(3, 2)
-                self._trim(second)
-            counts = record.counts
-            counts[0] += 1
-            if status >= 500:
-                counts[2] += 1
-            elif status >= 400:
-                counts[1] += 1
-            record.time(0, latency_ms)
+            record = self._answer(self._api, (region, api_id, stage, second), second, 2, status, latency_ms)
             if integration_ms is not None:
                 record.time(1, integration_ms)
 
@@ -141,19 +130,23 @@ class MetricRecorder:
     def url_request(self, region: str, function: str, status: int, latency_ms: float) -> None:
         """One request to a function's URL, Lambda's own answers too."""
         second = int(self.clock())
-        key = (region, function, second)
         with self._lock:
-            record = self._url.get(key)
-            if record is None:
-                record = self._url[key] = _Second(3, 1)
-                self._trim(second)
-            counts = record.counts
-            counts[0] += 1
-            if status >= 500:
-                counts[2] += 1
-            elif status >= 400:
-                counts[1] += 1
-            record.time(0, latency_ms)
+            self._answer(self._url, (region, function, second), second, 1, status, latency_ms)
+
+    def _answer(self, table: dict[Any, Any], key: Any, second: int, timings: int, status: int, ms: float) -> Any:
+        """Count one answer (all, 4xx, 5xx) and its latency; the lock held."""
+        record = table.get(key)
+        if record is None:
+            record = table[key] = _Second(3, timings)
+            self._trim(second)
+        counts = record.counts
+        counts[0] += 1
+        if status >= 500:
+            counts[2] += 1
+        elif status >= 400:
+            counts[1] += 1
+        record.time(0, ms)
+        return record
 
     def _trim(self, now: int) -> None:
         """Drop seconds past retention (at most once a minute; lock held)."""
