@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any, Callable
+from urllib.parse import unquote
 
 from .. import fastjson
 from ..apigatewayv2 import events
@@ -70,7 +71,7 @@ class RestGateway:
         if view is None:
             raise errors.StageForbidden(f"no REST API with id {ctx.api_id}")
         # J2: the stage is the first segment; a leading double slash is tolerated.
-        stage_name, _, rest = ctx.request.raw_path.lstrip("/").partition("/")
+        stage_name, _, rest = _encoded_path(ctx.request, ctx.api_id).lstrip("/").partition("/")
         stage = view.stages.get(stage_name)
         if stage is None:
             raise errors.StageForbidden(f"no stage {stage_name!r} (REST APIs serve a stage after create_deployment)")
@@ -128,3 +129,14 @@ class RestGateway:
             ctx.response = proxy_response(result.payload)
         except events.BadOutput as exc:
             raise errors.BadIntegrationResponse(f"malformed Lambda output: {exc}") from None
+
+
+def _encoded_path(request: events.HttpRequest, api_id: str) -> str:
+    """The path as the client sent it, the /_aws/execute-api/<id> prefix
+    removed: REST hands the function the path NOT percent-decoded (J4 [R]:
+    `test%2Balias` stays), unlike HTTP APIs."""
+    raw = request.signed_path or request.raw_path
+    if unquote(raw) == request.raw_path:
+        return raw  # the {api}.execute-api.localhost form: the whole path is the API's
+    prefix = f"/_aws/execute-api/{api_id}"
+    return raw[len(prefix) :] if raw.startswith(prefix) else request.raw_path

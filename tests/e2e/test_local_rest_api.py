@@ -26,6 +26,11 @@ def lambda_handler(event, context):
     return {"statusCode": 200, "body": "Hello from Lambda!"}
 """
 
+FAILING = """
+def lambda_handler(event, context):
+    raise ValueError("boom")
+"""
+
 MALFORMED = """
 def lambda_handler(event, context):
     return {"statusCode": 200, "wrongValue": "value"}
@@ -148,6 +153,10 @@ def test_proxy_resource_routes_any_path(cloud: Any) -> None:
     assert event["resource"] == "/{proxy+}" and event["requestContext"]["resourcePath"] == "/{proxy+}"
     assert event["path"] == "/proxy-value/deeper" and event["pathParameters"] == {"proxy": "proxy-value/deeper"}
     assert event["requestContext"]["path"] == "/stage/proxy-value/deeper"
+    # J4 [R] path-encoding table: REST does not percent-decode the path.
+    encoded = httpx.get(base + "/stage/api/user/test%2Balias@gmail.com", timeout=40).json()
+    assert encoded["path"] == "/api/user/test%2Balias@gmail.com"
+    assert encoded["pathParameters"] == {"proxy": "api/user/test%2Balias@gmail.com"}
     # J3 [D]: {proxy+} does not match its parent: / has no method -> Missing Authentication Token.
     assert httpx.get(base + "/stage/", timeout=40).status_code == 403
 
@@ -179,6 +188,14 @@ def test_malformed_output_is_502_with_rest_casing(cloud: Any) -> None:
     assert response.status_code == 502
     assert response.content == b'{"message": "Internal server error"}'
     assert response.headers["x-amzn-errortype"] == "InternalServerErrorException"
+
+
+def test_function_error_is_502(cloud: Any) -> None:
+    api = console_api(cloud, FAILING)
+    response = httpx.get(api.url("/test/my-function"), timeout=40)
+    # J6 [R] test_apigateway_integrations (2024-12-11): an unhandled exception is 502, REST's casing.
+    assert response.status_code == 502
+    assert response.content == b'{"message": "Internal server error"}'
 
 
 def test_no_invoke_permission_is_500(cloud: Any) -> None:
