@@ -95,7 +95,7 @@ class Edge:
         self.runtime.role_credentials = self._role_credentials
         iam = IamAuth(self.gate.keys, self.gate.owner_key, self.roles, self.moto)  # AWS_IAM routes
         self.gateway = Gateway(self.moto, self.runtime, self.deployments, port, iam)
-        self.rest = RestGateway(self.moto, self.gateway.views.function, self.gateway.views.allowed, self.runtime, port)
+        self.rest = RestGateway(self.moto, self.gateway.views, self.runtime, port, self.metrics)  # REST APIs
         self.function_urls = lambdaurl.FunctionUrls.of(self)  # after the roles, gate and runtime it uses
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False

@@ -6,8 +6,9 @@ function lookup, permission check and Invoke (apigatewayv2/)."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote
 
 from .. import fastjson
@@ -15,9 +16,8 @@ from ..apigatewayv2 import events
 from ..apigatewayv2.context import RequestContext
 from ..apigatewayv2.errors import GatewayError, IntegrationTimeout
 from ..apigatewayv2.handlers import Invoke
-from ..apigatewayv2.views import Integration
+from ..apigatewayv2.views import ControlPlaneViews, Integration
 from ..moto_bridge import ACCOUNT, Moto
-from ..runtime import FunctionInfo
 from . import errors
 from .deployments import install
 from .proxyevent import proxy_event, proxy_response
@@ -31,16 +31,19 @@ class RestGateway:
     def __init__(
         self,
         moto: Moto,
-        functions: Callable[[str, str], tuple[FunctionInfo | None, Any]],
-        allowed: Callable[[FunctionInfo, Any, str], bool],
+        functions: ControlPlaneViews,
         runtime: Any,
         port: int,
+        metrics: Any = None,
     ):
-        """`functions`, `allowed`: the HTTP API views' (apigatewayv2/views.py)."""
+        """`functions`: the HTTP API views (apigatewayv2/views.py), for an
+        integration's function and its invoke permission;
+        `metrics`: the MetricRecorder (metrics.py), None for none."""
+        self.metrics = metrics
         install()
         self.views = RestViews(moto)
-        self.functions = functions
-        self.allowed = allowed
+        self.functions = functions.function
+        self.allowed = functions.allowed
         self.invoke = Invoke(runtime)
         self.domain_suffix = f".execute-api.localhost:{port}"
 
@@ -51,6 +54,7 @@ class RestGateway:
     async def handle(self, api_id: str, request: events.HttpRequest) -> RequestContext:
         # J4: requestId is a UUID (x-amzn-RequestId); extendedRequestId the
         # base64 kind (x-amz-apigw-id).
+        started = time.perf_counter()
         ctx = RequestContext(api_id, request, str(uuid.uuid4()))
         extended = events.new_request_id()
         try:
@@ -64,6 +68,14 @@ class RestGateway:
         assert ctx.response is not None
         # J5: every REST answer, its own errors too, carries both ids.
         ctx.response.headers += [("x-amzn-requestid", ctx.request_id), ("x-amz-apigw-id", extended)]
+        view = self.views.view(api_id)
+        if self.metrics is not None and view is not None and ctx.stage:
+            # AWS/ApiGateway for a REST API: dimensions ApiName and ApiName+Stage.
+            integration_ms = getattr(ctx.result.log, "duration_ms", None) if ctx.result is not None else None
+            latency_ms = (time.perf_counter() - started) * 1000
+            self.metrics.request(
+                view.region, view.name, ctx.stage, ctx.response.status, latency_ms, integration_ms, "ApiName"
+            )
         return ctx
 
     async def _run(self, ctx: RequestContext, extended: str) -> None:

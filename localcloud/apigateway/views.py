@@ -22,6 +22,7 @@ class RestStage:
 @dataclass(frozen=True)
 class RestView:
     api_id: str
+    name: str  # REST metrics' ApiName dimension
     region: str
     stages: dict[str, RestStage]
 
@@ -65,5 +66,5 @@ def _read(api_id: str) -> RestView | None:
                 {route_id(m): m for m in methods},
                 dict(stage.variables or {}),
             )
-        return RestView(api_id, region, stages)
+        return RestView(api_id, str(api.name or ""), region, stages)
     return None

@@ -216,3 +216,38 @@ def test_change_not_redeployed_is_not_live(cloud: Any, echo: RestApi) -> None:
     response = httpx.get(echo.url("/test/later"), timeout=40)
     assert response.status_code == 500  # deployed now; the permission names /my-function only (J1.6)
     assert response.json() == {"message": "Internal server error"}
+
+
+def test_requests_count_under_api_name(cloud: Any) -> None:
+    import datetime as dt
+
+    api = console_api(cloud, HELLO)
+    name = cloud.client("apigateway").get_rest_api(restApiId=api.api_id)["name"]
+    for _ in range(2):
+        assert httpx.get(api.url("/test/my-function"), timeout=40).status_code == 200
+    assert httpx.get(api.url("/test/nowhere"), timeout=40).status_code == 403
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def query(key: str, metric: str, dims: list[dict[str, str]]) -> dict[str, Any]:
+        stat = {"Namespace": "AWS/ApiGateway", "MetricName": metric, "Dimensions": dims}
+        return {"Id": key, "MetricStat": {"Metric": stat, "Period": 60, "Stat": "Sum"}}
+
+    # AWS docs "Amazon API Gateway dimensions": REST API metrics are by ApiName (and ApiName+Stage), not ApiId.
+    data = cloud.client("cloudwatch").get_metric_data(
+        MetricDataQueries=[
+            query("count", "Count", [{"Name": "ApiName", "Value": name}]),
+            query(
+                "stage4xx",
+                "4XXError",  # REST's name; HTTP APIs say 4xx (AWS docs, API Gateway metrics)
+                [
+                    {"Name": "ApiName", "Value": name},
+                    {"Name": "Stage", "Value": "test"},
+                ],
+            ),
+            query("byid", "Count", [{"Name": "ApiId", "Value": api.api_id}]),
+        ],
+        StartTime=now - dt.timedelta(minutes=10),
+        EndTime=now + dt.timedelta(minutes=1),
+    )
+    sums = {r["Id"]: sum(r["Values"]) for r in data["MetricDataResults"]}
+    assert sums == {"count": 3, "stage4xx": 1, "byid": 0}
