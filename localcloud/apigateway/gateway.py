@@ -135,6 +135,10 @@ class RestGateway:
         await self.invoke(ctx)
         result = ctx.result
         assert result is not None
+        if result.status == "throttled":
+            # "Lambda's 429 ... will always be considered as 500" for REST (an API Gateway
+            # engineer on the AWS forum, quoted on Stack Overflow 36363280; apigatewayv2/handlers.py).
+            raise errors.ConfigurationError(f"Lambda throttled the invocation: {result.error_type}")
         if result.error_type:
             raise errors.BadIntegrationResponse(f"the function failed: {result.error_type}")
         try:

@@ -31,6 +31,13 @@ def lambda_handler(event, context):
     raise ValueError("boom")
 """
 
+SLOW = """
+import time
+def lambda_handler(event, context):
+    time.sleep(2.5)
+    return {"statusCode": 200, "body": "late"}
+"""
+
 MALFORMED = """
 def lambda_handler(event, context):
     return {"statusCode": 200, "wrongValue": "value"}
@@ -74,7 +81,7 @@ def console_api(cloud: Any, code: str, path_part: str = "my-function", permissio
     return RestApi(cloud, api_id, root, name, arn)
 
 
-def add_proxy_method(apigw: Any, api_id: str, resource: str, arn: str, method: str = "ANY") -> None:
+def add_proxy_method(apigw: Any, api_id: str, resource: str, arn: str, method: str = "ANY", **integration: Any) -> None:
     apigw.put_method(restApiId=api_id, resourceId=resource, httpMethod=method, authorizationType="NONE")
     apigw.put_integration(
         restApiId=api_id,
@@ -83,6 +90,7 @@ def add_proxy_method(apigw: Any, api_id: str, resource: str, arn: str, method: s
         type="AWS_PROXY",
         integrationHttpMethod="POST",  # J1.5: Lambda integrations are called with POST
         uri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations",
+        **integration,
     )
 
 
@@ -251,3 +259,23 @@ def test_requests_count_under_api_name(cloud: Any) -> None:
     )
     sums = {r["Id"]: sum(r["Values"]) for r in data["MetricDataResults"]}
     assert sums == {"count": 3, "stage4xx": 1, "byid": 0}
+
+
+def test_integration_timeout_is_504(cloud: Any) -> None:
+    name, arn = create_function(cloud, SLOW)
+    apigw = cloud.client("apigateway")
+    api_id = apigw.create_rest_api(name=f"rest-{name}")["id"]
+    root = apigw.get_resources(restApiId=api_id)["items"][0]["id"]
+    add_proxy_method(apigw, api_id, root, arn, timeoutInMillis=1000)
+    cloud.client("lambda").add_permission(
+        FunctionName=name,
+        StatementId="apigw",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{api_id}/*/*/",
+    )
+    apigw.create_deployment(restApiId=api_id, stageName="test")
+    response = httpx.get(f"{cloud.endpoint}/_aws/execute-api/{api_id}/test/", timeout=40)
+    # J6 [O][D]: past the integration's timeout (29 s by default, 50 ms-29 s) REST answers 504.
+    assert response.status_code == 504
+    assert response.json() == {"message": "Endpoint request timed out"}
