@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.cloudproc import create_function
+from tests.cloudproc import LocalCloudProcess, create_function
 
 ACCOUNT = "123456789012"
 
@@ -279,3 +279,25 @@ def test_integration_timeout_is_504(cloud: Any) -> None:
     # J6 [O][D]: past the integration's timeout (29 s by default, 50 ms-29 s) REST answers 504.
     assert response.status_code == 504
     assert response.json() == {"message": "Endpoint request timed out"}
+
+
+def test_rest_api_and_its_deployment_survive_a_restart(tmp_path: Any) -> None:
+    """The control plane is saved like the HTTP APIs' (persist.py): a REST API
+    answers after a restart, and a change not redeployed is still not live."""
+    running = LocalCloudProcess(tmp_path / "state").start()
+    try:
+        api = console_api(running, HELLO)
+        apigw = running.client("apigateway")
+        later = apigw.create_resource(restApiId=api.api_id, parentId=api.root_id, pathPart="later")["id"]
+        add_proxy_method(apigw, api.api_id, later, api.function_arn)
+    finally:
+        running.stop()
+    again = LocalCloudProcess(tmp_path / "state", port=running.port).start()
+    try:
+        base = f"{again.endpoint}/_aws/execute-api/{api.api_id}/test"
+        response = httpx.get(base + "/my-function", timeout=40)
+        assert response.status_code == 200 and response.text == "Hello from Lambda!"
+        # J1.7 [D]: only the deployment is live, after a restart too.
+        assert httpx.get(base + "/later", timeout=40).status_code == 403
+    finally:
+        again.stop()
