@@ -301,3 +301,18 @@ def test_rest_api_and_its_deployment_survive_a_restart(tmp_path: Any) -> None:
         assert httpx.get(base + "/later", timeout=40).status_code == 403
     finally:
         again.stop()
+
+
+def test_hostile_requests_get_api_gateway_answers(echo: RestApi) -> None:
+    """Untrusted input never reaches a traceback: odd stages, paths and methods are 403s."""
+    for method, path in (
+        ("GET", ""),
+        ("GET", "/"),
+        ("GET", "/%ff%fe/x"),
+        ("GET", "/test/%00"),
+        ("PROPFIND", "/test/my-function/x"),
+        ("GET", "/test/my-function/%2e%2e/%2e%2e/x"),
+    ):
+        response = httpx.request(method, echo.url(path), timeout=40)
+        assert response.status_code == 403, (method, path, response.text)
+        assert response.json()["message"] in ("Forbidden", "Missing Authentication Token")
