@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote
 
 from . import gate, invoke_api, rolecreds
 from .apigatewayv2 import events
+from .apigateway.gateway import RestGateway
 from .apigatewayv2.accesslog import AccessLogs
 from .apigatewayv2.iamauth import IamAuth
 from .asgi import MAX_CONTROL_BYTES, Disconnected, Replay, TooLarge, clock, printable, read_body, respond
@@ -94,6 +95,7 @@ class Edge:
         self.runtime.role_credentials = self._role_credentials
         iam = IamAuth(self.gate.keys, self.gate.owner_key, self.roles, self.moto)  # AWS_IAM routes
         self.gateway = Gateway(self.moto, self.runtime, self.deployments, port, iam)
+        self.rest = RestGateway(self.moto, self.gateway.views, self.runtime, port, self.metrics)  # REST APIs
         self.function_urls = lambdaurl.FunctionUrls.of(self)  # after the roles, gate and runtime it uses
         self.shutdown: Callable[[], None] = lambda: None
         self.logs_dirty = False
@@ -307,7 +309,7 @@ class Edge:
         it answered by itself. Kept for the test screen's inspection."""
         received = time.time()
         started = time.perf_counter()
-        outcome = await self.gateway.handle(api_id, request)
+        outcome = await (self.rest if self.rest.serves(api_id) else self.gateway).handle(api_id, request)
         if outcome.view is not None and outcome.response is not None:
             report = outcome.result.log if outcome.result is not None else None
             latency_ms = (time.perf_counter() - started) * 1000

@@ -6,7 +6,8 @@ Published (AWS docs, "Monitor HTTP API metrics" and "Types of metrics for
 Lambda functions"; reference aws-behaviour-2 L3):
 - AWS/ApiGateway, dimensions ApiId and ApiId+Stage: Count, 4xx, 5xx
   (0 or 1 per request, so Sum is the count and Average the rate), Latency
-  and IntegrationLatency (ms).
+  and IntegrationLatency (ms); for a REST API ApiName and ApiName+Stage,
+  with 4XXError and 5XXError ("Amazon API Gateway dimensions and metrics").
 - AWS/Lambda, dimension FunctionName: Invocations, Errors (0 or 1),
   Duration (ms), Throttles (0 or 1). Invocations counts function errors but
   not throttled or invalid requests. A call that named a version or alias
@@ -71,6 +72,8 @@ class _Second:
 
 
 API_COUNTERS = ("Count", "4xx", "5xx")
+# REST APIs name their error counts differently (AWS docs, "Amazon API Gateway metrics" for REST).
+REST_COUNTERS = ("Count", "4XXError", "5XXError")
 API_TIMINGS = ("Latency", "IntegrationLatency")
 LAMBDA_COUNTERS = ("Invocations", "Errors", "Throttles")
 LAMBDA_TIMINGS = ("Duration",)
@@ -82,7 +85,8 @@ class MetricRecorder:
     def __init__(self, clock: Callable[[], float] = time.time):
         self.clock = clock
         self._lock = threading.Lock()  # the loop records, moto's thread reads
-        self._api: dict[tuple[str, str, str, int], _Second] = {}  # region, api id, stage, second
+        # region, (ApiId or ApiName, its value), stage, second
+        self._api: dict[tuple[str, tuple[str, str], str, int], _Second] = {}
         # region, function, qualifier named ("" for none), version that ran, second
         self._fn: dict[tuple[str, str, str, str, int], _Second] = {}
         self._url: dict[tuple[str, str, int], _Second] = {}  # region, function (its URL's requests), second
@@ -90,12 +94,23 @@ class MetricRecorder:
 
     # -- recording (event loop) -------------------------------------------
     def request(
-        self, region: str, api_id: str, stage: str, status: int, latency_ms: float, integration_ms: float | None
+        self,
+        region: str,
+        api_id: str,
+        stage: str,
+        status: int,
+        latency_ms: float,
+        integration_ms: float | None,
+        dimension: str = "ApiId",
     ) -> None:
-        """One HTTP API request API Gateway answered (its own errors too)."""
+        """One API request API Gateway answered (its own errors too). REST
+        APIs publish under ApiName, not ApiId (AWS docs, "Amazon API Gateway
+        dimensions"): `dimension` with the name as `api_id`."""
         second = int(self.clock())
         with self._lock:
-            record = self._answer(self._api, (region, api_id, stage, second), second, 2, status, latency_ms)
+            record = self._answer(
+                self._api, (region, (dimension, api_id), stage, second), second, 2, status, latency_ms
+            )
             if integration_ms is not None:
                 record.time(1, integration_ms)
 
@@ -194,10 +209,10 @@ class MetricRecorder:
             else:
                 merged[key] = old + data
 
-        for api_id, stage, second, counts, timings in apis:
+        for api_dim, stage, second, counts, timings in apis:
             n = counts[0]
-            for dims in ((("ApiId", api_id),), (("ApiId", api_id), ("Stage", stage))):
-                for metric, hits in zip(API_COUNTERS, counts):
+            for dims in ((api_dim,), (api_dim, ("Stage", stage))):
+                for metric, hits in zip(REST_COUNTERS if api_dim[0] == "ApiName" else API_COUNTERS, counts):
                     low, high = (1.0, 1.0) if metric == "Count" else (float(hits == n), float(hits > 0))
                     add(API, metric, dims, second, [float(hits), low, high, float(n)], True)
                 for metric, values in zip(API_TIMINGS, timings):

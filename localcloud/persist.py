@@ -109,12 +109,22 @@ def _dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
+# Saved by versions before REST APIs were served: a save without them loads with none.
+_OPTIONAL = frozenset({"apigateway"})
+
+
 def _backends() -> dict[str, Any]:
+    from moto.apigateway.models import apigateway_backends
     from moto.apigatewayv2.models import apigatewayv2_backends
     from moto.awslambda_simple.models import lambda_simple_backends
     from moto.iam.models import iam_backends
 
-    return {"iam": iam_backends, "lambda": lambda_simple_backends, "apigatewayv2": apigatewayv2_backends}
+    return {
+        "iam": iam_backends,
+        "lambda": lambda_simple_backends,
+        "apigatewayv2": apigatewayv2_backends,
+        "apigateway": apigateway_backends,  # REST APIs (localcloud/apigateway/)
+    }
 
 
 def _logs() -> Any:
@@ -157,7 +167,7 @@ class Store:
         state = loads(blob)
         for name, target in _backends().items():
             target.clear()
-            target.update(state["backends"][name])
+            target.update(state["backends"].get(name, {}) if name in _OPTIONAL else state["backends"][name])
         return state["extra"]
 
     def load(self) -> tuple[dict[str, Any], bytes] | None:
@@ -254,7 +264,9 @@ def _shape_problem(state: Any) -> str:
     if not isinstance(state, dict):
         return f"it holds a {type(state).__name__}, not the cloud's state"
     backends = state.get("backends")
-    if not isinstance(backends, dict) or not all(isinstance(backends.get(n), dict) for n in _backends()):
+    if not isinstance(backends, dict) or not all(
+        isinstance(backends.get(n), dict) for n in _backends() if n not in _OPTIONAL
+    ):
         return "its backends are missing"
     if not isinstance(state.get("extra"), dict):
         return "its deployments are missing"
