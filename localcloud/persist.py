@@ -88,10 +88,18 @@ def _logs_backend(account: str, region: str) -> Any:
     return _logs()[account][region]
 
 
+def _jwk(data: dict[str, Any]) -> Any:
+    """A JSON Web Key pickled as its JWK dict (a user pool's signing key)."""
+    from joserfc.jwk import RSAKey
+
+    return RSAKey.import_key(data)
+
+
 class _Pickler(pickle.Pickler):
     """moto keeps a WeakValueDictionary of functions by ARN and a
-    defaultdict(lambda: {}); neither pickles as is. A Logs backend is
-    pickled as a reference, so log events never enter the snapshot."""
+    defaultdict(lambda: {}); neither pickles as is, nor a user pool's
+    signing key. A Logs backend is pickled as a reference, so log events
+    never enter the snapshot."""
 
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, weakref.WeakValueDictionary):
@@ -100,6 +108,9 @@ class _Pickler(pickle.Pickler):
             return _default_dict, (type(obj.default_factory()), dict(obj))  # type: ignore[misc]
         if type(obj).__name__ == "LogsBackend" and type(obj).__module__ == "moto.logs.models":
             return _logs_backend, (obj.account_id, obj.region_name)
+        if type(obj).__name__ == "RSAKey" and type(obj).__module__.startswith("joserfc"):
+            # A user pool's key holds an OpenSSL object, which does not pickle.
+            return _jwk, (obj.as_dict(private=True),)
         return NotImplemented
 
 
@@ -109,13 +120,15 @@ def _dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-# Saved by versions before REST APIs were served: a save without them loads with none.
-_OPTIONAL = frozenset({"apigateway"})
+# Saved by versions before REST APIs were served, or before user pools were
+# kept (a local-cognito JWT authorizer's issuer): a save without them loads with none.
+_OPTIONAL = frozenset({"apigateway", "cognitoidp"})
 
 
 def _backends() -> dict[str, Any]:
     from moto.apigateway.models import apigateway_backends
     from moto.apigatewayv2.models import apigatewayv2_backends
+    from moto.cognitoidp.models import cognitoidp_backends
     from moto.awslambda_simple.models import lambda_simple_backends
     from moto.iam.models import iam_backends
 
@@ -124,6 +137,7 @@ def _backends() -> dict[str, Any]:
         "lambda": lambda_simple_backends,
         "apigatewayv2": apigatewayv2_backends,
         "apigateway": apigateway_backends,  # REST APIs (localcloud/apigateway/)
+        "cognitoidp": cognitoidp_backends,  # user pools: JWT issuers of this cloud
     }
 
 

@@ -320,3 +320,24 @@ def test_logs_survive_kill_9_under_steady_traffic(tmp_path: Path) -> None:
         assert len(markers) > len(sent) // 4, (len(markers), len(sent))
     finally:
         cloud.stop()
+
+
+def test_a_local_cognito_authorizer_still_takes_tokens_after_a_restart(tmp_path: Path) -> None:
+    """The user pool is the authorizer's issuer: a restart that lost it left
+    every token refused (401) until the next deploy made a new pool."""
+    cloud = LocalCloudProcess(tmp_path / "state").start()
+    path = tmp_path / "c.yaml"
+    path.write_text("api:\n  authorizer: {type: jwt, issuer: local-cognito}\n")
+    where = ["--config", str(path), "--state-dir", str(tmp_path / "state")]
+    try:
+        deployed = run_cli("deploy", *where, "--port", str(cloud.port), "--yes")
+        assert deployed.returncode == 0, deployed.stderr
+    finally:
+        cloud.stop()
+    again = LocalCloudProcess(tmp_path / "state").start()
+    try:
+        sent = run_cli("test", "--token", *where, "--port", str(again.port))
+        assert sent.returncode == 0 and "200" in sent.stdout, sent.stdout + sent.stderr
+    finally:
+        run_cli("destroy", "--yes", *where, "--port", str(again.port))
+        again.stop()
