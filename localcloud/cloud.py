@@ -197,6 +197,11 @@ class LocalCloud:
         config = uvicorn.Config(
             app,
             http=self._http_protocol(),
+            # WebSocket APIs (localcloud/websocket/): a message is at most
+            # 128 KB, a bigger one closes the connection with 1009 (reference K7).
+            ws="websockets-sansio",
+            ws_max_size=128 * 1024,
+            ws_per_message_deflate=False,
             lifespan="off",
             access_log=False,
             server_header=False,
