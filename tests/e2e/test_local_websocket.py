@@ -1,0 +1,172 @@
+"""WebSocket APIs in the local cloud (localcloud/websocket/): a real
+cloud, boto3 for the control plane, the `websockets` library as the client.
+
+The chat is AWS's own sample's design (simple-websockets-chat-app): the
+$connect / $disconnect routes keep connection ids in a DynamoDB table
+(moto's, in this cloud), sendmessage posts to every id in it through
+@connections. Facts: /work/shared/reference/aws-behaviour-2.md section K."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any, Iterator
+
+import boto3
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from tests.cloudproc import create_function, owner_kw
+
+CHAT = """
+import json
+import os
+
+import boto3
+
+TABLE = os.environ["TABLE"]
+
+
+def lambda_handler(event, context):
+    ctx = event["requestContext"]
+    db = boto3.client("dynamodb")
+    me = ctx["connectionId"]
+    if ctx["routeKey"] == "$connect":
+        if (event.get("queryStringParameters") or {}).get("deny"):
+            return {"statusCode": 403}
+        db.put_item(TableName=TABLE, Item={"id": {"S": me}})
+        return {"statusCode": 200}
+    if ctx["routeKey"] == "$disconnect":
+        db.delete_item(TableName=TABLE, Key={"id": {"S": me}})
+        return {"statusCode": 200}
+    endpoint = f"{os.environ['AWS_ENDPOINT_URL']}/_aws/execute-api/{ctx['apiId']}/{ctx['stage']}"
+    manage = boto3.client("apigatewaymanagementapi", endpoint_url=endpoint)
+    if ctx["routeKey"] == "sendmessage":
+        data = json.loads(event["body"])["data"]
+        for item in db.scan(TableName=TABLE)["Items"]:
+            manage.post_to_connection(ConnectionId=item["id"]["S"], Data=data.encode())
+    else:  # $default: the event back to its sender, for the test to read
+        manage.post_to_connection(ConnectionId=me, Data=json.dumps(event).encode())
+    return {"statusCode": 200}
+"""
+
+
+@pytest.fixture(scope="module")
+def chat(cloud: Any) -> Iterator[str]:
+    """The chat API's ws:// URL (path form)."""
+    table = f"chat-{uuid.uuid4().hex[:8]}"
+    kw = owner_kw(cloud.port)
+    boto3.client("dynamodb", **kw).create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    name, arn = create_function(cloud, CHAT, env={"TABLE": table}, timeout=10)
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["dynamodb:*", "execute-api:ManageConnections"], "Resource": "*"}],
+    }
+    boto3.client("iam", **kw).put_role_policy(
+        RoleName=f"{name}-role", PolicyName="chat", PolicyDocument=json.dumps(policy)
+    )
+    apigw = boto3.client("apigatewayv2", **kw)
+    # Reference K1: a WEBSOCKET API needs a route selection expression.
+    api = apigw.create_api(Name="chat", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    api_id = api["ApiId"]
+    uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
+    integration = apigw.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=uri)
+    for key in ("$connect", "$disconnect", "$default", "sendmessage"):
+        apigw.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{integration['IntegrationId']}")
+    apigw.create_stage(ApiId=api_id, StageName="prod", AutoDeploy=True)
+    boto3.client("lambda", **kw).add_permission(
+        FunctionName=name,
+        StatementId="apigw",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*",  # K1: .../{stage}/{routeKey}
+    )
+    yield f"ws://127.0.0.1:{cloud.port}/_aws/execute-api/{api_id}/prod"
+
+
+def _open(url: str) -> ClientConnection:
+    return connect(url, open_timeout=20)
+
+
+def _event(client: ClientConnection) -> dict[str, Any]:
+    """The $default route's event, as the chat handler posts it back."""
+    client.send("not json")
+    event: dict[str, Any] = json.loads(client.recv(timeout=20))
+    return event
+
+
+def test_a_message_reaches_every_connected_client(chat: str) -> None:
+    with _open(chat) as alice, _open(chat) as bob:
+        alice.send(json.dumps({"action": "sendmessage", "data": "hi"}))
+        assert alice.recv(timeout=20) == "hi"
+        assert bob.recv(timeout=20) == "hi"
+
+
+def test_events_carry_what_api_gateway_sends(chat: str) -> None:
+    with _open(chat) as client:
+        event = _event(client)
+    context = event["requestContext"]
+    # Reference K3: a non-JSON body goes to $default. K4: a MESSAGE event
+    # has the frame as `body`, no headers, and these context fields.
+    assert context["routeKey"] == "$default"
+    assert context["eventType"] == "MESSAGE"
+    assert context["messageDirection"] == "IN"
+    assert context["stage"] == "prod"
+    assert event["body"] == "not json" and "headers" not in event
+    # K4: connection ids are 16 characters of base64 ending in "=".
+    assert len(context["connectionId"]) == 16 and context["connectionId"].endswith("=")
+    assert isinstance(context["connectedAt"], int) and context["apiId"] in context["domainName"]
+
+
+def test_a_connect_route_answering_403_refuses_the_handshake(chat: str) -> None:
+    # Reference K5: a $connect function's non-2xx statusCode refuses the
+    # upgrade with that status (serverless-offline PR #1301, wscat).
+    with pytest.raises(InvalidStatus) as refused:
+        _open(chat + "?deny=1")
+    assert refused.value.response.status_code == 403
+
+
+def test_a_closed_connection_is_gone(cloud: Any, chat: str) -> None:
+    api_id = chat.split("/")[-2]
+    manage = boto3.client(
+        "apigatewaymanagementapi",
+        **{**owner_kw(cloud.port), "endpoint_url": f"http://127.0.0.1:{cloud.port}/_aws/execute-api/{api_id}/prod"},
+    )
+    with _open(chat) as client:
+        connection_id = _event(client)["requestContext"]["connectionId"]
+        # K6: GetConnection answers ConnectedAt, Identity{SourceIp, UserAgent}, LastActiveAt.
+        found = manage.get_connection(ConnectionId=connection_id)
+        assert found["Identity"]["SourceIp"] == "127.0.0.1" and "LastActiveAt" in found
+    # K6: a closed connection answers 410 GoneException.
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            manage.post_to_connection(ConnectionId=connection_id, Data=b"late")
+        except manage.exceptions.GoneException:
+            break
+        assert time.monotonic() < deadline, "the closed connection still takes posts"
+        time.sleep(0.1)
+
+
+def test_delete_connection_closes_it_with_1000(cloud: Any, chat: str) -> None:
+    api_id = chat.split("/")[-2]
+    manage = boto3.client(
+        "apigatewaymanagementapi",
+        **{**owner_kw(cloud.port), "endpoint_url": f"http://127.0.0.1:{cloud.port}/_aws/execute-api/{api_id}/prod"},
+    )
+    with _open(chat) as client:
+        connection_id = _event(client)["requestContext"]["connectionId"]
+        manage.delete_connection(ConnectionId=connection_id)
+        with pytest.raises(Exception):
+            client.recv(timeout=20)
+        # K6: DeleteConnection takes no close code; API Gateway closes with 1000.
+        assert client.close_code == 1000
+    with pytest.raises(manage.exceptions.GoneException):
+        manage.get_connection(ConnectionId=connection_id)
