@@ -9,13 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http
 import json
+import logging
 from typing import Any
 
 from . import events, routes
 from .connections import IDLE_TIMEOUT_S, Connection, Connections
 from .ids import new_id
 from .management import Management
+
+
+_KNOWN_STATUSES = frozenset(int(s) for s in http.HTTPStatus)
+
+
+class _RefusalIsNoError(logging.Filter):
+    """uvicorn logs "ASGI callable returned without completing handshake" as
+    an error after any HTTP answer to an upgrade (websockets_sansio_impl
+    run_asgi checks only handshake_complete); here that answer is the
+    refusal AWS gives, not a bug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing handshake" not in record.getMessage()
+
+
+logging.getLogger("uvicorn.error").addFilter(_RefusalIsNoError())
 
 
 class WebSockets:
@@ -124,7 +142,9 @@ class WebSockets:
 
 
 async def _refuse(send: Any, status: int, body: dict[str, Any]) -> None:
-    """An HTTP answer to the upgrade instead of a connection (K5)."""
+    """An HTTP answer to the upgrade instead of a connection (K5). A
+    statusCode HTTP has no phrase for is answered as 500 (uvicorn needs one)."""
+    status = status if status in _KNOWN_STATUSES and status >= 300 else 500
     data = json.dumps(body).encode()
     await send(
         {"type": "websocket.http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}

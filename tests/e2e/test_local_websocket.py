@@ -9,6 +9,7 @@ $connect / $disconnect routes keep connection ids in a DynamoDB table
 from __future__ import annotations
 
 import json
+import socket
 import time
 import uuid
 from typing import Any, Iterator
@@ -22,6 +23,7 @@ from tests.cloudproc import create_function, owner_kw
 
 CHAT = """
 import json
+import socket
 import os
 
 import boto3
@@ -170,3 +172,33 @@ def test_delete_connection_closes_it_with_1000(cloud: Any, chat: str) -> None:
         assert client.close_code == 1000
     with pytest.raises(manage.exceptions.GoneException):
         manage.get_connection(ConnectionId=connection_id)
+
+
+def test_an_action_with_no_route_goes_to_default(chat: str) -> None:
+    with _open(chat) as client:
+        client.send(json.dumps({"action": "nosuchroute"}))
+        event = json.loads(client.recv(timeout=20))
+    # Reference K3: a key with no route goes to $default.
+    assert event["requestContext"]["routeKey"] == "$default"
+
+
+def test_the_host_form_url_connects(cloud: Any, chat: str) -> None:
+    api_id = chat.split("/")[-2]
+    sock = socket.create_connection(("127.0.0.1", cloud.port), timeout=20)  # *.localhost may not resolve here
+    with connect(f"ws://{api_id}.execute-api.localhost:{cloud.port}/prod", sock=sock, open_timeout=20) as client:
+        assert _event(client)["requestContext"]["stage"] == "prod"
+
+
+def test_a_message_over_128_kb_closes_the_connection_with_1009(chat: str) -> None:
+    with _open(chat) as client:
+        client.send("x" * (128 * 1024 + 1))
+        with pytest.raises(Exception):
+            client.recv(timeout=20)
+        # Reference K7: 128 KB per message; a too-big one closes with 1009.
+        assert client.close_code == 1009
+
+
+def test_an_unknown_stage_refuses_the_handshake(chat: str) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        _open(chat.rsplit("/", 1)[0] + "/nosuchstage")
+    assert refused.value.response.status_code == 403
