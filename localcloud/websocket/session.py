@@ -12,7 +12,8 @@ import contextlib
 import http
 import json
 import logging
-from typing import Any
+import traceback
+from typing import Any, Awaitable
 
 from . import events, routes
 from .connections import IDLE_TIMEOUT_S, Connection, Connections
@@ -73,8 +74,9 @@ class WebSockets:
         self.edge.log_request("GET", scope["path"], 101, started, "websocket", f"connected {connection.connection_id}")
         code = await self._messages(api, connection, domain, receive)
         self.connections.remove(connection.connection_id)
-        if "$disconnect" in api.routes:
-            await self._run(api, "$disconnect", events.disconnect_event(connection, domain, headers, query, code))
+        if "$disconnect" in api.routes:  # best effort, as on AWS (K4): a failure is only logged
+            event = events.disconnect_event(connection, domain, headers, query, code)
+            await self._guarded(self._run(api, "$disconnect", event))
 
     async def _messages(self, api: routes.WsApi, connection: Connection, domain: str, receive: Any) -> int:
         """Until the client or DeleteConnection closes it, or it idles out: the close code."""
@@ -96,11 +98,18 @@ class WebSockets:
                 text = message.get("text")
                 if text is None:
                     text = (message.get("bytes") or b"").decode("utf-8", "replace")
-                task = asyncio.ensure_future(self._message(api, connection, domain, text))
+                task = asyncio.ensure_future(self._guarded(self._message(api, connection, domain, text)))
                 self.tasks.add(task)
                 task.add_done_callback(self.tasks.discard)
         finally:
             closed.cancel()
+
+    async def _guarded(self, work: Awaitable[Any]) -> None:
+        """A bug (or a runtime shutting down) costs one message, never the loop."""
+        try:
+            await work
+        except Exception as exc:  # noqa: BLE001 - logged, like the edge's own requests
+            self.edge.log("websocket: " + "".join(traceback.format_exception(exc)).rstrip())
 
     async def _message(self, api: routes.WsApi, connection: Connection, domain: str, text: str) -> None:
         fresh = routes.lookup(self.edge.moto, api.api_id, api.stage) or api  # routes may have changed

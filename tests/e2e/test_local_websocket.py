@@ -12,7 +12,7 @@ import json
 import socket
 import time
 import uuid
-from typing import Any, Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -55,32 +55,25 @@ def lambda_handler(event, context):
 """
 
 
-@pytest.fixture(scope="module")
-def chat(cloud: Any) -> Iterator[str]:
-    """The chat API's ws:// URL (path form)."""
-    table = f"chat-{uuid.uuid4().hex[:8]}"
+def _websocket_api(
+    cloud: Any, code: str, env: dict[str, str], actions: list[str], keys: tuple[str, ...]
+) -> tuple[str, str]:
+    """A WEBSOCKET API whose routes `keys` all run one function whose role
+    allows `actions`: its ws:// URL (path form) and the function's name."""
     kw = owner_kw(cloud.port)
-    boto3.client("dynamodb", **kw).create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    name, arn = create_function(cloud, CHAT, env={"TABLE": table}, timeout=10)
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": ["dynamodb:*", "execute-api:ManageConnections"], "Resource": "*"}],
-    }
-    boto3.client("iam", **kw).put_role_policy(
-        RoleName=f"{name}-role", PolicyName="chat", PolicyDocument=json.dumps(policy)
-    )
+    name, arn = create_function(cloud, code, env=env, timeout=10)
+    if actions:
+        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
+        boto3.client("iam", **kw).put_role_policy(
+            RoleName=f"{name}-role", PolicyName="chat", PolicyDocument=json.dumps(policy)
+        )
     apigw = boto3.client("apigatewayv2", **kw)
     # Reference K1: a WEBSOCKET API needs a route selection expression.
     api = apigw.create_api(Name="chat", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
     api_id = api["ApiId"]
     uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
     integration = apigw.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=uri)
-    for key in ("$connect", "$disconnect", "$default", "sendmessage"):
+    for key in keys:
         apigw.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{integration['IntegrationId']}")
     apigw.create_stage(ApiId=api_id, StageName="prod", AutoDeploy=True)
     boto3.client("lambda", **kw).add_permission(
@@ -90,7 +83,22 @@ def chat(cloud: Any) -> Iterator[str]:
         Principal="apigateway.amazonaws.com",
         SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*",  # K1: .../{stage}/{routeKey}
     )
-    yield f"ws://127.0.0.1:{cloud.port}/_aws/execute-api/{api_id}/prod"
+    return f"ws://127.0.0.1:{cloud.port}/_aws/execute-api/{api_id}/prod", name
+
+
+@pytest.fixture(scope="module")
+def chat(cloud: Any) -> str:
+    """The chat API's ws:// URL (path form)."""
+    table = f"chat-{uuid.uuid4().hex[:8]}"
+    boto3.client("dynamodb", **owner_kw(cloud.port)).create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    actions = ["dynamodb:*", "execute-api:ManageConnections"]
+    keys = ("$connect", "$disconnect", "$default", "sendmessage")
+    return _websocket_api(cloud, CHAT, {"TABLE": table}, actions, keys)[0]
 
 
 def _open(url: str) -> ClientConnection:
@@ -202,3 +210,41 @@ def test_an_unknown_stage_refuses_the_handshake(chat: str) -> None:
     with pytest.raises(InvalidStatus) as refused:
         _open(chat.rsplit("/", 1)[0] + "/nosuchstage")
     assert refused.value.response.status_code == 403
+
+
+NO_MANAGE = """
+import os
+
+import boto3
+
+
+def lambda_handler(event, context):
+    ctx = event["requestContext"]
+    endpoint = f"{os.environ['AWS_ENDPOINT_URL']}/_aws/execute-api/{ctx['apiId']}/{ctx['stage']}"
+    try:
+        boto3.client("apigatewaymanagementapi", endpoint_url=endpoint).post_to_connection(
+            ConnectionId=ctx["connectionId"], Data=b"posted"
+        )
+    except Exception as exc:
+        print("REFUSED", exc.response["Error"]["Code"], exc.response["ResponseMetadata"]["HTTPStatusCode"])
+    return {"statusCode": 200}
+"""
+
+
+def test_a_role_without_manage_connections_may_not_post(cloud: Any) -> None:
+    # Reference K5: the $connect integration is optional (this API has only $default).
+    url, name = _websocket_api(cloud, NO_MANAGE, {}, [], ("$default",))
+    logs = cloud.client("logs")
+    with _open(url) as client:
+        client.send("hello")
+        deadline = time.monotonic() + 20
+        lines: list[str] = []
+        while not any("REFUSED" in line for line in lines):
+            assert time.monotonic() < deadline, f"no REFUSED line in {lines}"
+            time.sleep(0.2)
+            try:
+                lines = [e["message"] for e in logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]]
+            except logs.exceptions.ResourceNotFoundException:
+                lines = []
+    # K6: PostToConnection's errors include ForbiddenException 403.
+    assert any("REFUSED ForbiddenException 403" in line for line in lines), lines
