@@ -248,3 +248,30 @@ def test_a_role_without_manage_connections_may_not_post(cloud: Any) -> None:
                 lines = []
     # K6: PostToConnection's errors include ForbiddenException 403.
     assert any("REFUSED ForbiddenException 403" in line for line in lines), lines
+
+
+def test_a_message_no_route_takes_gets_the_forbidden_frame(cloud: Any) -> None:
+    url, _ = _websocket_api(cloud, NO_MANAGE, {}, [], ("sendmessage",))
+    with _open(url) as client:
+        client.send("not json")
+        frame = client.recv(timeout=20)
+    # Reference K3 (wscat captures): this exact format, space after "message": only.
+    assert isinstance(frame, str) and frame.startswith('{"message": "Forbidden", "connectionId":"')
+    assert json.loads(frame)["requestId"]
+
+
+def test_a_closed_client_leaves_the_chat(chat: str) -> None:
+    """$disconnect ran: the chat's table no longer names the closed client,
+    so sendmessage posts only to the one still connected (a post to the
+    gone one would fail the function, and the sender would get API
+    Gateway's "Internal server error" frame instead of "hi")."""
+    with _open(chat) as bob:
+        with _open(chat) as alice:
+            alice.send(json.dumps({"action": "sendmessage", "data": "both"}))
+            assert bob.recv(timeout=20) == "both"
+        deadline = time.monotonic() + 10
+        while True:
+            bob.send(json.dumps({"action": "sendmessage", "data": "hi"}))
+            if bob.recv(timeout=20) == "hi":
+                break
+            assert time.monotonic() < deadline, "the closed client is still in the chat"
