@@ -197,13 +197,27 @@ def test_the_host_form_url_connects(cloud: Any, chat: str) -> None:
         assert _event(client)["requestContext"]["stage"] == "prod"
 
 
-def test_a_message_over_128_kb_closes_the_connection_with_1009(chat: str) -> None:
+# Reference K7 and AWS's "Quotas for configuring and running a WebSocket in
+# API Gateway": frames are at most 32 KB, messages 128 KB (bigger messages
+# are split into frames); a bigger message or frame closes with 1009.
+@pytest.mark.parametrize(
+    "fragments",
+    [["x" * (32 * 1024 + 1)], ["x" * (32 * 1024)] * 4 + ["x"]],
+    ids=["a 33 KB frame", "a 129 KB message in 32 KB frames"],
+)
+def test_a_frame_over_32_kb_or_a_message_over_128_kb_closes_with_1009(chat: str, fragments: list[str]) -> None:
     with _open(chat) as client:
-        client.send("x" * (128 * 1024 + 1))
+        client.send(fragments if len(fragments) > 1 else fragments[0])
         with pytest.raises(Exception):
             client.recv(timeout=20)
-        # Reference K7: 128 KB per message; a too-big one closes with 1009.
         assert client.close_code == 1009
+
+
+def test_a_message_of_32_kb_frames_within_128_kb_is_routed(chat: str) -> None:
+    with _open(chat) as client:
+        client.send(["y" * (32 * 1024)] * 3)
+        event = json.loads(client.recv(timeout=20))
+    assert event["requestContext"]["routeKey"] == "$default" and event["body"] == "y" * (96 * 1024)
 
 
 def test_an_unknown_stage_refuses_the_handshake(chat: str) -> None:
