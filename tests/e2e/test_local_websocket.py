@@ -289,3 +289,20 @@ def test_a_closed_client_leaves_the_chat(chat: str) -> None:
             if bob.recv(timeout=20) == "hi":
                 break
             assert time.monotonic() < deadline, "the closed client is still in the chat"
+
+
+def test_the_cloud_stops_promptly_with_a_connection_open(tmp_path: Any) -> None:
+    """uvicorn waits for every connection's task at shutdown: an open
+    WebSocket (and its $disconnect) must not hold the cloud up."""
+    from tests.cloudproc import LocalCloudProcess
+
+    own = LocalCloudProcess(tmp_path / "cloud").start()
+    try:
+        url, _ = _websocket_api(own, NO_MANAGE, {}, [], ("$default", "$disconnect"))
+        with _open(url):
+            started = time.monotonic()
+            assert own.stop() == 0
+            assert time.monotonic() - started < 15
+    finally:
+        if own.proc is not None and own.proc.poll() is None:
+            own.proc.kill()
