@@ -3,7 +3,8 @@ captures: gist noid11, aws-lambda-go#547/548, boto3#3789).
 
 CONNECT and DISCONNECT carry the handshake's headers; MESSAGE carries the
 frame's text as `body` and no headers; DISCONNECT adds the close code and
-reason ("observed, not documented")."""
+reason ("observed, not documented"). Header names arrive lowercased
+(uvicorn's ASGI scope): AWS keeps the client's casing (K4)."""
 
 from __future__ import annotations
 

@@ -62,14 +62,17 @@ class WebSockets:
         query = scope.get("query_string", b"").decode("latin-1")
         domain = api.api_id + self.domain_suffix
         started = _started()
+        answered: dict[str, str] = {}
         if "$connect" in api.routes:
             event = events.connect_event(connection, domain, headers, query)
-            status, why = await self._run(api, "$connect", event)
+            status, why, answered = await self._run(api, "$connect", event)
             if not 200 <= status < 300:
                 await _refuse(send, status, {"message": "Forbidden" if status == 403 else "Internal server error"})
                 self.edge.log_request("GET", scope["path"], status, started, "websocket", why)
                 return
-        await send({"type": "websocket.accept"})
+        # K5 (AWS: websocket-connect-route-subprotocol): the subprotocol is
+        # the one $connect's answer names in Sec-WebSocket-Protocol, if any.
+        await send({"type": "websocket.accept", "subprotocol": answered.get("sec-websocket-protocol")})
         self.connections.add(connection)
         self.edge.log_request("GET", scope["path"], 101, started, "websocket", f"connected {connection.connection_id}")
         code = await self._messages(api, connection, domain, receive)
@@ -121,7 +124,7 @@ class WebSockets:
             )
             await _post_quietly(connection, forbidden)
             return
-        status, why = await self._run(fresh, route_key, events.message_event(connection, domain, route_key, text))
+        status, _, _ = await self._run(fresh, route_key, events.message_event(connection, domain, route_key, text))
         if status >= 500:
             frame = {
                 "message": "Internal server error",
@@ -130,24 +133,29 @@ class WebSockets:
             }
             await _post_quietly(connection, json.dumps(frame))
 
-    async def _run(self, api: routes.WsApi, route_key: str, event: dict[str, Any]) -> tuple[int, str]:
+    async def _run(self, api: routes.WsApi, route_key: str, event: dict[str, Any]) -> tuple[int, str, dict[str, str]]:
         """Invoke the route's function: (the statusCode it returned, or 500
-        when it could not run or failed; why, for the request log)."""
+        when it could not run or failed; why, for the request log; the
+        headers it returned, names lowercased)."""
         try:
             function = routes.resolve(self.edge.gateway.views, api, route_key)
         except routes.RouteError as err:
             self.edge.log(f"websocket {api.api_id}/{api.stage} {route_key}: {err}")
-            return 500, str(err)
+            return 500, str(err), {}
         result = await self.edge.runtime.invoke(function, json.dumps(event).encode(), function.named_arn or None)
         self.edge.logs_dirty = True
         if result.status != "ok" or result.error_type:
-            return 500, f"the function failed ({result.error_type or result.status})"
+            return 500, f"the function failed ({result.error_type or result.status})", {}
         try:
             answer = json.loads(result.payload or b"null")
         except ValueError:
-            return 200, ""
-        status = answer.get("statusCode", 200) if isinstance(answer, dict) else 200
-        return (status, "") if isinstance(status, int) else (500, "malformed statusCode")
+            return 200, "", {}
+        answer = answer if isinstance(answer, dict) else {}
+        status = answer.get("statusCode", 200)
+        headers = answer.get("headers")
+        headers = headers if isinstance(headers, dict) else {}
+        named = {str(k).lower(): str(v) for k, v in headers.items()}
+        return (status, "", named) if isinstance(status, int) else (500, "malformed statusCode", {})
 
 
 async def _refuse(send: Any, status: int, body: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 import pytest
 from websockets.exceptions import InvalidStatus
+from websockets.typing import Subprotocol
 from websockets.sync.client import ClientConnection, connect
 
 from tests.cloudproc import create_function, owner_kw
@@ -306,3 +307,21 @@ def test_the_cloud_stops_promptly_with_a_connection_open(tmp_path: Any) -> None:
     finally:
         if own.proc is not None and own.proc.poll() is None:
             own.proc.kill()
+
+
+SUBPROTOCOL = """
+def lambda_handler(event, context):
+    if event["requestContext"]["routeKey"] == "$connect":
+        offered = event["headers"].get("sec-websocket-protocol", event["headers"].get("Sec-WebSocket-Protocol", ""))
+        if "chat.v1" in offered:
+            return {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "chat.v1"}}
+    return {"statusCode": 200}
+"""
+
+
+def test_the_subprotocol_is_the_one_connect_answers_with(cloud: Any) -> None:
+    url, _ = _websocket_api(cloud, SUBPROTOCOL, {}, [], ("$connect",))
+    # Reference K5 (AWS docs, websocket-connect-route-subprotocol): the
+    # $connect integration echoes Sec-WebSocket-Protocol to pick one.
+    with connect(url, open_timeout=20, subprotocols=[Subprotocol("chat.v1")]) as client:
+        assert client.subprotocol == "chat.v1"
