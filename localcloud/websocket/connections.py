@@ -9,8 +9,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
-# Idle timeout: a connection with no message from its client for this long
-# is closed (reference K7, AWS's "Idle Connection Timeout for WebSocket APIs").
+# Idle timeout: a connection with no message for this long is closed
+# (reference K7, AWS's "Idle Connection Timeout for WebSocket APIs"); a
+# message either way counts, and API Gateway sends no pings of its own
+# (andyrichardson/subscriptionless#3, reported against AWS).
 IDLE_TIMEOUT_S = 600.0
 
 
@@ -30,7 +32,9 @@ class Connection:
         self.last_active_at = time.time()
 
     async def post(self, data: bytes) -> None:
-        """A frame to the client: text when the data is UTF-8, else binary."""
+        """A frame to the client: text when the data is UTF-8, else binary.
+        It counts as activity (the idle timeout is direction agnostic)."""
+        self.touch()
         try:
             message: dict[str, Any] = {"type": "websocket.send", "text": data.decode("utf-8")}
         except UnicodeDecodeError:

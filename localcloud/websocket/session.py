@@ -12,6 +12,7 @@ import contextlib
 import http
 import json
 import logging
+import time
 import traceback
 from typing import Any, Awaitable
 
@@ -82,19 +83,26 @@ class WebSockets:
             await self._guarded(self._run(api, "$disconnect", event))
 
     async def _messages(self, api: routes.WsApi, connection: Connection, domain: str, receive: Any) -> int:
-        """Until the client or DeleteConnection closes it, or it idles out: the close code."""
+        """Until the client or DeleteConnection closes it, or it idles out
+        (no message either way for IDLE_TIMEOUT_S): the close code."""
         closed = asyncio.ensure_future(connection.closing.wait())
+        incoming: asyncio.Future[Any] | None = None
         try:
             while True:
-                incoming = asyncio.ensure_future(receive())
-                done, _ = await asyncio.wait({incoming, closed}, timeout=IDLE_TIMEOUT_S, return_when="FIRST_COMPLETED")
-                if incoming not in done:
-                    incoming.cancel()
-                    code = 1000 if closed in done else 1001  # DeleteConnection closes with 1000 (K6)
+                incoming = incoming or asyncio.ensure_future(receive())
+                left = connection.last_active_at + IDLE_TIMEOUT_S - time.time()
+                done, _ = await asyncio.wait({incoming, closed}, timeout=max(left, 0), return_when="FIRST_COMPLETED")
+                idle = not done and time.time() - connection.last_active_at >= IDLE_TIMEOUT_S
+                if closed in done or idle:
+                    # DeleteConnection closes with 1000 (K6); the idle close's
+                    # code is not documented: 1001 "going away" (RFC 6455 7.4.1).
+                    code = 1000 if closed in done else 1001
                     with contextlib.suppress(Exception):
                         await connection.send({"type": "websocket.close", "code": code})
                     return code
-                message = incoming.result()
+                if incoming not in done:
+                    continue  # a post to the client kept it active: wait on
+                message, incoming = incoming.result(), None
                 if message["type"] == "websocket.disconnect":
                     return int(message.get("code") or 1005)
                 connection.touch()
@@ -106,6 +114,8 @@ class WebSockets:
                 task.add_done_callback(self.tasks.discard)
         finally:
             closed.cancel()
+            if incoming is not None:
+                incoming.cancel()
 
     async def _guarded(self, work: Awaitable[Any]) -> None:
         """A bug (or a runtime shutting down) costs one message, never the loop."""
@@ -175,6 +185,4 @@ async def _post_quietly(connection: Connection, text: str) -> None:
 
 
 def _started() -> float:
-    import time
-
     return time.perf_counter()
