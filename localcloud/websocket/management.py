@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .. import rolecreds
-from ..asgi import read_body, respond
+from ..asgi import TooLarge, read_body, respond
 from ..sigv4 import SignatureError
 from . import routes
 from .connections import Connections
@@ -58,7 +58,10 @@ class Management:
         assert found is not None  # owns() said so
         stage, connection_id = found
         method = scope["method"]
-        body = await read_body(receive, MAX_DATA_BYTES + 1)
+        try:
+            body = await read_body(receive, MAX_DATA_BYTES)
+        except TooLarge:  # K6: PostToConnection's Data is at most 128 KB
+            return await _error(send, 413, "PayloadTooLargeException", {"message": "Message too long"}), ""
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
         query = scope["query_string"].decode("latin-1")
         try:
@@ -71,8 +74,6 @@ class Management:
         if connection is None:
             return await _error(send, 410, "GoneException", None), f"connection {connection_id} is gone"
         if method == "POST":
-            if len(body) > MAX_DATA_BYTES:
-                return await _error(send, 413, "PayloadTooLargeException", {"message": "Message too long"}), ""
             await connection.post(body)
             await respond(send, 200, [("content-type", "application/json")], b"")
             return 200, ""

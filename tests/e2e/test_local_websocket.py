@@ -183,6 +183,21 @@ def test_delete_connection_closes_it_with_1000(cloud: Any, chat: str) -> None:
         manage.get_connection(ConnectionId=connection_id)
 
 
+def test_posting_over_128_kb_is_refused(cloud: Any, chat: str) -> None:
+    api_id = chat.split("/")[-2]
+    manage = boto3.client(
+        "apigatewaymanagementapi",
+        **{**owner_kw(cloud.port), "endpoint_url": f"http://127.0.0.1:{cloud.port}/_aws/execute-api/{api_id}/prod"},
+    )
+    with _open(chat) as client:
+        connection_id = _event(client)["requestContext"]["connectionId"]
+        # Reference K6: Data is at most 131072 bytes; more is PayloadTooLargeException (413).
+        with pytest.raises(manage.exceptions.PayloadTooLargeException):
+            manage.post_to_connection(ConnectionId=connection_id, Data=b"x" * (128 * 1024 + 1))
+        manage.post_to_connection(ConnectionId=connection_id, Data=b"x" * (128 * 1024))
+        assert client.recv(timeout=20) == "x" * (128 * 1024)
+
+
 def test_an_action_with_no_route_goes_to_default(chat: str) -> None:
     with _open(chat) as client:
         client.send(json.dumps({"action": "nosuchroute"}))
