@@ -155,7 +155,10 @@ class WebSockets:
         result = await self.edge.runtime.invoke(function, json.dumps(event).encode(), function.named_arn or None)
         self.edge.logs_dirty = True
         if result.status != "ok" or result.error_type:
-            return 500, f"the function failed ({result.error_type or result.status})", {}
+            # A failing $connect function: wscat sees 502 on AWS
+            # (serverless/serverless-websockets-plugin#13, aws-lambda-graphql#107);
+            # a missing permission stays 500 (terraform-aws-apigateway-v2#8).
+            return 502, f"the function failed ({result.error_type or result.status})", {}
         try:
             answer = json.loads(result.payload or b"null")
         except ValueError:

@@ -39,6 +39,8 @@ def lambda_handler(event, context):
     if ctx["routeKey"] == "$connect":
         if (event.get("queryStringParameters") or {}).get("deny"):
             return {"statusCode": 403}
+        if (event.get("queryStringParameters") or {}).get("crash"):
+            raise RuntimeError("the $connect function fails")
         db.put_item(TableName=TABLE, Item={"id": {"S": me}})
         return {"statusCode": 200}
     if ctx["routeKey"] == "$disconnect":
@@ -142,6 +144,15 @@ def test_a_connect_route_answering_403_refuses_the_handshake(chat: str) -> None:
     with pytest.raises(InvalidStatus) as refused:
         _open(chat + "?deny=1")
     assert refused.value.response.status_code == 403
+
+
+def test_a_failing_connect_function_refuses_the_handshake_with_502(chat: str) -> None:
+    # AWS answers a failing $connect function's upgrade with 502 (wscat's
+    # "Unexpected server response: 502" in serverless-websockets-plugin#13,
+    # aws-lambda-graphql#107); reference K5: the connection is not made.
+    with pytest.raises(InvalidStatus) as refused:
+        _open(chat + "?crash=1")
+    assert refused.value.response.status_code == 502
 
 
 def test_a_closed_connection_is_gone(cloud: Any, chat: str) -> None:
