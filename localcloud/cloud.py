@@ -197,6 +197,14 @@ class LocalCloud:
         config = uvicorn.Config(
             app,
             http=self._http_protocol(),
+            # WebSocket APIs (localcloud/websocket/): a message is at most
+            # 128 KB and a frame 32 KB; either too big closes the connection
+            # with 1009 (reference K7; AWS's WebSocket quotas page). uvicorn
+            # hands ws_max_size to websockets' ServerProtocol, which takes
+            # (message, fragment) limits (websockets 17, pinned).
+            ws="websockets-sansio",
+            ws_max_size=(128 * 1024, 32 * 1024),  # type: ignore[arg-type]
+            ws_per_message_deflate=False,
             lifespan="off",
             access_log=False,
             server_header=False,

@@ -280,13 +280,15 @@ class ControlPlane:
 
     # -- validation moto skips ---------------------------------------------
     def _check_route(self, api: Any, key: Any, route_id: str | None, target: Any) -> WsgiReply | None:
+        websocket = (api.protocol_type or "").upper() == "WEBSOCKET"  # keys: $connect, sendmessage... (K1)
         if key is not None:
             try:
-                shape = parse(key).shape
+                shape = key if websocket else parse(key).shape
             except RouteKeyError as exc:
                 return _error(400, "BadRequestException", f"Invalid route key: {exc}")
             for other in api.routes.values():
-                if other.route_id != route_id and _shape(other.route_key) == shape:
+                other_shape = other.route_key if websocket else _shape(other.route_key)
+                if other.route_id != route_id and other_shape == shape:
                     return _error(
                         409, "ConflictException", f"Route with key {other.route_key} already exists for this API"
                     )

@@ -41,6 +41,7 @@ from .snapshots import ControlSaver
 from .statelock import cloud_id
 from .runtime import Runtime
 from .sigv4 import SignatureError
+from .websocket import WebSockets
 
 ADMIN_PREFIX = "/_apigw-wizard/"
 MOTO_API_PREFIX = "/moto-api"
@@ -101,6 +102,7 @@ class Edge:
         self.logs_dirty = False
         self.last_request = 0.0
         self.recent = RecentRequests()  # for the test screen (inspection.py)
+        self.websockets = WebSockets(self)  # WebSocket APIs' connections and @connections (websocket/)
 
     def _local_endpoints(self) -> None:
         """API endpoints point at this port (it may differ after a restart)."""
@@ -136,7 +138,7 @@ class Edge:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
-            return
+            return await self.websockets.serve(scope, receive, send) if scope["type"] == "websocket" else None
         started = time.perf_counter()
         method, path = scope["method"], scope["path"]
         # uvicorn hands names over lowercased already. x-moto-* would let a
@@ -159,7 +161,9 @@ class Edge:
                 status = await _answer(send, gate.forbidden("Forbidden"))
             elif target is not None:
                 kind = "execute-api"
-                status, why = await self._execute_api(scope, receive, send, *target, headers)
+                manage = self.websockets.management
+                serve = manage.serve if manage.owns(*target) else self._execute_api
+                status, why = await serve(scope, receive, send, *target, headers)
             elif (url := lambdaurl.target(host, lambdaurl.raw_path(scope))) is not None:
                 kind = "lambda-url"  # public as on AWS: the URL's AuthType and policy decide (lambdaurl/)
                 status, why = await lambdaurl.serve(self, scope, receive, send, url, headers)

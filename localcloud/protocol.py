@@ -296,8 +296,8 @@ class EdgeProtocol(HttpToolsProtocol):
         if not self.edge.gate.host_allowed(host):
             return None  # the ASGI path refuses it with 403
         target = data_plane_target(host, path)
-        if target is None:
-            return None
+        if target is None or "/@connections/" in target[1]:
+            return None  # @connections (websocket/management.py) is served by the ASGI path
         headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in self.headers]
         query = (url.query or b"").decode("latin-1")
         return target[0], target[1], path, signed, query, headers, time.perf_counter()

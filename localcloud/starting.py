@@ -52,16 +52,17 @@ class Starting:
         if self.edge is not None:
             await self.edge(scope, receive, send)
             return
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):  # a WebSocket API's upgrade waits too
             return
-        if scope["path"] == HEALTH_PATH:
+        if scope["type"] == "http" and scope["path"] == HEALTH_PATH:
             await self._health(scope, receive, send)
             return
         await self.ready.wait()
         if self.edge is not None:
             await self.edge(scope, receive, send)
             return
-        await self._failed(scope, receive, send)
+        if scope["type"] == "http":  # an upgrade is refused by uvicorn (500) when the app returns
+            await self._failed(scope, receive, send)
 
     async def _health(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         headers = [(k.decode("latin-1"), v.decode("utf-8", "replace")) for k, v in scope["headers"]]

@@ -144,3 +144,20 @@ def test_garbage_collection_is_back_on_after_the_warm_up_even_a_failed_one(tmp_p
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_a_websocket_upgrade_waits_for_the_edge_too(starting: Starting) -> None:
+    """A WebSocket API's client connecting while the cloud starts reaches
+    the edge (localcloud/websocket/) once it is built."""
+    seen: list[str] = []
+
+    async def edge(request: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(request["type"])
+
+    upgrade = {**scope("/_aws/execute-api/abc/prod"), "type": "websocket"}
+    waiting = asyncio.ensure_future(starting(upgrade, None, None))
+    await asyncio.sleep(0.05)
+    assert not waiting.done() and seen == []
+    starting.done(edge)
+    await asyncio.wait_for(waiting, 5)
+    assert seen == ["websocket"]
