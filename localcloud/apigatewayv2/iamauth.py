@@ -74,7 +74,7 @@ class IamAuth:
                 "Credential should be scoped to correct service: 'execute-api'. ",
             )
         if signed.access_key == self.owner_key:
-            return _iam(signed.access_key, OWNER_ARN, "moto")
+            return iam_context(signed.access_key, OWNER_ARN, "moto")
         session = self.sessions.get(signed.access_key)
         token = next((v for k, v in request.headers if k == "x-amz-security-token"), None)
         if session is None or token != session.token:
@@ -92,11 +92,12 @@ class IamAuth:
             )
             raise IamDenied(f"IAM route: {message}", "AccessDeniedException", message, key="Message")
         role_id = session.role_arn.rsplit("/", 1)[-1]
-        return _iam(signed.access_key, session.principal, f"{role_id}:{session.function_name}")
+        return iam_context(signed.access_key, session.principal, f"{role_id}:{session.function_name}")
 
 
-def _iam(access_key: str, arn: str, caller: str) -> dict[str, Any]:
-    """requestContext.authorizer.iam (reference G3's captured 2.0 shape)."""
+def iam_context(access_key: str, arn: str, caller: str) -> dict[str, Any]:
+    """requestContext.authorizer.iam (reference G3's captured 2.0 shape; a
+    function URL's event has the same fields, reference I3)."""
     return {
         "iam": {
             "accessKey": access_key,

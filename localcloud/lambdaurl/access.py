@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import rolecreds
+from ..apigatewayv2.iamauth import iam_context
 from ..apigatewayv2.iamauth import OWNER_ARN
 from ..apigatewayv2.policy import like
 from ..moto_bridge import ACCOUNT
@@ -192,7 +193,7 @@ class IamCheck:
                 "Credential should be scoped to correct service: 'lambda'. ",
             )
         if signed.access_key == self.owner_key:
-            return Caller(ACCOUNT, _iam(signed.access_key, OWNER_ARN, "moto"))
+            return Caller(ACCOUNT, iam_context(signed.access_key, OWNER_ARN, "moto"))
         session = self.sessions.get(signed.access_key)
         token = next((v for k, v in headers if k == "x-amz-security-token"), None)
         if session is None or token != session.token:
@@ -208,19 +209,4 @@ class IamCheck:
             if verdict is False or not (verdict or rolecreds.allowed(documents, action)):
                 raise Denied(f"AuthType AWS_IAM: {session.principal} may not {action}")
         role_id = session.role_arn.rsplit("/", 1)[-1]
-        return Caller(ACCOUNT, _iam(signed.access_key, session.principal, f"{role_id}:{session.function_name}"))
-
-
-def _iam(access_key: str, arn: str, caller: str) -> dict[str, Any]:
-    """requestContext.authorizer.iam (reference I3's field list)."""
-    return {
-        "iam": {
-            "accessKey": access_key,
-            "accountId": ACCOUNT,
-            "callerId": caller,
-            "cognitoIdentity": None,
-            "principalOrgId": None,
-            "userArn": arn,
-            "userId": caller,
-        }
-    }
+        return Caller(ACCOUNT, iam_context(signed.access_key, session.principal, f"{role_id}:{session.function_name}"))
