@@ -42,6 +42,13 @@ def make_url(
     """A function with a URL; `permissions` the resource-policy statements
     urls-auth asks for (reference I2)."""
     name, _arn = create_function(cloud, code)
+    return name, add_url(cloud, name, auth, permissions, **kw)
+
+
+def add_url(
+    cloud: Any, name: str, auth: str = "NONE", permissions: tuple[str, ...] = ("url", "invoke"), **kw: Any
+) -> str:
+    """A URL for an existing function, with those statements; its url id."""
     lam = cloud.client("lambda")
     created = lam.create_function_url_config(FunctionName=name, AuthType=auth, **kw)
     if "url" in permissions:
@@ -60,8 +67,7 @@ def make_url(
             Principal="*",
             InvokedViaFunctionUrl=True,
         )
-    url_id = URL_SHAPE.match(created["FunctionUrl"]).group(1)  # type: ignore[union-attr]
-    return name, url_id
+    return URL_SHAPE.match(created["FunctionUrl"]).group(1)  # type: ignore[union-attr]
 
 
 def path_url(cloud: Any, url_id: str, rest: str = "") -> str:

@@ -117,24 +117,11 @@ def test_a_throttled_integration_is_api_gatewayss_500(cloud: Any) -> None:
 def test_a_function_url_past_reserved_concurrency_is_429(cloud: Any) -> None:
     """urls-configuration: requests beyond reserved concurrency (0: every
     one) get 429 (reference I5; the body is not recorded)."""
+    from tests.functionurls import add_url
+
     name, _ = create_function(cloud, SLEEPER, timeout=30)
     lam = cloud.client("lambda")
-    url = lam.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
-    lam.add_permission(
-        FunctionName=name,
-        StatementId="url",
-        Action="lambda:InvokeFunctionUrl",
-        Principal="*",
-        FunctionUrlAuthType="NONE",
-    )
-    lam.add_permission(
-        FunctionName=name,
-        StatementId="invoke",
-        Action="lambda:InvokeFunction",
-        Principal="*",
-        InvokedViaFunctionUrl=True,
-    )
-    url_id = url.removeprefix("https://").split(".", 1)[0]
+    url_id = add_url(cloud, name)
     local = f"http://127.0.0.1:{cloud.port}/_aws/lambda-url/{url_id}/"
     assert httpx.post(local, json={"sleep": 0}, timeout=60).status_code == 200
     lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)

@@ -76,26 +76,10 @@ def test_behind_an_http_api_route(cloud: Any) -> None:
 
 
 def test_behind_a_function_url(cloud: Any) -> None:
-    from tests.functionurls import URL_SHAPE, path_url
+    from tests.functionurls import add_url, path_url
 
     name = custom_function(cloud, {"bootstrap": BOOTSTRAP, "function.sh": HTTP_FUNCTION})
-    lam = cloud.client("lambda")
-    created = lam.create_function_url_config(FunctionName=name, AuthType="NONE")
-    lam.add_permission(
-        FunctionName=name,
-        StatementId="url",
-        Action="lambda:InvokeFunctionUrl",
-        Principal="*",
-        FunctionUrlAuthType="NONE",
-    )
-    lam.add_permission(
-        FunctionName=name,
-        StatementId="invoke",
-        Action="lambda:InvokeFunction",
-        Principal="*",
-        InvokedViaFunctionUrl=True,
-    )
-    url_id = URL_SHAPE.match(created["FunctionUrl"]).group(1)  # type: ignore[union-attr]
+    url_id = add_url(cloud, name)
     response = httpx.get(path_url(cloud, url_id), timeout=40)
     # The function's answer mapped as function URLs map it (reference I4).
     assert response.status_code == 201 and response.text == "from bash", response.text
