@@ -49,6 +49,7 @@ class FunctionConfig:
 
 @dataclass(frozen=True)
 class ApiConfig:
+    type: str = "http"  # fields.API_TYPES: the console's "Choose an API type"
     name: str = "my-http-api"
     payload_format: str = "2.0"
     routes: tuple[str, ...] = ("ANY /my-function",)
@@ -59,6 +60,44 @@ class ApiConfig:
     stage_variables: tuple[tuple[str, str], ...] = ()  # (name, value), sorted
     access_log: str | None = None  # a stagesettings.ACCESS_LOG_FORMATS name; None: no access logs
     authorizer: AuthorizerConfig | None = None  # None: open routes, as the tutorial makes them
+    api_key: bool = False  # REST only: methods need an x-api-key from a usage plan
+
+    @property
+    def is_http(self) -> bool:
+        return self.type == "http"
+
+
+# What each API type starts from when the config names only the type: the
+# console's own examples (REST: a stage to deploy to, since REST has no
+# $default stage; WebSocket: the chat tutorial's routes and its
+# "production" stage, with its chat function as the code).
+TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "http": {},
+    "rest": {"name": "my-rest-api", "stage": "dev", "auto_deploy": False},
+    "websocket": {
+        "name": "my-websocket-api",
+        "routes": ("$connect", "$disconnect", "$default", "sendmessage"),
+        "stage": "production",
+    },
+}
+# Keys only some types have; a config that sets one for another type is
+# refused rather than silently ignored.
+TYPE_ONLY_KEYS: dict[str, tuple[str, ...]] = {
+    "payload_format": ("http",),  # REST's proxy event is fixed; WebSocket events have no version
+    "auto_deploy": ("http", "websocket"),  # REST deploys by CreateDeployment only (reference J1.7)
+    "cors": ("http",),  # REST sets CORS per method (OPTIONS); WebSocket has none
+    "throttling": ("http",),
+    "access_log": ("http",),
+    "authorizer": ("http",),
+    "api_key": ("rest",),  # usage plans and API keys are REST's
+}
+TYPE_NAMES = {"http": "HTTP API", "rest": "REST API", "websocket": "WebSocket API"}
+A_TYPE = {"http": "an HTTP API", "rest": "a REST API", "websocket": "a WebSocket API"}
+
+
+def api_for_type(kind: str, **given: Any) -> ApiConfig:
+    """An ApiConfig of `kind` with that type's defaults under what is given."""
+    return ApiConfig(type=kind, **{**TYPE_DEFAULTS[kind], **given})
 
 
 @dataclass(frozen=True)
@@ -115,9 +154,10 @@ _SCHEMA: dict[str, Any] = {
         "url": urlconfig.SCHEMA,
     },
     "api": {
+        "type": fields.api_type,
         "name": fields.api_name,
         "payload_format": fields.payload_format,
-        "routes": fields.routes,
+        "routes": fields.route_list,  # each key checked for the type (_api_section)
         "stage": fields.stage,
         "auto_deploy": fields.boolean,
         "cors": corsconfig.SCHEMA,
@@ -125,6 +165,7 @@ _SCHEMA: dict[str, Any] = {
         "stage_variables": stagesettings.stage_variables,
         "access_log": stagesettings.access_log,
         "authorizer": authconfig.SCHEMA,
+        "api_key": fields.boolean,
     },
     "test": {"method": fields.test_method, "path": fields.test_path},
 }
@@ -216,8 +257,14 @@ def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = 
         function_values["url"] = urlconfig.UrlConfig(**url)
     function = FunctionConfig(**function_values)
     api_values = values.pop("api", {})
+    kind = api_values.get("type", "http")
+    problems.extend(_type_checks(api_values, kind, where))
     if "routes" in api_values:
-        api_values["routes"] = tuple(api_values["routes"])
+        try:
+            api_values["routes"] = tuple(fields.routes_for(api_values["routes"], kind))
+        except fields.FieldError as exc:
+            problems.append(f"{where('api.routes')}: api.routes: {exc}")
+            api_values.pop("routes")
     if "authorizer" in api_values:
         api_values["authorizer"] = authconfig.AuthorizerConfig(**api_values["authorizer"])
         problem = authconfig.problem(api_values["authorizer"])
@@ -230,12 +277,31 @@ def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = 
         problem = corsconfig.problem(api_values["cors"])
         if problem:
             problems.append(f"{where('api.cors')}: api.cors: {problem}; API Gateway refuses it")
-    api = ApiConfig(**api_values)
+    api = api_for_type(kind, **{k: v for k, v in api_values.items() if k != "type"})
     test = TestConfig(**values.pop("test", {}))
     problems.extend(_cross_checks(function, where))
     if problems:
         raise ConfigError(problems)
     return Config(function=function, api=api, test=test, source=source, **values)
+
+
+def _type_checks(api: dict[str, Any], kind: str, where: Any) -> list[str]:
+    """Keys the chosen API type does not have, and stage names it refuses."""
+    problems = []
+    for key, kinds in TYPE_ONLY_KEYS.items():
+        if key in api and kind not in kinds:
+            allowed = " and ".join(TYPE_NAMES[k] for k in kinds)
+            problems.append(
+                f"{where('api.' + key)}: api.{key}: {A_TYPE[kind]} has no {key}; it is for the {allowed} "
+                f"type; remove the key or set api.type to {' or '.join(kinds)}"
+            )
+    if kind != "http" and api.get("stage") == "$default":
+        # $default is an HTTP API stage (reference J2: REST invoke URLs name the stage).
+        problems.append(
+            f"{where('api.stage')}: api.stage: $default is an HTTP API stage; allowed for "
+            f"{A_TYPE[kind]}: 1-128 letters, digits, hyphens or underscores, e.g. {TYPE_DEFAULTS[kind]['stage']}"
+        )
+    return problems
 
 
 def _cross_checks(function: FunctionConfig, where: Any) -> list[str]:

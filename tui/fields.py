@@ -215,6 +215,62 @@ def route_key(value: Any) -> str:
         raise FieldError(f"{reason}; allowed: {routekeys.ROUTE_KEY_HELP}") from None
 
 
+API_TYPES = ("http", "rest", "websocket")  # the console's "Choose an API type", in its order: HTTP first
+API_TYPE_HELP = "http (HTTP API, the tutorial's), rest (REST API), websocket (WebSocket API)"
+
+
+def api_type(value: Any) -> str:
+    text = _text(value, API_TYPE_HELP)
+    if text not in API_TYPES:
+        raise FieldError(f"{text!r} is not an API type; allowed: {API_TYPE_HELP}")
+    return text
+
+
+def route_list(value: Any) -> list[Any]:
+    """The shape only; each key is checked for the API's type (routes_for)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise FieldError(f'{value!r} is not a list of route keys; allowed: e.g. ["ANY /my-function"]')
+    return value
+
+
+# WebSocket route keys: the three predefined ones or a custom key the route
+# selection expression yields (apigatewayv2 CreateRoute; reference K1).
+WS_PREDEFINED = ("$connect", "$disconnect", "$default")
+_WS_CUSTOM = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+WS_ROUTE_HELP = "$connect, $disconnect, $default, or a custom key such as sendmessage (letters, digits, _ . : -)"
+
+
+def ws_route_key(value: Any) -> str:
+    text = _text(value, WS_ROUTE_HELP)
+    if text in WS_PREDEFINED or _WS_CUSTOM.fullmatch(text):
+        return text
+    raise FieldError(f"{text!r} is not a WebSocket route key; allowed: {WS_ROUTE_HELP}")
+
+
+def routes_for(value: Any, kind: str) -> list[str]:
+    """Route keys as the API type takes them: `METHOD /path` for HTTP and
+    REST (REST has no `$default` route: a `{proxy+}` resource catches all),
+    route keys for WebSocket."""
+    value = route_list(value)
+    if len(value) > limits.MAX_ROUTES:
+        raise FieldError(f"{len(value)} routes; allowed: at most {limits.MAX_ROUTES} per API")
+    if kind == "websocket":
+        keys = [ws_route_key(item) for item in value]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise FieldError(f"{dupes[0]!r} is listed twice; allowed: each route once")
+        return keys
+    keys = routes(value)
+    if kind == "rest" and routekeys.DEFAULT_ROUTE in keys:
+        raise FieldError(
+            "'$default' is an HTTP API route; allowed for a REST API: 'METHOD /path', "
+            "e.g. 'ANY /{proxy+}' to catch every path"
+        )
+    return keys
+
+
 def routes(value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]

@@ -78,7 +78,7 @@ def test_relative_code_path_resolves_against_config_folder(tmp_path: Path) -> No
         ("environment: {}", "environment: {DEBUG: 1}", "function.environment", "quote it"),
         ("role: new", "role: 'not a role!'", "function.role", "new"),
         ("region: us-east-1", "regoin: us-east-1", "regoin", "allowed keys here: target, region"),
-        ("  name: my-http-api", "  nmae: my-http-api", "api.nmae", "allowed keys here: name"),
+        ("  name: my-http-api", "  nmae: my-http-api", "api.nmae", "allowed keys here: type, name"),
     ],
 )
 def test_each_bad_value_is_one_clear_line(tmp_path: Path, old: str, new: str, key: str, allowed: str) -> None:

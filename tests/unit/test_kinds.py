@@ -155,3 +155,24 @@ def test_a_newer_ledger_is_refused_and_left_alone(tmp_path: Path) -> None:
     with pytest.raises(LedgerError, match="newer apigw-wizard.*upgrade"):
         Ledger.open(tmp_path, scope)
     assert path.exists()  # not moved aside as damaged
+
+
+def test_a_new_api_type_retires_the_old_types_resources(cloud: Cloud, tmp_path: Path) -> None:
+    """api.type changed under the same names: the HTTP API goes (its
+    children with it, no call each) and the function keeps no statement
+    letting the old API invoke it; nothing of it stays in the ledger."""
+    from dataclasses import replace
+
+    from tui.config import api_for_type
+    from tui.services import http_api, permissions
+
+    ledger = ledger_for(cloud, tmp_path)
+    first = Deployer(cloud, Config(), ledger).run()
+    assert http_api.get_api(cloud, first.api_id) is not None
+    events: list[Event] = []
+    rest = replace(Config(), api=api_for_type("rest", name="my-http-api"))
+    Deployer(cloud, rest, ledger, events.append).apply(plans.ALL)
+    assert http_api.get_api(cloud, first.api_id) is None
+    assert not [r for r in ledger.resources if r.type.startswith("AWS::ApiGatewayV2::")]
+    assert not [s for s in permissions.statements(cloud, "my-function") if first.api_id in str(s)]
+    assert any("another API type now" in e.message for e in events)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import Config
-from .plans import ORDERED
+from .plans import applicable
 from .render.context import RenderContext
 
 
@@ -23,6 +23,6 @@ def commands(config: Config, account: str = "<account-id>", result: Any = None) 
         + (" (add --endpoint-url http://127.0.0.1:<port>)" if config.target == "local" else ""),
         "",
     ]
-    for kind in ORDERED:
+    for kind in applicable(config):
         lines += kind.cli(ctx)
     return "\n".join(lines)

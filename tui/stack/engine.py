@@ -17,6 +17,7 @@ from typing import Any
 from awsrules.arns import function_arn
 
 from ..config import Config
+from ..services.errors import NOT_FOUND, WizardError
 from ..services.session import Cloud
 from . import intent
 from .plans import ALL, BY_TYPE
@@ -60,7 +61,27 @@ class Deployer:
 
     def apply(self, plan: Iterable[Kind]) -> None:
         for kind in plan:
-            self.ensure(kind)
+            if kind.applies(self.config):
+                self.ensure(kind)
+            else:
+                self.retire(kind)
+
+    def retire(self, kind: Kind) -> None:
+        """Delete what an earlier deploy of another API type made of this
+        kind (api.type changed): the old API goes, its children leave the
+        ledger with it, the function's statements for it are removed."""
+        self.settle(kind)
+        parents = {BY_TYPE[kind.deleted_with]} if kind.deleted_with in BY_TYPE else set()
+        parent_retired = any(not p.applies(self.config) for p in parents)
+        for resource in self.ledger.all(kind.type):
+            if not parent_retired:
+                try:
+                    kind.delete(self.cloud, resource)
+                except WizardError as err:
+                    if err.code not in NOT_FOUND:
+                        raise
+            self.ledger.remove(resource)
+            self.emit(Event(kind.step, "deleted", f"Deleted {kind.describe(resource)} (another API type now)"))
 
     def ensure(self, kind: Kind) -> Any:
         """The kind made as configured, once per run."""

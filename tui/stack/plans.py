@@ -9,6 +9,8 @@ plan that makes it, here, and test it (tests/unit/test_kinds.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .kinds import (
     access_logs,
     alias,
@@ -28,6 +30,9 @@ from .kinds import (
     version,
 )
 from .kinds.base import Kind
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 FUNCTION: tuple[Kind, ...] = (role.KIND, policy.KIND, function.KIND, version.KIND, alias.KIND, function_url.KIND)
 API: tuple[Kind, ...] = (
@@ -50,6 +55,11 @@ ORDERED: tuple[Kind, ...] = tuple(k for kind in ALL for k in (kind, *kind.compan
 BY_TYPE: dict[str, Kind] = {k.type: k for k in ORDERED}
 # Ledgers before version 2 named the types by the kinds' short names.
 LEGACY_TYPES: dict[str, str] = {k.short: k.type for k in ORDERED}
+
+
+def applicable(config: Config, kinds: tuple[Kind, ...] = ORDERED) -> tuple[Kind, ...]:
+    """The kinds a config's API type has (export and the CLI view walk these)."""
+    return tuple(k for k in kinds if k.applies(config))
 
 
 def kind(type_name: str) -> Kind | None:

@@ -29,6 +29,7 @@ class AccessLogGroupKind(Kind):
     short = "access_log_group"
     label = "access log group"
     step = "stage"
+    api_types = ("http",)
 
     def ensure(self, run: Run) -> str | None:
         """The group's ARN for the stage's DestinationArn; None when the

@@ -24,6 +24,7 @@ class ApiKind(Kind):
     short = "apigw_api"
     label = "HTTP API"
     step = "api"
+    api_types = ("http",)
 
     def ensure(self, run: Run) -> str:
         name = run.config.api.name

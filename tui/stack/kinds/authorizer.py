@@ -28,6 +28,7 @@ class AuthorizerKind(Kind):
     short = "apigw_authorizer"
     label = "authorizer"
     step = "api"
+    api_types = ("http",)
     deleted_with = "AWS::ApiGatewayV2::Api"
 
     def ensure(self, run: Run) -> str | None:

@@ -49,6 +49,7 @@ class AuthorizerFunctionKind(FunctionKind):
     short = "authorizer_function"
     label = "authorizer function"
     step = "api"
+    api_types = ("http",)
     companions = ()
 
     def spec(self, run: Run, role_arn: str) -> functions.FunctionSpec:

@@ -30,6 +30,7 @@ class AuthorizerPermissionKind(PermissionKind):
     short = "authorizer_permission"
     label = "authorizer invoke permission"
     step = "permission"
+    api_types = ("http",)
     deleted_with = "AWS::Lambda::Function/Authorizer"
 
     def ensure(self, run: Run) -> None:

@@ -62,6 +62,12 @@ class Kind:
     # Kinds that come with this one but no plan makes (Lambda makes the
     # function's log group): registered right after it.
     companions: ClassVar[tuple[Kind, ...]] = ()
+    # The API types (config api.type) it belongs to; None: every stack has
+    # it (the function, its role). A deploy of another type retires it.
+    api_types: ClassVar[tuple[str, ...] | None] = None
+
+    def applies(self, config: Config) -> bool:
+        return self.api_types is None or config.api.type in self.api_types
 
     def ensure(self, run: Run) -> Any:
         """Make it exist as configured (create, update or reuse)."""

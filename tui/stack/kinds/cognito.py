@@ -33,6 +33,7 @@ class UserPoolKind(Kind):
     short = "cognito_user_pool"
     label = "user pool"
     step = "api"
+    api_types = ("http",)
 
     def ensure(self, run: Run) -> str | None:
         run.settle(self)
@@ -87,6 +88,7 @@ class UserPoolClientKind(Kind):
     short = "cognito_client"
     label = "app client"
     step = "api"
+    api_types = ("http",)
     deleted_with = "AWS::Cognito::UserPool"
 
     def ensure(self, run: Run) -> str | None:
@@ -154,6 +156,7 @@ class TestUserKind(Kind):
     short = "cognito_test_user"
     label = "test user"
     step = "api"
+    api_types = ("http",)
     deleted_with = "AWS::Cognito::UserPool"
 
     def ensure(self, run: Run) -> str | None:

@@ -26,6 +26,7 @@ class IntegrationKind(Kind):
     short = "apigw_integration"
     label = "integration"
     step = "integration"
+    api_types = ("http",)
     deleted_with = "AWS::ApiGatewayV2::Api"
 
     def ensure(self, run: Run) -> str:

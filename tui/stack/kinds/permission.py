@@ -25,6 +25,7 @@ class PermissionKind(Kind):
     short = "lambda_permission"
     label = "invoke permission"
     step = "permission"
+    api_types = ("http",)
     deleted_with = "AWS::Lambda::Function"
 
     def ensure(self, run: Run) -> None:

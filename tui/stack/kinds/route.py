@@ -47,6 +47,7 @@ class RouteKind(Kind):
     short = "apigw_route"
     label = "route"
     step = "routes"
+    api_types = ("http",)
     deleted_with = "AWS::ApiGatewayV2::Api"
 
     def ensure(self, run: Run) -> list[str]:

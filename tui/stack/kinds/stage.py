@@ -26,6 +26,7 @@ class StageKind(Kind):
     short = "apigw_stage"
     label = "stage"
     step = "stage"
+    api_types = ("http",)
     deleted_with = "AWS::ApiGatewayV2::Api"
 
     def ensure(self, run: Run) -> str:

@@ -6,7 +6,7 @@ goes to stderr; stdout carries only the URLs at the end."""
 from __future__ import annotations
 
 from ...config import Config
-from ..plans import ORDERED
+from ..plans import applicable
 from .context import RenderContext
 from .template import one_line, origin
 
@@ -44,11 +44,11 @@ def preamble(config: Config) -> list[str]:
 def render(config: Config) -> str:
     ctx = RenderContext.for_script(config)
     lines = preamble(config)
-    for kind in ORDERED:
+    for kind in applicable(ctx.config):
         body = kind.script(ctx)
         if body:
             lines += ["", f'echo "Creating the {kind.label}" >&2', *body]
     lines.append("")
-    for kind in ORDERED:
+    for kind in applicable(ctx.config):
         lines += kind.script_outputs(ctx)
     return "\n".join(lines) + "\n"

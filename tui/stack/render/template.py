@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ...config import Config
-from ..plans import ORDERED
+from ..plans import applicable
 from .context import RenderContext
 
 FORMAT_VERSION = "2010-09-09"  # the only version CloudFormation has
@@ -56,21 +56,21 @@ def stack_name(config: Config) -> str:
 
 def resources(ctx: RenderContext, sam: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ORDERED:
+    for kind in applicable(ctx.config):
         merge(out, kind.sam(ctx) if sam else kind.cloudformation(ctx))
     return out
 
 
 def parameters(ctx: RenderContext) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ORDERED:
+    for kind in applicable(ctx.config):
         merge(out, kind.parameters(ctx))
     return out
 
 
 def outputs(ctx: RenderContext, sam: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for kind in ORDERED:
+    for kind in applicable(ctx.config):
         merge(out, kind.outputs(ctx, sam))
     return out
 
