@@ -6,6 +6,7 @@ goes to stderr; stdout carries only the URLs at the end."""
 from __future__ import annotations
 
 from ...config import Config
+from ...services.packaging import builtin
 from ..plans import applicable
 from .context import RenderContext
 from .template import one_line, origin
@@ -13,7 +14,7 @@ from .template import one_line, origin
 
 def preamble(config: Config) -> list[str]:
     region = config.region
-    needs_zip = not config.function.code.endswith(".zip") or config.function.code == "hello"
+    needs_zip = not config.function.code.endswith(".zip") or builtin(config.function.code) is not None
     return [
         "#!/usr/bin/env bash",
         f"# {config.function.name} behind the HTTP API {one_line(config.api.name)}, made with the AWS CLI as",
