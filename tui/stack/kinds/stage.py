@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ...services import http_api
+from ...services.ws_tester import connections_url, websocket_url
 from ...stagesettings import ACCESS_LOG_FORMATS
 from ..ledger import Resource
 from . import access_logs
@@ -182,16 +183,6 @@ class StageKind(Kind):
 
 
 KIND = StageKind()
-
-
-def websocket_url(invoke_url: str) -> str:
-    """The stage's URL as a WebSocket client opens it: http -> ws, https -> wss."""
-    return "ws" + invoke_url[4:] if invoke_url.startswith("http") else invoke_url
-
-
-def connections_url(ws_url: str) -> str:
-    """The stage's @connections base (reference K2), from its wss:// / ws:// URL."""
-    return "http" + ws_url[2:].rstrip("/") + "/@connections" if ws_url.startswith("ws") else ""
 
 
 def websocket_outputs(ctx: RenderContext) -> dict[str, Any]:
