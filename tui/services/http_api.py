@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsrules.limits import INTEGRATION_TIMEOUT_MS
+from awsrules.limits import INTEGRATION_TIMEOUT_MS, WEBSOCKET_INTEGRATION_TIMEOUT_MS
 from .errors import NOT_FOUND, WizardError, call, translate
 from .paging import every
 from .session import Cloud
@@ -87,7 +87,7 @@ def integration_settings(function_arn: str, payload_format: str | None) -> dict[
         return {
             "IntegrationType": "AWS_PROXY",
             "IntegrationUri": function_arn,
-            "TimeoutInMillis": INTEGRATION_TIMEOUT_MS,
+            "TimeoutInMillis": WEBSOCKET_INTEGRATION_TIMEOUT_MS,
         }
     return {
         "IntegrationType": "AWS_PROXY",

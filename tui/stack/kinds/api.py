@@ -14,6 +14,7 @@ from ..ledger import Resource
 from .base import Kind, Run, Template
 
 if TYPE_CHECKING:
+    from ...config import Config
     from ...services.session import Cloud
     from ..render.context import RenderContext
 
@@ -27,6 +28,9 @@ class ApiKind(Kind):
     label = "HTTP API"
     step = "api"
     api_types = ("http", "websocket")  # both are apigatewayv2 APIs (ProtocolType)
+
+    def label_for(self, config: Config) -> str:
+        return TYPE_NAMES[config.api.type]
 
     def ensure(self, run: Run) -> str:
         name = run.config.api.name

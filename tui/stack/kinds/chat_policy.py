@@ -101,10 +101,12 @@ class ChatPolicyKind(Kind):
             return []
         table = arn("dynamodb", ctx.region, ctx.account, f"table/{table_name(ctx.config)}")
         doc = document(table, connection_arns(ctx.region, ctx.account, ctx.api_id, ctx.config.api.stage))
-        return [
-            f"aws iam put-role-policy --role-name {ctx.sh(RoleKind.name(ctx))} --policy-name {POLICY_NAME} \\",
-            f"  --policy-document {ctx.sh(json.dumps(doc, separators=(',', ':')))}",
-        ]
+        return ctx.quiet(
+            [
+                f"aws iam put-role-policy --role-name {ctx.sh(RoleKind.name(ctx))} --policy-name {POLICY_NAME} \\",
+                f"  --policy-document {ctx.sh(json.dumps(doc, separators=(',', ':')))}",
+            ]
+        )
 
     def _template_document(self, ctx: RenderContext) -> dict[str, Any]:
         stage = ctx.config.api.stage

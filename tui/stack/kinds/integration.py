@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from awsrules.arns import function_arn
-from awsrules.limits import INTEGRATION_TIMEOUT_MS
+from awsrules.limits import INTEGRATION_TIMEOUT_MS, WEBSOCKET_INTEGRATION_TIMEOUT_MS
 
 from ...services import http_api
 from ..ledger import Resource
@@ -90,7 +90,7 @@ class IntegrationKind(Kind):
                 "IntegrationId",
                 [
                     f"aws apigatewayv2 create-integration --api-id {ctx.sh(ctx.api_id)} --integration-type AWS_PROXY \\",
-                    f"  --integration-uri {ctx.sh(uri)} --timeout-in-millis {INTEGRATION_TIMEOUT_MS}",
+                    f"  --integration-uri {ctx.sh(uri)} --timeout-in-millis {WEBSOCKET_INTEGRATION_TIMEOUT_MS}",
                 ],
             )
         return ctx.capture(
@@ -111,7 +111,10 @@ class IntegrationKind(Kind):
             )
             properties = {"ApiId": {"Ref": API_ID}, "IntegrationType": "AWS_PROXY", "IntegrationUri": {"Fn::Sub": uri}}
             return {
-                LOGICAL_ID: {"Type": self.type, "Properties": {**properties, "TimeoutInMillis": INTEGRATION_TIMEOUT_MS}}
+                LOGICAL_ID: {
+                    "Type": self.type,
+                    "Properties": {**properties, "TimeoutInMillis": WEBSOCKET_INTEGRATION_TIMEOUT_MS},
+                }
             }
         return {
             LOGICAL_ID: {
