@@ -214,6 +214,8 @@ def _test_websocket(args: argparse.Namespace, config: config_mod.Config) -> int:
     """Connect to the stage, send the test message (or --data), print the frames."""
     from .services import ws_tester
 
+    if args.method or args.path:
+        _err("--method and --path are for HTTP and REST APIs; a WebSocket test sends one message (-d to choose it).")
     conn = _connect(args, config)
     url = ws_tester.websocket_url(_deployed_url(conn, config, open_ledger(conn.cloud, config, conn.state_dir)))
     message = _body(args.data).decode("utf-8", "replace") if args.data else ws_tester.TEST_MESSAGE

@@ -45,6 +45,7 @@ def test_the_chat_broadcasts_switches_type_and_destroys_clean(tmp_path: Path) ->
         # K2: clients connect to the stage URL; the local cloud's path form is ws://.
         url = f"ws://127.0.0.1:{port}/_aws/execute-api/{api_id}/production"
         assert out["invoke_url"] == out["test_url"] == url
+        assert out["api_endpoint"] == f"ws://{api_id}.execute-api.localhost:{port}"  # as AWS's is wss:// (K2)
         assert out["connections_url"] == f"http://127.0.0.1:{port}/_aws/execute-api/{api_id}/production/@connections"
         assert out["routes"] == ["$connect", "$disconnect", "$default", "sendmessage"] and out["stage"] == "production"
 
