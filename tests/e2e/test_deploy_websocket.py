@@ -68,6 +68,13 @@ def test_the_chat_broadcasts_switches_type_and_destroys_clean(tmp_path: Path) ->
 
         again = deploy_json(*where)
         assert again["created"] == [] and again["api_id"] == api_id  # nothing made twice
+        # The table, like the rest of the control plane, outlives the local cloud (persist.py).
+        assert run_cli("local", "--stop", "--port", str(port)).returncode == 0
+        restarted = deploy_json(*where)  # starts the cloud again
+        assert restarted["created"] == [] and "dynamodb_table:chat-connections" in restarted["reused"]
+        with _open(url) as erin:
+            erin.send(HI)
+            assert erin.recv(timeout=30) == "hi"
 
         apigw = boto3.client("apigatewayv2", **kw)
         config.write_text("api:\n  name: chat\n")  # http under the same names
