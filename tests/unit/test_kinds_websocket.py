@@ -167,3 +167,15 @@ def test_websocket_urls() -> None:
     assert connections_url("wss://a.execute-api.r.amazonaws.com/p") == (
         "https://a.execute-api.r.amazonaws.com/p/@connections"
     )
+
+
+def test_frames_a_handler_sent_reach_the_terminal_escaped() -> None:
+    """A frame is the handler's text: an escape sequence in it must not
+    drive the user's terminal."""
+    from tui.services.ws_tester import WsReply
+
+    reply = WsReply("ws://x/p", True, 101, "hi", ("\x1b]52;c;evil\x07 ok\ttab",), 3.0)
+    assert reply.lines()[1] == "< \\x1b]52;c;evil\\x07 ok\ttab"
+    refused = WsReply("ws://x/p", False, 403, error="\x1b[2J")
+    assert refused.lines() == ["Handshake refused: 403  \\x1b[2J"]
+    assert reply.as_json()["frames"] == ["\x1b]52;c;evil\x07 ok\ttab"]  # JSON escapes them itself
