@@ -71,6 +71,13 @@ class TableKind(Kind):
             run.reuse(self, recorded, f"Table {name} exists")
             arn = str(current.get("TableArn", ""))
         run.facts["table_arn"] = arn
+        if run.config.function.role != "new":  # chat_policy.py grants it only on a role it made
+            run.emit_event(
+                "table",
+                "info",
+                f"The role {run.config.function.role} must allow dynamodb:PutItem, DeleteItem and Scan on {name} "
+                "and execute-api:ManageConnections on the stage, or the chat's calls are denied",
+            )
         return arn
 
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
