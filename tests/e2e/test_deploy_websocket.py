@@ -76,6 +76,20 @@ def test_the_chat_broadcasts_switches_type_and_destroys_clean(tmp_path: Path) ->
             erin.send(HI)
             assert erin.recv(timeout=30) == "hi"
 
+        # The handler's DynamoDB calls pass only by its role's policy (rolecreds.py): without the chat
+        # policy $connect's PutItem is denied, the function fails, and the handshake with it (K5).
+        iam = boto3.client("iam", **kw)
+        role = str(out["role_arn"]).rsplit("/", 1)[1]
+        iam.delete_role_policy(RoleName=role, PolicyName="chat-connections")
+        with pytest.raises(InvalidStatus) as denied:
+            _open(url)
+        assert denied.value.response.status_code == 502
+        repaired = deploy_json(*where)  # the policy is put back
+        assert "iam_role_policy:chat-connections" in repaired["updated"]
+        with _open(url) as frank:
+            frank.send(HI)
+            assert frank.recv(timeout=30) == "hi"
+
         apigw = boto3.client("apigatewayv2", **kw)
         config.write_text("api:\n  name: chat\n")  # http under the same names
         http = deploy_json(*where)
