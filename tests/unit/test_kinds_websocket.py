@@ -179,3 +179,12 @@ def test_frames_a_handler_sent_reach_the_terminal_escaped() -> None:
     refused = WsReply("ws://x/p", False, 403, error="\x1b[2J")
     assert refused.lines() == ["Handshake refused: 403  \\x1b[2J"]
     assert reply.as_json()["frames"] == ["\x1b]52;c;evil\x07 ok\ttab"]  # JSON escapes them itself
+
+
+def test_dynamodb_reads_do_not_save_the_control_plane() -> None:
+    """The chat scans its table on every message: a read, no snapshot;
+    PutItem and DeleteItem change the table and are saved."""
+    from localcloud.operations import is_read
+
+    assert is_read("Scan") and is_read("Query") and is_read("GetItem")
+    assert not is_read("PutItem") and not is_read("DeleteItem")
