@@ -32,6 +32,7 @@ ENV_TOTAL_BYTES = 4096
 ENV_KEY_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
 REGION_RE = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
 INTEGRATION_TIMEOUT_MS = 30000
+WEBSOCKET_INTEGRATION_TIMEOUT_MS = 29000  # a WebSocket integration's most and default (reference K1)
 
 # Names Lambda reserves; a function may not set them (reference C2).
 RESERVED_ENV = frozenset(

@@ -108,3 +108,21 @@ def parse_path(path: str) -> tuple[Segment, ...]:
     if len(names) != len(set(names)):
         raise RouteKeyError(f"path {path!r} repeats a parameter name")
     return tuple(segments)
+
+
+def shape_of(key: str) -> str:
+    """An HTTP route key's shape; a WebSocket route key ($connect,
+    sendmessage) is matched as it is written (reference K1, K3)."""
+    try:
+        return parse(key).shape
+    except RouteKeyError:
+        return key
+
+
+def source_arn_suffix(key: str) -> str:
+    """The SourceArn suffix that allows a route on any stage: an HTTP
+    route's `*/METHOD/path`, a WebSocket route's `*/{routeKey}` (K1)."""
+    try:
+        return parse(key).source_arn_suffix()
+    except RouteKeyError:
+        return f"*/{key}"

@@ -53,8 +53,10 @@ class ControlPlane:
         self.port = port
         self.managed: set[tuple[str, str]] = set()  # ("route"|"integration"|"stage", id) made by quick create
 
-    def local_endpoint(self, api_id: str) -> str:
-        return f"http://{api_id}.execute-api.localhost:{self.port}"
+    def local_endpoint(self, api_id: str, websocket: bool = False) -> str:
+        """The host form of an API's endpoint; a WebSocket API's is ws://,
+        as AWS's is wss:// (reference K2)."""
+        return f"{'ws' if websocket else 'http'}://{api_id}.execute-api.localhost:{self.port}"
 
     def handle(
         self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes
@@ -236,7 +238,7 @@ class ControlPlane:
         api_id = created["apiId"]
         with self.moto.lock:
             api = self.moto.find_api(api_id)[1]  # type: ignore[index]
-            api.api_endpoint = self.local_endpoint(api_id)
+            api.api_endpoint = self.local_endpoint(api_id, api.protocol_type == "WEBSOCKET")
             created["apiEndpoint"] = api.api_endpoint
         if target:
             integration = json.loads(

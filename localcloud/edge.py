@@ -111,7 +111,7 @@ class Edge:
         for account in apigatewayv2_backends.values():
             for backend in account.values():
                 for api in backend.apis.values():
-                    api.api_endpoint = self.control.local_endpoint(api.api_id)
+                    api.api_endpoint = self.control.local_endpoint(api.api_id, api.protocol_type == "WEBSOCKET")
 
     def _code(self, info: Any) -> bytes:
         with self.moto.lock:

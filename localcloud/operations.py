@@ -42,6 +42,10 @@ READ_ONLY = frozenset(
         "AssumeRoleWithWebIdentity",
         "AssumeRoleWithSAML",
         "AssumeRoot",
+        # DynamoDB's reads (the WebSocket chat scans its table on every message).
+        "Scan",
+        "Query",
+        "TransactGetItems",
     }
 )
 # Services the snapshot does not hold: Logs are saved on their own, STS keeps nothing.

@@ -121,14 +121,16 @@ def _dumps(value: Any) -> bytes:
 
 
 # Saved by versions before REST APIs were served, or before user pools were
-# kept (a local-cognito JWT authorizer's issuer): a save without them loads with none.
-_OPTIONAL = frozenset({"apigateway", "cognitoidp"})
+# kept (a local-cognito JWT authorizer's issuer), or tables (the WebSocket chat's
+# connections): a save without them loads with none.
+_OPTIONAL = frozenset({"apigateway", "cognitoidp", "dynamodb"})
 
 
 def _backends() -> dict[str, Any]:
     from moto.apigateway.models import apigateway_backends
     from moto.apigatewayv2.models import apigatewayv2_backends
     from moto.cognitoidp.models import cognitoidp_backends
+    from moto.dynamodb.models import dynamodb_backends
     from moto.awslambda_simple.models import lambda_simple_backends
     from moto.iam.models import iam_backends
 
@@ -138,6 +140,7 @@ def _backends() -> dict[str, Any]:
         "apigatewayv2": apigatewayv2_backends,
         "apigateway": apigateway_backends,  # REST APIs (localcloud/apigateway/)
         "cognitoidp": cognitoidp_backends,  # user pools: JWT issuers of this cloud
+        "dynamodb": dynamodb_backends,  # tables handlers keep (the WebSocket chat's connections)
     }
 
 

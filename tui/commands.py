@@ -181,6 +181,8 @@ def test(args: argparse.Namespace) -> int:
     from .services.tester import TestRequest, send
 
     config = _load(args)
+    if config.api.type == "websocket":
+        return _test_websocket(args, config)
     try:
         method = fields.test_method(args.method or config.test.method)
         path = fields.test_path(args.path or config.test.path)
@@ -206,6 +208,28 @@ def test(args: argparse.Namespace) -> int:
         print(f"{reply.status} {reply.reason}  ({reply.elapsed_ms:.0f} ms)")
         print(reply.text)
     return 0 if reply.status < 400 else 1
+
+
+def _test_websocket(args: argparse.Namespace, config: config_mod.Config) -> int:
+    """Connect to the stage, send the test message (or --data), print the frames."""
+    from .services import ws_tester
+
+    if args.method or args.path:
+        _err("--method and --path are for HTTP and REST APIs; a WebSocket test sends one message (-d to choose it).")
+    conn = _connect(args, config)
+    url = ws_tester.websocket_url(_deployed_url(conn, config, open_ledger(conn.cloud, config, conn.state_dir)))
+    message = _body(args.data).decode("utf-8", "replace") if args.data else ws_tester.TEST_MESSAGE
+    try:
+        reply = ws_tester.exchange(url, message)
+    except OSError as exc:  # TimeoutError too: nothing answered the upgrade
+        _err(f"Could not connect to {url} ({exc}); is the API deployed and the target running? Deploy, then retry.")
+        return 1
+    if args.json:
+        print(json.dumps(reply.as_json(), indent=2))
+    else:
+        _err(f"WebSocket {url}")
+        print("\n".join(reply.lines()))
+    return 0 if reply.connected else 1
 
 
 @_guard

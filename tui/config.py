@@ -255,9 +255,16 @@ def parse(data: Any, source: Path | None = None, lines: dict[str, int] | None = 
         if "cors" in url:
             url["cors"] = corsconfig.CorsConfig(**url["cors"])
         function_values["url"] = urlconfig.UrlConfig(**url)
-    function = FunctionConfig(**function_values)
     api_values = values.pop("api", {})
     kind = api_values.get("type", "http")
+    if "code" not in function_values and kind == "websocket":
+        function_values["code"] = "chat"  # the WebSocket tutorial's function
+    elif function_values.get("code") == "chat" and kind != "websocket":
+        problems.append(
+            f"{where('function.code')}: function.code: chat is the WebSocket chat example (DynamoDB + "
+            f"@connections); it needs api.type websocket; set function.code to hello or a path, or api.type to websocket"
+        )
+    function = FunctionConfig(**function_values)
     problems.extend(_type_checks(api_values, kind, where))
     if "routes" in api_values:
         try:

@@ -92,15 +92,18 @@ def handler(value: Any) -> str:
 
 
 def code(value: Any, base_dir: Path | None = None) -> str:
-    """`hello`, or a path to a .py file, a folder or a .zip (resolved
-    against base_dir, the config file's folder)."""
-    text = _text(value, "hello, or a path to a .py file, a folder or a .zip")
-    if text == "hello":
+    """A built-in code (`hello`, `chat`), or a path to a .py file, a folder
+    or a .zip (resolved against base_dir, the config file's folder)."""
+    text = _text(value, "hello, chat, or a path to a .py file, a folder or a .zip")
+    if text in ("hello", "chat"):  # services.packaging.BUILTINS
         return text
     path = Path(text).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
-    allowed = "hello (the console's default code), or a path to a .py file, a folder or a .zip"
+    allowed = (
+        "hello (the console's default code), chat (the WebSocket chat example), "
+        "or a path to a .py file, a folder or a .zip"
+    )
     if not path.exists():
         raise FieldError(f"{text!r}: no such file or folder ({path}); allowed: {allowed}")
     if path.is_file() and path.suffix not in (".py", ".zip"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsrules.limits import INTEGRATION_TIMEOUT_MS
+from awsrules.limits import INTEGRATION_TIMEOUT_MS, WEBSOCKET_INTEGRATION_TIMEOUT_MS
 from .errors import NOT_FOUND, WizardError, call, translate
 from .paging import every
 from .session import Cloud
@@ -21,16 +21,26 @@ def _maybe(action: str, func: Any, **kwargs: Any) -> dict[str, Any] | None:
         raise
 
 
+# A WebSocket API picks a message's route by its JSON "action" (reference K1).
+ROUTE_SELECTION = "$request.body.action"
+
+
 def create_api(
-    cloud: Cloud, name: str, tags: dict[str, str] | None = None, cors: dict[str, Any] | None = None
+    cloud: Cloud,
+    name: str,
+    tags: dict[str, str] | None = None,
+    cors: dict[str, Any] | None = None,
+    protocol: str = "HTTP",
 ) -> dict[str, Any]:
-    """`cors`: a CorsConfiguration (None: no CORS)."""
-    extra = {"CorsConfiguration": cors} if cors is not None else {}
+    """`cors`: a CorsConfiguration (None: no CORS); `protocol`: HTTP or WEBSOCKET."""
+    extra: dict[str, Any] = {"CorsConfiguration": cors} if cors is not None else {}
+    if protocol == "WEBSOCKET":
+        extra["RouteSelectionExpression"] = ROUTE_SELECTION
     return call(
-        f"create the HTTP API {name}",
+        f"create the {'WebSocket' if protocol == 'WEBSOCKET' else 'HTTP'} API {name}",
         cloud.client("apigatewayv2").create_api,
         Name=name,
-        ProtocolType="HTTP",
+        ProtocolType=protocol,
         Description="Created with apigw-wizard",
         Tags=tags or {},
         **extra,
@@ -63,7 +73,22 @@ def delete_api(cloud: Cloud, api_id: str) -> None:
     call(f"delete the API {api_id}", cloud.client("apigatewayv2").delete_api, ApiId=api_id)
 
 
-def integration_settings(function_arn: str, payload_format: str) -> dict[str, Any]:
+def invocation_uri(region: str, function_arn: str) -> str:
+    """The function as an apigateway ARN of Lambda's invoke path: how a
+    WebSocket integration and a Lambda authorizer name it (reference K1, G2)."""
+    partition = function_arn.split(":")[1] if function_arn.count(":") > 1 else "aws"
+    return f"arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+
+
+def integration_settings(function_arn: str, payload_format: str | None) -> dict[str, Any]:
+    """payload_format None: a WebSocket integration (its events have no
+    version; `function_arn` is then the invocation_uri form)."""
+    if payload_format is None:
+        return {
+            "IntegrationType": "AWS_PROXY",
+            "IntegrationUri": function_arn,
+            "TimeoutInMillis": WEBSOCKET_INTEGRATION_TIMEOUT_MS,
+        }
     return {
         "IntegrationType": "AWS_PROXY",
         "IntegrationMethod": "POST",
@@ -73,7 +98,7 @@ def integration_settings(function_arn: str, payload_format: str) -> dict[str, An
     }
 
 
-def create_integration(cloud: Cloud, api_id: str, function_arn: str, payload_format: str) -> dict[str, Any]:
+def create_integration(cloud: Cloud, api_id: str, function_arn: str, payload_format: str | None) -> dict[str, Any]:
     return call(
         "create the Lambda integration",
         cloud.client("apigatewayv2").create_integration,
@@ -93,7 +118,7 @@ def get_integration(cloud: Cloud, api_id: str, integration_id: str) -> dict[str,
 
 
 def update_integration(
-    cloud: Cloud, api_id: str, integration_id: str, function_arn: str, payload_format: str
+    cloud: Cloud, api_id: str, integration_id: str, function_arn: str, payload_format: str | None
 ) -> dict[str, Any]:
     return call(
         "update the Lambda integration",
@@ -233,9 +258,8 @@ def lambda_authorizer_fields(region: str, function_arn: str, config: Any) -> dic
     """CreateAuthorizer / UpdateAuthorizer fields of a REQUEST authorizer
     (reference G2; botocore's model): the function as an apigateway ARN
     of Lambda's invoke path, as the console sets AuthorizerUri."""
-    partition = function_arn.split(":")[1] if function_arn.count(":") > 1 else "aws"
     return {
-        "AuthorizerUri": f"arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations",
+        "AuthorizerUri": invocation_uri(region, function_arn),
         "AuthorizerPayloadFormatVersion": config.payload_format,
         "EnableSimpleResponses": config.simple_responses,
         "IdentitySource": list(config.identity_source),

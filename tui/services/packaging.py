@@ -17,6 +17,8 @@ from pathlib import Path
 
 from awsrules import zipsafety
 
+from .chat_code import CHAT_CODE
+
 # The Lambda console's default Python code, byte for byte (reference A1).
 HELLO_CODE = """import json
 
@@ -44,6 +46,17 @@ AUTHORIZER_SAMPLE_CODE = """def lambda_handler(event, context):
         },
     }
 """
+# The built-in codes `function.code` may name instead of a path: the
+# console's hello world, and the WebSocket tutorial's chat (chat_code.py).
+# Each is one file, HELLO_FILE, so the console's handler name fits both.
+BUILTINS: dict[str, str] = {"hello": HELLO_CODE, "chat": CHAT_CODE}
+
+
+def builtin(code: str) -> str | None:
+    """The source of a built-in code, or None for a path."""
+    return BUILTINS.get(code)
+
+
 MAX_ZIP_BYTES = 50 * 1024 * 1024  # direct-upload limit of CreateFunction
 MAX_UNZIPPED_BYTES = zipsafety.MAX_UNZIPPED_BYTES
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -93,9 +106,10 @@ def safe_names(archive: zipfile.ZipFile) -> list[str]:
 
 
 def build(code: str) -> Package:
-    """`hello`, a .py file, a folder or a .zip -> the zip Lambda receives."""
-    if code == "hello":
-        return _zip({HELLO_FILE: HELLO_CODE.encode()})
+    """A built-in (`hello`, `chat`), a .py file, a folder or a .zip -> the zip Lambda receives."""
+    source = builtin(code)
+    if source is not None:
+        return _zip({HELLO_FILE: source.encode()})
     path = Path(code)
     if path.is_dir():
         entries = {}
@@ -130,7 +144,7 @@ def build_authorizer(code: str) -> Package:
 def _module_files(code: str) -> set[str] | None:
     """The file names in the package, without reading file contents where
     avoidable; None if the code cannot be listed (reported elsewhere)."""
-    if code == "hello":
+    if code in BUILTINS:
         return {HELLO_FILE}
     path = Path(code)
     try:

@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 from awsrules.arns import execute_api_arn
-from awsrules.routekeys import parse
+from awsrules.routekeys import source_arn_suffix
 
 from .errors import NOT_FOUND, WizardError, call
 from .session import Cloud
@@ -16,8 +16,9 @@ from .session import Cloud
 
 def source_arn(region: str, account: str, api_id: str, route_key: str) -> str:
     """`arn:PARTITION:execute-api:<r>:<acct>:<api>/*/*/my-function` for
-    `ANY /my-function`: any stage, the route's method and path."""
-    return execute_api_arn(region, account, api_id, parse(route_key).source_arn_suffix())
+    `ANY /my-function`: any stage, the route's method and path; `.../*/$connect`
+    for a WebSocket route (reference K1)."""
+    return execute_api_arn(region, account, api_id, source_arn_suffix(route_key))
 
 
 def new_statement_id() -> str:

@@ -173,3 +173,39 @@ def delete_policy(cloud: Cloud, arn: str) -> None:
                 VersionId=version["VersionId"],
             )
     call(f"delete the policy {name}", iam.delete_policy, PolicyArn=arn)
+
+
+def get_role_policy(cloud: Cloud, role: str, name: str) -> dict[str, Any] | None:
+    """An inline policy's document (boto3 decodes it), or None."""
+    try:
+        reply = call(
+            f"read the policy {name} of the role {role}",
+            cloud.client("iam").get_role_policy,
+            RoleName=role,
+            PolicyName=name,
+        )
+    except WizardError as err:
+        if err.code in NOT_FOUND:
+            return None
+        raise
+    document = reply["PolicyDocument"]
+    return json.loads(document) if isinstance(document, str) else dict(document)
+
+
+def put_role_policy(cloud: Cloud, role: str, name: str, document: dict[str, Any]) -> None:
+    call(
+        f"put the policy {name} on the role {role}",
+        cloud.client("iam").put_role_policy,
+        RoleName=role,
+        PolicyName=name,
+        PolicyDocument=json.dumps(document),
+    )
+
+
+def delete_role_policy(cloud: Cloud, role: str, name: str) -> None:
+    call(
+        f"delete the policy {name} of the role {role}",
+        cloud.client("iam").delete_role_policy,
+        RoleName=role,
+        PolicyName=name,
+    )

@@ -43,6 +43,7 @@ class DeployResult:
     routes: list[str] = field(default_factory=list)
     invoke_url: str = ""
     test_url: str = ""
+    connections_url: str = ""  # a WebSocket API's @connections base (reference K2)
     jwt_issuer: str = ""  # the local-cognito pool's issuer, when the config asks for one
     function_version: str = ""  # the version function.publish published (or found current)
     function_alias_arn: str = ""  # function.alias's ARN

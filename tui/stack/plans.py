@@ -18,6 +18,7 @@ from .kinds import (
     authorizer,
     authorizer_function,
     authorizer_permission,
+    chat_policy,
     cognito,
     function,
     function_url,
@@ -27,6 +28,7 @@ from .kinds import (
     role,
     route,
     stage,
+    table,
     version,
 )
 from .kinds.base import Kind
@@ -48,6 +50,8 @@ API: tuple[Kind, ...] = (
     access_logs.KIND,
     stage.KIND,
     permission.KIND,
+    table.KIND,  # the WebSocket chat example's connections, and what its function may do with them
+    chat_policy.KIND,
 )
 ALL: tuple[Kind, ...] = FUNCTION + API
 

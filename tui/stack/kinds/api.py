@@ -7,11 +7,14 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from ...services import http_api
+from ...config import TYPE_NAMES
+from ...services import http_api, permissions
+from ...services.errors import NOT_FOUND, WizardError
 from ..ledger import Resource
 from .base import Kind, Run, Template
 
 if TYPE_CHECKING:
+    from ...config import Config
     from ...services.session import Cloud
     from ..render.context import RenderContext
 
@@ -24,16 +27,24 @@ class ApiKind(Kind):
     short = "apigw_api"
     label = "HTTP API"
     step = "api"
-    api_types = ("http",)
+    api_types = ("http", "websocket")  # both are apigatewayv2 APIs (ProtocolType)
+
+    def label_for(self, config: Config) -> str:
+        return TYPE_NAMES[config.api.type]
 
     def ensure(self, run: Run) -> str:
         name = run.config.api.name
-        run.emit_event("api", "start", f"Creating HTTP API {name}")
+        protocol = protocol_type(run.config.api.type)
+        what = TYPE_NAMES[run.config.api.type]
+        run.emit_event("api", "start", f"Creating {what} {name}")
         run.settle(self)
         recorded = run.ledger.find(self.type)
         api = http_api.get_api(run.cloud, recorded.id) if recorded else None
         if recorded and api is None:
             run.forget(recorded)
+        if recorded and api is not None and api.get("ProtocolType", "HTTP") != protocol:
+            replace_other_protocol(run, recorded)
+            api = None
         if api is None:
             token = uuid.uuid4().hex  # tags the API so a lost response cannot orphan it
             replies: list[dict[str, Any]] = []
@@ -41,7 +52,7 @@ class ApiKind(Kind):
             cors = run.config.api.cors.wire() if run.config.api.cors is not None else None
 
             def make() -> dict[str, Any]:
-                replies.append(http_api.create_api(run.cloud, name, {TOKEN_TAG: token}, cors))
+                replies.append(http_api.create_api(run.cloud, name, {TOKEN_TAG: token}, cors, protocol))
                 return replies[-1]
 
             real = run.create(
@@ -49,7 +60,7 @@ class ApiKind(Kind):
                 Resource(self.type, f"pending-{token}", extra={"token": token, "name": name}),
                 make,
                 lambda reply: Resource(self.type, reply["ApiId"], extra={"name": name}),
-                lambda r: f"Created HTTP API {name} ({r.id})",
+                lambda r: f"Created {what} {name} ({r.id})",
             )
             kept = [r for r in replies if r.get("ApiId") == real.id]
             api = kept[0] if kept else (http_api.get_api(run.cloud, real.id) or {"ApiId": real.id})
@@ -57,8 +68,9 @@ class ApiKind(Kind):
             run.facts["new_api"] = real.id
         else:
             assert recorded is not None
-            run.reuse(self, recorded, f"HTTP API {api['ApiId']} exists")
-            self._settle_cors(run, api)
+            run.reuse(self, recorded, f"{what} {api['ApiId']} exists")
+            if protocol == "HTTP":
+                self._settle_cors(run, api)
         run.result.api_id = api["ApiId"]
         run.result.api_endpoint = api.get("ApiEndpoint", "")
         return str(api["ApiId"])
@@ -86,18 +98,26 @@ class ApiKind(Kind):
         http_api.delete_api(cloud, resource.id)
 
     def cli(self, ctx: RenderContext) -> list[str]:
-        command = f"aws apigatewayv2 create-api --name {ctx.sh(ctx.config.api.name)} --protocol-type HTTP"
+        protocol = protocol_type(ctx.config.api.type)
+        command = f"aws apigatewayv2 create-api --name {ctx.sh(ctx.config.api.name)} --protocol-type {protocol}"
+        if protocol == "WEBSOCKET":
+            command += f" --route-selection-expression {ctx.sh(http_api.ROUTE_SELECTION)}"
         if ctx.config.api.cors is not None:
             command += f" --cors-configuration {ctx.sh(json.dumps(ctx.config.api.cors.wire(), separators=(',', ':')))}"
         return ctx.capture("API_ID", "ApiId", [command])
 
     def cloudformation(self, ctx: RenderContext) -> Template:
-        properties: dict[str, Any] = {"Name": ctx.config.api.name, "ProtocolType": "HTTP"}
+        protocol = protocol_type(ctx.config.api.type)
+        properties: dict[str, Any] = {"Name": ctx.config.api.name, "ProtocolType": protocol}
+        if protocol == "WEBSOCKET":
+            properties["RouteSelectionExpression"] = http_api.ROUTE_SELECTION
         if ctx.config.api.cors is not None:
             properties["CorsConfiguration"] = ctx.config.api.cors.wire()  # the same keys as the API's
         return {LOGICAL_ID: {"Type": self.type, "Properties": properties}}
 
     def sam(self, ctx: RenderContext) -> Template:
+        if ctx.config.api.type == "websocket":
+            return self.cloudformation(ctx)  # SAM has no WebSocket API resource: the raw one, as AWS's chat sample
         if not sam_explicit(ctx):
             return {}  # the function's HttpApi events make it (ServerlessHttpApi)
         properties: dict[str, Any] = {"Name": ctx.config.api.name}
@@ -107,6 +127,35 @@ class ApiKind(Kind):
 
 
 KIND = ApiKind()
+
+
+def protocol_type(api_type: str) -> str:
+    return "WEBSOCKET" if api_type == "websocket" else "HTTP"
+
+
+def replace_other_protocol(run: Run, recorded: Resource) -> None:
+    """The config switched between HTTP and WebSocket under the same names:
+    an API's protocol cannot change, so the old API goes with its children
+    (integration, routes, stage leave the ledger) and the function's
+    statements that let it invoke the function."""
+    old = recorded.id
+    http_api.delete_api(run.cloud, old)
+    for resource in list(run.ledger.resources):
+        if resource.parent == old:
+            run.ledger.remove(resource)
+    for resource in run.ledger.all("AWS::Lambda::Permission"):
+        if f":{old}/" not in str(resource.extra.get("source_arn", "")):
+            continue
+        try:
+            permissions.remove_permission(run.cloud, resource.parent or "", resource.id)
+        except WizardError as err:
+            if err.code not in NOT_FOUND:
+                raise
+        run.ledger.remove(resource)
+    run.ledger.remove(recorded)
+    run.emit_event("api", "deleted", f"Deleted API {old} (another protocol now)")
+
+
 SAM_IMPLICIT_ID = "ServerlessHttpApi"  # the API SAM makes for HttpApi events that name none
 
 

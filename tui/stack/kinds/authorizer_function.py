@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...services import functions
 from ...services.errors import WizardError
-from ...services.packaging import AUTHORIZER_SAMPLE_CODE, PackagingError, build_authorizer
+from ...services.packaging import AUTHORIZER_SAMPLE_CODE, PackagingError, build_authorizer, builtin
 from ..ledger import Resource
 from .base import Run, Template
 from .function import DESCRIPTION, FunctionKind
@@ -193,7 +193,7 @@ class AuthorizerFunctionKind(FunctionKind):
                 "Description": "The zip of the authorizer's code in CodeS3Bucket",
             }
         }
-        if ctx.config.function.code == "hello":  # the function's parameters do not declare the bucket
+        if builtin(ctx.config.function.code) is not None:  # the function's parameters do not declare the bucket
             out["CodeS3Bucket"] = {"Type": "String", "Description": "The S3 bucket that holds the code zips"}
         return out
 

@@ -66,6 +66,10 @@ class Kind:
     # it (the function, its role). A deploy of another type retires it.
     api_types: ClassVar[tuple[str, ...] | None] = None
 
+    def label_for(self, config: Config) -> str:
+        """Its label for a config (the API kind names the API's type)."""
+        return self.label
+
     def applies(self, config: Config) -> bool:
         return self.api_types is None or config.api.type in self.api_types
 

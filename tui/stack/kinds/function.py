@@ -13,7 +13,7 @@ from ... import fields
 from ...services import functions
 from ...services.errors import ROLE_NOT_ASSUMABLE, WizardError
 from ...services.packaging import _SKIP_DIRS as SKIP_DIRS
-from ...services.packaging import HELLO_CODE, HELLO_FILE, PackagingError, build
+from ...services.packaging import HELLO_FILE, PackagingError, build, builtin
 from ..ledger import Resource
 from .base import Kind, Run, Template
 from .log_group import KIND as LOG_GROUP
@@ -51,7 +51,7 @@ class FunctionKind(Kind):
             fn.timeout_s,
             role_arn,
             package,
-            dict(fn.environment),
+            environment(run.config),
             fn.ephemeral_storage_mb,
             fn.log_format,
         )
@@ -136,8 +136,8 @@ class FunctionKind(Kind):
             f"  --description {ctx.sh(DESCRIPTION)} \\",
             f"  --role {ctx.sh(RoleKind.arn(ctx))} --zip-file {ctx.sh(self._zip_arg(ctx))}",
         ]
-        if fn.environment:
-            env = dict(sorted(fn.environment.items()))
+        if environment(ctx.config):
+            env = dict(sorted(environment(ctx.config).items()))
             if not ctx.script:  # the wizard's view (F2) is on screen: a secret's value is not
                 env = {k: f"<{k} value>" if fields.looks_secret(k) else v for k, v in env.items()}
             variables = json.dumps({"Variables": env}, separators=(",", ":"))
@@ -160,7 +160,7 @@ class FunctionKind(Kind):
     @staticmethod
     def _zip_arg(ctx: RenderContext) -> str:
         code = ctx.config.function.code
-        if code.endswith(".zip") and code != "hello":
+        if code.endswith(".zip") and builtin(code) is None:
             return f"fileb://{code}"  # a .zip goes up as it is
         return "fileb://${WORK}/function.zip" if ctx.script else "fileb://function.zip"
 
@@ -180,8 +180,8 @@ class FunctionKind(Kind):
             "Code": self.code(ctx),
             "LoggingConfig": {"LogGroup": {"Ref": LOG_GROUP.logical_id}, **log_format(fn)},
         }
-        if fn.environment:
-            props["Environment"] = {"Variables": dict(fn.environment)}
+        if environment(ctx.config):
+            props["Environment"] = {"Variables": template_environment(ctx.config)}
         if fn.ephemeral_storage_mb != 512:
             props["EphemeralStorage"] = {"Size": fn.ephemeral_storage_mb}
         resource: dict[str, Any] = {"Type": self.type, "Properties": props}
@@ -195,8 +195,9 @@ class FunctionKind(Kind):
         AWSLambdaBasicExecutionRole) when the function names none."""
         fn = ctx.config.function
         props: dict[str, Any] = {"FunctionName": fn.name, "Description": DESCRIPTION}
-        if fn.code == "hello":
-            props["InlineCode"] = HELLO_CODE
+        source = builtin(fn.code)
+        if source is not None:
+            props["InlineCode"] = source
         else:
             base = ctx.base_dir or Path.cwd()
             props["CodeUri"] = os.path.relpath(fn.code, base) if _same_drive(fn.code, base) else fn.code
@@ -211,8 +212,8 @@ class FunctionKind(Kind):
         )
         if fn.role != "new":
             props["Role"] = role_ref(ctx)
-        if fn.environment:
-            props["Environment"] = {"Variables": dict(fn.environment)}
+        if environment(ctx.config):
+            props["Environment"] = {"Variables": template_environment(ctx.config)}
         if fn.ephemeral_storage_mb != 512:
             props["EphemeralStorage"] = {"Size": fn.ephemeral_storage_mb}
         props["LoggingConfig"] = {"LogGroup": {"Ref": LOG_GROUP.logical_id}, **log_format(fn)}
@@ -220,7 +221,7 @@ class FunctionKind(Kind):
 
     def parameters(self, ctx: RenderContext) -> dict[str, Any]:
         fn = ctx.config.function
-        if fn.code == "hello":
+        if builtin(fn.code) is not None:
             return {}
         return {
             "CodeS3Bucket": {
@@ -240,9 +241,10 @@ class FunctionKind(Kind):
 
     @staticmethod
     def code(ctx: RenderContext) -> dict[str, Any]:
-        """The console's code inline for `hello`; other code from S3."""
-        if ctx.config.function.code == "hello":
-            return {"ZipFile": HELLO_CODE}
+        """A built-in code inline (the console's hello, the chat); other code from S3."""
+        source = builtin(ctx.config.function.code)
+        if source is not None:
+            return {"ZipFile": source}
         return {"S3Bucket": {"Ref": "CodeS3Bucket"}, "S3Key": {"Ref": "CodeS3Key"}}
 
 
@@ -257,7 +259,7 @@ def handler(ctx: RenderContext) -> str:
     ZipFile), so the console's lambda_function.lambda_handler becomes
     index.lambda_handler."""
     fn = ctx.config.function
-    return f"index.{fn.handler.rpartition('.')[2]}" if fn.code == "hello" else fn.handler
+    return f"index.{fn.handler.rpartition('.')[2]}" if builtin(fn.code) is not None else fn.handler
 
 
 def _same_drive(path: str, base: Path) -> bool:
@@ -271,10 +273,11 @@ def package(code: str, work: str) -> list[str]:
     absolute folder as a shell expression ("${WORK}", "$PWD"); a .zip is
     uploaded as it is and needs none."""
     out = f'"{work}/function.zip"'
-    if code == "hello":
+    source = builtin(code)
+    if source is not None:
         return [
             f"cat >\"{work}/{HELLO_FILE}\" <<'PYTHON'",
-            *HELLO_CODE.rstrip("\n").split("\n"),
+            *source.rstrip("\n").split("\n"),
             "PYTHON",
             f'(cd "{work}" && zip -q -X function.zip {HELLO_FILE})',
         ]
@@ -308,3 +311,25 @@ def until_role_ready() -> list[str]:
 
 
 KIND = FunctionKind()
+
+
+def environment(config: Any) -> dict[str, str]:
+    """The function's variables: the config's, plus the chat's table name
+    (its code reads TABLE_NAME, as the tutorial's does)."""
+    from .table import table_name, wanted
+
+    env = dict(config.function.environment)
+    if wanted(config):
+        env.setdefault("TABLE_NAME", table_name(config))
+    return env
+
+
+def template_environment(config: Any) -> dict[str, Any]:
+    """environment() in a template: the table by Ref, so it is made first."""
+    from .table import LOGICAL_ID as TABLE_ID
+    from .table import wanted
+
+    env: dict[str, Any] = dict(environment(config))
+    if wanted(config) and "TABLE_NAME" not in config.function.environment:
+        env["TABLE_NAME"] = {"Ref": TABLE_ID}
+    return env

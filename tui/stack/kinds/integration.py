@@ -1,12 +1,13 @@
 """AWS::ApiGatewayV2::Integration: the Lambda proxy integration (AWS_PROXY,
-payload 2.0 by default, 30 s), pointing at the function's ARN."""
+payload 2.0 by default, 30 s), pointing at the function's ARN; on a
+WebSocket API at Lambda's invoke path, with no payload version (K1)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from awsrules.arns import function_arn
-from awsrules.limits import INTEGRATION_TIMEOUT_MS
+from awsrules.limits import INTEGRATION_TIMEOUT_MS, WEBSOCKET_INTEGRATION_TIMEOUT_MS
 
 from ...services import http_api
 from ..ledger import Resource
@@ -26,14 +27,18 @@ class IntegrationKind(Kind):
     short = "apigw_integration"
     label = "integration"
     step = "integration"
-    api_types = ("http",)
+    api_types = ("http", "websocket")
     deleted_with = "AWS::ApiGatewayV2::Api"
 
     def ensure(self, run: Run) -> str:
         api_id = run.result.api_id or run.need("AWS::ApiGatewayV2::Api")
         fn_name, fn_arn = run.integration_target()
-        fmt = run.config.api.payload_format
-        run.emit_event("integration", "start", f"Creating Lambda integration (payload {fmt})")
+        fmt: str | None = run.config.api.payload_format
+        if run.config.api.type == "websocket":
+            fn_arn, fmt = http_api.invocation_uri(run.cloud.region, fn_arn), None
+            run.emit_event("integration", "start", "Creating Lambda integration")
+        else:
+            run.emit_event("integration", "start", f"Creating Lambda integration (payload {fmt})")
         run.settle(self)
         recorded = run.ledger.find(self.type, parent=api_id)
         current = http_api.get_integration(run.cloud, api_id, recorded.id) if recorded else None
@@ -48,7 +53,7 @@ class IntegrationKind(Kind):
                 lambda r: f"Created integration {r.id} -> {fn_name}",
             )
             current = {"IntegrationId": real.id}
-        elif current.get("IntegrationUri") != fn_arn or current.get("PayloadFormatVersion") != fmt:
+        elif current.get("IntegrationUri") != fn_arn or (fmt and current.get("PayloadFormatVersion") != fmt):
             http_api.update_integration(run.cloud, api_id, current["IntegrationId"], fn_arn, fmt)
             run.result.updated.append(f"{self.short}:{current['IntegrationId']}")
             run.emit_event("integration", "updated", f"Updated integration {current['IntegrationId']}")
@@ -78,6 +83,16 @@ class IntegrationKind(Kind):
 
     def cli(self, ctx: RenderContext) -> list[str]:
         fn_arn = function_arn(ctx.region, ctx.account, ctx.config.function.name)
+        if ctx.config.api.type == "websocket":
+            uri = http_api.invocation_uri(ctx.region, fn_arn)
+            return ctx.capture(
+                "INTEGRATION_ID",
+                "IntegrationId",
+                [
+                    f"aws apigatewayv2 create-integration --api-id {ctx.sh(ctx.api_id)} --integration-type AWS_PROXY \\",
+                    f"  --integration-uri {ctx.sh(uri)} --timeout-in-millis {WEBSOCKET_INTEGRATION_TIMEOUT_MS}",
+                ],
+            )
         return ctx.capture(
             "INTEGRATION_ID",
             "IntegrationId",
@@ -89,6 +104,18 @@ class IntegrationKind(Kind):
         )
 
     def cloudformation(self, ctx: RenderContext) -> Template:
+        if ctx.config.api.type == "websocket":
+            uri = (
+                "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                f"${{{FUNCTION_ID}.Arn}}/invocations"
+            )
+            properties = {"ApiId": {"Ref": API_ID}, "IntegrationType": "AWS_PROXY", "IntegrationUri": {"Fn::Sub": uri}}
+            return {
+                LOGICAL_ID: {
+                    "Type": self.type,
+                    "Properties": {**properties, "TimeoutInMillis": WEBSOCKET_INTEGRATION_TIMEOUT_MS},
+                }
+            }
         return {
             LOGICAL_ID: {
                 "Type": self.type,
@@ -104,6 +131,8 @@ class IntegrationKind(Kind):
         }
 
     def sam(self, ctx: RenderContext) -> Template:
+        if ctx.config.api.type == "websocket":
+            return self.cloudformation(ctx)  # SAM has no WebSocket event: the raw resource
         return {}  # each HttpApi event makes it (payload format: the route kind's events)
 
 

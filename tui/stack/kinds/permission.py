@@ -3,10 +3,10 @@ invoke the function from that route only, as the console scopes it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from awsrules.arns import execute_api_arn
-from awsrules.routekeys import parse
+from awsrules.routekeys import source_arn_suffix
 
 from ...services import permissions
 from ..ledger import Resource
@@ -25,7 +25,7 @@ class PermissionKind(Kind):
     short = "lambda_permission"
     label = "invoke permission"
     step = "permission"
-    api_types = ("http",)
+    api_types: ClassVar[tuple[str, ...] | None] = ("http", "websocket")
     deleted_with = "AWS::Lambda::Function"
 
     def ensure(self, run: Run) -> None:
@@ -79,7 +79,7 @@ class PermissionKind(Kind):
         name = ctx.config.function.name
         lines = []
         for key in ctx.config.api.routes:
-            arn = execute_api_arn(ctx.region, ctx.account, ctx.api_id, parse(key).source_arn_suffix())
+            arn = execute_api_arn(ctx.region, ctx.account, ctx.api_id, source_arn_suffix(key))
             # The console's statement ids are 32 hex characters (permissions.new_statement_id).
             lines += ctx.quiet(
                 [
@@ -100,7 +100,7 @@ class PermissionKind(Kind):
                     "Principal": "apigateway.amazonaws.com",
                     "SourceArn": {
                         "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                        f"${{{API_ID}}}/{parse(key).source_arn_suffix()}"
+                        f"${{{API_ID}}}/{source_arn_suffix(key)}"
                     },
                 },
             }
@@ -108,6 +108,8 @@ class PermissionKind(Kind):
         }
 
     def sam(self, ctx: RenderContext) -> Template:
+        if ctx.config.api.type == "websocket":
+            return self.cloudformation(ctx)  # no SAM event adds them for a WebSocket API
         return {}  # SAM adds the permission for each HttpApi event
 
 

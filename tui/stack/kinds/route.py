@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from awsrules.routekeys import parse
+from awsrules.routekeys import parse, shape_of
 
 from ...services import http_api
 from ...services.errors import WizardError
@@ -47,7 +47,7 @@ class RouteKind(Kind):
     short = "apigw_route"
     label = "route"
     step = "routes"
-    api_types = ("http",)
+    api_types = ("http", "websocket")
     deleted_with = "AWS::ApiGatewayV2::Api"
 
     def ensure(self, run: Run) -> list[str]:
@@ -57,17 +57,17 @@ class RouteKind(Kind):
         run.emit_event("routes", "start", f"Creating routes {', '.join(wanted)}")
         run.settle(self)
         new_api = run.facts.get("new_api") == api_id  # made just now: nothing to list
-        existing = {} if new_api else {parse(r["RouteKey"]).shape: r for r in http_api.get_routes(run.cloud, api_id)}
-        wanted_shapes = {parse(k).shape for k in wanted}
+        existing = {} if new_api else {shape_of(r["RouteKey"]): r for r in http_api.get_routes(run.cloud, api_id)}
+        wanted_shapes = {shape_of(k) for k in wanted}
         for recorded in run.ledger.all(self.type):
             key = recorded.extra["route_key"]
-            if recorded.parent == api_id and parse(key).shape not in wanted_shapes:
-                if parse(key).shape in existing:
+            if recorded.parent == api_id and shape_of(key) not in wanted_shapes:
+                if shape_of(key) in existing:
                     http_api.delete_route(run.cloud, api_id, recorded.id)
                 run.ledger.remove(recorded)
                 run.emit_event("routes", "deleted", f"Deleted route {key} (no longer in the config)")
         for key in wanted:
-            route = existing.get(parse(key).shape)
+            route = existing.get(shape_of(key))
             if route is not None and route.get("Target") != f"integrations/{integration}":
                 raise WizardError(
                     f"create the route {key}",
@@ -93,9 +93,9 @@ class RouteKind(Kind):
 
         kind, scopes = route_authorization(run.config.api.authorizer)
         authorizer_id = run.need(AUTHORIZER.type) if kind in ("JWT", "CUSTOM") else None
-        wanted_shapes = {parse(k).shape for k in run.config.api.routes}
+        wanted_shapes = {shape_of(k) for k in run.config.api.routes}
         for route in http_api.get_routes(run.cloud, api_id):
-            if parse(route["RouteKey"]).shape not in wanted_shapes:
+            if shape_of(route["RouteKey"]) not in wanted_shapes:
                 continue  # not ours to change
             have = (
                 route.get("AuthorizationType") or "NONE",
@@ -124,9 +124,9 @@ class RouteKind(Kind):
 
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
         key = pending.extra["route_key"]
-        shape = parse(key).shape
+        shape = shape_of(key)
         for route in http_api.get_routes(cloud, pending.parent or ""):
-            if parse(route["RouteKey"]).shape == shape:
+            if shape_of(route["RouteKey"]) == shape:
                 return Resource(self.type, route["RouteId"], parent=pending.parent, extra={"route_key": key})
         return None
 
@@ -186,7 +186,11 @@ class RouteKind(Kind):
     def sam(self, ctx: RenderContext) -> Template:
         """An HttpApi event per route on the function (SAM spec, HttpApi
         event source: no Path and Method is the `$default` route; the
-        payload format defaults to 2.0)."""
+        payload format defaults to 2.0). SAM has no WebSocket event type:
+        a WebSocket API's routes are the raw resources (AWS's
+        simple-websockets-chat-app template declares them so)."""
+        if ctx.config.api.type == "websocket":
+            return self.cloudformation(ctx)
         events = {}
         for key, route_id in logical_ids(ctx.config.api.routes).items():
             route = parse(key)

@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ...services import http_api
+from ...services.ws_tester import connections_url, websocket_url
 from ...stagesettings import ACCESS_LOG_FORMATS
 from ..ledger import Resource
 from . import access_logs
@@ -26,7 +27,7 @@ class StageKind(Kind):
     short = "apigw_stage"
     label = "stage"
     step = "stage"
-    api_types = ("http",)
+    api_types = ("http", "websocket")
     deleted_with = "AWS::ApiGatewayV2::Api"
 
     def ensure(self, run: Run) -> str:
@@ -35,7 +36,7 @@ class StageKind(Kind):
         run.emit_event(
             "stage", "start", f"Creating stage {api.stage} (auto-deploy {'on' if api.auto_deploy else 'off'})"
         )
-        log_arn = run.need(access_logs.KIND.type)
+        log_arn = run.need(access_logs.KIND.type) if api.is_http else None
         run.settle(self)
         recorded = run.ledger.find(self.type, parent=api_id, id=api.stage)
         new_api = run.facts.get("new_api") == api_id  # made just now: it has no stage yet
@@ -65,7 +66,14 @@ class StageKind(Kind):
             )
         run.result.stage = api.stage
         run.result.invoke_url = run.url_for(run.result.api_endpoint, api_id, api.stage)
-        run.result.test_url = run.result.invoke_url.rstrip("/") + run.config.test.path
+        if api.type == "websocket":
+            # K2: clients connect to the stage URL (wss:// on AWS, ws:// locally); @connections is
+            # the same host and stage over HTTPS.
+            run.result.invoke_url = websocket_url(run.result.invoke_url)
+            run.result.test_url = run.result.invoke_url
+            run.result.connections_url = connections_url(run.result.invoke_url)
+        else:
+            run.result.test_url = run.result.invoke_url.rstrip("/") + run.config.test.path
         return api.stage
 
     def find(self, cloud: Cloud, pending: Resource, account: str) -> Resource | None:
@@ -101,6 +109,8 @@ class StageKind(Kind):
         ApiEndpoint) and, with AWS_ENDPOINT_URL set, the local cloud's
         path form (targets.local_invoke_url)."""
         api, path = ctx.config.api, ctx.config.test.path
+        if api.type == "websocket":
+            return websocket_script_outputs(ctx)
         url = http_api.invoke_url("${API_ENDPOINT}", api.stage)
         local = http_api.invoke_url("${LOCAL_ENDPOINT}", api.stage)
         test, local_test = url.rstrip("/") + path, local.rstrip("/") + path
@@ -145,9 +155,12 @@ class StageKind(Kind):
     def sam(self, ctx: RenderContext) -> Template:
         """A named stage on the explicit HttpApi. SAM's HttpApi stages
         always auto-deploy (samtranslator http_api_generator sets
-        AutoDeploy: true), so auto_deploy: false has no SAM form."""
+        AutoDeploy: true), so auto_deploy: false has no SAM form. A
+        WebSocket API's stage is the raw resource (SAM has none)."""
         from .api import sam_explicit
 
+        if ctx.config.api.type == "websocket":
+            return self.cloudformation(ctx)
         if not sam_explicit(ctx):
             return {}
         settings = template_settings(ctx.config.api, access_logs.template_arn())
@@ -156,6 +169,8 @@ class StageKind(Kind):
     def outputs(self, ctx: RenderContext, sam: bool = False) -> dict[str, Any]:
         from .api import sam_logical_id
 
+        if ctx.config.api.type == "websocket":
+            return websocket_outputs(ctx)
         api_id = sam_logical_id(ctx) if sam else API_ID
         url = http_api.invoke_url(f"${{{api_id}.ApiEndpoint}}", ctx.config.api.stage)
         return {
@@ -168,6 +183,40 @@ class StageKind(Kind):
 
 
 KIND = StageKind()
+
+
+def websocket_outputs(ctx: RenderContext) -> dict[str, Any]:
+    stage = ctx.config.api.stage
+    return {
+        "WebSocketUrl": {
+            "Description": f"Connect to the stage {stage} (e.g. wscat -c <url>)",
+            "Value": {"Fn::Sub": f"${{{API_ID}.ApiEndpoint}}/{stage}"},
+        },
+        "ConnectionsUrl": {
+            "Description": "The stage's @connections management endpoint",
+            "Value": {
+                "Fn::Sub": f"https://${{{API_ID}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{stage}/@connections"
+            },
+        },
+    }
+
+
+def websocket_script_outputs(ctx: RenderContext) -> list[str]:
+    """The wss:// URL (the API's ApiEndpoint) and, with AWS_ENDPOINT_URL
+    set, the local cloud's ws:// path form."""
+    stage = ctx.config.api.stage
+    message = '{"action":"sendmessage","data":"hi"}'
+    return [
+        *ctx.capture("API_ENDPOINT", "ApiEndpoint", [f"aws apigatewayv2 get-api --api-id {ctx.sh(ctx.api_id)}"]),
+        f"echo {ctx.sh(f'WebSocket URL  ${{API_ENDPOINT}}/{stage}')}",
+        f"echo {ctx.sh(f'Try it         wscat -c ${{API_ENDPOINT}}/{stage}, then send {message}')}",
+        'if [[ -n "${AWS_ENDPOINT_URL:-}" ]]; then',
+        "  # apigw-wizard's local cloud serves every API under its own endpoint (ws:// for http://)",
+        '  LOCAL_ENDPOINT="ws${AWS_ENDPOINT_URL#http}"',
+        f'  LOCAL_ENDPOINT="${{LOCAL_ENDPOINT%/}}/_aws/execute-api/{ctx.api_id}"',
+        f"  echo {ctx.sh(f'Local URL      ${{LOCAL_ENDPOINT}}/{stage}')}",
+        "fi",
+    ]
 
 
 def settings(api: Any, log_arn: Any = None) -> dict[str, Any]:

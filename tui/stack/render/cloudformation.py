@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ...config import Config
+from ...services.packaging import builtin
 from ..kinds.function import package
 from . import yamlout
 from .context import RenderContext
@@ -33,7 +34,7 @@ def header(config: Config, out: Path | None = None) -> list[str]:
     capabilities = " --capabilities CAPABILITY_IAM" if fn.role == "new" else ""
     lines = [f"CloudFormation template exported by apigw-wizard from {origin(config)}.", ""]
     overrides = ""
-    if fn.code != "hello":
+    if builtin(fn.code) is None:
         zip_file = shlex.quote(fn.code) if fn.code.endswith(".zip") else "function.zip"
         lines += [
             "The function's code comes from S3. Zip it (as apigw-wizard deploy does) and upload it:",

@@ -2,7 +2,9 @@
 AWS::Serverless::Function with an HttpApi event per route. SAM makes the
 role (with AWSLambdaBasicExecutionRole), the API, its integration, routes,
 `$default` stage and the invoke permissions; an explicit
-AWS::Serverless::HttpApi appears only for a named stage."""
+AWS::Serverless::HttpApi appears only for a named stage. SAM has no
+WebSocket event: a WebSocket API is its raw AWS::ApiGatewayV2 resources
+beside the function, as AWS's simple-websockets-chat-app template has it."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ def header(config: Config, out: Path | None = None) -> list[str]:
     ]
     if not sam_explicit(RenderContext(config)):
         lines.append(f"SAM names its implicit HTTP API after the stack ({stack}).")
-    if not api.auto_deploy:
+    if not api.auto_deploy and api.is_http:
         lines.append("SAM's HttpApi stages always auto-deploy: the config's auto_deploy: false has no SAM form.")
     return lines
 

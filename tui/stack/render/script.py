@@ -5,7 +5,8 @@ goes to stderr; stdout carries only the URLs at the end."""
 
 from __future__ import annotations
 
-from ...config import Config
+from ...config import TYPE_NAMES, Config
+from ...services.packaging import builtin
 from ..plans import applicable
 from .context import RenderContext
 from .template import one_line, origin
@@ -13,10 +14,11 @@ from .template import one_line, origin
 
 def preamble(config: Config) -> list[str]:
     region = config.region
-    needs_zip = not config.function.code.endswith(".zip") or config.function.code == "hello"
+    needs_zip = not config.function.code.endswith(".zip") or builtin(config.function.code) is not None
     return [
         "#!/usr/bin/env bash",
-        f"# {config.function.name} behind the HTTP API {one_line(config.api.name)}, made with the AWS CLI as",
+        f"# {config.function.name} behind the {TYPE_NAMES[config.api.type]} {one_line(config.api.name)}, "
+        "made with the AWS CLI as",
         f"# `apigw-wizard deploy` makes it. Exported by apigw-wizard from {origin(config)}.",
         "# Run it once per account and region, with credentials for the account (aws configure, AWS_PROFILE, ...);",
         '# for apigw-wizard\'s local cloud, eval "$(apigw-wizard local --env)" first. What it makes is in',
@@ -47,7 +49,7 @@ def render(config: Config) -> str:
     for kind in applicable(ctx.config):
         body = kind.script(ctx)
         if body:
-            lines += ["", f'echo "Creating the {kind.label}" >&2', *body]
+            lines += ["", f'echo "Creating the {kind.label_for(config)}" >&2', *body]
     lines.append("")
     for kind in applicable(ctx.config):
         lines += kind.script_outputs(ctx)
