@@ -234,11 +234,12 @@ class Backend:
         (run() it in a thread; set its stop to end it); ValueError says why
         there is nothing to watch."""
         from .services.hotreload import Reloader
+        from .services.packaging import BUILTINS
 
         code = self.state.config.function.code
-        if code == "hello":
+        if code in BUILTINS:
             raise ValueError(
-                "the function runs the console's built-in code; choose a code folder or .py file on the "
+                f"the function runs built-in code ({code}); choose a code folder or .py file on the "
                 "Create function step to reload it on save"
             )
         reloader = Reloader(self.conn.cloud, [code], on_reload)

@@ -57,6 +57,10 @@ def set_cors(cloud: Cloud, api_id: str, cors: dict[str, Any] | None) -> None:
         call(f"configure CORS on {api_id}", client.update_api, ApiId=api_id, CorsConfiguration=cors)
 
 
+def rename_api(cloud: Cloud, api_id: str, name: str) -> None:
+    call(f"rename the API {api_id} to {name}", cloud.client("apigatewayv2").update_api, ApiId=api_id, Name=name)
+
+
 def get_api(cloud: Cloud, api_id: str) -> dict[str, Any] | None:
     return _maybe(f"look up the API {api_id}", cloud.client("apigatewayv2").get_api, ApiId=api_id)
 

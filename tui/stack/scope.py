@@ -43,7 +43,23 @@ def open_ledger(
                 )
 
     scope = Scope(cloud.target.kind, ident.account, cloud.region, endpoint, config.function.name, config.api.name)
-    return Ledger.open(state_dir, scope, lock=lock, legacy=legacy, on_wait=on_wait)
+    older = legacy
+
+    def earlier(old: dict[str, Any]) -> bool:
+        # The same function under another API name is this stack before the
+        # API was renamed or its type changed (each type has its own default
+        # name): its ledger is folded in, so the deploy replaces that API
+        # instead of refusing a function it no longer knows it made.
+        same_function = {k: old.get(k) for k in ("target", "account", "region", "endpoint", "function")} == {
+            "target": scope.target,
+            "account": scope.account,
+            "region": scope.region,
+            "endpoint": scope.endpoint,
+            "function": scope.function,
+        }
+        return same_function or (older is not None and older(old))
+
+    return Ledger.open(state_dir, scope, lock=lock, legacy=earlier, on_wait=on_wait)
 
 
 def _local_cloud_id(endpoint: str | None) -> str | None:

@@ -69,6 +69,10 @@ class ApiKind(Kind):
         else:
             assert recorded is not None
             run.reuse(self, recorded, f"{what} {api['ApiId']} exists")
+            if api.get("Name") != name:
+                # The config renamed it (the ledger followed the function, scope.py): UpdateApi renames in place.
+                http_api.rename_api(run.cloud, api["ApiId"], name)
+                run.emit_event("api", "updated", f"Renamed {what} {api['ApiId']} from {api.get('Name')} to {name}")
             if protocol == "HTTP":
                 self._settle_cors(run, api)
         run.result.api_id = api["ApiId"]
