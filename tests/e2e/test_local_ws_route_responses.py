@@ -41,9 +41,9 @@ def lambda_handler(event, context):
 
 @pytest.fixture(scope="module")
 def echo_api(cloud: Any) -> tuple[str, Any, str]:
-    """A WEBSOCKET API whose routes `oneway`, `twoway` and $default run the
-    echo function; `twoway` set up as the console's "Enable two-way
-    communication" does. (ws URL, apigatewayv2 client, API id)."""
+    """A WEBSOCKET API whose routes `oneway`, `twoway`, `alsotwoway` and
+    $default run the echo function; the two-way ones set up as the console's
+    "Enable two-way communication" does. (ws URL, apigatewayv2 client, API id)."""
     kw = owner_kw(cloud.port)
     name, arn = create_function(cloud, ECHO, timeout=10)
     apigw = boto3.client("apigatewayv2", **kw)
@@ -57,10 +57,11 @@ def echo_api(cloud: Any) -> tuple[str, Any, str]:
     )
     apigw.create_route(ApiId=api_id, RouteKey="oneway", Target=target)
     apigw.create_route(ApiId=api_id, RouteKey="$default", Target=target)
-    route_id = apigw.create_route(
-        ApiId=api_id, RouteKey="twoway", Target=target, RouteResponseSelectionExpression="$default"
-    )["RouteId"]
-    apigw.create_route_response(ApiId=api_id, RouteId=route_id, RouteResponseKey="$default")
+    for key in ("twoway", "alsotwoway"):
+        route_id = apigw.create_route(
+            ApiId=api_id, RouteKey=key, Target=target, RouteResponseSelectionExpression="$default"
+        )["RouteId"]
+        apigw.create_route_response(ApiId=api_id, RouteId=route_id, RouteResponseKey="$default")
     apigw.create_stage(ApiId=api_id, StageName="prod", AutoDeploy=True)
     boto3.client("lambda", **kw).add_permission(
         FunctionName=name,
@@ -72,16 +73,16 @@ def echo_api(cloud: Any) -> tuple[str, Any, str]:
     return f"ws://127.0.0.1:{cloud.port}/_aws/execute-api/{api_id}/prod", apigw, api_id
 
 
-def _send(url: str, messages: list[dict[str, Any]], wait: float = 20) -> list[str]:
-    """Send each message on one connection; every frame that comes back
-    before `wait` seconds pass without one."""
+def _send(url: str, messages: list[dict[str, Any]], expect: int) -> list[str]:
+    """Send each message on one connection: the frames that come back, the
+    `expect`ed ones (20 s at most) and any more within 2 s after them."""
     got: list[str] = []
     with connect(url, open_timeout=20) as client:
         for message in messages:
             client.send(json.dumps(message))
         try:
             while True:
-                frame = client.recv(timeout=wait)
+                frame = client.recv(timeout=20 if len(got) < expect else 2)
                 got.append(frame if isinstance(frame, str) else frame.decode())
         except (TimeoutError, ConnectionClosed):
             return got
@@ -89,14 +90,14 @@ def _send(url: str, messages: list[dict[str, Any]], wait: float = 20) -> list[st
 
 def test_a_two_way_route_sends_the_body_back(echo_api: tuple[str, Any, str]) -> None:
     # K1 / AWS docs: the proxy answer's body is what the client gets.
-    got = _send(echo_api[0], [{"action": "twoway", "text": "hi"}], 10)
+    got = _send(echo_api[0], [{"action": "twoway", "text": "hi"}], 1)
     assert got == ["got hi"]
 
 
 def test_a_one_way_route_sends_nothing(echo_api: tuple[str, Any, str]) -> None:
     # K1: without a route response the function's return value is not sent.
     # The two-way message after it proves the connection answered in the meantime.
-    got = _send(echo_api[0], [{"action": "oneway", "text": "a"}, {"text": "b"}, {"action": "twoway", "text": "c"}], 5)
+    got = _send(echo_api[0], [{"action": "oneway", "text": "a"}, {"text": "b"}, {"action": "twoway", "text": "c"}], 1)
     assert got == ["got c"]
 
 
@@ -108,7 +109,7 @@ def test_what_a_two_way_route_sends_for_other_answers(echo_api: tuple[str, Any, 
         {"action": "twoway", "kind": "nobody", "text": "y"},
         {"action": "twoway", "kind": "object", "text": "z"},
     ]
-    got = _send(echo_api[0], messages, 5)
+    got = _send(echo_api[0], messages, 2)
     assert sorted(json.loads(frame) for frame in got if frame.startswith('"')) == ["plain x"]
     assert [json.loads(frame) for frame in got if frame.startswith("{")] == [{"echo": "z"}]
     assert len(got) == 2
@@ -121,6 +122,24 @@ def test_removing_the_route_response_makes_the_route_one_way(echo_api: tuple[str
     response_id = apigw.get_route_responses(ApiId=api_id, RouteId=route_id)["Items"][0]["RouteResponseId"]
     apigw.delete_route_response(ApiId=api_id, RouteId=route_id, RouteResponseId=response_id)
     try:
-        assert _send(url, [{"action": "twoway", "text": "gone"}], 5) == []
+        # The other two-way route's answer proves the connection answered meanwhile.
+        got = _send(url, [{"action": "twoway", "text": "gone"}, {"action": "alsotwoway", "text": "x"}], 1)
+        assert got == ["got x"]
     finally:
         apigw.create_route_response(ApiId=api_id, RouteId=route_id, RouteResponseKey="$default")
+
+
+def test_route_responses_answer_with_aws_status_codes(echo_api: tuple[str, Any, str]) -> None:
+    # botocore's model of apigatewayv2: CreateRouteResponse 201, GetRouteResponses 200,
+    # DeleteRouteResponse 204; moto lacks GetRouteResponses (controlplane_routeresponses.py).
+    _, apigw, api_id = echo_api
+    route_id = apigw.create_route(ApiId=api_id, RouteKey="statuses")["RouteId"]
+    created = apigw.create_route_response(ApiId=api_id, RouteId=route_id, RouteResponseKey="$default")
+    assert created["ResponseMetadata"]["HTTPStatusCode"] == 201 and created["RouteResponseKey"] == "$default"
+    listed = apigw.get_route_responses(ApiId=api_id, RouteId=route_id)["Items"]
+    assert [r["RouteResponseId"] for r in listed] == [created["RouteResponseId"]]
+    deleted = apigw.delete_route_response(ApiId=api_id, RouteId=route_id, RouteResponseId=created["RouteResponseId"])
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert apigw.get_route_responses(ApiId=api_id, RouteId=route_id)["Items"] == []
+    with pytest.raises(apigw.exceptions.NotFoundException):
+        apigw.get_route_responses(ApiId=api_id, RouteId="nosuchroute")
