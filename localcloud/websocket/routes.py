@@ -43,7 +43,8 @@ class WsApi:
 
 
 class WsApis:
-    """lookup(), read again only when the control plane changed since."""
+    """The WEBSOCKET API and one of its stages (None when there is no such
+    API or stage), read again only when the control plane changed since."""
 
     def __init__(self, moto: Moto):
         self.moto = moto
@@ -60,12 +61,6 @@ class WsApis:
             found = _read(self.moto, api_id, stage)
         self._cache[(api_id, stage)] = (generation, found)
         return found
-
-
-def lookup(moto: Moto, api_id: str, stage: str) -> WsApi | None:
-    """The WEBSOCKET API and one of its stages, or None."""
-    with moto.lock:
-        return _read(moto, api_id, stage)
 
 
 def _read(moto: Moto, api_id: str, stage: str) -> WsApi | None:
