@@ -325,6 +325,7 @@ class LocalCloud:
             self.take_port()
         else:
             self.bind()
+        more_open_files()
         if threading.current_thread() is threading.main_thread():
             # uvicorn shuts down gracefully on these, then re-raises the
             # signal through the handler that was there before it: ours only
@@ -339,6 +340,22 @@ class LocalCloud:
         self._stop_asked = True
         if self._server is not None:
             self._server.should_exit = True
+
+
+def more_open_files() -> None:
+    """Each WebSocket connection holds a socket for as long as it is open
+    (up to 2 hours on AWS), and desktops often start processes with a soft
+    limit of 1,024 descriptors: the soft limit goes up to the hard one.
+    Handlers get Lambda's 1,024 back in the sandbox (sandbox.py)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 1 << 20
+    if soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _ignore_host_aws_config() -> None:

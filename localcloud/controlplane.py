@@ -13,6 +13,8 @@ moto untouched.
 - Each change to an API deploys it to its auto-deploy stages (deployments.py).
 - moto's answers get AWS's status codes and the fields it leaves out
   (controlplane_replies.py); a missing API's message names the account.
+- WebSocket route responses: GetRouteResponses and AWS's status codes
+  (controlplane_routeresponses.py).
 - Lambda function URL configurations (lambdaurl/urlconfig.py) and
   AddPermission's function URL conditions (lambdaurl/permission.py).
 Runs in a worker thread (it calls moto, which blocks).
@@ -34,6 +36,7 @@ from .controlplane_replies import error as _error
 from .controlplane_replies import ok as _ok
 from .controlplane_replies import integration_fields, reshaped, route_fields, stage_fields, with_status
 from .controlplane_stages import delete_access_log_settings, deployments, update_stage
+from . import controlplane_routeresponses as routeresponses
 from . import qualifiedpolicy
 from .lambdaurl import permission, urlconfig
 from .moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
@@ -109,6 +112,10 @@ class ControlPlane:
         access_logs = _ACCESS_LOGS.match(rest)
         if access_logs and method == "DELETE":  # DeleteAccessLogSettings, which moto lacks
             return delete_access_log_settings(self.moto, self.managed, api, access_logs.group(1))
+        if routeresponses.handles(rest):
+            return routeresponses.handle(
+                self.moto, api, method, rest, lambda: self._pass(method, path, query, headers, body)
+            )
         item = _ITEM.match(rest)
         if item is None:
             return (

@@ -20,7 +20,8 @@ handler code is imported:
   sandbox. This is what stops root: uid 0 bypasses file modes, not Landlock.
 - PR_SET_NO_NEW_PRIVS, securebits + empty bounding/ambient/effective capability
   sets (root gets no capability back by exec), RLIMIT_CORE 0, RLIMIT_FSIZE =
-  ephemeral storage, RLIMIT_NPROC 1024 (Lambda's figure) inside the user ns.
+  ephemeral storage, RLIMIT_NPROC 1024 (Lambda's figure) inside the user ns,
+  RLIMIT_NOFILE 1024 (Lambda's figure; the cloud raises its own, cloud.py).
 - The cloud makes itself non-dumpable (`protect_cloud`): same-uid processes
   cannot read its memory or /proc/<pid>/environ.
 - Code is read-only on disk and compiled once by the cloud (codestore.py).
@@ -59,6 +60,9 @@ READ = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
 FILE_ONLY = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1, 2
 LAMBDA_NPROC = 1024
+# Lambda's quota of file descriptors per environment; the cloud raises its own
+# limit for WebSocket connections (cloud.py), which handlers must not inherit.
+LAMBDA_NOFILE = 1024
 
 SYSTEM_READ = (
     "/usr",
@@ -363,6 +367,7 @@ def enter(config: dict) -> dict[str, bool]:
     _limit(resource.RLIMIT_FSIZE, tmp_mb * 1024 * 1024)
     if on["user_namespace"]:
         _limit(resource.RLIMIT_NPROC, LAMBDA_NPROC)  # counted per user namespace
+    _limit(resource.RLIMIT_NOFILE, LAMBDA_NOFILE)
     try:
         _drop_capabilities()
     except OSError:

@@ -5,9 +5,9 @@ function lookup, permission check and Invoke (apigatewayv2/)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import time
-import uuid
 from typing import Any
 from urllib.parse import unquote
 
@@ -18,8 +18,9 @@ from ..apigatewayv2.errors import GatewayError, IntegrationTimeout
 from ..apigatewayv2.handlers import Invoke
 from ..apigatewayv2.views import ControlPlaneViews, Integration
 from ..moto_bridge import ACCOUNT, Moto
+from ..runtime import uuid4_text
 from . import errors
-from .deployments import install
+from .deployments import RestMethod, install
 from .proxyevent import proxy_event, proxy_response
 from .views import RestViews
 
@@ -55,7 +56,7 @@ class RestGateway:
         # J4: requestId is a UUID (x-amzn-RequestId); extendedRequestId the
         # base64 kind (x-amz-apigw-id).
         started = time.perf_counter()
-        ctx = RequestContext(api_id, request, str(uuid.uuid4()))
+        ctx = RequestContext(api_id, request, uuid4_text())  # uuid.UUID objects cost ~5 us a request
         extended = events.new_request_id()
         try:
             await self._run(ctx, extended)
@@ -99,15 +100,13 @@ class RestGateway:
         if method.integration_type != "AWS_PROXY":
             kind = method.integration_type or "no"
             raise errors.ConfigurationError(f"{kind} integration: the local cloud runs Lambda proxy integrations only")
-        uri = _LAMBDA_URI.match(method.uri)
-        if uri is None:
+        integration = _integration(method)
+        if integration is None:
             raise errors.ConfigurationError(f"the integration's uri {method.uri} names no Lambda function")
-        ctx.integration = Integration(
-            method.resource_id, method.integration_type, uri.group(1), "1.0", method.timeout_ms
-        )
-        function, ctx.policy = self.functions(view.region, uri.group(1))
+        ctx.integration = integration
+        function, ctx.policy = self.functions(view.region, integration.uri)
         if function is None:
-            raise errors.ConfigurationError(f"the integration's function {uri.group(1)} does not exist")
+            raise errors.ConfigurationError(f"the integration's function {integration.uri} does not exist")
         ctx.function = function
         # The ARN API Gateway invokes from: <api>/<stage>/<METHOD>/<resource path> (J1.6).
         source_arn = (
@@ -147,12 +146,22 @@ class RestGateway:
             raise errors.BadIntegrationResponse(f"malformed Lambda output: {exc}") from None
 
 
+@functools.lru_cache(maxsize=1024)
+def _integration(method: RestMethod) -> Integration | None:
+    """A deployed method's Lambda proxy integration (RestMethod is frozen:
+    one per method and deployment, so this is worked out once)."""
+    uri = _LAMBDA_URI.match(method.uri)
+    if uri is None:
+        return None
+    return Integration(method.resource_id, method.integration_type, uri.group(1), "1.0", method.timeout_ms)
+
+
 def _encoded_path(request: events.HttpRequest, api_id: str) -> str:
     """The path as the client sent it, the /_aws/execute-api/<id> prefix
     removed: REST hands the function the path NOT percent-decoded (J4 [R]:
     `test%2Balias` stays), unlike HTTP APIs."""
     raw = request.signed_path or request.raw_path
-    if unquote(raw) == request.raw_path:
+    if raw == request.raw_path or unquote(raw) == request.raw_path:
         return raw  # the {api}.execute-api.localhost form: the whole path is the API's
     prefix = f"/_aws/execute-api/{api_id}"
     return raw[len(prefix) :] if raw.startswith(prefix) else request.raw_path

@@ -101,6 +101,8 @@ def _joined_headers(request: HttpRequest, ctx: Context) -> dict[str, str]:
 
 
 def query_map(raw_query: str) -> dict[str, list[str]]:
+    if not raw_query:
+        return {}  # most requests: parse_qsl's setup is a few us
     out: dict[str, list[str]] = {}
     for key, value in parse_qsl(raw_query, keep_blank_values=True):
         out.setdefault(key, []).append(value)

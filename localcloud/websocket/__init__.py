@@ -7,8 +7,8 @@ the @connections management API (management.py) on the same URLs.
 Limits (cloud.py's uvicorn config, connections.py): 32 KB frames, 128 KB
 messages (close code 1009), 10 minutes idle.
 
-Not emulated (documented): two-way routes (a route response sends the
-function's return value back), authorizers on $connect, the 2-hour
+Two-way routes (a $default route response) send the function's answer
+back (replies.py). Not emulated (documented): authorizers on $connect, the 2-hour
 connection limit, splitting a posted message over 32 KB into frames,
 WebSocket metrics and access logs, deployments (a WebSocket API's stage
 serves its live routes)."""

@@ -3,7 +3,16 @@ exist, a route key names a route, its AWS_PROXY integration names a
 function, and the function's resource policy must let API Gateway invoke
 it from arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{routeKey}
 (reference K1, the same check as HTTP APIs' apigatewayv2/handlers.py
-CheckPermission). Read from moto under its lock on each lookup."""
+CheckPermission). Read from moto under its lock, again only after the
+control plane changed (Moto.generation): a message then costs no moto
+read.
+
+A route is two-way (its function's answer goes back to the client) when
+it has RouteResponseSelectionExpression "$default" and a route response
+keyed "$default", as the console's "Enable two-way communication" sets it
+up (reference K1; AWS docs apigateway-websocket-api-route-response: "API
+Gateway will not pass the backend response through to the route response,
+unless you set up a route response"; only $default is supported)."""
 
 from __future__ import annotations
 
@@ -27,24 +36,50 @@ class WsApi:
     selection_expression: str
     routes: dict[str, str]  # route key -> integration id ("" when none)
     integrations: dict[str, tuple[str, str]]  # integration id -> (type, uri)
+    two_way: frozenset[str] = frozenset()  # route keys whose answer goes back (K1)
 
     def source_arn(self, route_key: str) -> str:
         return f"arn:aws:execute-api:{self.region}:{ACCOUNT}:{self.api_id}/{self.stage}/{route_key}"
 
 
-def lookup(moto: Moto, api_id: str, stage: str) -> WsApi | None:
-    """The WEBSOCKET API and one of its stages, or None."""
-    with moto.lock:
-        found = moto.find_api(api_id)
-        if found is None:
-            return None
-        region, api = found
-        if (api.protocol_type or "").upper() != "WEBSOCKET" or stage not in api.stages:
-            return None
-        routes = {r.route_key: (r.target or "").removeprefix("integrations/") for r in api.routes.values()}
-        integrations = {i: (x.integration_type or "", x.integration_uri or "") for i, x in api.integrations.items()}
-        expression = api.route_selection_expression or "$request.body.action"
-    return WsApi(api_id, region, stage, expression, routes, integrations)
+class WsApis:
+    """The WEBSOCKET API and one of its stages (None when there is no such
+    API or stage), read again only when the control plane changed since."""
+
+    def __init__(self, moto: Moto):
+        self.moto = moto
+        self._cache: dict[tuple[str, str], tuple[int, WsApi | None]] = {}
+
+    def get(self, api_id: str, stage: str) -> WsApi | None:
+        cached = self._cache.get((api_id, stage))
+        if cached is not None and cached[0] == self.moto.generation:
+            return cached[1]
+        if len(self._cache) > 1000:  # ids come from URLs: unknown ones must not pile up
+            self._cache.clear()
+        with self.moto.lock:
+            generation = self.moto.generation
+            found = _read(self.moto, api_id, stage)
+        self._cache[(api_id, stage)] = (generation, found)
+        return found
+
+
+def _read(moto: Moto, api_id: str, stage: str) -> WsApi | None:
+    found = moto.find_api(api_id)
+    if found is None:
+        return None
+    region, api = found
+    if (api.protocol_type or "").upper() != "WEBSOCKET" or stage not in api.stages:
+        return None
+    routes = {r.route_key: (r.target or "").removeprefix("integrations/") for r in api.routes.values()}
+    integrations = {i: (x.integration_type or "", x.integration_uri or "") for i, x in api.integrations.items()}
+    expression = api.route_selection_expression or "$request.body.action"
+    two_way = frozenset(
+        r.route_key
+        for r in api.routes.values()
+        if getattr(r, "route_response_selection_expression", None) == "$default"
+        and any(x.route_response_key == "$default" for x in getattr(r, "route_responses", {}).values())
+    )
+    return WsApi(api_id, region, stage, expression, routes, integrations, two_way)
 
 
 def is_websocket(moto: Moto, api_id: str) -> bool:

@@ -17,6 +17,8 @@ import traceback
 from typing import Any, Awaitable
 
 from . import events, routes
+from .. import fastjson
+from .replies import reply_of
 from .connections import IDLE_TIMEOUT_S, Connection, Connections
 from .ids import new_id
 from .management import Management
@@ -45,6 +47,7 @@ class WebSockets:
         self.management = Management(edge, self.connections)
         self.domain_suffix = f".execute-api.localhost:{edge.port}"
         self.tasks: set[asyncio.Task[Any]] = set()
+        self.apis = routes.WsApis(edge.moto)  # read from moto again only after a control-plane change
 
     async def serve(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         from ..edge import data_plane_target  # edge.py builds this class
@@ -53,7 +56,7 @@ class WebSockets:
         head = {k: v for k, v in headers}
         host = head.get("host", "")
         target = data_plane_target(host, scope["path"]) if self.edge.gate.host_allowed(host) else None
-        api = routes.lookup(self.edge.moto, target[0], target[1].strip("/")) if target else None
+        api = self.apis.get(target[0], target[1].strip("/")) if target else None
         if api is None or (await receive())["type"] != "websocket.connect":
             await _refuse(send, 403, {"message": "Forbidden"})
             self.edge.log_request("GET", scope["path"], 403, _started(), "websocket", "no such WebSocket API or stage")
@@ -66,7 +69,7 @@ class WebSockets:
         answered: dict[str, str] = {}
         if "$connect" in api.routes:
             event = events.connect_event(connection, domain, headers, query)
-            status, why, answered = await self._run(api, "$connect", event)
+            status, why, answered, _ = await self._run(api, "$connect", event)
             if not 200 <= status < 300:
                 await _refuse(send, status, {"message": "Forbidden" if status == 403 else "Internal server error"})
                 self.edge.log_request("GET", scope["path"], status, started, "websocket", why)
@@ -125,7 +128,7 @@ class WebSockets:
             self.edge.log("websocket: " + "".join(traceback.format_exception(exc)).rstrip())
 
     async def _message(self, api: routes.WsApi, connection: Connection, domain: str, text: str) -> None:
-        fresh = routes.lookup(self.edge.moto, api.api_id, api.stage) or api  # routes may have changed
+        fresh = self.apis.get(api.api_id, api.stage) or api  # routes may have changed
         route_key = routes.select_route(fresh, text)
         if route_key is None:
             # No route and no $default: this exact frame (reference K3, wscat captures).
@@ -134,8 +137,11 @@ class WebSockets:
             )
             await _post_quietly(connection, forbidden)
             return
-        status, _, _ = await self._run(fresh, route_key, events.message_event(connection, domain, route_key, text))
-        if status >= 500:
+        event = events.message_event(connection, domain, route_key, text)
+        status, _, _, reply = await self._run(fresh, route_key, event)
+        if reply is not None and status < 500 and route_key in fresh.two_way:
+            await _post_quietly(connection, reply)  # a two-way route (K1)
+        elif status >= 500:
             frame = {
                 "message": "Internal server error",
                 "connectionId": connection.connection_id,
@@ -143,32 +149,36 @@ class WebSockets:
             }
             await _post_quietly(connection, json.dumps(frame))
 
-    async def _run(self, api: routes.WsApi, route_key: str, event: dict[str, Any]) -> tuple[int, str, dict[str, str]]:
+    async def _run(
+        self, api: routes.WsApi, route_key: str, event: dict[str, Any]
+    ) -> tuple[int, str, dict[str, str], bytes | None]:
         """Invoke the route's function: (the statusCode it returned, or 500
         when it could not run or failed; why, for the request log; the
-        headers it returned, names lowercased)."""
+        headers it returned, names lowercased; what a two-way route would
+        send back, replies.py)."""
         try:
             function = routes.resolve(self.edge.gateway.views, api, route_key)
         except routes.RouteError as err:
             self.edge.log(f"websocket {api.api_id}/{api.stage} {route_key}: {err}")
-            return 500, str(err), {}
-        result = await self.edge.runtime.invoke(function, json.dumps(event).encode(), function.named_arn or None)
+            return 500, str(err), {}, None
+        result = await self.edge.runtime.invoke(function, fastjson.dumps(event), function.named_arn or None)
         self.edge.logs_dirty = True
         if result.status != "ok" or result.error_type:
             # A failing $connect function: wscat sees 502 on AWS
             # (serverless/serverless-websockets-plugin#13, aws-lambda-graphql#107);
             # a missing permission stays 500 (terraform-aws-apigateway-v2#8).
-            return 502, f"the function failed ({result.error_type or result.status})", {}
+            return 502, f"the function failed ({result.error_type or result.status})", {}, None
         try:
-            answer = json.loads(result.payload or b"null")
+            parsed = fastjson.loads(result.payload or b"null")
         except ValueError:
-            return 200, "", {}
-        answer = answer if isinstance(answer, dict) else {}
+            return 200, "", {}, result.payload or None
+        reply = reply_of(result.payload, parsed)
+        answer = parsed if isinstance(parsed, dict) else {}
         status = answer.get("statusCode", 200)
         headers = answer.get("headers")
         headers = headers if isinstance(headers, dict) else {}
         named = {str(k).lower(): str(v) for k, v in headers.items()}
-        return (status, "", named) if isinstance(status, int) else (500, "malformed statusCode", {})
+        return (status, "", named, reply) if isinstance(status, int) else (500, "malformed statusCode", {}, None)
 
 
 async def _refuse(send: Any, status: int, body: dict[str, Any]) -> None:
@@ -182,9 +192,9 @@ async def _refuse(send: Any, status: int, body: dict[str, Any]) -> None:
     await send({"type": "websocket.http.response.body", "body": data})
 
 
-async def _post_quietly(connection: Connection, text: str) -> None:
+async def _post_quietly(connection: Connection, data: str | bytes) -> None:
     with contextlib.suppress(Exception):
-        await connection.post(text.encode())
+        await connection.post(data.encode() if isinstance(data, str) else data)
 
 
 def _started() -> float:

@@ -27,7 +27,7 @@ async def _run(monkeypatch: pytest.MonkeyPatch, post_after: float | None) -> tup
         await asyncio.Event().wait()  # a client that never sends
         raise AssertionError
 
-    sockets = session.WebSockets(SimpleNamespace(port=4599))
+    sockets = session.WebSockets(SimpleNamespace(port=4599, moto=None))
     connection = Connection("Kf2bqd9WywMCEng=", "api", "prod", "127.0.0.1", "test", send)
     started = time.monotonic()
     loop = asyncio.ensure_future(sockets._messages(None, connection, "d", receive))  # type: ignore[arg-type]
