@@ -24,6 +24,13 @@ from .kinds import (
     integration,
     permission,
     policy,
+    rest_api,
+    rest_api_key,
+    rest_method,
+    rest_permission,
+    rest_resource,
+    rest_stage,
+    rest_usage_plan,
     role,
     route,
     stage,
@@ -48,6 +55,15 @@ API: tuple[Kind, ...] = (
     access_logs.KIND,
     stage.KIND,
     permission.KIND,
+    # REST (api.type rest): the console's order, J1; the key's usage plan needs the stage.
+    rest_api.KIND,
+    rest_resource.KIND,
+    rest_method.KIND,
+    rest_permission.KIND,
+    rest_stage.KIND,
+    rest_api_key.KIND,
+    rest_usage_plan.PLAN,
+    rest_usage_plan.PLAN_KEY,
 )
 ALL: tuple[Kind, ...] = FUNCTION + API
 
