@@ -140,8 +140,15 @@ def deploy(args: argparse.Namespace) -> int:
 def _deployed_url(conn: Any, config: config_mod.Config, ledger: Any) -> str:
     from .services import http_api
 
-    recorded = ledger.find("AWS::ApiGatewayV2::Api")
-    api = http_api.get_api(conn.cloud, recorded.id) if recorded else None
+    if config.api.type == "rest":
+        from .services import rest_api
+
+        found = ledger.find("AWS::ApiGateway::RestApi")
+        rest = rest_api.get_rest_api(conn.cloud, found.id) if found else None
+        api = {"ApiId": rest["id"], "ApiEndpoint": rest_api.endpoint(conn.cloud.region, rest["id"])} if rest else None
+    else:
+        recorded = ledger.find("AWS::ApiGatewayV2::Api")
+        api = http_api.get_api(conn.cloud, recorded.id) if recorded else None
     if api is None:
         raise WizardError(
             "find the deployed API",
@@ -191,6 +198,10 @@ def test(args: argparse.Namespace) -> int:
     conn = _connect(args, config)
     ledger = open_ledger(conn.cloud, config, conn.state_dir)
     url = _deployed_url(conn, config, ledger).rstrip("/") + path
+    if config.api.type == "rest" and config.api.api_key:
+        from .services.apikey import header
+
+        headers = (*headers, header(conn.cloud, ledger))  # the value is a secret: sent, never printed
     if args.token or args.sign:
         from .services import testauth
 
