@@ -126,3 +126,43 @@ def test_switching_type_leaves_only_the_current_types_api_and_destroy_leaves_not
     assert gw.get_api_keys()["items"] == [] and gw.get_usage_plans()["items"] == []
     assert client(port, "lambda").list_functions()["Functions"] == []
     assert client(port, "iam").list_roles()["Roles"] == []
+
+
+def test_stock_moto_holds_what_aws_would_and_destroy_leaves_nothing(
+    aws_env: dict[str, str], clients: dict[str, Any], tmp_path: Path
+) -> None:
+    """`--target aws` against stock moto: the calls are the AWS API's, and
+    what they make is what reference J1 says AWS makes."""
+    config = tmp_path / "c.yaml"
+    config.write_text("api:\n  type: rest\n  api_key: true\n  routes: ['ANY /{proxy+}']\n")
+    where = ("--target", "aws", "--config", str(config))
+    out = deploy_json(*where, env=aws_env)
+    api_id = str(out["api_id"])
+    gw = boto3.client("apigateway", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name="us-east-1")
+    assert gw.get_rest_api(restApiId=api_id)["endpointConfiguration"]["types"] == ["REGIONAL"]
+    resources = {r["path"]: r for r in gw.get_resources(restApiId=api_id)["items"]}
+    assert set(resources) == {"/", "/{proxy+}"} and resources["/{proxy+}"]["pathPart"] == "{proxy+}"
+    method = gw.get_method(restApiId=api_id, resourceId=resources["/{proxy+}"]["id"], httpMethod="ANY")
+    assert method["authorizationType"] == "NONE" and method["apiKeyRequired"] is True
+    integration = method["methodIntegration"]
+    # J1.5: AWS_PROXY, POST, the function's ARN inside Lambda's invocations path.
+    assert (integration["type"], integration["httpMethod"]) == ("AWS_PROXY", "POST")
+    fn_arn = out["function_arn"]
+    assert integration["uri"] == f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{fn_arn}/invocations"
+    stage = gw.get_stage(restApiId=api_id, stageName="dev")
+    assert [d["id"] for d in gw.get_deployments(restApiId=api_id)["items"]] == [stage["deploymentId"]]
+    assert out["invoke_url"] == f"https://{api_id}.execute-api.us-east-1.amazonaws.com/dev"
+    # J1.6: ANY /{proxy+} on any stage: {api}/*/*/*.
+    policy = json.loads(clients["lambda"].get_policy(FunctionName="my-function")["Policy"])
+    assert [s["Condition"]["ArnLike"]["AWS:SourceArn"] for s in policy["Statement"]] == [
+        f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*/*/*"
+    ]
+    [plan] = gw.get_usage_plans()["items"]
+    assert plan["apiStages"] == [{"apiId": api_id, "stage": "dev"}]
+    assert [k["id"] for k in gw.get_usage_plan_keys(usagePlanId=plan["id"])["items"]] == [out["api_key_id"]]
+
+    proc = run_cli("destroy", "--yes", *where, env=aws_env)
+    assert proc.returncode == 0, proc.stderr
+    assert gw.get_rest_apis()["items"] == [] and gw.get_api_keys()["items"] == []
+    assert gw.get_usage_plans()["items"] == [] and clients["lambda"].list_functions()["Functions"] == []
+    assert clients["iam"].list_roles()["Roles"] == []

@@ -75,7 +75,7 @@ class RestApiKind(Kind):
         # The root resource ("/") comes with the API; paths hang under it.
         return lines + ctx.capture(
             "ROOT_ID",
-            "'items[?path==`/`].id'",
+            "\"items[?path=='/'].id\"",
             [f"aws apigateway get-resources --rest-api-id {ctx.sh(ctx.api_id)}"],
         )
 

@@ -84,7 +84,7 @@ class ApiKeyKind(Kind):
 
     def script_outputs(self, ctx: RenderContext) -> list[str]:
         """How to read the key (its value is never printed: it is a secret)."""
-        fetch = 'API_KEY="$(aws apigateway get-api-key --api-key ${API_KEY_ID} --include-value --query value --output text)"'
+        fetch = "aws apigateway get-api-key --api-key ${API_KEY_ID} --include-value --query value --output text"
         return [f"echo {ctx.sh(f'API key     {fetch}')}"]
 
     def cloudformation(self, ctx: RenderContext) -> Template:
@@ -93,6 +93,12 @@ class ApiKeyKind(Kind):
 
     def sam(self, ctx: RenderContext) -> Template:
         return {}  # the Serverless::Api's Auth.UsagePlan (PER_API) makes it
+
+    def outputs(self, ctx: RenderContext, sam: bool = False) -> dict[str, Any]:
+        if sam:
+            return {}
+        fetch = "aws apigateway get-api-key --include-value --api-key"
+        return {"ApiKeyId": {"Description": f"The API key's id (its value: {fetch} ID)", "Value": {"Ref": LOGICAL_ID}}}
 
 
 KIND = ApiKeyKind()

@@ -123,13 +123,14 @@ class RestStageKind(Kind):
         set, the local cloud's path form (targets.local_invoke_url)."""
         api, path = ctx.config.api, ctx.config.test.path
         url = f"{rest_api.endpoint(ctx.region, '${API_ID}')}/{api.stage}"
-        local = f"${{AWS_ENDPOINT_URL%/}}/_aws/execute-api/${{API_ID}}/{api.stage}"
-        header = ' -H "x-api-key: $API_KEY"' if api.api_key else ""
+        local = f"${{LOCAL_ENDPOINT}}/{api.stage}"
+        header = " -H 'x-api-key: <the API key>'" if api.api_key else ""
         return [
             f"echo {ctx.sh(f'Invoke URL  {url}')}",
             f"echo {ctx.sh(f'Try it      curl -i{header} {url}{path}')}",
             'if [[ -n "${AWS_ENDPOINT_URL:-}" ]]; then',
             "  # apigw-wizard's local cloud serves every API under its own endpoint",
+            f'  LOCAL_ENDPOINT="${{AWS_ENDPOINT_URL%/}}/_aws/execute-api/{ctx.api_id}"',
             f"  echo {ctx.sh(f'Local URL   {local}')}",
             f"  echo {ctx.sh(f'Try it      curl -i{header} {local}{path}')}",
             "fi",

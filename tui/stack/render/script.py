@@ -5,7 +5,7 @@ goes to stderr; stdout carries only the URLs at the end."""
 
 from __future__ import annotations
 
-from ...config import Config
+from ...config import TYPE_NAMES, Config
 from ..plans import applicable
 from .context import RenderContext
 from .template import one_line, origin
@@ -16,7 +16,8 @@ def preamble(config: Config) -> list[str]:
     needs_zip = not config.function.code.endswith(".zip") or config.function.code == "hello"
     return [
         "#!/usr/bin/env bash",
-        f"# {config.function.name} behind the HTTP API {one_line(config.api.name)}, made with the AWS CLI as",
+        f"# {config.function.name} behind the {TYPE_NAMES[config.api.type]} {one_line(config.api.name)}, "
+        "made with the AWS CLI as",
         f"# `apigw-wizard deploy` makes it. Exported by apigw-wizard from {origin(config)}.",
         "# Run it once per account and region, with credentials for the account (aws configure, AWS_PROFILE, ...);",
         '# for apigw-wizard\'s local cloud, eval "$(apigw-wizard local --env)" first. What it makes is in',

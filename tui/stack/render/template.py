@@ -10,7 +10,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from ...config import Config
+from ...config import TYPE_NAMES, Config
 from ..plans import applicable
 from .context import RenderContext
 
@@ -21,10 +21,14 @@ DESCRIPTION_MAX = 1024  # bytes (CloudFormation template anatomy, Description)
 def describe(config: Config) -> str:
     fn, api = config.function, config.api
 
+    kind = TYPE_NAMES[api.type]
+    # REST's proxy event has no version to choose (reference J4).
+    payload = f" (payload {api.payload_format})" if api.type == "http" else ""
+
     def text(routes: str) -> str:
         return (
-            f"Lambda function {fn.name} behind the HTTP API {one_line(api.name)}: {routes} on the stage "
-            f"{api.stage}, through a Lambda proxy integration (payload {api.payload_format}). Exported by apigw-wizard."
+            f"Lambda function {fn.name} behind the {kind} {one_line(api.name)}: {routes} on the stage "
+            f"{api.stage}, through a Lambda proxy integration{payload}. Exported by apigw-wizard."
         )
 
     listed = text(f"routes {', '.join(api.routes)}")
