@@ -357,7 +357,7 @@ class Edge:
                 with self.moto.lock:  # the change and its ticket in one step
                     reply = (
                         self.control.handle(method, path, query, headers, body)
-                        if path.startswith(("/v2/", "/2015-03-31/functions/", "/2021-10-31/functions/"))
+                        if path.startswith(("/v2/", "/restapis/", "/2015-03-31/functions/", "/2021-10-31/functions/"))
                         else None
                     ) or self.lambdas.before(method, path, headers, body)
                     if reply is None:
