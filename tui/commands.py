@@ -134,6 +134,8 @@ def deploy(args: argparse.Namespace) -> int:
         print(f"Function URL {result.function_url_local or result.function_url}")
     if result.access_log_group:
         print(f"Access logs aws logs tail {result.access_log_group}")
+    if result.api_key_id:  # the id only: the value is a secret (`apigw-wizard test` sends it)
+        print(f"API key     {result.api_key_id} (send x-api-key; apigw-wizard test does)")
     return 0
 
 

@@ -152,3 +152,18 @@ def test_turning_the_key_off_and_switching_type_retire_what_no_longer_applies(
         s["Condition"]["ArnLike"]["AWS:SourceArn"].split(":")[-1].split("/")[0]
         for s in permissions.statements(cloud, "my-function")
     ] == [result.api_id]
+
+
+def test_a_config_with_two_variable_siblings_is_refused_before_any_call(tmp_path: Path) -> None:
+    """CreateResource would refuse the second ("A sibling ({x}) of this
+    resource already has a variable path part -- only one is allowed")."""
+    import pytest
+
+    from tui.config import ConfigError, load
+
+    path = tmp_path / "c.yaml"
+    path.write_text("api:\n  type: rest\n  routes: ['GET /a/{x}', 'POST /a/{y}']\n")
+    with pytest.raises(ConfigError, match=r"c.yaml:3: api.routes: .*\{y\} beside \{x\}.*use \{x\} in both"):
+        load(path)
+    path.write_text("api:\n  routes: ['GET /a/{x}', 'POST /a/{y}']\n")  # an HTTP API takes them
+    assert load(path).api.routes == ("GET /a/{x}", "POST /a/{y}")
