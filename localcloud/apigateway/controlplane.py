@@ -7,24 +7,34 @@ answers them; every other call goes to moto untouched.
 - DeleteResource: AWS deletes the resource's children with it; moto leaves
   them pointing at a parent that is gone, and every later GetResources and
   CreateDeployment of the API then fails with NotFoundException.
+- GetStage(s): cacheClusterStatus NOT_AVAILABLE, methodSettings {} and
+  tracingEnabled false when off, as AWS lists a stage (J1.7 [R]).
+- CreateUsagePlan refuses a stage that does not exist, and DeleteUsagePlan a
+  plan still bound to a stage or not there at all, as AWS does; moto accepts
+  the first two and answers the last with a 500.
 Runs in a worker thread (it calls moto, which blocks)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
-from ..controlplane_replies import reshaped
+from ..controlplane_replies import error, reshaped
 from ..moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
 from .deployments import DEFAULT_TIMEOUT_MS
 
 _INTEGRATION = re.compile(r"^/restapis/([^/]+)/resources/([^/]+)/methods/([^/]+)/integration$")
 _RESOURCE = re.compile(r"^/restapis/([^/]+)/resources/([^/]+)$")
+_STAGES = re.compile(r"^/restapis/([^/]+)/stages(?:/[^/]+)?$")
+_PLAN = re.compile(r"^/usageplans/([^/]+)/?$")
 Pass = Callable[[], WsgiReply]  # moto's own answer to the call
 
 
-def handle(moto: Moto, method: str, path: str, headers: list[tuple[str, str]], passed: Pass) -> WsgiReply | None:
+def handle(
+    moto: Moto, method: str, path: str, headers: list[tuple[str, str]], body: bytes, passed: Pass
+) -> WsgiReply | None:
     """An answer, or None to let moto answer."""
     integration = _INTEGRATION.match(path)
     if integration and method == "PUT":
@@ -45,7 +55,71 @@ def handle(moto: Moto, method: str, path: str, headers: list[tuple[str, str]], p
                 _drop(region_of(headers), resource.group(1), children)
                 moto.bump()
         return reply
+    if _STAGES.match(path) and method == "GET":
+        return reshaped(passed(), _stage_fields)
+    if path == "/usageplans" and method == "POST":
+        with moto.lock:
+            refused = _missing_stage(region_of(headers), _json(body))
+        return refused or passed()
+    plan = _PLAN.match(path)
+    if plan and method == "DELETE":
+        with moto.lock:
+            refused = _plan_in_use(region_of(headers), plan.group(1))
+        return refused or passed()
     return None
+
+
+def _stage_fields(payload: dict[str, Any]) -> None:
+    """One stage, or GetStages' list, which the wire names `item`."""
+    listed = payload.get("item")
+    for stage in listed if isinstance(listed, list) else [payload]:
+        if isinstance(stage, dict):
+            _stage_defaults(stage)
+
+
+def _stage_defaults(stage: dict[str, Any]) -> None:
+    stage.setdefault("methodSettings", {})
+    stage.setdefault("tracingEnabled", False)
+    if not stage.get("cacheClusterEnabled"):
+        stage["cacheClusterEnabled"] = False
+        stage.setdefault("cacheClusterStatus", "NOT_AVAILABLE")
+
+
+def _missing_stage(region: str, data: dict[str, Any]) -> WsgiReply | None:
+    """AWS's own wording, its %s placeholders left unfilled as it sends them
+    (aws/aws-cdk#6169, aws/aws-sdk#354)."""
+    for bound in data.get("apiStages") or []:
+        api = _api(region, str(bound.get("apiId")))
+        if api is None or bound.get("stage") not in api.stages:
+            return error(
+                400, "BadRequestException", "Invalid API Stage {api: %s, stage: %s} specified for usageplan %s"
+            )
+    return None
+
+
+def _plan_in_use(region: str, plan_id: str) -> WsgiReply | None:
+    from moto.apigateway.models import apigateway_backends
+
+    plan = apigateway_backends[ACCOUNT][region].usage_plans.get(plan_id)
+    if plan is None:
+        return error(404, "NotFoundException", "Invalid Usage Plan ID specified")
+    if plan.api_stages:  # aws/aws-sdk-js#3841
+        first = plan.api_stages[0]
+        return error(
+            400,
+            "BadRequestException",
+            f"Cannot delete Usage Plan {plan_id} because there are API Stages associated with it, "
+            f"including {first.get('apiId')}:{first.get('stage')}",
+        )
+    return None
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _api(region: str, api_id: str) -> Any:

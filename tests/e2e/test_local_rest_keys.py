@@ -90,3 +90,28 @@ def test_a_key_serves_only_when_enabled_and_in_a_usage_plan_for_the_stage(cloud:
         usagePlanId=other["id"], patchOperations=[{"op": "remove", "path": "/apiStages", "value": f"{api.api_id}:test"}]
     )
     assert status(url, key["value"]) == (403, FORBIDDEN)  # its plan covers no stage of this API
+
+
+def test_stages_and_usage_plans_answer_as_aws(cloud: Any) -> None:
+    import botocore.exceptions
+    import pytest
+
+    api = console_api(cloud, HELLO, path_part="plans")
+    apigw = cloud.client("apigateway")
+    # J1.7 [R]: how GetStages lists a stage with no cache or tracing.
+    [stage] = apigw.get_stages(restApiId=api.api_id)["item"]
+    assert (stage["cacheClusterEnabled"], stage["cacheClusterStatus"]) == (False, "NOT_AVAILABLE")
+    assert stage["methodSettings"] == {} and stage["tracingEnabled"] is False
+    # aws/aws-cdk#6169: a usage plan naming a stage that does not exist is refused.
+    with pytest.raises(botocore.exceptions.ClientError, match="Invalid API Stage"):
+        apigw.create_usage_plan(name="early", apiStages=[{"apiId": api.api_id, "stage": "nope"}])
+    plan = apigw.create_usage_plan(name="bound", apiStages=[{"apiId": api.api_id, "stage": "test"}])
+    # aws/aws-sdk-js#3841: a plan still bound to a stage cannot be deleted.
+    with pytest.raises(botocore.exceptions.ClientError, match="there are API Stages associated with it"):
+        apigw.delete_usage_plan(usagePlanId=plan["id"])
+    apigw.update_usage_plan(
+        usagePlanId=plan["id"], patchOperations=[{"op": "remove", "path": "/apiStages", "value": f"{api.api_id}:test"}]
+    )
+    apigw.delete_usage_plan(usagePlanId=plan["id"])
+    with pytest.raises(botocore.exceptions.ClientError, match="NotFoundException"):
+        apigw.delete_usage_plan(usagePlanId=plan["id"])

@@ -279,7 +279,9 @@ def delete_usage_plan(cloud: Cloud, plan_id: str) -> None:
     Usage Plan ... because there are API Stages associated with it",
     aws/aws-sdk-js#3841): its stages are removed first."""
     plan = get_usage_plan(cloud, plan_id)
-    for stage in (plan or {}).get("apiStages") or []:
+    if plan is None:  # gone already (stock moto would answer the delete with a 500)
+        raise WizardError(f"delete the usage plan {plan_id}", "NotFoundException", "no such usage plan", "")
+    for stage in plan.get("apiStages") or []:
         try:
             detach_stage(cloud, plan_id, stage.get("apiId", ""), stage.get("stage", ""))
         except WizardError as err:
