@@ -165,3 +165,28 @@ def test_a_config_with_two_variable_siblings_is_refused_before_any_call(tmp_path
         load(path)
     path.write_text("api:\n  routes: ['GET /a/{x}', 'POST /a/{y}']\n")  # an HTTP API takes them
     assert load(path).api.routes == ("GET /a/{x}", "POST /a/{y}")
+
+
+def test_a_deploy_that_died_after_creating_the_api_adopts_it(cloud: Cloud, tmp_path: Path) -> None:
+    """Intent-first: the pending entry's token finds the API whose create
+    answer was lost; the next deploy reuses it and makes no second one."""
+    from tui.services.errors import WizardError
+    from tui.stack import intent
+    from tui.stack.kinds import rest_api as kind
+
+    ledger = ledger_for(cloud, tmp_path)
+
+    def make_then_lose() -> None:
+        rest_api.create_rest_api(cloud, "my-http-api", {kind.TOKEN_TAG: "tok"})
+        raise WizardError("create the REST API", "ServiceUnavailable", "connection reset", "retry", transient=True)
+
+    real = intent.create(
+        ledger,
+        cloud,
+        kind.KIND,
+        Resource(kind.KIND.type, "pending-tok", extra={"token": "tok", "name": "my-http-api"}),
+        make_then_lose,
+        lambda reply: Resource(kind.KIND.type, reply["id"]),
+    )
+    result = Deployer(cloud, REST, ledger).run()
+    assert result.api_id == real.id and [a["id"] for a in rest_api.list_rest_apis(cloud)] == [real.id]
