@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import botocore.exceptions
 import httpx
+import pytest
 
 from tests.e2e.test_local_rest_api import HELLO, add_proxy_method, console_api
 
@@ -93,9 +95,6 @@ def test_a_key_serves_only_when_enabled_and_in_a_usage_plan_for_the_stage(cloud:
 
 
 def test_stages_and_usage_plans_answer_as_aws(cloud: Any) -> None:
-    import botocore.exceptions
-    import pytest
-
     api = console_api(cloud, HELLO, path_part="plans")
     apigw = cloud.client("apigateway")
     # J1.7 [R]: how GetStages lists a stage with no cache or tracing.
