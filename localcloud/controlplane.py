@@ -15,6 +15,7 @@ moto untouched.
   (controlplane_replies.py); a missing API's message names the account.
 - WebSocket route responses: GetRouteResponses and AWS's status codes
   (controlplane_routeresponses.py).
+- REST API (v1) calls: apigateway/controlplane.py.
 - Lambda function URL configurations (lambdaurl/urlconfig.py) and
   AddPermission's function URL conditions (lambdaurl/permission.py).
 Runs in a worker thread (it calls moto, which blocks).
@@ -31,6 +32,7 @@ from awsrules.accesslogs import access_log_problem
 from awsrules.cors import cors_problem
 from awsrules.limits import PAYLOAD_FORMATS, STAGE_NAME_RE
 from awsrules.routekeys import RouteKeyError, parse
+from .apigateway import controlplane as rest_controlplane
 from .apigatewayv2.deployments import Deployments
 from .controlplane_replies import error as _error
 from .controlplane_replies import ok as _ok
@@ -83,6 +85,10 @@ class ControlPlane:
                 return refused
             reply = with_status(self._pass(method, path, query, headers, body), 201)
             return permission.rewrite(self.moto, region_of(headers), unquote(policy.group(1)), _json(body), reply)
+        if path.startswith(("/restapis/", "/usageplans")):  # REST APIs (v1): apigateway/controlplane.py
+            return rest_controlplane.handle(
+                self.moto, method, path, headers, body, lambda: self._pass(method, path, query, headers, body)
+            )
         if path == "/v2/apis" and method == "POST":
             return self._create_api(query, headers, body)
         match = _API.match(path)

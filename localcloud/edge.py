@@ -48,6 +48,8 @@ MOTO_API_PREFIX = "/moto-api"
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
 _HOST_FORM = re.compile(r"^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$")
 _INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
+# Paths whose calls controlplane.py may answer itself (what moto gets wrong).
+_CONTROLLED = ("/v2/", "/restapis/", "/usageplans", "/2015-03-31/functions/", "/2021-10-31/functions/")
 
 
 class Edge:
@@ -357,7 +359,7 @@ class Edge:
                 with self.moto.lock:  # the change and its ticket in one step
                     reply = (
                         self.control.handle(method, path, query, headers, body)
-                        if path.startswith(("/v2/", "/2015-03-31/functions/", "/2021-10-31/functions/"))
+                        if path.startswith(_CONTROLLED)
                         else None
                     ) or self.lambdas.before(method, path, headers, body)
                     if reply is None:

@@ -134,14 +134,23 @@ def deploy(args: argparse.Namespace) -> int:
         print(f"Function URL {result.function_url_local or result.function_url}")
     if result.access_log_group:
         print(f"Access logs aws logs tail {result.access_log_group}")
+    if result.api_key_id:  # the id only: the value is a secret (`apigw-wizard test` sends it)
+        print(f"API key     {result.api_key_id} (send x-api-key; apigw-wizard test does)")
     return 0
 
 
 def _deployed_url(conn: Any, config: config_mod.Config, ledger: Any) -> str:
     from .services import http_api
 
-    recorded = ledger.find("AWS::ApiGatewayV2::Api")
-    api = http_api.get_api(conn.cloud, recorded.id) if recorded else None
+    if config.api.type == "rest":
+        from .services import rest_api
+
+        found = ledger.find("AWS::ApiGateway::RestApi")
+        rest = rest_api.get_rest_api(conn.cloud, found.id) if found else None
+        api = {"ApiId": rest["id"], "ApiEndpoint": rest_api.endpoint(conn.cloud.region, rest["id"])} if rest else None
+    else:
+        recorded = ledger.find("AWS::ApiGatewayV2::Api")
+        api = http_api.get_api(conn.cloud, recorded.id) if recorded else None
     if api is None:
         raise WizardError(
             "find the deployed API",
@@ -193,6 +202,10 @@ def test(args: argparse.Namespace) -> int:
     conn = _connect(args, config)
     ledger = open_ledger(conn.cloud, config, conn.state_dir)
     url = _deployed_url(conn, config, ledger).rstrip("/") + path
+    if config.api.type == "rest" and config.api.api_key:
+        from .services.apikey import header
+
+        headers = (*headers, header(conn.cloud, ledger))  # the value is a secret: sent, never printed
     if args.token or args.sign:
         from .services import testauth
 

@@ -271,7 +271,27 @@ def routes_for(value: Any, kind: str) -> list[str]:
             "'$default' is an HTTP API route; allowed for a REST API: 'METHOD /path', "
             "e.g. 'ANY /{proxy+}' to catch every path"
         )
+    if kind == "rest":
+        _one_variable_per_parent(keys)
     return keys
+
+
+def _one_variable_per_parent(keys: list[str]) -> None:
+    """A REST resource has at most one child that is a variable ({x} or
+    {x+}): CreateResource refuses a second ("A sibling ({x}) of this
+    resource already has a variable path part -- only one is allowed")."""
+    seen: dict[str, tuple[str, str]] = {}  # parent path -> (its variable part, the route that set it)
+    for key in keys:
+        parts = routekeys.parse(key).path.strip("/").split("/")
+        for depth, part in enumerate(parts):
+            if part.startswith("{"):
+                parent = "/" + "/".join(parts[:depth])
+                other, first = seen.setdefault(parent, (part, key))
+                if other != part:
+                    raise FieldError(
+                        f"{key!r} puts {part} beside {other} of {first!r} under {parent}; allowed for a "
+                        f"REST API: one variable path part per resource; use {other} in both routes"
+                    )
 
 
 def routes(value: Any) -> list[str]:

@@ -22,6 +22,9 @@ class RestMethod:
     integration_type: str  # "" when the method has no integration
     uri: str
     timeout_ms: int
+    # Methods frozen before this field existed (older saved state) load with
+    # the class default: no key required, as they served then.
+    api_key_required: bool = False
 
 
 def methods_of(api: Any) -> tuple[RestMethod, ...]:
@@ -43,6 +46,7 @@ def methods_of(api: Any) -> tuple[RestMethod, ...]:
                     str(getattr(integration, "integration_type", None) or ""),
                     str(getattr(integration, "uri", None) or ""),
                     timeout,
+                    bool(getattr(method, "api_key_required", False)),
                 )
             )
     return tuple(out)

@@ -41,6 +41,15 @@ class StageForbidden(RestError):
     body = b'{"message":"Forbidden"}'
 
 
+class InvalidApiKey(RestError):
+    """A method that requires an API key got none, an unknown or disabled
+    one, or one no usage plan binds to this stage: 403 (J6, [D] KC 403 page)."""
+
+    status = 403
+    body = b'{"message":"Forbidden"}'
+    error_type = "ForbiddenException"
+
+
 class ConfigurationError(RestError):
     """The method cannot reach a function (no integration, a kind we do not
     run, no function, no invoke permission): 500 (J6, reference B5)."""

@@ -20,6 +20,8 @@ from ..apigatewayv2.views import ControlPlaneViews, Integration
 from ..moto_bridge import ACCOUNT, Moto
 from ..runtime import uuid4_text
 from . import errors
+from .apikeys import HEADER as API_KEY_HEADER
+from .apikeys import ApiKeys
 from .deployments import RestMethod, install
 from .proxyevent import proxy_event, proxy_response
 from .views import RestViews
@@ -43,6 +45,7 @@ class RestGateway:
         self.metrics = metrics
         install()
         self.views = RestViews(moto)
+        self.api_keys = ApiKeys(moto)
         self.functions = functions.function
         self.allowed = functions.allowed
         self.invoke = Invoke(runtime)
@@ -97,6 +100,10 @@ class RestGateway:
             )
         ctx.match = match
         method = stage.methods[match.route.route_id]
+        if method.api_key_required:
+            given = next((v for k, v in ctx.request.headers if k == API_KEY_HEADER), None)
+            if not self.api_keys.allows(view.region, ctx.api_id, stage_name, given):
+                raise errors.InvalidApiKey(f"{method.method} {method.path} needs an API key of a usage plan for it")
         if method.integration_type != "AWS_PROXY":
             kind = method.integration_type or "no"
             raise errors.ConfigurationError(f"{kind} integration: the local cloud runs Lambda proxy integrations only")

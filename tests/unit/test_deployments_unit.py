@@ -43,3 +43,12 @@ def test_deployment_saved_before_auto_deployed_existed_loads_as_manual() -> None
     del old.__dict__["auto_deployed"]  # as pickled by the version before this field
     loaded = persist.loads(pickle.dumps(old))
     assert loaded.auto_deployed is False and loaded.to_json()["autoDeployed"] is False
+
+
+def test_rest_methods_frozen_before_api_key_required_existed_load_needing_no_key() -> None:
+    from localcloud.apigateway.deployments import RestMethod
+
+    old = RestMethod("r1", "/a", "GET", "AWS_PROXY", "arn:x", 29000, True)
+    del old.__dict__["api_key_required"]  # as pickled by the version before this field
+    loaded = persist.loads(pickle.dumps(old))
+    assert loaded.api_key_required is False and loaded.path == "/a"

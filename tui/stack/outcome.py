@@ -50,6 +50,7 @@ class DeployResult:
     function_url: str = ""  # function.url's FunctionUrl (AWS's form)
     function_url_local: str = ""  # on the local cloud: where that URL is served (no DNS needed)
     access_log_group: str = ""  # where the stage's access logs go, when the config asks for them
+    api_key_id: str = ""  # REST with api.api_key: the key's id (never its value, a secret)
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)

@@ -25,6 +25,13 @@ from .kinds import (
     integration,
     permission,
     policy,
+    rest_api,
+    rest_api_key,
+    rest_method,
+    rest_permission,
+    rest_resource,
+    rest_stage,
+    rest_usage_plan,
     role,
     route,
     stage,
@@ -52,6 +59,15 @@ API: tuple[Kind, ...] = (
     permission.KIND,
     table.KIND,  # the WebSocket chat example's connections, and what its function may do with them
     chat_policy.KIND,
+    # REST (api.type rest): the console's order, J1; the key's usage plan needs the stage.
+    rest_api.KIND,
+    rest_resource.KIND,
+    rest_method.KIND,
+    rest_permission.KIND,
+    rest_stage.KIND,
+    rest_api_key.KIND,
+    rest_usage_plan.PLAN,
+    rest_usage_plan.PLAN_KEY,
 )
 ALL: tuple[Kind, ...] = FUNCTION + API
 

@@ -39,6 +39,8 @@ def header(config: Config, out: Path | None = None) -> list[str]:
         "Deploy it with the SAM CLI (it zips and uploads CodeUri itself):",
         f"  sam deploy --guided --template-file {file_word(out)} --stack-name {stack}",
     ]
+    if api.type != "http":
+        return lines  # the HttpApi notes below are the HTTP API's
     if not sam_explicit(RenderContext(config)):
         lines.append(f"SAM names its implicit HTTP API after the stack ({stack}).")
     if not api.auto_deploy and api.is_http:
