@@ -187,7 +187,7 @@ class TestScreen(StepScreen):
     def send(self) -> None:
         status = self.query_one("#status", Static)
         if not self.state.test_url:
-            status.update(Content.styled("Nothing to send to: create the HTTP API first (step 3).", "red"))
+            status.update(Content.styled("Nothing to send to: create the API first (step 3).", "red"))
             return
         bad = first_invalid(self)
         if bad is not None:
@@ -216,15 +216,27 @@ class TestScreen(StepScreen):
 
         sent_ms = int(time.time() * 1000)
         try:
+            api = self.state.config.api
+            if api.type == "rest" and api.api_key:
+                # REST's API key (a secret): read in a thread, shown masked only.
+                from tui.services.apikeys import mask
+
+                key = await asyncio.to_thread(self.backend.api_key)
+                request = replace(request, headers=(*request.headers, ("x-api-key", key)))
+                self.query_one("#status", Static).update(
+                    f"Sending {request.method} {request.url} with x-api-key {mask(key)} ..."
+                )
             if auth != "none":
                 headers = await asyncio.to_thread(
                     self.backend.auth_headers, auth, request.method, request.url, request.headers, request.body
                 )
                 request = replace(request, headers=headers)
             reply = await send_async(request)
-        except WizardError as err:
-            self.query_one("#status", Static).update(Content.styled(err.sentence(), "red"))
-            self.state.history.append(TestRecord(request.method, request.url, None, 0, err.code))
+        except (WizardError, ValueError) as err:
+            sentence = err.sentence() if isinstance(err, WizardError) else f"Could not send: {err}"
+            code = err.code if isinstance(err, WizardError) else "NoApiKey"
+            self.query_one("#status", Static).update(Content.styled(sentence, "red"))
+            self.state.history.append(TestRecord(request.method, request.url, None, 0, code))
             self._history()
             return
         colour = "green" if reply.status < 400 else "red"
@@ -248,7 +260,8 @@ class TestScreen(StepScreen):
         )
         self._history()
         self.refresh_sidebar()
-        request_id = reply.header("apigw-requestid") or ""
+        # HTTP APIs name the request apigw-requestid; REST APIs x-amzn-RequestId (reference J5).
+        request_id = reply.header("apigw-requestid") or reply.header("x-amzn-requestid") or ""
         self.call_backend("inspect", lambda _emit: self._inspect(request_id, sent_ms), self._show_inspection)
 
     def _inspect(self, request_id: str, sent_ms: int) -> tuple[dict | None, list[str]]:
