@@ -71,8 +71,8 @@ def enter_to_the_test_step(tmux: Tmux, billing_question: bool = False) -> str:
     tmux.keys("Enter")
     tmux.wait_for("Function ARN")
     tmux.keys("Enter")
-    tmux.wait_for("1 Integrations")
-    for _ in range(4):  # integrations -> routes -> stages -> access -> review
+    tmux.wait_for("Choose an API type")
+    for _ in range(5):  # type -> integrations -> routes -> stages -> access -> review
         tmux.keys("Enter")
         time.sleep(0.3)
     tmux.wait_for("Permission lambda:InvokeFunction")
