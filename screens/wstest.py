@@ -158,6 +158,8 @@ class WebSocketTestScreen(StepScreen):
             self._record(None, frame.elapsed_ms, "could not connect")
         elif frame.kind == "closed":
             self._status(f"Disconnected ({frame.text}).", "yellow")
+        if frame.kind in ("refused", "error", "closed"):
+            self._buttons(False)
         elif frame.kind == "received" and frame.round_trip_ms is not None:
             self._status(f"Reply in {frame.round_trip_ms:.0f} ms.", "green")
         if frame.kind in ("open", "refused", "received", "closed") and url:

@@ -28,9 +28,7 @@ def _deploys(kind: str) -> bool:
 
 
 needs_rest = pytest.mark.skipif(not _deploys("rest"), reason="the REST kinds (AWS::ApiGateway::*) are not in plans yet")
-needs_websocket = pytest.mark.skipif(
-    not _deploys("websocket"), reason="the v2 kinds do not deploy WebSocket APIs yet"
-)
+needs_websocket = pytest.mark.skipif(not _deploys("websocket"), reason="the v2 kinds do not deploy WebSocket APIs yet")
 
 
 async def _choose(pilot: Any, app: WizardApp, kind: str) -> Any:
