@@ -23,14 +23,13 @@ from tui.widgets.progress import ProgressLog
 from .apiaccess import (
     ACCESS_LOG_CHOICES,
     compose_access,
-    describe_access,
     load_access,
     parse_variables,
     read_access,
     read_access_log,
     show_variables,
 )
-from .apitype import PANES_BY_TYPE, compose_type, show_for_type
+from .apitype import PANES_BY_TYPE, compose_type, show_for_type, summary_lines
 from .base import StepScreen
 from .forms import Field, button, first_invalid, is_valid, select, text_input
 from .validators import FieldValidator
@@ -232,45 +231,7 @@ class ApiScreen(StepScreen):
         self.focus_primary()
 
     def _summarise(self) -> None:
-        state = self.state
-        api = state.config.api
-        function = state.integration_function or state.config.function.name
-        variables = f", variables {show_variables(api)}" if api.stage_variables else ""
-        auto = f"auto-deploy {'on' if api.auto_deploy else 'off'}"
-        if api.type == "rest":
-            lines = [
-                f"API        {api.name} (REST, Regional)",
-                f"Integration Lambda proxy to {function}, 29000 ms",
-                f"Routes     {', '.join(api.routes)}",
-                f"Stage      {api.stage}, deployed by Create (CreateDeployment){variables}",
-                "Access     "
-                + ("API key required (x-api-key), with a usage plan" if api.api_key else "open methods, no API key"),
-            ]
-        elif api.type == "websocket":
-            lines = [
-                f"API        {api.name} (WebSocket), route selection {apitypes.ROUTE_SELECTION}",
-                f"Integration Lambda proxy to {function}, 29000 ms",
-                f"Routes     {', '.join(api.routes)}",
-                f"Stage      {api.stage}, {auto}{variables}",
-            ]
-        else:
-            lines = [
-                f"API        {api.name} (HTTP)",
-                f"Integration Lambda {function}, payload {api.payload_format}, 30000 ms",
-                f"Routes     {', '.join(api.routes)}",
-                f"Stage      {api.stage}, {auto}{variables}"
-                + (f", access logs {api.access_log.upper()}" if api.access_log else ""),
-                f"Access     {describe_access(api)}",
-            ]
-        lines.append("Permission lambda:InvokeFunction for apigateway.amazonaws.com, scoped to this API")
-        label = "URL       " if api.type == "websocket" else "Invoke URL"
-        if state.result and state.result.invoke_url:
-            url = state.result.invoke_url
-            lines.append(f"{label} {apitypes.ws_url(url) if api.type == 'websocket' else url}")
-        else:
-            lines.append(f"{label} {apitypes.url_shape(api.type, state.config.region, api.stage)}")
-            lines.append("Exists     nothing yet: Create makes the API, its routes, stage and permission")
-        self.query_one("#summary", Static).update("\n".join(lines))
+        self.query_one("#summary", Static).update("\n".join(summary_lines(self.state)))
 
     def go_back(self) -> bool:
         """Esc: the previous sub-step, if any (the app goes a step back otherwise)."""

@@ -12,7 +12,10 @@ from textual.content import Content
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui import apitypes
 from tui.apitypes import CHOICES, ROUTE_SELECTION
+
+from .apiaccess import describe_access, show_variables
 
 PANES_BY_TYPE = {
     "http": ("type", "integration", "routes", "stages", "access", "review"),
@@ -81,3 +84,45 @@ def show_for_type(screen: Any, kind: str) -> None:
         note.display = bool(text[kind])
     for widget_id, kinds in ONLY.items():
         screen.query_one(f"#{widget_id}").display = kind in kinds
+
+
+def summary_lines(state: Any) -> list[str]:
+    """The review: what Create makes, as the type has it."""
+    api = state.config.api
+    function = state.integration_function or state.config.function.name
+    variables = f", variables {show_variables(api)}" if api.stage_variables else ""
+    auto = f"auto-deploy {'on' if api.auto_deploy else 'off'}"
+    if api.type == "rest":
+        lines = [
+            f"API        {api.name} (REST, Regional)",
+            f"Integration Lambda proxy to {function}, 29000 ms",
+            f"Routes     {', '.join(api.routes)}",
+            f"Stage      {api.stage}, deployed by Create (CreateDeployment){variables}",
+            "Access     "
+            + ("API key required (x-api-key), with a usage plan" if api.api_key else "open methods, no API key"),
+        ]
+    elif api.type == "websocket":
+        lines = [
+            f"API        {api.name} (WebSocket), route selection {apitypes.ROUTE_SELECTION}",
+            f"Integration Lambda proxy to {function}, 29000 ms",
+            f"Routes     {', '.join(api.routes)}",
+            f"Stage      {api.stage}, {auto}{variables}",
+        ]
+    else:
+        lines = [
+            f"API        {api.name} (HTTP)",
+            f"Integration Lambda {function}, payload {api.payload_format}, 30000 ms",
+            f"Routes     {', '.join(api.routes)}",
+            f"Stage      {api.stage}, {auto}{variables}"
+            + (f", access logs {api.access_log.upper()}" if api.access_log else ""),
+            f"Access     {describe_access(api)}",
+        ]
+    lines.append("Permission lambda:InvokeFunction for apigateway.amazonaws.com, scoped to this API")
+    label = "URL       " if api.type == "websocket" else "Invoke URL"
+    if state.result and state.result.invoke_url:
+        url = state.result.invoke_url
+        lines.append(f"{label} {apitypes.ws_url(url) if api.type == 'websocket' else url}")
+    else:
+        lines.append(f"{label} {apitypes.url_shape(api.type, state.config.region, api.stage)}")
+        lines.append("Exists     nothing yet: Create makes the API, its routes, stage and permission")
+    return lines
