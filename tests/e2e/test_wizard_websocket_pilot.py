@@ -33,7 +33,7 @@ import boto3
 
 def lambda_handler(event, context):
     ctx = event["requestContext"]
-    print("route", ctx["routeKey"])
+    print("route", ctx["routeKey"], ctx.get("disconnectStatusCode") or "")
     if ctx["routeKey"] == "$connect":
         return {"statusCode": int(os.environ["CONNECT_STATUS"])}
     if ctx["routeKey"] == "$disconnect":
@@ -131,3 +131,27 @@ async def test_other_types_keep_the_request_screen(tmp_path: Path, kind: str) ->
         state.update(api=api_for_type(kind))
         app.goto("test")
         await until(pilot, lambda: type(app.screen).__name__ == "TestScreen", "the request screen")
+
+
+async def test_quitting_closes_the_connection(cloud: Any, tmp_path: Path) -> None:
+    """Ctrl+Q with a connection open closes it properly: API Gateway runs
+    $disconnect with the client's close code 1000 (a dropped socket: 1006)."""
+    import time
+
+    state = _state(cloud, tmp_path, 200)
+    app = WizardApp(state)
+    async with app.run_test(size=SIZE) as pilot:
+        app.goto("test")
+        await until(pilot, screen_is(app, "test"), "the test step")
+        await pilot.press("enter")
+        await until(pilot, lambda: any("open:" in line for line in _lines(app)), "the connection", timeout=60)
+        await pilot.press("ctrl+q")
+    logs = cloud.client("logs")
+    group = f"/aws/lambda/{state.config.function.name}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        events = logs.filter_log_events(logGroupName=group)["events"]
+        if any("route $disconnect 1000" in e["message"] for e in events):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"$disconnect never ran: {[e['message'] for e in events]}")

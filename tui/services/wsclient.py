@@ -6,6 +6,7 @@ never blocks. Every received frame is untrusted text (printable)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,6 +75,11 @@ class Session:
                         self._received(message)
                 except ConnectionClosed:
                     pass  # an abnormal close: its code is below
+                except asyncio.CancelledError:
+                    # The person left the step or quit: a normal close (1000);
+                    # websockets would close a cancelled block with 1011.
+                    await ws.close()
+                    raise
                 finally:
                     self._ws = None
                 code = ws.close_code if ws.close_code is not None else 1006
