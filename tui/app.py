@@ -146,11 +146,10 @@ class WizardApp(App[None]):
         )
 
     def action_step_help(self) -> None:
-        from .state import STEP_TITLES as titles
         from .widgets.modals import TextModal
         from .widgets.stephelp import help_text
 
-        self.push_screen(TextModal(f"Help: {titles.get(self.step, self.step)}", help_text(self.step), wrap=True))
+        self.push_screen(TextModal(f"Help: {self.state.step_title(self.step)}", help_text(self.step), wrap=True))
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Save where it can (Downloads if there is one, else the state folder)
