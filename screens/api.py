@@ -139,6 +139,7 @@ class ApiScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.pane = "type"
+        self._highlight_type()
         self._fill_routes()
         self._show()
         self.call_backend("functions", lambda _emit: self.backend.functions(), self._fill_functions)
@@ -176,6 +177,10 @@ class ApiScreen(StepScreen):
     @on(OptionList.OptionSelected, "#api-type")
     def type_chosen(self) -> None:
         self.advance()
+
+    def _highlight_type(self) -> None:
+        choices = self.query_one("#api-type", OptionList)
+        choices.highlighted = choices.get_option_index(self.kind)
 
     def _load_fields(self) -> None:
         """The sub-steps' fields from the config (its type was just chosen)."""
@@ -215,8 +220,8 @@ class ApiScreen(StepScreen):
             self.pane = "type"
         self.query_one(ContentSwitcher).current = self.pane
         show_for_type(self, self.kind)
-        choices = self.query_one("#api-type", OptionList)
-        choices.highlighted = choices.get_option_index(self.kind)
+        if self.pane != "type":  # not while choosing: a dialog closing would undo the arrows
+            self._highlight_type()
         marks = " › ".join(
             f"[reverse] {i} {TITLES[p]} [/]" if p == self.pane else f"{i} {TITLES[p]}"
             for i, p in enumerate(self.panes, 1)

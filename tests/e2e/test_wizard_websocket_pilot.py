@@ -90,12 +90,14 @@ async def test_connect_send_receive_and_close_on_leaving(cloud: Any, tmp_path: P
         assert '{"action": "sendmessage", "data": "hi"}' in sent
         # Untrusted text stays text: the brackets as sent, the escape as \x1b.
         assert "round trip" in reply and "echo [b]hi[/b] \\x1b[31m" in reply
+        # Read again after each frame: the message's lines follow $connect's.
         await until(
             pilot,
-            lambda: "START RequestId" in str(app.screen.query_one("#out-logs", Static).render()),
-            "the handler's log lines",
+            lambda: "route sendmessage" in str(app.screen.query_one("#out-logs", Static).render()),
+            "the handler's log lines for the message",
         )
-        assert "route sendmessage" in str(app.screen.query_one("#out-logs", Static).render())
+        logs = str(app.screen.query_one("#out-logs", Static).render())
+        assert "route $connect" in logs and "START RequestId" in logs
         screen = app.screen
         app.goto("cleanup")  # leaving the step closes the connection
         await until(pilot, lambda: any("closed: code 1000" in line for line in _lines_of(screen)), "the close")
