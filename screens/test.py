@@ -59,6 +59,14 @@ class TestScreen(StepScreen):
     _status_line = Content("")
     _failed = False
     _reloader: Any = None
+    _secret = ""  # the REST API key sent: masked wherever a response, event or log repeats it
+
+    def _masked(self, text: str) -> str:
+        if not self._secret:
+            return text
+        from tui.services.apikeys import mask
+
+        return text.replace(self._secret, mask(self._secret))
 
     def compose_step(self) -> ComposeResult:
         test = self.state.config.test
@@ -222,6 +230,7 @@ class TestScreen(StepScreen):
                 from tui.services.apikeys import mask
 
                 key = await asyncio.to_thread(self.backend.api_key)
+                self._secret = key
                 request = replace(request, headers=(*request.headers, ("x-api-key", key)))
                 self.query_one("#status", Static).update(
                     f"Sending {request.method} {request.url} with x-api-key {mask(key)} ..."
@@ -246,8 +255,8 @@ class TestScreen(StepScreen):
         )
         self._failed = reply.status >= 400
         self.query_one("#status", Static).update(self._status_line)
-        self.query_one("#out-body", Static).update(_pretty(reply.text))
-        self.query_one("#out-headers", Static).update("\n".join(f"{k}: {v}" for k, v in reply.headers))
+        self.query_one("#out-body", Static).update(self._masked(_pretty(reply.text)))
+        self.query_one("#out-headers", Static).update(self._masked("\n".join(f"{k}: {v}" for k, v in reply.headers)))
         self.query_one("#response", TabbedContent).active = "tab-body"
         self.state.history.append(
             TestRecord(
@@ -255,7 +264,7 @@ class TestScreen(StepScreen):
                 request.url,
                 reply.status,
                 reply.elapsed_ms,
-                reply.text[:40].replace("\n", " "),
+                self._masked(reply.text)[:40].replace("\n", " "),
             )
         )
         self._history()
@@ -288,7 +297,7 @@ class TestScreen(StepScreen):
 
     def _show_inspection(self, found: tuple[dict | None, list[str]]) -> None:
         invocation, lines = found
-        self.query_one("#out-logs", Static).update("\n".join(lines) or "(no log lines for this request)")
+        self.query_one("#out-logs", Static).update(self._masked("\n".join(lines)) or "(no log lines for this request)")
         if invocation is None:
             note = "Only the local cloud can show the event (AWS does not return it)."
             self.query_one("#out-event", Static).update(note)
@@ -302,11 +311,11 @@ class TestScreen(StepScreen):
                 Content.assemble(self._status_line, "\n", ("Why: ", "bold"), reason)
             )
         self.query_one("#out-event", Static).update(
-            json.dumps(event, indent=2) if event else f"The function was not invoked: {reason}"
+            self._masked(json.dumps(event, indent=2)) if event else f"The function was not invoked: {reason}"
         )
         returned = invocation.get("returned")
         self.query_one("#out-returned", Static).update(
-            (_pretty(returned) if returned is not None else f"Nothing: {reason}")
+            (self._masked(_pretty(returned)) if returned is not None else f"Nothing: {reason}")
             + (f"\n\nAPI Gateway: {reason}" if reason and returned is not None else "")
         )
 
