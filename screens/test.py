@@ -339,7 +339,13 @@ class TestScreen(StepScreen):
         body = self.query_one("#body", TextArea).text
         if body:
             parts += ["--data-binary", body]
-        copy_and_say(self.app, shlex.join([*parts, self._url()]), "curl command")
+        command, what = shlex.join([*parts, self._url()]), "curl command"
+        api = self.state.config.api
+        if api.type == "rest" and api.api_key:
+            # The key itself stays out of the clipboard (and the shell's history): the shell fills it in.
+            command = command.replace("curl -i", 'curl -i -H "x-api-key: $API_KEY"', 1)
+            what = "curl command (set API_KEY to the API key first)"
+        copy_and_say(self.app, command, what)
 
     @on(Button.Pressed, "#cleanup")
     def cleanup(self) -> None:
