@@ -172,7 +172,7 @@ def test_keystrokes_choose_a_websocket_api_and_review_it(tmp_path: Path) -> None
 def _websocket_deploys() -> bool:
     from tui.stack import plans
 
-    return any("websocket" in (k.api_types or ()) and k.step == "api" for k in plans.ORDERED)
+    return any("websocket" in (k.api_types or ()) for k in plans.ORDERED)
 
 
 @pytest.mark.skipif(not _websocket_deploys(), reason="the v2 kinds do not deploy WebSocket APIs yet")
