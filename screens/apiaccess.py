@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Input, Label, Select
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Select, Switch
 
 from tui import authconfig, corsconfig, stagesettings
 from tui.fields import FieldError
@@ -87,9 +87,18 @@ def compose_access(api: Any) -> ComposeResult:
         found = api.authorizer
         label = f"Lambda: {found.code}" if found.type == "lambda" else f"JWT: {found.issuer}"
         choices.append((label[:60], "config"))
-    throttle = api.throttling
     with Vertical(id="access"):
-        yield Label("Authorization, CORS and throttling for every route")
+        yield Label("Authorization, CORS and throttling for every route", id="access-note")
+        with Horizontal(classes="row", id="api-key-row"):  # REST only: usage plans and API keys are REST's
+            yield Label("API key", classes="field-label")
+            yield Switch(value=api.api_key, id="api-key")
+            yield Label("required" if api.api_key else "not required", id="api-key-state")
+        yield from _compose_http(api, auth, choices)
+
+
+def _compose_http(api: Any, auth: str, choices: list[tuple[str, str]]) -> ComposeResult:
+    throttle = api.throttling
+    with Vertical(id="http-access"):
         yield Field("Authorizer", select(choices, value=auth, allow_blank=False, id="auth-type"))
         yield Field(
             "JWT scopes",
@@ -129,8 +138,22 @@ def compose_access(api: Any) -> ComposeResult:
         )
 
 
+def load_access(screen: Any, api: Any) -> None:
+    """The pane's fields from `api` (its type was chosen again: its defaults)."""
+    screen.query_one("#api-key", Switch).value = api.api_key
+    if api.authorizer is None:
+        screen.query_one("#auth-type", Select).value = "none"
+    screen.query_one("#auth-scopes", Input).value = ", ".join(api.authorizer.scopes) if api.authorizer else ""
+    screen.query_one("#cors-origins", Input).value = ", ".join(api.cors.allow_origins) if api.cors else ""
+    throttle = api.throttling
+    screen.query_one("#burst", Input).value = "" if throttle is None or throttle.burst is None else str(throttle.burst)
+    screen.query_one("#rate", Input).value = "" if throttle is None or throttle.rate is None else f"{throttle.rate:g}"
+
+
 def read_access(screen: Any, api: Any) -> dict[str, Any]:
     """The pane's fields as ApiConfig values (call when they are valid)."""
+    if api.type == "rest":
+        return {"api_key": screen.query_one("#api-key", Switch).value}
     kind = str(screen.query_one("#auth-type", Select).value)
     scopes = _scopes(screen.query_one("#auth-scopes", Input).value)
     authorizer: Any
@@ -144,6 +167,8 @@ def read_access(screen: Any, api: Any) -> dict[str, Any]:
         authorizer = authconfig.AuthorizerConfig(type="lambda")
     elif api.authorizer.type == "lambda":
         authorizer = api.authorizer  # the config file's own Lambda authorizer, as it was
+    elif api.authorizer is None:
+        authorizer = None  # "config" left over from before the type changed
     else:
         authorizer = authconfig.AuthorizerConfig("jwt", api.authorizer.issuer, api.authorizer.audience, tuple(scopes))
     origins = tuple(_origins(screen.query_one("#cors-origins", Input).value))

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Collapsible, Input, Label, Select, Static
 
 from tui import fields
+from tui.config import TYPE_NAMES
 from tui.services.packaging import HELLO_CODE
 from tui.urlconfig import UrlConfig
 from tui.widgets.progress import ProgressLog
@@ -101,7 +102,7 @@ class FunctionScreen(StepScreen):
                 yield EnvEditor(fn.environment, id="env")
         with Horizontal(classes="actions"):
             yield button("Create function", id="create", variant="primary")
-            yield button("Next: HTTP API", id="next", variant="success", disabled=True)
+            yield button("Next: API", id="next", variant="success", disabled=True)  # _reflect names the type
             yield button("Test", id="test-event", disabled=True)
         yield ProgressLog(id="function-log", hide_empty=True)
 
@@ -128,6 +129,7 @@ class FunctionScreen(StepScreen):
         if "create-function" not in self.running:
             create.label = "Update function" if done else "Create function"
         self.query_one("#next", Button).disabled = not done
+        self.query_one("#next", Button).label = f"Next: {TYPE_NAMES[self.state.config.api.type]}"
         self.query_one("#test-event", Button).disabled = not done
 
     def describe_action(self) -> str:

@@ -260,7 +260,7 @@ class TargetScreen(StepScreen):
             self.refresh_cloud()
         if state.config.target == "aws" and not state.billing_confirmed:
             body = (
-                f"The next steps create a Lambda function, an IAM role and policy and an HTTP API in account "
+                f"The next steps create a Lambda function, an IAM role and policy and an API Gateway API in account "
                 f"{state.identity.account}, region {state.config.region}. They may cost money; the "
                 "Clean up step deletes them."
             )

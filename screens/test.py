@@ -59,6 +59,14 @@ class TestScreen(StepScreen):
     _status_line = Content("")
     _failed = False
     _reloader: Any = None
+    _secret = ""  # the REST API key sent: masked wherever a response, event or log repeats it
+
+    def _masked(self, text: str) -> str:
+        if not self._secret:
+            return text
+        from tui.services.apikey import mask
+
+        return text.replace(self._secret, mask(self._secret))
 
     def compose_step(self) -> ComposeResult:
         test = self.state.config.test
@@ -187,7 +195,7 @@ class TestScreen(StepScreen):
     def send(self) -> None:
         status = self.query_one("#status", Static)
         if not self.state.test_url:
-            status.update(Content.styled("Nothing to send to: create the HTTP API first (step 3).", "red"))
+            status.update(Content.styled("Nothing to send to: create the API first (step 3).", "red"))
             return
         bad = first_invalid(self)
         if bad is not None:
@@ -216,15 +224,28 @@ class TestScreen(StepScreen):
 
         sent_ms = int(time.time() * 1000)
         try:
+            api = self.state.config.api
+            if api.type == "rest" and api.api_key:
+                # REST's API key (a secret): read in a thread, shown masked only.
+                from tui.services.apikey import mask
+
+                key = await asyncio.to_thread(self.backend.api_key)
+                self._secret = key
+                request = replace(request, headers=(*request.headers, ("x-api-key", key)))
+                self.query_one("#status", Static).update(
+                    f"Sending {request.method} {request.url} with x-api-key {mask(key)} ..."
+                )
             if auth != "none":
                 headers = await asyncio.to_thread(
                     self.backend.auth_headers, auth, request.method, request.url, request.headers, request.body
                 )
                 request = replace(request, headers=headers)
             reply = await send_async(request)
-        except WizardError as err:
-            self.query_one("#status", Static).update(Content.styled(err.sentence(), "red"))
-            self.state.history.append(TestRecord(request.method, request.url, None, 0, err.code))
+        except (WizardError, ValueError) as err:
+            sentence = err.sentence() if isinstance(err, WizardError) else f"Could not send: {err}"
+            code = err.code if isinstance(err, WizardError) else "NoApiKey"
+            self.query_one("#status", Static).update(Content.styled(sentence, "red"))
+            self.state.history.append(TestRecord(request.method, request.url, None, 0, code))
             self._history()
             return
         colour = "green" if reply.status < 400 else "red"
@@ -234,8 +255,8 @@ class TestScreen(StepScreen):
         )
         self._failed = reply.status >= 400
         self.query_one("#status", Static).update(self._status_line)
-        self.query_one("#out-body", Static).update(_pretty(reply.text))
-        self.query_one("#out-headers", Static).update("\n".join(f"{k}: {v}" for k, v in reply.headers))
+        self.query_one("#out-body", Static).update(self._masked(_pretty(reply.text)))
+        self.query_one("#out-headers", Static).update(self._masked("\n".join(f"{k}: {v}" for k, v in reply.headers)))
         self.query_one("#response", TabbedContent).active = "tab-body"
         self.state.history.append(
             TestRecord(
@@ -243,12 +264,13 @@ class TestScreen(StepScreen):
                 request.url,
                 reply.status,
                 reply.elapsed_ms,
-                reply.text[:40].replace("\n", " "),
+                self._masked(reply.text)[:40].replace("\n", " "),
             )
         )
         self._history()
         self.refresh_sidebar()
-        request_id = reply.header("apigw-requestid") or ""
+        # HTTP APIs name the request apigw-requestid; REST APIs x-amzn-RequestId (reference J5).
+        request_id = reply.header("apigw-requestid") or reply.header("x-amzn-requestid") or ""
         self.call_backend("inspect", lambda _emit: self._inspect(request_id, sent_ms), self._show_inspection)
 
     def _inspect(self, request_id: str, sent_ms: int) -> tuple[dict | None, list[str]]:
@@ -275,7 +297,7 @@ class TestScreen(StepScreen):
 
     def _show_inspection(self, found: tuple[dict | None, list[str]]) -> None:
         invocation, lines = found
-        self.query_one("#out-logs", Static).update("\n".join(lines) or "(no log lines for this request)")
+        self.query_one("#out-logs", Static).update(self._masked("\n".join(lines)) or "(no log lines for this request)")
         if invocation is None:
             note = "Only the local cloud can show the event (AWS does not return it)."
             self.query_one("#out-event", Static).update(note)
@@ -289,11 +311,11 @@ class TestScreen(StepScreen):
                 Content.assemble(self._status_line, "\n", ("Why: ", "bold"), reason)
             )
         self.query_one("#out-event", Static).update(
-            json.dumps(event, indent=2) if event else f"The function was not invoked: {reason}"
+            self._masked(json.dumps(event, indent=2)) if event else f"The function was not invoked: {reason}"
         )
         returned = invocation.get("returned")
         self.query_one("#out-returned", Static).update(
-            (_pretty(returned) if returned is not None else f"Nothing: {reason}")
+            (self._masked(_pretty(returned)) if returned is not None else f"Nothing: {reason}")
             + (f"\n\nAPI Gateway: {reason}" if reason and returned is not None else "")
         )
 
@@ -317,7 +339,13 @@ class TestScreen(StepScreen):
         body = self.query_one("#body", TextArea).text
         if body:
             parts += ["--data-binary", body]
-        copy_and_say(self.app, shlex.join([*parts, self._url()]), "curl command")
+        command, what = shlex.join([*parts, self._url()]), "curl command"
+        api = self.state.config.api
+        if api.type == "rest" and api.api_key:
+            # The key itself stays out of the clipboard (and the shell's history): the shell fills it in.
+            command = command.replace("curl -i", 'curl -i -H "x-api-key: $API_KEY"', 1)
+            what = "curl command (set API_KEY to the API key first)"
+        copy_and_say(self.app, command, what)
 
     @on(Button.Pressed, "#cleanup")
     def cleanup(self) -> None:

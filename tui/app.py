@@ -12,7 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .state import STEP_TITLES, STEPS, WizardState
+from .state import STEPS, WizardState
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -30,10 +30,14 @@ _SCREENS = {
 }
 
 
-def _screen_class(step: str) -> type[Screen[None]]:
+# A WebSocket API is tested by connecting, not by requests: its own Test screen.
+_BY_TYPE = {("test", "websocket"): ("screens.wstest", "WebSocketTestScreen")}
+
+
+def _screen_class(step: str, api_type: str = "http") -> type[Screen[None]]:
     import importlib
 
-    module, name = _SCREENS[step]
+    module, name = _BY_TYPE.get((step, api_type), _SCREENS[step])
     found: type[Screen[None]] = getattr(importlib.import_module(module), name)
     return found
 
@@ -82,8 +86,13 @@ class WizardApp(App[None]):
 
     # -- navigation ------------------------------------------------------------
     def goto(self, step: str) -> None:
+        wanted = _screen_class(step, self.state.config.api.type)
+        if self.is_screen_installed(step):
+            installed = self.get_screen(step)
+            if type(installed) is not wanted and installed not in self.screen_stack:
+                self.uninstall_screen(step)  # the API type changed since: the other type's screen
         if not self.is_screen_installed(step):
-            self.install_screen(_screen_class(step)(), name=step)
+            self.install_screen(wanted(), name=step)
         self.step = step
         # The Target step is the bottom of the stack; the other steps replace
         # each other above it (installed screens keep their state). Never
@@ -119,8 +128,8 @@ class WizardApp(App[None]):
         yield from super().get_system_commands(screen)
         for number, step in enumerate(STEPS, 1):
             yield SystemCommand(
-                f"Go to step {number}: {STEP_TITLES[step]}",
-                f"Jump to {STEP_TITLES[step]}",
+                f"Go to step {number}: {self.state.step_title(step)}",
+                f"Jump to {self.state.step_title(step)}",
                 lambda step=step: self.goto(step),
             )
         yield SystemCommand("Clean up", "Delete everything this wizard created", lambda: self.goto("cleanup"))
@@ -137,11 +146,10 @@ class WizardApp(App[None]):
         )
 
     def action_step_help(self) -> None:
-        from .state import STEP_TITLES as titles
         from .widgets.modals import TextModal
         from .widgets.stephelp import help_text
 
-        self.push_screen(TextModal(f"Help: {titles.get(self.step, self.step)}", help_text(self.step), wrap=True))
+        self.push_screen(TextModal(f"Help: {self.state.step_title(self.step)}", help_text(self.step), wrap=True))
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Save where it can (Downloads if there is one, else the state folder)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from .stack.outcome import DeployResult, Event
 from .state import WizardState
 
+API_KEY_TYPE = "AWS::ApiGateway::ApiKey"  # the REST kinds' ledger type for api.api_key's key
+
 if TYPE_CHECKING:  # the stack model loads with the first step that uses it, after the first frame
     from .stack.engine import Deployer
 
@@ -131,7 +133,7 @@ class Backend:
             return None
         return (
             self.create_api(lambda _e: None)
-            if ledger.find("AWS::ApiGatewayV2::Api")
+            if ledger.find("AWS::ApiGatewayV2::Api") or ledger.find("AWS::ApiGateway::RestApi")
             else self.create_function(lambda _e: None)
         )
 
@@ -160,6 +162,16 @@ class Backend:
         if kind == "sign":
             return testauth.sign(self.conn.cloud, method, url, headers, body)
         return headers
+
+    def api_key(self) -> str:
+        """The value of the REST API's key (api.api_key): the one the ledger
+        recorded (AWS::ApiGateway::ApiKey), read with GetApiKey includeValue."""
+        from .services import apikey
+
+        found = self.ledger().find(API_KEY_TYPE)
+        if found is None:
+            raise ValueError("the REST API has no API key yet: create (or update) the API on the API step")
+        return apikey.value(self.conn.cloud, found.id)
 
     def ledger_items(self) -> list[str]:
         from .stack.destroy import describe, plan

@@ -55,6 +55,14 @@ class WizardState:
         else:
             self.config = replace(self.config, **{section: replace(getattr(self.config, section), **values)})
 
+    def step_title(self, step: str) -> str:
+        """The sidebar's name for a step: the API step names the chosen type."""
+        if step == "api":
+            from .apitypes import STEP_TITLES as by_type
+
+            return by_type[self.config.api.type]
+        return STEP_TITLES[step]
+
     def step_done(self, step: str) -> bool:
         result = self.result
         if step == "target":

@@ -98,6 +98,8 @@ async def test_access_logs_and_a_lambda_authorizer_chosen_by_keyboard(
         await pilot.press("enter")
         await until(pilot, screen_is(app, "api"), "the API step")
         screen: Any = app.screen
+        await until(pilot, lambda: app.focused is screen.query_one("#api-type"), "focus on the API types")
+        await pilot.press("enter")  # the highlighted type (HTTP) -> Integrations
         await until(pilot, lambda: app.focused is screen.query_one("#next", Button), "focus on Next")
         await pilot.press("enter")  # Integrations -> Routes
         await until(pilot, lambda: screen.pane == "routes", "the routes")

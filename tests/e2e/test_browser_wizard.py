@@ -45,9 +45,10 @@ def test_keystrokes_in_chromium_reach_hello_from_lambda_and_copy_the_url(served:
             page.key("Enter")
             page.wait_for("Function ARN")
             page.key("Enter")
-            page.wait_for("1 Integrations")
-            # The API step's sub-steps: integration, routes, stages, access, review.
+            page.wait_for("Choose an API type")
+            # The API step's sub-steps: type, integration, routes, stages, access, review.
             for pane_text in (
+                "Lambda integration (payload 2.0",
                 "New route",
                 "has no stage segment",
                 "Authorization, CORS and throttling",

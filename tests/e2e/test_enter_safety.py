@@ -97,7 +97,7 @@ async def test_enter_while_the_api_is_created_opens_no_dialog(tmp_path: Path) ->
         app.goto("api")
         await until(pilot, lambda: app.screen.name == "api", "the API step")
         screen: Any = app.screen
-        for _ in range(4):  # integrations -> routes -> stages -> access -> review
+        for _ in range(5):  # type -> integrations -> routes -> stages -> access -> review
             await pilot.press("enter")
             await pilot.pause(0.05)
         await until(pilot, lambda: screen.pane == "review", "the review")
@@ -121,7 +121,7 @@ async def test_review_labels_say_what_changes_and_follow_a_clean_up(tmp_path: Pa
         await until(pilot, lambda: app.screen.name == "api", "the API step")
         screen: Any = app.screen
         label = lambda: str(screen.query_one("#next", Button).label)  # noqa: E731
-        for _ in range(4):  # integrations -> routes -> stages -> access -> review
+        for _ in range(5):  # type -> integrations -> routes -> stages -> access -> review
             await pilot.press("enter")
             await pilot.pause(0.05)
         await until(pilot, lambda: screen.pane == "review", "the review")

@@ -252,6 +252,8 @@ async def test_untrusted_text_reaches_every_screen_as_written(cloud: Any, tmp_pa
         app.goto("api")
         await until(pilot, screen_is(app, "api"), "the API step")
         await until(pilot, lambda: bool(app.screen.query("#function")), "the API form")
+        app.screen.query_one("#next", Button).press()  # the type (HTTP) -> integrations
+        await until(pilot, lambda: app.screen.pane == "integration", "integrations")  # type: ignore[attr-defined]
         picker = app.screen.query_one("#function", Select)
         await until(pilot, lambda: any(v == f"fn{HOSTILE}" for _, v in picker._options), "the functions")
         picker.value = f"fn{HOSTILE}"

@@ -69,7 +69,9 @@ async def enter_through_to_test(pilot: Pilot[Any], app: WizardApp) -> None:
     )
     await pilot.press("enter")
     await until(pilot, screen_is(app, "api"), "the API step")
-    for _ in range(4):  # integrations -> routes -> stages -> access -> review
+    # Type (Enter takes the highlighted one: the config's) -> integrations -> routes -> stages
+    # (-> access) -> review: as many as the type has.
+    for _ in range(len(app.screen.panes) - 1):  # type: ignore[attr-defined]
         await pilot.press("enter")
         await pilot.pause(0.05)
     await until(pilot, lambda: app.screen.pane == "review", "the review sub-step")  # type: ignore[attr-defined]
@@ -173,10 +175,12 @@ async def test_escape_goes_back_a_sub_step_then_a_step(cloud: Any, local_state: 
         await until(pilot, screen_is(app, "function"), "the function step")
         app.goto("api")
         await until(pilot, screen_is(app, "api"), "the API step")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # type -> integrations -> routes
         await until(pilot, lambda: app.screen.pane == "routes", "the routes sub-step")  # type: ignore[attr-defined]
         await pilot.press("escape")
         assert app.screen.pane == "integration"  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        assert app.screen.pane == "type"  # type: ignore[attr-defined]
         await pilot.press("escape")
         await until(pilot, screen_is(app, "function"), "the function step again")
 
@@ -186,7 +190,8 @@ async def test_route_table_adds_and_validates_routes(cloud: Any, local_state: Wi
     async with app.run_test(size=SIZE) as pilot:
         app.goto("api")
         await until(pilot, screen_is(app, "api"), "the API step")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # type -> integrations -> routes
+        await until(pilot, lambda: app.screen.pane == "routes", "the routes sub-step")  # type: ignore[attr-defined]
         box = app.screen.query_one("#new-route", Input)
         box.value = "FOO /x"
         await pilot.press("enter")

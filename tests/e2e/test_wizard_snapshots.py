@@ -98,8 +98,21 @@ def make_app(tmp_path: Path, step: str, target: str = "local") -> WizardApp:
 
 
 def before(step: str, pane: str | None = None) -> Any:
+    """`pane` may name an API type after an @: "review@rest", "@websocket"."""
+    kind = "http"
+    if pane is not None and "@" in pane:
+        pane, kind = pane.split("@")
+        pane = pane or None
+
     async def run(pilot: Pilot[Any]) -> None:
         app = pilot.app
+        if kind != "http":
+            from tui.apitypes import choose
+
+            state: Any = app.state  # type: ignore[attr-defined]
+            state.update(api=choose(state.config.api, kind))
+            if state.result is not None and state.result.invoke_url:
+                state.result.invoke_url += state.config.api.stage
         advanced = step == "function" and pane == "advanced"
         if advanced:  # the Advanced settings open, with a plain and a secret-looking variable
             app.state.update("function", environment={"TABLE": "orders", "API_KEY": "s3cr3t-value"})  # type: ignore[attr-defined]
@@ -114,11 +127,31 @@ def before(step: str, pane: str | None = None) -> Any:
             screen = app.screen
             screen.pane = pane  # type: ignore[attr-defined]
             screen._show()  # type: ignore[attr-defined]
+        if step == "test" and kind == "websocket":
+            _frames(app.screen)
         for box in app.screen.query(Input):
             box.cursor_blink = False
         await pilot.pause(0.2)
 
     return run
+
+
+def _frames(screen: Any) -> None:
+    """A conversation on the WebSocket panel, at fixed times; one reply is
+    hostile (markup, a terminal escape) and must show as text."""
+    from tui.services.wsclient import Frame, printable
+
+    url = "ws://127.0.0.1:4580/_aws/execute-api/a1b2c3d4e5/production"
+    for frame in (
+        Frame("connecting", f"connecting to {url}", 0),
+        Frame("open", "open: handshake done (HTTP 101)", 412, status=101),
+        Frame("sent", '{"action": "sendmessage", "data": "hi"}', 1630),
+        Frame("received", "hi", 1688, round_trip_ms=58),
+        Frame("sent", "not json", 2900),
+        Frame("received", printable("[b]not bold[/b] \x1b[31m[/]"), 2961, round_trip_ms=61),
+        Frame("closed", "closed: code 1000", 4100),
+    ):
+        screen._frame(frame)
 
 
 def modal(kind: str) -> Any:
@@ -170,12 +203,18 @@ STEPS = [
     ("target", None, "aws"),
     ("function", None, "local"),
     ("function", "advanced", "local"),
+    ("api", "type", "local"),
+    ("api", "routes@websocket", "local"),
+    ("api", "review@websocket", "local"),
+    ("api", "access@rest", "local"),
+    ("api", "review@rest", "local"),
     ("api", "integration", "local"),
     ("api", "routes", "local"),
     ("api", "stages", "local"),
     ("api", "access", "local"),
     ("api", "review", "local"),
     ("test", None, "local"),
+    ("test", "@websocket", "local"),
     ("monitor", None, "local"),
     ("cleanup", None, "local"),
 ]

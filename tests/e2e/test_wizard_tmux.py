@@ -71,8 +71,8 @@ def enter_to_the_test_step(tmux: Tmux, billing_question: bool = False) -> str:
     tmux.keys("Enter")
     tmux.wait_for("Function ARN")
     tmux.keys("Enter")
-    tmux.wait_for("1 Integrations")
-    for _ in range(4):  # integrations -> routes -> stages -> access -> review
+    tmux.wait_for("Choose an API type")
+    for _ in range(5):  # type -> integrations -> routes -> stages -> access -> review
         tmux.keys("Enter")
         time.sleep(0.3)
     tmux.wait_for("Permission lambda:InvokeFunction")
@@ -129,3 +129,68 @@ def test_aws_target_with_aws_endpoint_url_reaches_the_test_step(
         tmux.close()
     functions = clients["lambda"].list_functions()["Functions"]  # type: ignore[attr-defined]
     assert [f["FunctionName"] for f in functions] == ["my-function"]
+
+
+def _websocket_by_keys(tmux: Tmux) -> str:
+    """Enter to the API step, then Down to "WebSocket API" in the type
+    chooser and Enter through its sub-steps to the review."""
+    tmux.wait_for("Where should the function and the API be created?")
+    tmux.keys("Enter")
+    tmux.wait_for("author from scratch")
+    tmux.keys("Enter")
+    tmux.wait_for("Function ARN")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Choose an API type")
+    assert "HTTP API" in screen and "WebSocket API" in screen and "REST API" in screen, screen
+    assert "Two-way, stateful" in screen and "API keys, usage plans" in screen, screen
+    tmux.keys("Down")
+    time.sleep(0.2)
+    tmux.keys("Enter")
+    tmux.wait_for("Lambda proxy integration")
+    assert "Create WS API" in tmux.screen()  # the sidebar names the type chosen
+    tmux.keys("Enter")
+    screen = tmux.wait_for("$request.body.action")
+    assert "$connect" in screen and "sendmessage" in screen, screen
+    tmux.keys("Enter")
+    tmux.wait_for("Clients connect to")
+    tmux.keys("Enter")
+    return tmux.wait_for("wss://{api-id}")
+
+
+def test_keystrokes_choose_a_websocket_api_and_review_it(tmp_path: Path) -> None:
+    port = str(free_port())
+    tmux = Tmux([*wizard_exe(), "--state-dir", str(tmp_path / "state"), "--port", port])
+    try:
+        screen = _websocket_by_keys(tmux)
+        assert "(WebSocket)" in screen and "auto-deploy on" in screen, screen
+        tmux.keys("C-q")
+    finally:
+        tmux.close()
+        run_cli("local", "--stop", "--port", port)
+
+
+def _websocket_deploys() -> bool:
+    from tui.stack import plans
+
+    return any("websocket" in (k.api_types or ()) for k in plans.ORDERED)
+
+
+@pytest.mark.skipif(not _websocket_deploys(), reason="the v2 kinds do not deploy WebSocket APIs yet")
+def test_keystrokes_connect_to_a_new_websocket_api(tmp_path: Path) -> None:
+    port = str(free_port())
+    tmux = Tmux([*wizard_exe(), "--state-dir", str(tmp_path / "state"), "--port", port])
+    try:
+        _websocket_by_keys(tmux)
+        tmux.keys("Enter")  # Create
+        tmux.wait_for("Next: Test", timeout=90)
+        tmux.keys("Enter")
+        tmux.wait_for("Connect opens the connection")
+        tmux.keys("Enter")  # Connect
+        tmux.wait_for("open: handshake done", timeout=60)
+        tmux.keys("Enter")  # the chat tutorial's message
+        screen = tmux.wait_for("→", timeout=30)
+        assert "Traceback" not in screen
+        tmux.keys("C-q")
+    finally:
+        tmux.close()
+        run_cli("local", "--stop", "--port", port)

@@ -1,6 +1,7 @@
-"""The REST API's key, for `apigw-wizard test` (and the wizard's test step):
+"""The REST API's key, for `apigw-wizard test` and the wizard's Test step:
 read from API Gateway when needed (GetApiKey includeValue), sent as
-`x-api-key`, never printed or stored: the key's value is a secret."""
+`x-api-key`, never printed or stored: the key's value is a secret, shown
+only masked."""
 
 from __future__ import annotations
 
@@ -24,3 +25,21 @@ def header(cloud: Cloud, ledger: Any) -> tuple[str, str]:
             "Run 'apigw-wizard deploy' with the same --config and --target first.",
         )
     return HEADER, str(key["value"])
+
+
+def value(cloud: Cloud, key_id: str) -> str:
+    """GetApiKey with includeValue (without it AWS leaves the value out)."""
+    key = rest_api.get_api_key(cloud, key_id, include_value=True)
+    if not key or not key.get("value"):
+        raise WizardError(
+            f"read the API key {key_id}",
+            "NotFoundException",
+            "the API key the ledger recorded is gone",
+            "Create (or update) the API again to make a new key.",
+        )
+    return str(key["value"])
+
+
+def mask(secret: str) -> str:
+    """Enough to tell two keys apart, not enough to use one."""
+    return "••••" + secret[-4:] if len(secret) > 12 else "••••"

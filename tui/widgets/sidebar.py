@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..state import STEP_TITLES, STEPS, WizardState
+from ..state import STEPS, WizardState
 
 
 class StepSidebar(Static):
@@ -36,7 +36,7 @@ class StepSidebar(Static):
                 mark, style = "✓", "green"
             else:
                 mark, style = "·", "dim"
-            text.append(f"{mark} {number} {STEP_TITLES[step]}\n", style=style)
+            text.append(f"{mark} {number} {self.state.step_title(step)}\n", style=style)
             detail = self.state.step_detail(step)
             if detail:
                 text.append(f"   {detail[:16]}\n", style="dim")

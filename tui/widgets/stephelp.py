@@ -23,9 +23,11 @@ STEP_HELP = {
         "it when it exists and the settings changed."
     ),
     "api": (
-        "Create API: as the API Gateway console's HTTP API flow, in four parts: the Lambda integration "
-        "(payload 2.0), the routes (ANY /my-function by default), the stage ($default with auto-deploy: no "
-        "stage in the URL) and the review. 'Create' or 'Update API' changes AWS; 'Next' only moves on."
+        "Create API: as the API Gateway console's flow. First choose the API type (HTTP, the tutorial's; "
+        "WebSocket; or REST) with the arrow keys and Enter; then the Lambda integration (payload 2.0 for "
+        "HTTP), the routes (ANY /my-function by default; WebSocket's route keys), the stage ($default with "
+        "auto-deploy for HTTP: no stage in the URL; REST deploys on Create), access and the review. "
+        "'Create' or 'Update API' changes AWS; 'Next' only moves on."
     ),
     "test": (
         "Test: sends a request to the invoke URL and shows the status, headers and body, the function's log "
