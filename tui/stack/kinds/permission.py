@@ -27,9 +27,15 @@ class PermissionKind(Kind):
     step = "permission"
     api_types: ClassVar[tuple[str, ...] | None] = ("http", "websocket")
     deleted_with = "AWS::Lambda::Function"
+    api_kind: ClassVar[str] = "AWS::ApiGatewayV2::Api"  # the ledger type of the API it lets in
+    api_logical_id: ClassVar[str] = API_ID  # that API's id in a template
+
+    def route_ids(self, routes: tuple[str, ...]) -> dict[str, str]:
+        """Route key -> its template id (the permission's is that + Permission)."""
+        return logical_ids(routes)
 
     def ensure(self, run: Run) -> None:
-        api_id = run.result.api_id or run.need("AWS::ApiGatewayV2::Api")
+        api_id = run.result.api_id or run.need(self.api_kind)
         fn = run.integration_target()[0]
         run.emit_event("permission", "start", "Allowing API Gateway to invoke the function")
         run.settle(self)
@@ -40,9 +46,10 @@ class PermissionKind(Kind):
             for key in run.config.api.routes
         }
         for recorded in run.ledger.all(self.type):
-            if recorded.extra.get("source_arn") not in wanted.values():
+            # A statement recorded for another function (the integration named another) leaves the ledger too.
+            if recorded.extra.get("source_arn") not in wanted.values() or recorded.parent != fn:
                 if recorded.id in current:
-                    permissions.remove_permission(run.cloud, fn, recorded.id)
+                    permissions.remove_permission(run.cloud, recorded.parent or fn, recorded.id)
                 run.ledger.remove(recorded)
         for key, arn in wanted.items():
             found = run.ledger.find(self.type, source_arn=arn)
@@ -93,18 +100,18 @@ class PermissionKind(Kind):
     def cloudformation(self, ctx: RenderContext) -> Template:
         return {
             f"{route_id}Permission": {
-                "Type": self.type,
+                "Type": "AWS::Lambda::Permission",
                 "Properties": {
                     "Action": "lambda:InvokeFunction",
                     "FunctionName": {"Ref": FUNCTION_ID},
                     "Principal": "apigateway.amazonaws.com",
                     "SourceArn": {
                         "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                        f"${{{API_ID}}}/{source_arn_suffix(key)}"
+                        f"${{{self.api_logical_id}}}/{source_arn_suffix(key)}"
                     },
                 },
             }
-            for key, route_id in logical_ids(ctx.config.api.routes).items()
+            for key, route_id in self.route_ids(ctx.config.api.routes).items()
         }
 
     def sam(self, ctx: RenderContext) -> Template:
