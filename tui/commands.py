@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,7 @@ def deploy(args: argparse.Namespace) -> int:
     print(f"Routes      {', '.join(result.routes)}")
     print(f"Stage       {result.stage}{' (auto-deploy)' if config.api.auto_deploy else ''}")
     print(f"Invoke URL  {result.invoke_url}")
-    print(f"Try it      curl -i {result.test_url}")
+    print(f"Try it      {_try_it(config, result)}")
     if result.function_alias_arn or result.function_version:
         print(f"Version     {result.function_version or '$LATEST'}  {result.function_alias_arn}".rstrip())
     if result.function_url:
@@ -182,6 +183,19 @@ def _headers(raw: list[str]) -> tuple[tuple[str, str], ...]:
             raise _Exit(2)
         out.append((name.strip(), value.strip()))
     return tuple(out)
+
+
+def _try_it(config: config_mod.Config, result: Any) -> str:
+    """The command that tries the API as its type is tried: a WebSocket
+    client for a WebSocket API; the key-sending `test` where curl alone
+    would get 403 Forbidden."""
+    if config.api.type == "websocket":
+        message = '{"action": "sendmessage", "data": "hi"}'
+        return f"python -m websockets {result.invoke_url}   then type {message}"
+    if config.api.api_key:
+        where = f" --config {shlex.quote(str(config.source))}" if config.source else ""
+        return f"apigw-wizard test{where}   (sends the API key; curl without x-api-key gets 403 Forbidden)"
+    return f"curl -i {result.test_url}"
 
 
 @_guard

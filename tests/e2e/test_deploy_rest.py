@@ -48,6 +48,7 @@ def write(where: list[str], text: str) -> None:
 def test_deploy_serves_the_routes_and_a_dropped_route_is_gone_after_the_next_deploy(where: list[str]) -> None:
     write(where, "api:\n  type: rest\n  routes: ['ANY /my-function', 'GET /extra']\n")
     first = deploy_json(*where)
+    assert first["routes"] == ["ANY /my-function", "GET /extra"]
     url = str(first["test_url"])
     assert url == f"http://127.0.0.1:{where[3]}/_aws/execute-api/{first['api_id']}/dev/my-function"
     reply = httpx.get(url, timeout=40)

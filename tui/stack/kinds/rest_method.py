@@ -99,6 +99,7 @@ class RestMethodKind(Kind):
                 run.emit_event("integration", "updated", f"Updated method {key}: {', '.join(changed)}")
             else:
                 run.reuse(self, recorded, f"Method {key} exists")
+        run.result.routes = list(wanted)  # deploy's "Routes" line and --json's routes
         return list(wanted)
 
     @staticmethod
