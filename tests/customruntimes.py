@@ -115,7 +115,8 @@ def invoke(cloud: Any, name: str, payload: Any) -> tuple[dict[str, Any], bytes]:
 def log_lines(cloud: Any, name: str, wanted: str) -> list[str]:
     logs = cloud.client("logs")
     messages: list[str] = []
-    for _ in range(100):
+    deadline = time.monotonic() + 30  # logs are written after the invoke returns; generous under load
+    while time.monotonic() < deadline:
         try:
             events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
         except logs.exceptions.ResourceNotFoundException:
