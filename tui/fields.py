@@ -324,7 +324,9 @@ def stage(value: Any) -> str:
 
 # A media type or a wildcard as binaryMediaTypes takes it: type/subtype,
 # type/* or */* (RFC 6838 name characters; AWS docs: "*/*" includes all types).
-_MEDIA_TYPE_RE = re.compile(r"^(\*/\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/(\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}))$")
+_MEDIA_TYPE_RE = re.compile(
+    r"^(\*/\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/(\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}))$"
+)
 MEDIA_TYPE_HELP = "media types like image/png, a wildcard like image/*, or */* for all"
 
 
