@@ -77,3 +77,26 @@ def test_without_a_matching_accept_the_base64_text_goes_out() -> None:
 def test_a_body_that_is_not_base64_is_a_malformed_output() -> None:
     with pytest.raises(BadOutput):
         answer("image/png", ("image/png",), body="not base64!")
+
+
+def test_update_rest_api_patches_one_type_each_with_slash_escaped() -> None:
+    from tui.services.rest_api import binary_media_operations
+
+    # AWS docs (binary support through the REST API): "path" : "/binaryMediaTypes/image~1gif".
+    assert binary_media_operations(["image/gif", "*/*"], ("*/*", "application/octet-stream")) == [
+        {"op": "remove", "path": "/binaryMediaTypes/image~1gif"},
+        {"op": "add", "path": "/binaryMediaTypes/application~1octet-stream"},
+    ]
+    assert binary_media_operations(["image/png"], ("image/png",)) == []
+
+
+def test_a_deployment_freezes_the_types_and_older_state_falls_back_to_the_apis() -> None:
+    from types import SimpleNamespace
+
+    from localcloud.apigateway.deployments import deployed_binary_media_types
+
+    old = SimpleNamespace()  # a Deployment pickled before the types were kept
+    new = SimpleNamespace(local_binary_media_types=("image/png",))
+    api = SimpleNamespace(binaryMediaTypes=["image/png", "*/*"], deployments={"old": old, "new": new})
+    assert deployed_binary_media_types(api, "new") == ("image/png",)
+    assert deployed_binary_media_types(api, "old") == ("image/png", "*/*")
