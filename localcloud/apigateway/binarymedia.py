@@ -14,7 +14,11 @@ proxy integration:
   honors only the first Accept media type"); otherwise the base64 text goes
   out as it is (J5 [R]).
 Wildcards: `*/*` covers every type, `image/*` every image type ([D]
-api-gateway-payload-encodings: "*/* includes all content types")."""
+api-gateway-payload-encodings: "*/* includes all content types"; the docs
+advise `*/*` for browsers). LocalStack's AWS_PROXY code (integrations/aws.py,
+helpers.mime_type_matches_binary_media_types) applies the same first-Accept
+rule and `type/*`, but skips a `*/*` entry; the AWS docs are followed here.
+Media types compare case-insensitively (RFC 6838), LocalStack's exactly."""
 
 from __future__ import annotations
 
