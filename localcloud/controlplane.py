@@ -85,7 +85,7 @@ class ControlPlane:
                 return refused
             reply = with_status(self._pass(method, path, query, headers, body), 201)
             return permission.rewrite(self.moto, region_of(headers), unquote(policy.group(1)), _json(body), reply)
-        if path.startswith(("/restapis/", "/usageplans")):  # REST APIs (v1): apigateway/controlplane.py
+        if path.startswith(("/restapis", "/usageplans")):  # REST APIs (v1): apigateway/controlplane.py
             return rest_controlplane.handle(
                 self.moto, method, path, headers, body, lambda: self._pass(method, path, query, headers, body)
             )

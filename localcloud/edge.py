@@ -49,7 +49,7 @@ EXECUTE_API_PREFIX = "/_aws/execute-api/"
 _HOST_FORM = re.compile(r"^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$")
 _INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
 # Paths whose calls controlplane.py may answer itself (what moto gets wrong).
-_CONTROLLED = ("/v2/", "/restapis/", "/usageplans", "/2015-03-31/functions/", "/2021-10-31/functions/")
+_CONTROLLED = ("/v2/", "/restapis", "/usageplans", "/2015-03-31/functions/", "/2021-10-31/functions/")
 
 
 class Edge:

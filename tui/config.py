@@ -61,6 +61,7 @@ class ApiConfig:
     access_log: str | None = None  # a stagesettings.ACCESS_LOG_FORMATS name; None: no access logs
     authorizer: AuthorizerConfig | None = None  # None: open routes, as the tutorial makes them
     api_key: bool = False  # REST only: methods need an x-api-key from a usage plan
+    binary_media_types: tuple[str, ...] = ()  # REST only: RestApi.binaryMediaTypes; none by default
 
     @property
     def is_http(self) -> bool:
@@ -90,6 +91,7 @@ TYPE_ONLY_KEYS: dict[str, tuple[str, ...]] = {
     "access_log": ("http",),
     "authorizer": ("http",),
     "api_key": ("rest",),  # usage plans and API keys are REST's
+    "binary_media_types": ("rest",),  # HTTP APIs decide by the function's isBase64Encoded alone
 }
 TYPE_NAMES = {"http": "HTTP API", "rest": "REST API", "websocket": "WebSocket API"}
 A_TYPE = {"http": "an HTTP API", "rest": "a REST API", "websocket": "a WebSocket API"}
@@ -166,6 +168,7 @@ _SCHEMA: dict[str, Any] = {
         "access_log": stagesettings.access_log,
         "authorizer": authconfig.SCHEMA,
         "api_key": fields.boolean,
+        "binary_media_types": fields.binary_media_types,
     },
     "test": {"method": fields.test_method, "path": fields.test_path},
 }

@@ -322,6 +322,27 @@ def stage(value: Any) -> str:
     return text
 
 
+# A media type or a wildcard as binaryMediaTypes takes it: type/subtype,
+# type/* or */* (RFC 6838 name characters; AWS docs: "*/*" includes all types).
+_MEDIA_TYPE_RE = re.compile(
+    r"^(\*/\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/(\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}))$"
+)
+MEDIA_TYPE_HELP = "media types like image/png, a wildcard like image/*, or */* for all"
+
+
+def binary_media_types(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise FieldError(f"{value!r} is not a list of media types; allowed: a list of {MEDIA_TYPE_HELP}")
+    seen: list[str] = []
+    for entry in value:
+        if not isinstance(entry, str) or not _MEDIA_TYPE_RE.fullmatch(entry):
+            raise FieldError(f"{entry!r} is not a media type; allowed: {MEDIA_TYPE_HELP}")
+        if entry.lower() in (s.lower() for s in seen):
+            raise FieldError(f"{entry!r} is listed twice; allowed: each media type once")
+        seen.append(entry)
+    return tuple(seen)
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise FieldError(f"{value!r} is not true or false; allowed: true, false")

@@ -12,6 +12,11 @@ answers them; every other call goes to moto untouched.
 - CreateUsagePlan refuses a stage that does not exist, and DeleteUsagePlan a
   plan still bound to a stage or not there at all, as AWS does; moto accepts
   the first two and answers the last with a 500.
+- CreateRestApi keeps binaryMediaTypes (moto drops them), and UpdateRestApi
+  takes AWS's form for them: add/remove `/binaryMediaTypes/<type>` with `/`
+  escaped as `~1` and no value (AWS docs, api-gateway-payload-encodings-
+  configure-with-control-service-api: `"path" : "/binaryMediaTypes/image~1gif"`);
+  moto reads the type from `value` and answers a remove with a 500.
 Runs in a worker thread (it calls moto, which blocks)."""
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..controlplane_replies import error, reshaped
+from ..controlplane_replies import error, ok, reshaped
 from ..moto_bridge import ACCOUNT, Moto, WsgiReply, region_of
 from .deployments import DEFAULT_TIMEOUT_MS
 
@@ -29,6 +34,8 @@ _INTEGRATION = re.compile(r"^/restapis/([^/]+)/resources/([^/]+)/methods/([^/]+)
 _RESOURCE = re.compile(r"^/restapis/([^/]+)/resources/([^/]+)$")
 _STAGES = re.compile(r"^/restapis/([^/]+)/stages(?:/[^/]+)?$")
 _PLAN = re.compile(r"^/usageplans/([^/]+)/?$")
+_REST_API = re.compile(r"^/restapis/([^/]+)/?$")
+_BINARY_PATH = "/binaryMediaTypes/"
 Pass = Callable[[], WsgiReply]  # moto's own answer to the call
 
 
@@ -36,6 +43,11 @@ def handle(
     moto: Moto, method: str, path: str, headers: list[tuple[str, str]], body: bytes, passed: Pass
 ) -> WsgiReply | None:
     """An answer, or None to let moto answer."""
+    if path.rstrip("/") == "/restapis" and method == "POST":
+        return _create_rest_api(moto, region_of(headers), _json(body), passed)
+    rest_api = _REST_API.match(path)
+    if rest_api and method == "PATCH":
+        return _update_rest_api(moto, region_of(headers), rest_api.group(1), _json(body)) or passed()
     integration = _INTEGRATION.match(path)
     if integration and method == "PUT":
         reply = passed()
@@ -161,3 +173,51 @@ def _drop(region: str, api_id: str, resource_ids: set[str]) -> None:
     api = _api(region, api_id)
     for resource_id in resource_ids if api is not None else ():
         api.resources.pop(resource_id, None)
+
+
+def _create_rest_api(moto: Moto, region: str, data: dict[str, Any], passed: Pass) -> WsgiReply:
+    reply = passed()
+    wanted = data.get("binaryMediaTypes")
+    if not (200 <= reply.status < 300 and isinstance(wanted, list) and wanted):
+        return reply
+    types = [str(t) for t in wanted]
+    api_id = str(_json(reply.body).get("id", ""))
+    with moto.lock:
+        api = _api(region, api_id)
+        if api is not None:
+            api.binaryMediaTypes = types
+            moto.bump()
+    return reshaped(reply, lambda fields: fields.update(binaryMediaTypes=types))
+
+
+def _update_rest_api(moto: Moto, region: str, api_id: str, data: dict[str, Any]) -> WsgiReply | None:
+    """An UpdateRestApi with binaryMediaTypes operations: those here, the
+    rest through moto's own patch code; None (moto answers) for any other."""
+    operations = [op for op in data.get("patchOperations") or [] if isinstance(op, dict)]
+    if not any(str(op.get("path", "")).startswith(_BINARY_PATH) for op in operations):
+        return None
+    with moto.lock:
+        api = _api(region, api_id)
+        if api is None:
+            return None
+        types = list(getattr(api, "binaryMediaTypes", None) or [])
+        others = []
+        for op in operations:
+            where = str(op.get("path", ""))
+            if not where.startswith(_BINARY_PATH):
+                others.append(op)
+                continue
+            # RFC 6901 unescaping, ~1 before ~0: "~01" is "~1".
+            media = where[len(_BINARY_PATH) :].replace("~1", "/").replace("~0", "~")
+            if op.get("op") == "add" and media not in types:
+                types.append(media)
+            elif op.get("op") == "remove" and media in types:
+                types.remove(media)
+            elif op.get("op") not in ("add", "remove"):
+                # Our wording: AWS's answer to other operations here is unrecorded.
+                return error(400, "BadRequestException", "Invalid patch operation specified. Must be 'add'|'remove'")
+        api.binaryMediaTypes = types
+        if others:
+            api.apply_patch_operations(others)
+        moto.bump()
+        return ok(200, api.to_dict())

@@ -3,7 +3,8 @@ its deployment. REST APIs have no auto-deploy (reference J1.7: "changes are
 invisible until the next deployment"), but moto's Deployment keeps only an
 id and a name, so the methods are copied at CreateDeployment and kept on
 moto's own Deployment object: they are pickled with the control plane and
-survive a restart like the rest of it."""
+survive a restart like the rest of it. The API's binaryMediaTypes are
+frozen the same way."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _SNAPSHOT = "local_methods"  # the attribute on moto's Deployment
+_BINARY = "local_binary_media_types"  # the API's binaryMediaTypes at that deployment
 DEFAULT_TIMEOUT_MS = 29000  # reference J1.5: put_integration's default timeoutInMillis
 
 
@@ -61,6 +63,19 @@ def deployed_methods(api: Any, deployment_id: str | None) -> tuple[RestMethod, .
     return frozen if frozen is not None else methods_of(api)
 
 
+def deployed_binary_media_types(api: Any, deployment_id: str | None) -> tuple[str, ...]:
+    """The binaryMediaTypes a stage's deployment froze (a change is live only
+    after the next deployment, like every REST change). A deployment saved
+    before this was kept (older state) stands in with the API's current list."""
+    deployment = api.deployments.get(deployment_id) if deployment_id else None
+    frozen = getattr(deployment, _BINARY, None)
+    return frozen if frozen is not None else binary_media_types_of(api)
+
+
+def binary_media_types_of(api: Any) -> tuple[str, ...]:
+    return tuple(str(t) for t in (getattr(api, "binaryMediaTypes", None) or ()))
+
+
 def install() -> None:
     """Make moto's RestAPI.create_deployment keep the methods it deploys
     (idempotent; moto's own CreateDeployment and CloudFormation both go
@@ -74,6 +89,7 @@ def install() -> None:
     def create_deployment(self: Any, *args: Any, **kwargs: Any) -> Any:
         deployment = original(self, *args, **kwargs)
         setattr(deployment, _SNAPSHOT, methods_of(self))
+        setattr(deployment, _BINARY, binary_media_types_of(self))
         return deployment
 
     create_deployment.keeps_methods = True  # type: ignore[attr-defined]

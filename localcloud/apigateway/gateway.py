@@ -135,7 +135,7 @@ class RestGateway:
             ctx.request_id,
             method.path,
         )
-        event = proxy_event(ctx.request, about, path, stage.deployment_id, extended)
+        event = proxy_event(ctx.request, about, path, stage.deployment_id, extended, stage.binary_media_types)
         ctx.trace_root = event["headers"].get("x-amzn-trace-id")
         ctx.event = fastjson.dumps(event)
         await self.invoke(ctx)
@@ -148,7 +148,8 @@ class RestGateway:
         if result.error_type:
             raise errors.BadIntegrationResponse(f"the function failed: {result.error_type}")
         try:
-            ctx.response = proxy_response(result.payload)
+            accept = next((v for k, v in ctx.request.headers if k == "accept"), None)
+            ctx.response = proxy_response(result.payload, accept, stage.binary_media_types)
         except events.BadOutput as exc:
             raise errors.BadIntegrationResponse(f"malformed Lambda output: {exc}") from None
 

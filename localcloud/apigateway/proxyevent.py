@@ -4,11 +4,13 @@ REST's own differences applied here."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from .. import fastjson
 from ..apigatewayv2 import events
 from ..apigatewayv2.events import BadOutput, HttpRequest, HttpResponse
+from . import binarymedia
 
 # J5: the only keys a proxy response may have; any other is a 502 (the
 # AWS-validated test_aws_proxy_response_payload_format_validation snapshot).
@@ -21,8 +23,10 @@ def proxy_event(
     path: str,
     deployment_id: str,
     extended_request_id: str,
+    binary_media_types: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """`path`: the request's path without the stage (J4)."""
+    """`path`: the request's path without the stage (J4); `binary_media_types`:
+    the stage's deployment's (binarymedia.py)."""
     event = events.event_v1(request, about)
     # J4: REST events have no `version` key (one broke Rust deserialisers: aws/aws-sam-cli#6442).
     del event["version"]
@@ -30,10 +34,13 @@ def proxy_event(
     event["headers"].pop("content-length", None)
     event["multiValueHeaders"].pop("content-length", None)
     event["path"] = path
-    if event["isBase64Encoded"]:
+    content_type = next((v for k, v in request.headers if k == "content-type"), None)
+    if request.body and binarymedia.matches(content_type, binary_media_types):
+        event["body"], event["isBase64Encoded"] = base64.b64encode(request.body).decode(), True
+    elif event["isBase64Encoded"]:
         # REST passes a body as text unless the API's binaryMediaTypes match
-        # it (J5 [C] LocalStack integrations/aws.py; [D] lambda-proxy-binary-media),
-        # which this local cloud does not read: only non-UTF-8 bodies stay base64.
+        # it (J5 [C] LocalStack integrations/aws.py; [D] lambda-proxy-binary-media);
+        # only a body that is not UTF-8 stays base64 here (it cannot be text).
         try:
             event["body"], event["isBase64Encoded"] = request.body.decode("utf-8"), False
         except UnicodeDecodeError:
@@ -45,10 +52,12 @@ def proxy_event(
     return event
 
 
-def proxy_response(payload: bytes) -> HttpResponse:
+def proxy_response(payload: bytes, accept: str | None = None, binary_media_types: tuple[str, ...] = ()) -> HttpResponse:
     """J5's strict validation: anything but an object of the allowed keys
     with a numeric statusCode (absent: 200, unless the object is empty) is
-    BadOutput, which API Gateway answers with 502."""
+    BadOutput, which API Gateway answers with 502. `accept`: the request's
+    Accept header, which decides with `binary_media_types` whether a base64
+    body goes out as bytes (binarymedia.py)."""
     try:
         result = fastjson.loads(payload)
     except ValueError:
@@ -77,7 +86,10 @@ def proxy_response(payload: bytes) -> HttpResponse:
     body = result.get("body")
     if body is not None and not isinstance(body, str):
         raise BadOutput("body is not a string")
-    # J5: without binaryMediaTypes, isBase64Encoded: true bodies go out still base64.
+    if result.get("isBase64Encoded") is True and binarymedia.matches(accept, binary_media_types):
+        # Not valid base64: a malformed output, as HTTP APIs treat it (our choice, unverified for REST).
+        return HttpResponse(status, headers, events.decode_body(body, True))
+    # J5: without a matching binaryMediaTypes entry, isBase64Encoded: true bodies go out still base64.
     return HttpResponse(status, headers, body.encode("utf-8") if body else b"")
 
 

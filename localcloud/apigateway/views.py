@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..apigatewayv2.routing import RouteTable
 from ..moto_bridge import ACCOUNT, Moto
-from .deployments import RestMethod, deployed_methods
+from .deployments import RestMethod, deployed_binary_media_types, deployed_methods
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class RestStage:
     routes: RouteTable  # route id "<resource id> <METHOD>"; HTTP API precedence (literal > {x} > {x+})
     methods: dict[str, RestMethod]  # by route id
     variables: dict[str, str]
+    binary_media_types: tuple[str, ...] = ()  # the deployment's (binarymedia.py)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def _read(api_id: str) -> RestView | None:
                 RouteTable((route_id(m), f"{m.method} {m.path}", None) for m in methods),
                 {route_id(m): m for m in methods},
                 dict(stage.variables or {}),
+                deployed_binary_media_types(api, stage.deployment_id),
             )
         return RestView(api_id, str(api.name or ""), region, stages)
     return None

@@ -4,6 +4,7 @@ aws-behaviour-2.md J1) answering as AWS answers (J3, J6)."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,3 +168,36 @@ def test_stock_moto_holds_what_aws_would_and_destroy_leaves_nothing(
     assert gw.get_rest_apis()["items"] == [] and gw.get_api_keys()["items"] == []
     assert gw.get_usage_plans()["items"] == [] and clients["lambda"].list_functions()["Functions"] == []
     assert clients["iam"].list_roles()["Roles"] == []
+
+
+def test_binary_media_types_from_the_config_serve_bytes_and_a_change_is_deployed(where: list[str]) -> None:
+    """api.binary_media_types: CreateRestApi's binaryMediaTypes, then UpdateRestApi and a new deployment
+    (J1.7); AWS docs lambda-proxy-binary-media and api-gateway-payload-encodings (the first Accept type
+    decides whether an isBase64Encoded body goes out as bytes)."""
+    from tests.e2e.test_local_rest_binary import CODE, PNG
+
+    code = Path(where[1]).parent / "png.py"
+    code.write_text(CODE)
+    base = f"function:\n  code: {code}\n  handler: png.lambda_handler\napi:\n  type: rest\n"
+    write(where, base + "  binary_media_types: [image/png]\n")
+    first = deploy_json(*where)
+    url, gw = str(first["test_url"]), client(where[3], "apigateway")
+    assert gw.get_rest_api(restApiId=first["api_id"])["binaryMediaTypes"] == ["image/png"]
+    assert httpx.get(url, headers={"Accept": "image/png"}, timeout=40).content == PNG
+    octets = {"Content-Type": "application/octet-stream"}
+    assert httpx.post(url, content=b"hi", headers=octets, timeout=40).json()["isBase64Encoded"] is False
+
+    write(where, base + "  binary_media_types: ['image/*', application/octet-stream]\n")
+    proc = run_cli("deploy", "--yes", *where)
+    assert proc.returncode == 0 and "Deployed the API to the stage dev" in proc.stderr, proc.stderr
+    assert gw.get_rest_api(restApiId=first["api_id"])["binaryMediaTypes"] == ["image/*", "application/octet-stream"]
+    assert httpx.post(url, content=b"hi", headers=octets, timeout=40).json() == {
+        "isBase64Encoded": True,
+        "body": "aGk=",
+    }
+    assert deploy_json(*where)["updated"] == []  # nothing changed: no update, no deployment
+
+    write(where, base)  # none again: the base64 text goes out as it is (J5)
+    deploy_json(*where)
+    assert not gw.get_rest_api(restApiId=first["api_id"]).get("binaryMediaTypes")
+    assert httpx.get(url, headers={"Accept": "image/png"}, timeout=40).content == base64.b64encode(PNG)

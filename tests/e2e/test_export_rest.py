@@ -21,6 +21,7 @@ local_cloud = test_export.local_cloud  # the fixture: one local cloud for this m
 CONFIGS = {
     "rest": "api:\n  type: rest\n",
     "rest-key": "api:\n  type: rest\n  api_key: true\n",
+    "rest-binary": "api:\n  type: rest\n  binary_media_types: [image/png, '*/*']\n",
     "rest-paths": (
         "api:\n  type: rest\n  name: shop\n  stage: v1\n  stage_variables: {table: orders}\n"
         "  routes: ['ANY /my-function', 'GET /items/{id}', 'ANY /{proxy+}', 'GET /']\n"
@@ -85,3 +86,15 @@ def test_the_keyed_rest_script_needs_the_key(local_cloud: LocalCloudProcess, tmp
     [key] = gw.get_api_keys(nameQuery="keyed-api-key", includeValues=True)["items"]
     reply = httpx.get(url, headers={"x-api-key": key["value"]}, timeout=40)
     assert (reply.status_code, reply.json()) == (200, "Hello from Lambda!")
+
+
+def test_the_rest_script_sets_the_binary_media_types(local_cloud: LocalCloudProcess, tmp_path: Path) -> None:
+    config = write(
+        tmp_path,
+        "binary",
+        "function:\n  name: bin-fn\napi:\n  type: rest\n  name: bin-api\n  binary_media_types: [image/png, '*/*']\n"
+        "  routes: ['ANY /bin-fn']\ntest:\n  path: /bin-fn\n",
+    )
+    run_script(export(config, "cli", tmp_path / "deploy.sh"), local_cloud, tmp_path)
+    [api] = [a for a in local_cloud.client("apigateway").get_rest_apis()["items"] if a["name"] == "bin-api"]
+    assert api["binaryMediaTypes"] == ["image/png", "*/*"]

@@ -90,3 +90,26 @@ def test_api_for_type_gives_the_wizard_a_fresh_start_per_type() -> None:
     assert config.api_for_type("rest").stage == "dev"
     assert config.api_for_type("websocket", name="chat").name == "chat"
     assert config.api_for_type("http") == config.ApiConfig()
+
+
+def test_binary_media_types_are_a_rest_apis_list(tmp_path: Path) -> None:
+    api = load(tmp_path, "type: rest\nbinary_media_types: [image/png, 'image/*', '*/*']").api
+    assert api.binary_media_types == ("image/png", "image/*", "*/*")
+    assert load(tmp_path, "type: rest").api.binary_media_types == ()  # none unless asked
+
+
+@pytest.mark.parametrize(
+    ("api_yaml", "expected"),
+    [
+        ("binary_media_types: [image/png]", "api.binary_media_types: an HTTP API has no binary_media_types"),
+        ("type: rest\nbinary_media_types: image/png", "is not a list of media types; allowed: a list of"),
+        ("type: rest\nbinary_media_types: [png]", "'png' is not a media type; allowed: media types like image/png"),
+        ("type: rest\nbinary_media_types: ['*/png']", "'*/png' is not a media type"),
+        ("type: rest\nbinary_media_types: [3]", "3 is not a media type"),
+        ("type: rest\nbinary_media_types: [image/png, Image/PNG]", "'Image/PNG' is listed twice"),
+    ],
+)
+def test_bad_binary_media_types_are_refused(tmp_path: Path, api_yaml: str, expected: str) -> None:
+    found = problems(tmp_path, api_yaml)
+    assert any(expected in p for p in found), found
+    assert all(p.startswith(str(tmp_path / "c.yaml") + ":") for p in found)

@@ -147,3 +147,17 @@ def test_shell_variables_for_resources_are_unique_and_letters_only() -> None:
 def test_the_template_description_names_the_api_type(tmp_path: Path) -> None:
     assert "behind the REST API" in describe(load(rest_config(tmp_path)))
     assert "behind the HTTP API" in describe(load(None))
+
+
+def test_binary_media_types_are_exported_to_each_format(tmp_path: Path) -> None:
+    path = tmp_path / "binary.yaml"
+    path.write_text("api:\n  type: rest\n  binary_media_types: [image/png, '*/*']\n")
+    config = load(path)
+    cfn = by_type(cloudformation.template(config), "AWS::ApiGateway::RestApi")["MyRestApi"]["Properties"]
+    assert cfn["BinaryMediaTypes"] == ["image/png", "*/*"]
+    served = by_type(sam.template(config), "AWS::Serverless::Api")["MyRestApi"]["Properties"]
+    assert served["BinaryMediaTypes"] == ["image/png", "*/*"]
+    assert "--binary-media-types image/png '*/*'" in render(config, "cli")
+    plain = load(rest_config(tmp_path))  # none: no key in any format
+    assert "BinaryMediaTypes" not in str(cloudformation.template(plain)) + str(sam.template(plain))
+    assert "--binary-media-types" not in render(plain, "cli")

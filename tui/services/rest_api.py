@@ -46,8 +46,11 @@ def endpoint(region: str, api_id: str) -> str:
 
 
 # -- the API --------------------------------------------------------------
-def create_rest_api(cloud: Cloud, name: str, tags: dict[str, str]) -> dict[str, Any]:
+def create_rest_api(
+    cloud: Cloud, name: str, tags: dict[str, str], binary_media_types: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Regional, as the console's default (J1.1: omitted, it would be EDGE)."""
+    extra: dict[str, Any] = {"binaryMediaTypes": list(binary_media_types)} if binary_media_types else {}
     return call(
         f"create the REST API {name}",
         _client(cloud).create_rest_api,
@@ -55,7 +58,31 @@ def create_rest_api(cloud: Cloud, name: str, tags: dict[str, str]) -> dict[str, 
         description="Created with apigw-wizard",
         endpointConfiguration={"types": ["REGIONAL"]},
         tags=tags,
+        **extra,
     )
+
+
+def binary_media_operations(current: list[str], wanted: tuple[str, ...]) -> list[dict[str, str]]:
+    """UpdateRestApi's patch operations from the API's binaryMediaTypes to
+    the config's: one add or remove per type, its `/` escaped as `~1` (and
+    `~` as `~0`, JSON Pointer's order: AWS docs, "Enable binary support using
+    the API Gateway REST API": "path": "/binaryMediaTypes/image~1gif")."""
+
+    def path(media: str) -> str:
+        return "/binaryMediaTypes/" + media.replace("~", "~0").replace("/", "~1")
+
+    ops = [{"op": "remove", "path": path(m)} for m in current if m not in wanted]
+    return ops + [{"op": "add", "path": path(m)} for m in wanted if m not in current]
+
+
+def update_rest_api(cloud: Cloud, api_id: str, operations: list[dict[str, str]]) -> None:
+    if operations:
+        call(
+            f"update the REST API {api_id}",
+            _client(cloud).update_rest_api,
+            restApiId=api_id,
+            patchOperations=operations,
+        )
 
 
 def get_rest_api(cloud: Cloud, api_id: str) -> dict[str, Any] | None:

@@ -38,7 +38,9 @@ class RestApiKind(Kind):
             real = run.create(
                 self,
                 Resource(self.type, f"pending-{token}", extra={"token": token, "name": name}),
-                lambda: rest_api.create_rest_api(run.cloud, name, {TOKEN_TAG: token}),
+                lambda: rest_api.create_rest_api(
+                    run.cloud, name, {TOKEN_TAG: token}, run.config.api.binary_media_types
+                ),
                 lambda reply: Resource(self.type, reply["id"], extra={"name": name}),
                 lambda r: f"Created REST API {name} ({r.id})",
             )
@@ -48,7 +50,16 @@ class RestApiKind(Kind):
         else:
             assert recorded is not None
             api_id = api["id"]
-            run.reuse(self, recorded, f"REST API {api_id} exists")
+            wanted = run.config.api.binary_media_types
+            ops = rest_api.binary_media_operations(list(api.get("binaryMediaTypes") or []), wanted)
+            if ops:
+                rest_api.update_rest_api(run.cloud, api_id, ops)
+                # Like a method change, it serves only after a new deployment (J1.7).
+                run.facts["rest_changed"] = True
+                run.result.updated.append(f"{self.short}:{api_id}")
+                run.emit_event("api", "updated", f"Updated REST API {api_id}: binary media types {_listed(wanted)}")
+            else:
+                run.reuse(self, recorded, f"REST API {api_id} exists")
         run.result.api_id = api_id
         run.result.api_endpoint = rest_api.endpoint(run.cloud.region, api_id)
         return str(api_id)
@@ -71,6 +82,8 @@ class RestApiKind(Kind):
             f"aws apigateway create-rest-api --name {ctx.sh(ctx.config.api.name)} "
             "--endpoint-configuration types=REGIONAL"
         )
+        if ctx.config.api.binary_media_types:
+            command += " --binary-media-types " + " ".join(ctx.sh(t) for t in ctx.config.api.binary_media_types)
         lines = ctx.capture("API_ID", "id", [command])
         # The root resource ("/") comes with the API; paths hang under it.
         return lines + ctx.capture(
@@ -81,6 +94,8 @@ class RestApiKind(Kind):
 
     def cloudformation(self, ctx: RenderContext) -> Template:
         props: dict[str, Any] = {"Name": ctx.config.api.name, "EndpointConfiguration": {"Types": ["REGIONAL"]}}
+        if ctx.config.api.binary_media_types:
+            props["BinaryMediaTypes"] = list(ctx.config.api.binary_media_types)
         return {LOGICAL_ID: {"Type": self.type, "Properties": props}}
 
     def sam(self, ctx: RenderContext) -> Template:
@@ -94,6 +109,8 @@ class RestApiKind(Kind):
         }
         if api.stage_variables:
             props["Variables"] = dict(api.stage_variables)
+        if api.binary_media_types:
+            props["BinaryMediaTypes"] = list(api.binary_media_types)
         if api.api_key:
             # SAM makes the key, the plan bound to this stage and the plan key (PER_API).
             props["Auth"] = {"ApiKeyRequired": True, "UsagePlan": {"CreateUsagePlan": "PER_API"}}
@@ -109,6 +126,10 @@ class RestApiKind(Kind):
                 "Value": {"Fn::Sub": url + ctx.config.test.path},
             },
         }
+
+
+def _listed(types: tuple[str, ...]) -> str:
+    return ", ".join(types) if types else "none"
 
 
 KIND = RestApiKind()

@@ -28,7 +28,10 @@ DEPLOYMENT_ID = "MyRestDeployment"
 def shape(run: Run) -> str:
     """What a deployment freezes, as far as this config decides it."""
     api = run.config.api
-    text = json.dumps([sorted(api.routes), api.api_key, run.integration_target()[1]])
+    parts: list[Any] = [sorted(api.routes), api.api_key, run.integration_target()[1]]
+    if api.binary_media_types:  # only when set, so stages deployed before this keep their shape
+        parts.append(sorted(api.binary_media_types))
+    text = json.dumps(parts)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
