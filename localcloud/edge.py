@@ -357,11 +357,10 @@ class Edge:
                 if op.service == "logs":
                     self.sink.store()
                 with self.moto.lock:  # the change and its ticket in one step
-                    reply = (
-                        self.control.handle(method, path, query, headers, body)
-                        if path.startswith(_CONTROLLED)
-                        else None
-                    ) or self.lambdas.before(method, path, headers, body)
+                    controlled = path.startswith(_CONTROLLED)
+                    reply = (self.control.handle(method, path, query, headers, body) if controlled else None) or (
+                        self.lambdas.before(method, path, headers, body)
+                    )
                     if reply is None:
                         reply = self.moto.call(method, path, query, headers, body, self.port, mutating)
                     ticket = self.saver.change() if mutating and reply.status < 300 else 0
