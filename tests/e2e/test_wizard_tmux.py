@@ -194,3 +194,48 @@ def test_keystrokes_connect_to_a_new_websocket_api(tmp_path: Path) -> None:
     finally:
         tmux.close()
         run_cli("local", "--stop", "--port", port)
+
+
+def test_keystrokes_choose_a_rest_api_deploy_it_and_reach_hello(tmp_path: Path) -> None:
+    """The REST type by keys in a real terminal: chooser, its own sub-steps
+    (payload 1.0 proxy, resources and methods, deployments, the API key
+    switch), Create, then the test request answers as the tutorial's."""
+    port = str(free_port())
+    tmux = Tmux([*wizard_exe(), "--state-dir", str(tmp_path / "state"), "--port", port])
+    try:
+        tmux.wait_for("Where should the function and the API be created?")
+        tmux.keys("Enter")
+        tmux.wait_for("author from scratch")
+        tmux.keys("Enter")
+        tmux.wait_for("Function ARN")
+        tmux.keys("Enter")
+        tmux.wait_for("Choose an API type")
+        tmux.keys("Down")
+        time.sleep(0.2)
+        tmux.keys("Down")
+        time.sleep(0.2)
+        tmux.keys("Enter")
+        screen = tmux.wait_for("payload 1.0 event")
+        assert "Create REST API" in screen, screen  # the sidebar names the type chosen
+        # Each sub-step's note, by its first words (the rest wraps at 80 columns).
+        for note in ("Each route is a resource", "A REST API's changes", "With an API key required"):
+            tmux.keys("Enter")
+            tmux.wait_for(note)
+        tmux.keys("Enter")  # to the review
+        time.sleep(0.5)
+        tmux.keys("Enter")  # Create
+        tmux.wait_for("Next: Test", timeout=90)
+        tmux.keys("Enter")
+        tmux.wait_for("Press Enter to send")
+        tmux.keys("Enter")
+        screen = tmux.wait_for('"Hello from Lambda!"', timeout=60)
+        assert "200 OK" in screen and "/dev/" in screen and "Traceback" not in screen, screen  # REST names its stage
+        tmux.keys("C-q")
+        import boto3
+
+        client = boto3.client("apigateway", **owner_kw(int(port)))
+        (api,) = client.get_rest_apis()["items"]
+        assert [s["stageName"] for s in client.get_stages(restApiId=api["id"])["item"]] == ["dev"]
+    finally:
+        tmux.close()
+        run_cli("local", "--stop", "--port", port)
