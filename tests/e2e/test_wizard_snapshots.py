@@ -123,6 +123,7 @@ def before(step: str, pane: str | None = None) -> Any:
             from textual.widgets import Collapsible
 
             app.screen.query_one(Collapsible).collapsed = False
+            await _scroll_settled(pilot)
         elif pane is not None:
             screen = app.screen
             screen.pane = pane  # type: ignore[attr-defined]
@@ -134,6 +135,21 @@ def before(step: str, pane: str | None = None) -> Any:
         await pilot.pause(0.2)
 
     return run
+
+
+async def _scroll_settled(pilot: Pilot[Any]) -> None:
+    """Opening the Collapsible scrolls it into view a refresh or more later
+    (animated); on a loaded machine a fixed pause caught it mid-way. Wait
+    until every scroll offset on the screen holds still for 0.3 s."""
+    last: tuple[Any, ...] | None = None
+    still = 0
+    for _ in range(60):
+        await pilot.pause(0.1)
+        now = tuple(w.scroll_offset for w in pilot.app.screen.walk_children())
+        still = still + 1 if now == last else 0
+        if still >= 3:
+            return
+        last = now
 
 
 def _frames(screen: Any) -> None:
