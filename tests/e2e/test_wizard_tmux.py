@@ -60,8 +60,9 @@ class Tmux:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
-def enter_to_the_test_step(tmux: Tmux, billing_question: bool = False) -> str:
-    """Enter at every step, waiting for each screen as a person would."""
+def enter_to_the_type_chooser(tmux: Tmux, billing_question: bool = False) -> str:
+    """Enter at the target and function steps, waiting for each screen as a
+    person would, to the API step's "Choose an API type"."""
     tmux.wait_for("Where should the function and the API be created?")
     tmux.keys("Enter")
     if billing_question:
@@ -71,7 +72,12 @@ def enter_to_the_test_step(tmux: Tmux, billing_question: bool = False) -> str:
     tmux.keys("Enter")
     tmux.wait_for("Function ARN")
     tmux.keys("Enter")
-    tmux.wait_for("Choose an API type")
+    return tmux.wait_for("Choose an API type")
+
+
+def enter_to_the_test_step(tmux: Tmux, billing_question: bool = False) -> str:
+    """Enter at every step, waiting for each screen as a person would."""
+    enter_to_the_type_chooser(tmux, billing_question)
     for _ in range(5):  # type -> integrations -> routes -> stages -> access -> review
         tmux.keys("Enter")
         time.sleep(0.3)
@@ -134,13 +140,7 @@ def test_aws_target_with_aws_endpoint_url_reaches_the_test_step(
 def _websocket_by_keys(tmux: Tmux) -> str:
     """Enter to the API step, then Down to "WebSocket API" in the type
     chooser and Enter through its sub-steps to the review."""
-    tmux.wait_for("Where should the function and the API be created?")
-    tmux.keys("Enter")
-    tmux.wait_for("author from scratch")
-    tmux.keys("Enter")
-    tmux.wait_for("Function ARN")
-    tmux.keys("Enter")
-    screen = tmux.wait_for("Choose an API type")
+    screen = enter_to_the_type_chooser(tmux)
     assert "HTTP API" in screen and "WebSocket API" in screen and "REST API" in screen, screen
     assert "Two-way, stateful" in screen and "API keys, usage plans" in screen, screen
     tmux.keys("Down")
@@ -203,13 +203,7 @@ def test_keystrokes_choose_a_rest_api_deploy_it_and_reach_hello(tmp_path: Path) 
     port = str(free_port())
     tmux = Tmux([*wizard_exe(), "--state-dir", str(tmp_path / "state"), "--port", port])
     try:
-        tmux.wait_for("Where should the function and the API be created?")
-        tmux.keys("Enter")
-        tmux.wait_for("author from scratch")
-        tmux.keys("Enter")
-        tmux.wait_for("Function ARN")
-        tmux.keys("Enter")
-        tmux.wait_for("Choose an API type")
+        enter_to_the_type_chooser(tmux)
         tmux.keys("Down")
         time.sleep(0.2)
         tmux.keys("Down")
