@@ -194,7 +194,7 @@ def local_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud
     cloud.stop()
 
 
-def run_script(script: Path, cloud: LocalCloudProcess, tmp_path: Path) -> dict[str, str]:
+def run_bash(script: Path, cloud: LocalCloudProcess, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """Run it as a user would after `eval "$(apigw-wizard local --env)"`:
     the AWS CLI on PATH, the owner's keys, no profile or config of theirs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -208,6 +208,12 @@ def run_script(script: Path, cloud: LocalCloudProcess, tmp_path: Path) -> dict[s
     )
     proc = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def run_script(script: Path, cloud: LocalCloudProcess, tmp_path: Path) -> dict[str, str]:
+    """run_bash, then the URLs the script printed."""
+    proc = run_bash(script, cloud, tmp_path)
     assert "Creating the invoke permission" in proc.stderr  # progress on stderr
     urls = {
         line.split()[0]: line.split()[2]

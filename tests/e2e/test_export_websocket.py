@@ -7,7 +7,6 @@ AWS::ApiGatewayV2 resources, as AWS's simple-websockets-chat-app does."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +15,8 @@ import pytest
 import yaml
 from websockets.sync.client import connect
 
-from tests.cloudproc import LocalCloudProcess, owner_env
-from tests.e2e.test_export import BIN, export, tool
+from tests.cloudproc import LocalCloudProcess
+from tests.e2e.test_export import export, run_bash, tool
 
 pytestmark = pytest.mark.slow
 
@@ -65,17 +64,7 @@ def local_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud
 
 def test_the_chat_script_makes_a_chat_that_broadcasts(local_cloud: LocalCloudProcess, tmp_path: Path) -> None:
     script = export(configs(tmp_path)["chat"], "cli", tmp_path / "chat.sh")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(owner_env(local_cloud.port))
-    env.update(
-        {
-            "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-            "AWS_CONFIG_FILE": str(tmp_path / "none"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-        }
-    )
-    proc = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    proc = run_bash(script, local_cloud, tmp_path)
     assert "Creating the WebSocket API" in proc.stderr and "Creating the connections table" in proc.stderr
     urls = {line.split()[0]: line.split()[2] for line in proc.stdout.splitlines() if "URL " in line}
     assert set(urls) == {"WebSocket", "Local"}, proc.stdout
